@@ -1,0 +1,121 @@
+"""clean_bytes: one raw input to a cleaned article and its change log, running the stage list.
+
+Pure: bytes and a Context in, a Cleaned value out. Any failure becomes a ``reject`` change
+with a reason; nothing here raises on bad input.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from typing import Callable
+from urllib.parse import urlsplit
+
+
+
+from .article import Article, Change, RejectedInput, Source, StageResult
+from .context import Context
+from .decode import decode_bytes
+from .segment import segment, split_lines
+from .stages.boilerplate import remove_boilerplate
+from .stages.captions import separate_captions
+from .stages.encoding import fix_encoding
+from .stages.metadata import extract_metadata
+from .stages.normalize import normalize
+
+Stage = Callable[[Article, Context], StageResult]
+STAGES: dict[str, Stage] = {
+    "encoding": fix_encoding,
+    "boilerplate": remove_boilerplate,
+    "captions": separate_captions,
+    "metadata": extract_metadata,
+    "normalize": normalize,
+}
+SIDECAR_FIELDS = ("url", "site", "published", "title", "authors", "language")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    id: str
+    source: Source
+    article: Article | None  # None when rejected
+    changes: tuple[Change, ...]
+
+    @property
+    def rejected(self) -> bool:
+        return self.article is None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_stages(article: Article, ctx: Context) -> tuple[Article, tuple[Change, ...]]:
+    changes: list[Change] = []
+    for name in ctx.config.stages:
+        result = STAGES[name](article, ctx)
+        article = result.article
+        changes.extend(result.changes)
+    return article, tuple(changes)
+
+
+def check_limits(data: bytes, ctx: Context) -> None:
+    if len(data) > ctx.config.max_input_bytes:
+        raise RejectedInput("reject.too-large", f"input is {len(data):,} bytes, over max_input_bytes={ctx.config.max_input_bytes:,}")
+
+
+def check_text(text: str, ctx: Context) -> None:
+    if not text.strip():
+        raise RejectedInput("reject.empty", "input holds no visible text")
+    sample = text[:100_000]
+    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
+    if bad > 0.05 * len(sample):
+        raise RejectedInput("reject.binary", f"input looks binary: {bad:,} control or undecodable characters in the first {len(sample):,}")
+    longest = max(len(line) for line in split_lines(text))
+    if longest > ctx.config.max_line_chars:
+        raise RejectedInput("reject.long-line", f"a single line of {longest:,} characters, over max_line_chars={ctx.config.max_line_chars:,}")
+
+
+def article_from_text(text: str, id: str, source: Source, meta: dict | None, ctx: Context) -> Article:
+    meta = meta or {}
+    url = meta.get("url") or None
+    site = meta.get("site") or (urlsplit(url).hostname if url else None)
+    if site and site.startswith("www."):
+        site = site[4:]
+    authors = meta.get("authors") or ()
+    return Article(
+        id=id, blocks=segment(text, ctx.config), source=source,
+        title=meta.get("title") or None, authors=tuple([authors] if isinstance(authors, str) else authors),
+        published=meta.get("published") or None, site=site, url=url, language=meta.get("language") or None,
+    )
+
+
+def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
+    return Cleaned(id, source, None, (Change("ingest", rule, "reject", 0, None, None, reason),))
+
+
+def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Cleaned:
+    """Clean already-decoded text (the text path after decoding, and the HTML path after
+    extraction)."""
+    try:
+        check_text(text, ctx)
+        article, changes = run_stages(article_from_text(text, id, source, meta, ctx), ctx)
+    except RejectedInput as exc:
+        return reject(id, source, exc.rule, exc.reason)
+    except TimeoutError as exc:
+        return reject(id, source, "reject.regex-timeout", f"a rule ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+        return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
+    return Cleaned(id, source, article, changes)
+
+
+def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None) -> Cleaned:
+    """Decode and clean one plain-text input."""
+    source = Source(path=path, sha256=sha256(data), format="text")
+    try:
+        check_limits(data, ctx)
+    except RejectedInput as exc:
+        return reject(id, source, exc.rule, exc.reason)
+    text, encoding = decode_bytes(data)
+    return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
+
+

@@ -1,0 +1,120 @@
+"""CleanConfig: every switch of the pipeline, with its default and why one would change it.
+
+One frozen object, defaults in code, one operator file (TOML) overrides it, unknown keys
+are an error. ``digest()`` is stamped on every output so that a stale output is known.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+
+STAGES = ("encoding", "boilerplate", "captions", "metadata", "normalize")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    # --- the pipeline -------------------------------------------------------------------
+    stages: tuple[str, ...] = STAGES
+    """Order of the stages after decoding and segmentation. Remove one to switch it off
+    (e.g. drop "boilerplate" to only repair encoding and normalise)."""
+
+    shards: int = 8
+    """Number of output part files. More shards give more parallelism and cheaper
+    single-article rebuilds; changing it reshuffles every article (a full rebuild)."""
+
+    # --- encoding repair (ftfy) -----------------------------------------------------------
+    fix_encoding: bool = True
+    """Repair mojibake with ftfy (conservative: no quote uncurling, width or normal-form
+    changes here). Switch off for text known to be clean to save time."""
+
+    unescape_html: bool = False
+    """Turn HTML entities (&amp;) into characters. Off by default: plain-text scrapes rarely
+    carry entities and a literal "&amp;" may be the article's own text."""
+
+    # --- boilerplate --------------------------------------------------------------------
+    sentence_min_words: int = 6
+    """A block reads as a sentence when it has at least this many words and ends with
+    terminal punctuation (closing quotes and brackets allowed after it)."""
+
+    long_block_words: int = 25
+    """A block this long counts as running text even without terminal punctuation."""
+
+    title_min_words: int = 4
+    """A headline has at least this many words; shorter lead lines are site chrome."""
+
+    drop_lead: bool = True
+    """Drop the lines before the headline (site chrome, dates of the day, menus)."""
+
+    drop_tail: bool = True
+    """Drop the non-sentence lines after the last body paragraph (share bars, 'Popular
+    Articles', comment forms). Bylines there go to metadata instead."""
+
+    regex_timeout: float = 1.0
+    """Seconds a rule may run on one block. A timeout rejects the article (never cleans it
+    differently), so output does not depend on machine load."""
+
+    # --- normalisation ------------------------------------------------------------------
+    normalize_nfc: bool = True
+    """Compose characters to Unicode NFC (é as one code point), as most NLP tools expect."""
+
+    replace_odd_spaces: bool = True
+    """Turn no-break, thin, ideographic and other odd spaces into a plain space."""
+
+    remove_zero_width: bool = True
+    """Remove zero-width spaces and joiners, soft hyphens, BOMs inside text."""
+
+    remove_control_chars: bool = True
+    """Remove C0/C1 control characters other than tab (invisible, break tokenisers)."""
+
+    collapse_spaces: bool = True
+    """Collapse runs of spaces and tabs inside a block to one space."""
+
+    strip_trailing_space: bool = True
+    """Strip space at the start and end of each block."""
+
+    # --- limits ---------------------------------------------------------------------------
+    max_input_bytes: int = 20_000_000
+    """Inputs larger than this are rejected before decoding (a deterministic cap)."""
+
+    max_line_chars: int = 200_000
+    """A single line longer than this rejects the input: it is not an article."""
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["stages"] = list(self.stages)
+        return d
+
+
+def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanConfig:
+    """Override defaults from a mapping (an operator file); unknown keys are an error."""
+    base = base or CleanConfig()
+    known = {f.name: f for f in fields(CleanConfig)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown config keys: {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    values = {}
+    for key, value in data.items():
+        default = getattr(base, key)
+        if key == "stages":
+            bad = [s for s in value if s not in STAGES]
+            if bad:
+                raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)})")
+            value = tuple(value)
+        elif isinstance(default, bool) and not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false, got {value!r}")
+        elif isinstance(default, (int, float)) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{key} must be a number, got {value!r}")
+            value = type(default)(value)
+        values[key] = value
+    if values.get("shards", base.shards) < 1:
+        raise ConfigError("shards must be at least 1")
+    return replace(base, **values)

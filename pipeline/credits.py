@@ -1,0 +1,35 @@
+"""Photo credits: find the credit in a caption line and split it off."""
+from __future__ import annotations
+
+import re
+
+CREDIT_WORDS = (r"getty|photo|photos|photograph|image|images|credit|courtesy|afp|reuters|ap|epa|"
+                r"shutterstock|pool|file|upi|sputnik|xinhua|anadolu|alamy|istock|bloomberg|dpa|pa wire|pa")
+PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
+PAREN_CREDIT = re.compile(rf"\p{{L}}/\p{{L}}|\b(?:{CREDIT_WORDS})\b".replace(r"\p{L}", r"[^\W\d_]"), re.I)
+LABELLED = re.compile(r"^(?P<text>.*?)[\s.|]*\b(?P<credit>(?:photo(?:graph)?|image|picture|foto|credit|bild)s?(?: credit)?\s*[:©]\s*\S.{1,120})$", re.I)
+AGENCY = re.compile(r"^(?P<text>.*?)\s*(?P<credit>\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU|GETTY IMAGES)(?:/[\w.'’ -]{2,60})+)\s*$")
+COPYRIGHT = re.compile(r"^(?P<text>.*?)\s*(?P<credit>©\s*\S.{1,80})$")
+
+
+def split_credit(text: str) -> tuple[str | None, str] | None:
+    """(caption text or None, credit) when ``text`` carries a photo credit, else None."""
+    t = text.strip()
+    m = PAREN.match(t)
+    if m and PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
+        return _pair(m)
+    for pattern in (AGENCY, LABELLED, COPYRIGHT):
+        m = pattern.match(t)
+        if m and len(m.group("credit")) < 140:
+            return _pair(m)
+    return None
+
+
+def _pair(m: re.Match) -> tuple[str | None, str]:
+    text = m.group("text").strip().rstrip("|").strip() or None
+    credit = m.group("credit").strip()
+    for prefix in ("Photo credit:", "Photo:", "Photograph:", "Credit:", "Image:", "Picture:", "Source:"):
+        if credit.lower().startswith(prefix.lower()):
+            credit = credit[len(prefix):].strip()
+            break
+    return text, credit

@@ -1,0 +1,29 @@
+"""Dates in bylines and date lines: parse to ISO 8601 (date only) without guessing."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for m in names}
+_M = "|".join(sorted(MONTHS, key=len, reverse=True))
+MDY = re.compile(rf"\b(?P<m>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I)
+DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_M})\.?,?\s+(?P<y>\d{{4}})\b", re.I)
+ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+
+
+def parse_date(text: str) -> str | None:
+    """The first unambiguous date in ``text`` as YYYY-MM-DD, or None."""
+    for pattern in (ISO, MDY, DMY):
+        m = pattern.search(text)
+        if not m:
+            continue
+        month = m.group("m")
+        month = int(month) if month.isdigit() else MONTHS[month.lower()]
+        try:
+            return date(int(m.group("y")), month, int(m.group("d"))).isoformat()
+        except ValueError:
+            continue
+    return None

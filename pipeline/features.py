@@ -1,0 +1,78 @@
+"""What a block reads as: a sentence, a headline, a person's name, a date.
+
+Small pure predicates shared by the stages; thresholds come from CleanConfig.
+"""
+from __future__ import annotations
+
+import re
+
+from .config import CleanConfig
+
+# terminal punctuation, then any closing quotes or brackets; a colon introduces a quote
+TERMINAL = re.compile(r"[.!?…:;](?:[\"'”’»)\]]|\s)*$")
+URL = re.compile(r"https?://|www\.\w|\.(?:com|org|net)/", re.I)
+WORD = re.compile(r"\w+")
+NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zà-ÿ'’.-]*[a-zà-ÿ.]|[A-Z]\.|(?:de|da|van|von|der|la|le|bin|al|del|di)|[A-Z][a-z]+-[A-Z][a-z]+|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
+MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+          "august|september|october|november|december")
+DATE_LINE = re.compile(
+    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    rf"(?:[\s,|at-]+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$",
+    re.I,
+)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def ends_like_sentence(text: str) -> bool:
+    return bool(TERMINAL.search(text.rstrip()))
+
+
+def is_sentence(text: str, cfg: CleanConfig) -> bool:
+    """Running text: long enough and ends like a sentence, or simply long."""
+    n = words(text)
+    if n >= cfg.long_block_words and not URL.search(text):
+        return True
+    return n >= cfg.sentence_min_words and ends_like_sentence(text) and not text.rstrip().endswith("*")
+
+
+def is_headline(text: str, cfg: CleanConfig, min_words: int = 2) -> bool:
+    """Headline style: a short line, capitalised start, no closing full stop, no URL."""
+    t = text.strip()
+    n = words(t)
+    if n < min_words or n > 30 or URL.search(t):
+        return False
+    if t.endswith((".", ":", ";", ",", "*")) and not t.endswith("..."):
+        return False
+    first = t.lstrip("\"'“‘«¿¡([")[:1]
+    return bool(first) and (first.isupper() or first.isdigit())
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE_LINE.match(text.strip()))
+
+
+# capitalised words that name site sections, not people ("Popular Articles", "Latest News")
+NOT_NAME_WORDS = frozenset("""
+about advertisement advertising all archive articles blog breaking business comments contact
+more editor editorial entertainment events facebook featured follow home latest live login
+menu most news newsletter now opinion photos podcast politics popular posts read recent related
+search share sign sports stories subscribe technology top trending tv twitter video videos
+watch weather world youtube you your our us the this week today new
+""".split())
+
+
+def is_name(text: str) -> bool:
+    """A person's name alone on a line: two to four capitalised tokens, nothing else."""
+    tokens = text.strip().split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    if any(t.lower().strip(".") in NOT_NAME_WORDS for t in tokens):
+        return False
+    if not all(NAME_TOKEN.match(t) for t in tokens):
+        return False
+    return tokens[0][0].isupper() and tokens[-1][0].isupper()

@@ -1,0 +1,117 @@
+"""The one module of the library that touches files: raw inputs, rule packs, config,
+JSONL parts, atomic writes."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CleanConfig, ConfigError, config_from_mapping
+from .rules import RuleSet, build_ruleset
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+TEXT_SUFFIXES = (".txt", ".text")
+SIDECAR = ".meta.json"
+
+
+@dataclass(frozen=True)
+class RawInput:
+    id: str
+    path: Path  # absolute
+    rel: str  # relative to the raw folder, "/"-separated
+
+
+def load_rules(directory: Path = RULES_DIR) -> RuleSet:
+    packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
+             for p in sorted(directory.rglob("*.toml"))]
+    return build_ruleset(packs)
+
+
+def load_config(path: str | Path | None) -> CleanConfig:
+    if not path:
+        return CleanConfig()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return config_from_mapping(data.get("clean", data))
+
+
+def input_id(name: str) -> str:
+    """The raw file's name without its extensions: ``x.html.gz`` gives ``x``."""
+    return name.split(".", 1)[0] if not name.startswith(".") else name
+
+
+def is_input(path: Path) -> bool:
+    name = path.name.lower()
+    return not name.startswith(".") and name.endswith(TEXT_SUFFIXES) and not name.endswith(SIDECAR)
+
+
+def list_raw(raw: Path) -> list[RawInput]:
+    """Every input file under ``raw`` (recursively, sorted; symlinks not followed)."""
+    raw = raw.resolve()
+    found = []
+    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if is_input(path):
+                found.append(RawInput(input_id(name), path, path.relative_to(raw).as_posix()))
+    return sorted(found, key=lambda r: r.rel)
+
+
+def read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def read_sidecar(path: Path) -> dict | None:
+    """``<name>.meta.json`` beside the input: {url, site, published, title, authors, language}."""
+    side = path.with_name(input_id(path.name) + SIDECAR)
+    if not side.is_file():
+        return None
+    data = json.loads(side.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else None
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass
+
+
+def atomic_write_jsonl(path: Path, lines: list[str]) -> None:
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def atomic_write_json(path: Path, data: dict) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")

@@ -1,0 +1,73 @@
+"""The output contract: a Cleaned value as a corpus record and a change-log record.
+
+Plain dicts with a fixed key order, so that ``json.dumps`` gives byte-identical lines for
+the same input and config. The JSON Schemas are in ``pipeline/schema/``.
+"""
+from __future__ import annotations
+
+import json
+
+from . import __version__
+from .article import Article, Source
+from .clean import Cleaned
+from .context import Context
+
+SCHEMA_VERSION = 1
+
+
+def stamp(ctx: Context) -> dict:
+    return {
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "config_digest": ctx.config.digest(),
+        "rules_digest": ctx.rules.digest,
+    }
+
+
+def source_json(source: Source) -> dict:
+    return {"path": source.path, "sha256": source.sha256, "format": source.format,
+            "encoding": source.encoding, "extractor": source.extractor}
+
+
+def body_text(article: Article) -> str:
+    return "\n\n".join(b.text for b in article.blocks)
+
+
+def corpus_record(cleaned: Cleaned, ctx: Context) -> dict:
+    a = cleaned.article
+    assert a is not None, "a rejected input has no corpus record"
+    return {
+        "id": a.id,
+        "title": a.title,
+        "authors": list(a.authors),
+        "published": a.published,
+        "site": a.site,
+        "url": a.url,
+        "language": a.language,
+        "text": body_text(a),
+        "blocks": [{"kind": b.kind, "text": b.text, "line": b.line} for b in a.blocks],
+        "captions": [{"text": c.text, "credit": c.credit, "title": c.title} for c in a.captions],
+        "source": source_json(cleaned.source),
+        "pipeline": stamp(ctx),
+    }
+
+
+def changelog_record(cleaned: Cleaned, ctx: Context) -> dict:
+    return {
+        "id": cleaned.id,
+        "status": "rejected" if cleaned.rejected else "cleaned",
+        "changes": [c.to_json() for c in cleaned.changes],
+        "source": source_json(cleaned.source),
+        "pipeline": stamp(ctx),
+    }
+
+
+def dumps(record: dict) -> str:
+    """One JSONL line (no newline): UTF-8 kept readable, keys in contract order."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(record: dict) -> tuple:
+    """What decides whether a stored record is still current for an input."""
+    p = record.get("pipeline") or {}
+    return ((record.get("source") or {}).get("sha256"), p.get("version"), p.get("config_digest"), p.get("rules_digest"))

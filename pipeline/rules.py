@@ -1,0 +1,140 @@
+"""Rule packs: boilerplate patterns kept as data (TOML), validated when loaded.
+
+A pack file holds ``[[rule]]`` tables. General packs live in ``pipeline/rules/``; per-site
+packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Each rule:
+
+    id          stable, never reused (``bp.share-cta``)
+    category    share, social, subscribe, promo, related, comment_form, author_bio, ...
+    description what it removes and why
+    pattern     a ``regex`` pattern, searched case-insensitively in the whole block
+    scope       where it applies: any (default), lead (before the headline),
+                tail (after the last body paragraph), core (inside the body)
+    max_words   optional: only blocks of at most this many words (guards long paragraphs)
+    examples.match / examples.keep   blocks that must / must not match (tested)
+"""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+
+import regex
+
+SCOPES = ("any", "lead", "tail", "core")
+REQUIRED = ("id", "category", "description", "pattern")
+
+
+class RuleError(ValueError):
+    """A rule pack is invalid; the message names the file and the rule id."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    description: str
+    pattern: str
+    scope: str
+    max_words: int | None
+    examples_match: tuple[str, ...]
+    examples_keep: tuple[str, ...]
+    source: str
+    compiled: regex.Pattern
+
+    def matches(self, text: str, timeout: float) -> bool:
+        if self.max_words is not None and len(text.split()) > self.max_words:
+            return False
+        return self.compiled.search(text, timeout=timeout) is not None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    general: tuple[Rule, ...]
+    sites: tuple[tuple[str, tuple[Rule, ...]], ...]
+    digest: str
+
+    def for_site(self, site: str | None) -> tuple[Rule, ...]:
+        """General rules, then the rules of ``site`` and of every parent domain."""
+        if not site:
+            return self.general
+        site = site.lower()
+        extra = tuple(r for domain, rules in self.sites
+                      if site == domain or site.endswith("." + domain) for r in rules)
+        return self.general + extra
+
+    def by_id(self) -> dict[str, Rule]:
+        out = {r.id: r for r in self.general}
+        for _, rules in self.sites:
+            out.update({r.id: r for r in rules})
+        return out
+
+
+def _compile(source: str, rid: str, pattern: str) -> regex.Pattern:
+    if not pattern or not pattern.strip():
+        raise RuleError(f"{source}: rule {rid}: empty pattern")
+    try:
+        compiled = regex.compile(pattern, regex.IGNORECASE | regex.V1)
+    except regex.error as exc:
+        raise RuleError(f"{source}: rule {rid}: bad regex: {exc}") from None
+    if compiled.search("", timeout=1.0) is not None:
+        raise RuleError(f"{source}: rule {rid}: pattern matches the empty string (an empty alternation?)")
+    return compiled
+
+
+def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
+    """Parse one pack file's text. Returns (site or None, rules)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{source}: not valid TOML: {exc}") from None
+    unknown_top = set(data) - {"site", "rule"}
+    if unknown_top:
+        raise RuleError(f"{source}: unknown top-level keys {sorted(unknown_top)}")
+    rules = []
+    for i, raw in enumerate(data.get("rule", [])):
+        rid = raw.get("id") or f"#{i + 1}"
+        missing = [k for k in REQUIRED if not raw.get(k)]
+        if missing:
+            raise RuleError(f"{source}: rule {rid}: missing {', '.join(missing)}")
+        unknown = set(raw) - set(REQUIRED) - {"scope", "max_words", "examples"}
+        if unknown:
+            raise RuleError(f"{source}: rule {rid}: unknown keys {sorted(unknown)}")
+        scope = raw.get("scope", "any")
+        if scope not in SCOPES:
+            raise RuleError(f"{source}: rule {rid}: scope {scope!r} not one of {SCOPES}")
+        examples = raw.get("examples", {})
+        if not examples.get("match"):
+            raise RuleError(f"{source}: rule {rid}: needs at least one examples.match")
+        rules.append(Rule(
+            id=rid, category=raw["category"], description=raw["description"].strip(),
+            pattern=raw["pattern"], scope=scope, max_words=raw.get("max_words"),
+            examples_match=tuple(examples.get("match", ())), examples_keep=tuple(examples.get("keep", ())),
+            source=source, compiled=_compile(source, rid, raw["pattern"]),
+        ))
+    return data.get("site"), tuple(rules)
+
+
+def build_ruleset(packs: list[tuple[str, str]]) -> RuleSet:
+    """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all."""
+    general: list[Rule] = []
+    sites: dict[str, list[Rule]] = {}
+    seen: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for source, text in sorted(packs):
+        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
+        site, rules = parse_pack(source, text)
+        is_site_pack = source.startswith("sites/")
+        if is_site_pack and not site:
+            raise RuleError(f"{source}: a per-site pack must name its site")
+        if site and not is_site_pack:
+            raise RuleError(f"{source}: per-site packs belong in rules/sites/")
+        for rule in rules:
+            if rule.id in seen:
+                raise RuleError(f"{source}: rule {rule.id}: duplicate id (first in {seen[rule.id]})")
+            seen[rule.id] = source
+        (sites.setdefault(site.lower(), []) if site else general).extend(rules)
+    return RuleSet(
+        general=tuple(general),
+        sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),
+        digest=digest.hexdigest()[:16],
+    )

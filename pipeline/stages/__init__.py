@@ -1,0 +1,1 @@
+"""The stages: each ``stage(article, ctx) -> StageResult(article, changes)``."""

@@ -1,0 +1,113 @@
+"""Boilerplate removal: a filter. Each block is kept or dropped with the rule that said so.
+
+1. Rules (data, ``pipeline/rules``) of scope ``any`` drop what they match anywhere.
+2. The layout (headline, body run) is found among the remaining blocks.
+3. Position: lines before the headline are site chrome; non-sentence lines after the last
+   body paragraph are share bars, author boxes and comment forms, except bylines, which
+   stay for the metadata stage; scoped rules apply in their region.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..article import Article, Change, StageResult
+from ..bylines import is_role_only, parse_byline
+from ..context import Context
+from ..features import is_name, is_sentence
+from ..layout import Layout, find_layout
+from ..rules import Rule
+
+STAGE = "boilerplate"
+
+
+def first_match(rules: tuple[Rule, ...], text: str, timeout: float) -> Rule | None:
+    for rule in rules:
+        if rule.matches(text, timeout):
+            return rule
+    return None
+
+
+def known_authors(article: Article) -> set[str]:
+    names = set(article.authors)
+    for block in article.blocks:
+        names.update(parse_byline(block.text) or ())
+    return names
+
+
+def starts_with_author(text: str, authors: set[str]) -> bool:
+    return any(text.startswith(name) and text[len(name):len(name) + 1] in ("", " ", "h") for name in authors)
+
+
+def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule]) -> set[int]:
+    """Lone-name lines after the body that sign the article: the first tail line, or a
+    name that the author box below repeats ("Asif Shahid" then "Asif Shahid brings ...")."""
+    keep = set()
+    if layout.last_body is None:
+        return keep
+    blocks = article.blocks
+    for i in range(layout.last_body + 1, len(blocks)):
+        text = blocks[i].text.strip()
+        if i in dropped or not (is_name(text) or parse_byline(text)):
+            continue
+        first_in_tail = all(j in dropped for j in range(layout.last_body + 1, i)) or i == layout.last_body + 1
+        repeated = any(blocks[j].text.strip().startswith(text) for j in range(i + 1, min(i + 3, len(blocks))))
+        if first_in_tail or repeated or parse_byline(text):
+            keep.add(i)
+    return keep
+
+
+def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
+    cfg, timeout = ctx.config, ctx.config.regex_timeout
+    rules = ctx.rules.for_site(article.site)
+    anywhere = tuple(r for r in rules if r.scope == "any")
+    scoped = {s: tuple(r for r in rules if r.scope == s) for s in ("lead", "core", "tail")}
+    blocks = article.blocks
+
+    dropped: dict[int, Rule | str] = {}
+    for i, block in enumerate(blocks):
+        rule = first_match(anywhere, block.text, timeout)
+        if rule:
+            dropped[i] = rule
+
+    authors = known_authors(article)
+
+    def not_body(i: int) -> bool:  # an author bio cannot end the body
+        text = blocks[i].text
+        return starts_with_author(text, authors) or first_match(scoped["tail"], text, timeout) is not None
+
+    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
+    signed = tail_bylines(article, layout, dropped)
+    for i, block in enumerate(blocks):
+        if i in dropped or i == layout.title:
+            continue
+        region = layout.region(i)
+        scope = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}[region]
+        rule = first_match(scoped[scope], block.text, timeout)
+        if rule:
+            dropped[i] = rule
+        elif region == "lead" and cfg.drop_lead:
+            dropped[i] = "pos.before-headline"
+        elif region == "tail" and cfg.drop_tail and i not in signed:
+            if starts_with_author(block.text, authors):
+                dropped[i] = "pos.author-bio"
+            elif is_role_only(block.text):
+                dropped[i] = "pos.author-role"
+            elif not is_sentence(block.text, cfg):
+                dropped[i] = "pos.after-body"
+
+    changes = tuple(
+        Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
+               {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category})
+        for i, r in sorted(dropped.items())
+    )
+    kept = tuple(b for i, b in enumerate(blocks) if i not in dropped)
+    return StageResult(replace(article, blocks=kept), changes)
+
+
+HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
+    "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
+    "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
+                       "related headlines, author boxes, comment forms, footers."),
+    "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
+    "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
+}

@@ -1,0 +1,64 @@
+"""Caption separation: a formatter that moves photo captions out of the body.
+
+A block with a photo credit is a caption: its text and credit go to ``captions``; a short
+title-like block right before it becomes the caption's title. A short non-sentence line
+right under a byline, before the body, names the lead image: a caption without credit.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..article import Article, Caption, Change, StageResult
+from ..bylines import parse_byline
+from ..context import Context
+from ..credits import split_credit
+from ..features import is_headline, is_sentence, words
+from ..layout import find_layout
+
+STAGE = "captions"
+CAPTION_TITLE_MAX_WORDS = 20
+LEAD_CAPTION_MAX_WORDS = 12
+
+
+def separate_captions(article: Article, ctx: Context) -> StageResult:
+    cfg = ctx.config
+    blocks = article.blocks
+    layout = find_layout(blocks, cfg)
+    moved: dict[int, Change] = {}
+    captions: list[tuple[int, Caption]] = []
+    for i, block in enumerate(blocks):
+        if i == layout.title:
+            continue
+        split = split_credit(block.text)
+        if split is not None:
+            text, credit = split
+            title = None
+            j = i - 1
+            if j >= 0 and j not in moved and j != layout.title and _is_caption_title(blocks[j].text, cfg):
+                title = blocks[j].text.strip()
+                moved[j] = Change(STAGE, "cap.title", "move", blocks[j].line, blocks[j].text, None,
+                                  {"caption_line": block.line})
+            moved[i] = Change(STAGE, "cap.credit", "move", block.line, block.text, None, {"credit": credit})
+            captions.append((i, Caption(text=text, credit=credit, title=title, line=block.line)))
+        elif _is_lead_image_caption(blocks, i, layout.first_body, cfg):
+            moved[i] = Change(STAGE, "cap.lead-image", "move", block.line, block.text, None, None)
+            captions.append((i, Caption(text=block.text.strip(), credit=None, title=None, line=block.line)))
+    if not moved:
+        return StageResult(article)
+    kept = tuple(b for i, b in enumerate(blocks) if i not in moved)
+    new = article.captions + tuple(c for _, c in sorted(captions))
+    changes = tuple(moved[i] for i in sorted(moved))
+    return StageResult(replace(article, blocks=kept, captions=new), changes)
+
+
+def _is_caption_title(text: str, cfg) -> bool:
+    return (is_headline(text, cfg) and not is_sentence(text, cfg) and words(text) <= CAPTION_TITLE_MAX_WORDS
+            and parse_byline(text) is None and split_credit(text) is None)
+
+
+def _is_lead_image_caption(blocks, i: int, first_body: int | None, cfg) -> bool:
+    if i == 0 or (first_body is not None and i >= first_body):
+        return False
+    text = blocks[i].text
+    return (parse_byline(blocks[i - 1].text) is not None and parse_byline(text) is None
+            and not is_sentence(text, cfg) and words(text) <= LEAD_CAPTION_MAX_WORDS)

@@ -1,0 +1,61 @@
+"""Metadata: the headline, authors from bylines, the publication date.
+
+Each line taken is logged as ``extract`` with the whole line as ``before``, and leaves the
+body.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..article import Article, Change, StageResult
+from ..bylines import parse_byline
+from ..context import Context
+from ..dates import parse_date
+from ..features import is_date_line, is_name, is_sentence
+from ..layout import find_layout
+
+STAGE = "metadata"
+DATED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|at)?\s*[:|-]?\s*", re.I)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def extract_metadata(article: Article, ctx: Context) -> StageResult:
+    cfg = ctx.config
+    blocks = article.blocks
+    layout = find_layout(blocks, cfg)
+    taken: dict[int, Change] = {}
+    title, authors, published = article.title, list(article.authors), article.published
+
+    # the headline; when the title is already known (sidecar, HTML), only its repetition
+    if layout.title is not None and (title is None or _fold(title) == _fold(blocks[layout.title].text)):
+        i = layout.title
+        title = title or blocks[i].text.strip()
+        taken[i] = Change(STAGE, "meta.title", "extract", blocks[i].line, blocks[i].text, None, {"field": "title"})
+
+    head_end = layout.first_body if layout.first_body is not None else len(blocks)
+    for i, block in enumerate(blocks):
+        if i in taken:
+            continue
+        text = block.text.strip()
+        names = parse_byline(text)
+        in_head = i < head_end
+        in_tail = layout.last_body is not None and i > layout.last_body
+        if names is None and (in_head or in_tail) and is_name(text) and not is_sentence(text, cfg):
+            names = (text,)
+        if names:
+            authors.extend(n for n in names if n not in authors)
+            taken[i] = Change(STAGE, "meta.byline", "extract", block.line, block.text, None,
+                              {"field": "authors", "value": list(names)})
+        elif in_head and (is_date_line(text) or DATED.match(text)) and parse_date(text):
+            published = published or parse_date(text)
+            taken[i] = Change(STAGE, "meta.date", "extract", block.line, block.text, None,
+                              {"field": "published", "value": parse_date(text)})
+    if not taken:
+        return StageResult(article)
+    kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
+    new = replace(article, blocks=kept, title=title, authors=tuple(authors), published=published)
+    return StageResult(new, tuple(taken[i] for i in sorted(taken)))

@@ -1,0 +1,82 @@
+"""Normalisation: Unicode and white space, each choice a CleanConfig switch.
+
+A formatter: one ``edit`` per block that changed, with the count per switch in ``detail``.
+Applied to body blocks, captions and metadata fields alike.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from ..article import Article, Change, StageResult
+from ..config import CleanConfig
+from ..context import Context
+
+STAGE = "normalize"
+ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
+# C0 and C1 controls except tab (lines are already split, so no \n or \r remain)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
+
+
+def _nfc(text: str) -> tuple[str, int]:
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text, 0
+    out = unicodedata.normalize("NFC", text)
+    return out, int(out != text)
+
+
+def _sub(pattern: re.Pattern, repl: str):
+    def apply(text: str) -> tuple[str, int]:
+        return pattern.subn(repl, text)
+    return apply
+
+
+def _strip(text: str) -> tuple[str, int]:
+    out = text.strip()
+    return out, int(out != text)
+
+
+# (config switch, function) in the order applied
+STEPS = (
+    ("normalize_nfc", _nfc),
+    ("replace_odd_spaces", _sub(ODD_SPACES, " ")),
+    ("remove_zero_width", _sub(ZERO_WIDTH, "")),
+    ("remove_control_chars", _sub(CONTROL, "")),
+    ("collapse_spaces", _sub(SPACE_RUNS, " ")),
+    ("strip_trailing_space", _strip),
+)
+
+
+def normalize_text(text: str, cfg: CleanConfig) -> tuple[str, dict[str, int]]:
+    counts: dict[str, int] = {}
+    for switch, step in STEPS:
+        if getattr(cfg, switch):
+            text, n = step(text)
+            if n:
+                counts[switch] = n
+    return text, counts
+
+
+def normalize(article: Article, ctx: Context) -> StageResult:
+    cfg = ctx.config
+    changes, blocks = [], []
+    for block in article.blocks:
+        text, counts = normalize_text(block.text, cfg)
+        if counts:
+            changes.append(Change(STAGE, "norm.text", "edit", block.line, block.text, text, counts))
+            block = replace(block, text=text)
+        if text:
+            blocks.append(block)
+        else:  # nothing visible left: log it so that the line does not vanish
+            changes.append(Change(STAGE, "norm.empty", "drop", block.line, text, None, {"category": "empty"}))
+
+    def norm(value: str | None) -> str | None:
+        return (normalize_text(value, cfg)[0] or None) if value else None
+
+    captions = tuple(replace(c, text=norm(c.text), credit=norm(c.credit), title=norm(c.title)) for c in article.captions)
+    new = replace(article, blocks=tuple(blocks), captions=captions, title=norm(article.title),
+                  authors=tuple(a for a in (norm(a) for a in article.authors) if a))
+    return StageResult(new, tuple(changes))
