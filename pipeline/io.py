@@ -2,6 +2,7 @@
 JSONL parts, atomic writes."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -67,6 +68,51 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes; "unreadable:<error>" when it cannot be read, so that the
+    batch plans it anyway and its shard rejects it with the reason."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        return f"unreadable:{type(exc).__name__}"
+    return h.hexdigest()
+
+
+def read_parts(out: Path, name: str) -> dict[str, tuple[str | None, str]]:
+    """Stored records of one shard: id -> (corpus line or None, change-log line)."""
+    corpus = {}
+    for line in _lines(out / "corpus" / name):
+        corpus[json.loads(line)["id"]] = line
+    return {json.loads(line)["id"]: (corpus.get(json.loads(line)["id"]), line)
+            for line in _lines(out / "changelog" / name)}
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return [line.rstrip("\n") for line in fh if line.strip()]
+
+
+def write_if_changed(path: Path, lines: list[str]) -> bool:
+    """Atomically write JSONL ``lines`` unless the file already holds exactly them."""
+    text = "".join(line + "\n" for line in lines)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write_text(path, text)
+    return True
+
+
+def read_json(path: str | Path) -> dict | None:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def read_sidecar(path: Path) -> dict | None:
     """``<name>.meta.json`` beside the input: {url, site, published, title, authors, language}."""
     side = path.with_name(input_id(path.name) + SIDECAR)
@@ -115,3 +161,22 @@ def atomic_write_jsonl(path: Path, lines: list[str]) -> None:
 
 def atomic_write_json(path: Path, data: dict) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+
+
+def remove_stale(out: Path, keep_parts: int, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
+    """Remove part files of shards beyond ``keep_parts``, state and plan files of earlier
+    batches, and temporary files left by a crashed write."""
+    gone = []
+    for folder in ("corpus", "changelog"):
+        for path in sorted((out / folder).glob("part-*.jsonl")):
+            index = path.stem.split("-", 1)[1]
+            if not index.isdigit() or int(index) >= keep_parts:
+                gone.append(path)
+        gone.extend(sorted((out / folder).glob(".*.tmp")))
+    gone.extend(p for p in sorted((out / "_state" / "shards").glob("*.json")) if str(p) not in keep_states)
+    gone.extend(p for p in sorted((out / "_state" / "plan").glob("*.json")) if str(p) not in keep_plans)
+    for sub in ("", "_state", "_state/shards", "_state/plan"):
+        gone.extend(sorted((out / sub).glob(".*.tmp")))
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone

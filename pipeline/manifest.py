@@ -1,0 +1,46 @@
+"""The run manifest: this run's counts, per-rule counts, rejections, digests."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from .context import Context
+from .record import stamp
+
+
+def batch_digest(digests: list[str]) -> str:
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()[:16]
+
+
+def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context) -> dict:
+    """Aggregate shard states. A shard whose digest equals the previous manifest's was not
+    run again, so all its articles count as unchanged."""
+    before = (previous or {}).get("shard_digests") or []
+    counts = Counter(read=0, cleaned=0, unchanged=0, rejected=0, removed=0)
+    rules, categories = Counter(), Counter()
+    rejected, removed = {}, []
+    for i, state in enumerate(states):
+        skipped = i < len(before) and before[i] == digests[i]
+        n_ok = len(state["cleaned"]) + len(state["unchanged"])
+        counts["read"] += n_ok + len(state["rejected"])
+        counts["unchanged"] += n_ok if skipped else len(state["unchanged"])
+        counts["cleaned"] += 0 if skipped else len(state["cleaned"])
+        counts["rejected"] += len(state["rejected"])
+        if not skipped:
+            removed.extend(state["removed"])
+        rejected.update(state["rejected"])
+        rules.update(state["rules"])
+        categories.update(state["categories"])
+    counts["removed"] = len(removed)
+    return {
+        "raw": raw,
+        "pipeline": stamp(ctx),
+        "shards": shards,
+        "batch_digest": batch_digest(digests),
+        "counts": dict(counts),
+        "rules": dict(sorted(rules.items())),
+        "categories": dict(sorted(categories.items())),
+        "rejected": [{"id": k, "reason": v} for k, v in sorted(rejected.items())],
+        "removed": sorted(removed),
+        "shard_digests": digests,
+    }

@@ -1,0 +1,146 @@
+"""Shards: which part file an article lives in, and cleaning one shard incrementally.
+
+A shard is chosen by a stable hash of the article id (blake2b, never Python's salted
+``hash()``). Cleaning a shard reuses the stored records of every input whose fingerprint
+(raw sha256, pipeline version, config and rules digests) is unchanged, so that a rerun
+cleans only what changed and rewrites identical bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .article import Source
+from .clean import Cleaned, clean_bytes, reject
+from .context import Context
+from .record import changelog_record, corpus_record, dumps, fingerprint, stamp
+
+
+def shard_of(article_id: str, shards: int) -> int:
+    h = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(h, "big") % shards
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input of a batch, as planned: where it is and what its bytes hash to."""
+
+    id: str
+    rel: str
+    sha256: str
+    duplicate_of: str | None = None  # the input that already holds this id
+
+
+def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
+    h = hashlib.sha256(json.dumps(stamp(ctx), sort_keys=True).encode())
+    for e in sorted(entries, key=lambda e: (e.id, e.rel)):
+        h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\n".encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class ShardOutput:
+    corpus: list[str] = field(default_factory=list)
+    changelog: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    rules: Counter = field(default_factory=Counter)
+    categories: Counter = field(default_factory=Counter)
+
+    def state(self, shard: int, digest: str) -> dict:
+        return {
+            "shard": shard, "digest": digest,
+            "cleaned": self.cleaned, "unchanged": self.unchanged, "rejected": self.rejected,
+            "removed": self.removed, "rules": dict(sorted(self.rules.items())),
+            "categories": dict(sorted(self.categories.items())),
+        }
+
+
+Loader = Callable[[Entry], tuple[bytes, dict | None]]
+
+
+def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
+    try:
+        data, meta = load(entry)
+    except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
+        source = Source(path=entry.rel, sha256=entry.sha256, format="text")
+        return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
+    return clean_bytes(data, id=entry.id, path=entry.rel, ctx=ctx, meta=meta)
+
+
+def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context) -> ShardOutput:
+    """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
+    None, change-log line); lines whose fingerprint still holds are reused verbatim.
+
+    An input whose id another input already holds is rejected; as the change log keeps one
+    record per id, its rejection is reported in the shard state (and so the manifest).
+    """
+    out = ShardOutput()
+    current = tuple(stamp(ctx)[k] for k in ("version", "config_digest", "rules_digest"))
+    for entry in sorted(entries, key=lambda e: (e.id, e.rel)):
+        if entry.duplicate_of is not None:
+            out.rejected[f"{entry.id}@{entry.rel}"] = f"id {entry.id!r} is already taken by {entry.duplicate_of}"
+            out.rules["reject.duplicate-id"] += 1
+            continue
+        old = previous.get(entry.id)
+        old_log = json.loads(old[1]) if old else None
+        if old_log and fingerprint(old_log) == (entry.sha256, *current) and old_log["source"]["path"] == entry.rel:
+            corpus_line, log_line, log = old[0], old[1], old_log
+            fresh = False
+        else:
+            cleaned = clean_entry(entry, load, ctx)
+            log = changelog_record(cleaned, ctx)
+            log_line = dumps(log)
+            corpus_line = None if cleaned.rejected else dumps(corpus_record(cleaned, ctx))
+            fresh = True
+        if log["status"] == "rejected":
+            out.rejected[entry.id] = log["changes"][0]["detail"]
+        else:
+            (out.cleaned if fresh else out.unchanged).append(entry.id)
+        if corpus_line is not None:
+            out.corpus.append(corpus_line)
+        out.changelog.append(log_line)
+        _count(log, out)
+    kept = {e.id for e in entries if e.duplicate_of is None}
+    out.removed = sorted(set(previous) - kept)
+    return out
+
+
+def _count(log: dict, out: ShardOutput) -> None:
+    for change in log["changes"]:
+        out.rules[change["rule"]] += 1
+        detail = change.get("detail")
+        if change["action"] == "drop" and isinstance(detail, dict) and detail.get("category"):
+            out.categories[detail["category"]] += 1
+
+
+def plan_shards(inputs: Iterable[tuple[str, str, str]], shards: int) -> dict[int, list[Entry]]:
+    """Group ``(id, rel, sha256)`` inputs by shard. The first input (by path) to claim an id
+    keeps it; later ones are marked as duplicates, to be rejected."""
+    owner: dict[str, str] = {}
+    plan: dict[int, list[Entry]] = {i: [] for i in range(shards)}
+    for aid, rel, sha in sorted(inputs, key=lambda t: t[1]):
+        dup = owner.get(aid)
+        owner.setdefault(aid, rel)
+        plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup))
+    return plan
+
+
+def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
+                   corpus_line: str | None, log_line: str) -> tuple[list[str], list[str]]:
+    """A shard's part lines with one article's record replaced (or added), in id order."""
+    records = dict(previous)
+    records[article_id] = (corpus_line, log_line)
+    ordered = sorted(records)
+    return ([records[i][0] for i in ordered if records[i][0] is not None],
+            [records[i][1] for i in ordered])
+
+
+def is_current(log_line: str, sha: str, ctx: Context) -> bool:
+    current = tuple(stamp(ctx)[k] for k in ("version", "config_digest", "rules_digest"))
+    return fingerprint(json.loads(log_line)) == (sha, *current)

@@ -1,0 +1,1 @@
+"""Luigi shell around the ``pipeline`` library: parameters, paths, calls."""

@@ -1,0 +1,114 @@
+"""The ``newsclean`` command: a thin layer over tasks/ (run, rebuild) and pipeline/ (clean)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import __version__, io
+from pipeline.clean import clean_bytes
+from pipeline.config import ConfigError
+from pipeline.record import changelog_record, corpus_record
+from pipeline.rules import RuleError
+
+from . import paths
+
+
+def cmd_run(args) -> int:
+    from .batch import run_batch
+
+    ok, nothing_to_do = run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url)
+    manifest = io.read_json(paths.manifest(Path(args.out))) or {}
+    if not ok:
+        print("newsclean: the batch did not complete (see the Luigi summary above)", file=sys.stderr)
+        return 1
+    if nothing_to_do:
+        print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
+        return 0
+    print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
+    for rej in manifest.get("rejected", [])[:20]:
+        print(f"  rejected {rej['id']}: {rej['reason']}")
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    from .rebuild import RebuildError, rebuild
+
+    raw = args.raw or (io.read_json(paths.manifest(Path(args.out))) or {}).get("raw") or "raw"
+    try:
+        log = rebuild(args.id, raw, args.out, args.config)
+    except RebuildError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    print(f"newsclean: rebuilt {args.id} ({log['status']}, {len(log['changes'])} changes) in {args.out}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .show import find_article, render
+
+    record, log = find_article(args.out, args.id)
+    if log is None:
+        print(f"newsclean: no article {args.id!r} in {args.out}", file=sys.stderr)
+        return 1
+    print(render(record, log))
+    return 0
+
+
+def cmd_clean(args) -> int:
+    from .common import load_context
+
+    ctx = load_context(args.config)
+    path = Path(args.file)
+    cleaned = clean_bytes(io.read_bytes(path), id=io.input_id(path.name), path=path.name, ctx=ctx,
+                          meta=io.read_sidecar(path))
+    out = {"record": None if cleaned.rejected else corpus_record(cleaned, ctx), "changelog": changelog_record(cleaned, ctx)}
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0 if not cleaned.rejected else 3
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsclean", description="Clean scraped news articles into a corpus with a change log.")
+    p.add_argument("--version", action="version", version=f"newsclean {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="clean every input of a raw folder (incremental)")
+    r.add_argument("--raw", default="raw", help="raw input folder (default: raw/)")
+    r.add_argument("--out", default="clean", help="output folder (default: clean/)")
+    r.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default: 1)")
+    r.add_argument("--config", default="", help="operator config file (TOML)")
+    r.add_argument("--scheduler-url", default=None, help="central luigid URL (default: local scheduler)")
+    r.set_defaults(func=cmd_run)
+
+    b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place")
+    b.add_argument("id")
+    b.add_argument("--raw", default=None, help="raw folder (default: the one the manifest names, else raw/)")
+    b.add_argument("--out", default="clean")
+    b.add_argument("--config", default="")
+    b.set_defaults(func=cmd_rebuild)
+
+    s = sub.add_parser("show", help="print one clean article and its change log")
+    s.add_argument("id")
+    s.add_argument("--out", default="clean")
+    s.set_defaults(func=cmd_show)
+
+    c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi)")
+    c.add_argument("file")
+    c.add_argument("--config", default="")
+    c.set_defaults(func=cmd_clean)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, RuleError) as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

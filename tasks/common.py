@@ -1,0 +1,34 @@
+"""What every task shares: the batch parameters and the cleaning context they load."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import luigi
+
+from pipeline import io
+from pipeline.context import Context
+
+
+@lru_cache(maxsize=8)
+def load_context(config: str) -> Context:
+    return Context(io.load_config(config or None), io.load_rules())
+
+
+
+class BatchTask(luigi.Task):
+    raw = luigi.Parameter(description="raw input folder")
+    out = luigi.Parameter(description="output folder")
+    config = luigi.Parameter(default="", description="operator config file (TOML), empty for defaults")
+
+    @property
+    def out_path(self) -> Path:
+        return Path(self.out)
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw)
+
+    @property
+    def ctx(self) -> Context:
+        return load_context(self.config)

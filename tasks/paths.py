@@ -1,0 +1,36 @@
+"""Where things live in an output folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def part_name(shard: int) -> str:
+    return f"part-{shard:05d}.jsonl"
+
+
+def corpus_part(out: Path, shard: int) -> Path:
+    return out / "corpus" / part_name(shard)
+
+
+def changelog_part(out: Path, shard: int) -> Path:
+    return out / "changelog" / part_name(shard)
+
+
+def state_dir(out: Path) -> Path:
+    return out / "_state"
+
+
+def plan_file(out: Path) -> Path:
+    return state_dir(out) / "plan.json"
+
+
+def shard_state(out: Path, shard: int, digest: str) -> Path:
+    return state_dir(out) / "shards" / f"{shard:05d}-{digest}.json"
+
+
+def manifest(out: Path) -> Path:
+    return out / "manifest.json"
+
+
+def shard_plan(out: Path, shard: int, digest: str) -> Path:
+    return state_dir(out) / "plan" / f"{shard:05d}-{digest}.json"

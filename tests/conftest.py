@@ -1,0 +1,33 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import io  # noqa: E402
+from pipeline.clean import clean_bytes  # noqa: E402
+from pipeline.config import CleanConfig  # noqa: E402
+from pipeline.context import Context  # noqa: E402
+
+RAW = ROOT / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*.json from current output")
+
+
+@pytest.fixture(scope="session")
+def ctx():
+    return Context(CleanConfig(), io.load_rules())
+
+
+@pytest.fixture(scope="session")
+def clean(ctx):
+    """clean(text or bytes, id="t") -> Cleaned"""
+    def run(text, id="t", meta=None, context=None):
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        return clean_bytes(data, id=id, path=f"{id}.txt", ctx=context or ctx, meta=meta)
+    return run

@@ -1,0 +1,57 @@
+import codecs
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import CleanConfig
+from pipeline.decode import decode_bytes
+from pipeline.segment import is_visible, segment, split_lines
+
+TEXT = "Café “quoted” — naïve"
+
+
+@pytest.mark.parametrize("data, text, encoding", [
+    (TEXT.encode("utf-8"), TEXT, "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), TEXT, "utf-8"),
+    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), TEXT, "utf-16-le"),
+    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), TEXT, "utf-16-be"),
+    (TEXT.encode("cp1252"), TEXT, "cp1252"),
+    (b"plain ascii", "plain ascii", "utf-8"),
+])
+def test_decode_table(data, text, encoding):
+    assert decode_bytes(data) == (text, encoding)
+
+
+def test_decode_cp1252_article_like_utf8_original():
+    article = "Le président a déclaré : « Nous irons à Genève », a-t-il ajouté — sans préciser.\n" * 3
+    assert decode_bytes(article.encode("cp1252"))[0] == article
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=300)
+def test_decode_never_raises(data):
+    text, encoding = decode_bytes(data)
+    assert isinstance(text, str) and encoding
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("a\nb", ["a", "b"]),
+    ("a\r\nb\rc", ["a", "b", "c"]),
+    ("a\x0cb\u2028c", ["a\x0cb\u2028c"]),  # only \n, \r\n and \r end lines
+])
+def test_split_lines(text, lines):
+    assert split_lines(text) == lines
+
+
+@pytest.mark.parametrize("line, visible", [
+    ("", False), ("   ", False), ("\u00a0\u00a0", False), ("\u200b\ufeff", False), (" \t\u3000", False),
+    ("x", True), (" • en", True), ("\u00a0a", True),
+])
+def test_visible(line, visible):
+    assert is_visible(line) is visible
+
+
+def test_segment_numbers_lines_from_one_and_skips_blank():
+    blocks = segment("Title here\n\n\u00a0\nA body sentence that is long enough to count.\n• item one", CleanConfig())
+    assert [(b.line, b.kind) for b in blocks] == [(1, "heading"), (4, "paragraph"), (5, "list_item")]

@@ -1,0 +1,58 @@
+"""Every rule against its own examples, and rule-pack validation."""
+import pytest
+
+from pipeline import io
+from pipeline.rules import RuleError, build_ruleset
+
+RULES = io.load_rules()
+ALL = [r for r in RULES.general] + [r for _, rules in RULES.sites for r in rules]
+
+
+@pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)
+def test_rule_examples(rule):
+    for text in rule.examples_match:
+        assert rule.matches(text, 1.0), f"{rule.id} should match {text!r}"
+    for text in rule.examples_keep:
+        assert not rule.matches(text, 1.0), f"{rule.id} should keep {text!r}"
+
+
+def test_rule_ids_are_namespaced_and_described():
+    for rule in ALL:
+        assert rule.id.startswith("bp."), rule.id
+        assert rule.description and rule.category
+
+
+def pack(body, name="x.toml"):
+    return [(name, body)]
+
+
+GOOD = '[[rule]]\nid = "bp.a"\ncategory = "share"\ndescription = "d"\npattern = "^share$"\nexamples.match = ["share"]\n'
+
+
+@pytest.mark.parametrize("packs, message", [
+    (pack(GOOD) + pack(GOOD, "y.toml"), "y.toml: rule bp.a: duplicate id"),
+    (pack(GOOD.replace('"^share$"', '"^(?:share|)$"')), "x.toml: rule bp.a: pattern matches the empty string"),
+    (pack(GOOD.replace('"^share$"', '"^(share$"')), "x.toml: rule bp.a: bad regex"),
+    (pack(GOOD.replace('pattern = "^share$"\n', '')), "x.toml: rule bp.a: missing pattern"),
+    (pack(GOOD.replace('examples.match = ["share"]\n', '')), "x.toml: rule bp.a: needs at least one examples.match"),
+    (pack(GOOD + 'scope = "everywhere"\n'), "x.toml: rule bp.a: scope"),
+    (pack(GOOD, "sites/x.toml"), "sites/x.toml: a per-site pack must name its site"),
+])
+def test_validation_names_file_and_rule(packs, message):
+    with pytest.raises(RuleError) as exc:
+        build_ruleset(packs)
+    assert message in str(exc.value)
+
+
+def test_site_rules_apply_to_their_site_only():
+    site = 'site = "example.com"\n' + GOOD.replace("bp.a", "bp.example-a")
+    rules = build_ruleset(pack(GOOD.replace("bp.a", "bp.b")) + [("sites/example.toml", site)])
+    assert [r.id for r in rules.for_site("news.example.com")] == ["bp.b", "bp.example-a"]
+    assert [r.id for r in rules.for_site("other.org")] == ["bp.b"]
+    assert [r.id for r in rules.for_site(None)] == ["bp.b"]
+
+
+def test_rules_digest_changes_with_a_rule():
+    a = build_ruleset(pack(GOOD))
+    b = build_ruleset(pack(GOOD.replace("^share$", "^share!?$")))
+    assert a.digest != b.digest
