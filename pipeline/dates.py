@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .features import is_date_line
+
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
@@ -12,6 +14,7 @@ _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 MDY = re.compile(rf"\b(?P<m>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I)
 DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_M})\.?,?\s+(?P<y>\d{{4}})\b", re.I)
 ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+DATED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|at)?\s*[:|-]?\s*", re.I)
 
 
 def parse_date(text: str) -> str | None:
@@ -27,3 +30,9 @@ def parse_date(text: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def dateline(text: str) -> str | None:
+    """The ISO date of a line that is only a date or a "Published ..." line, else None."""
+    t = text.strip()
+    return parse_date(t) if (is_date_line(t) or DATED.match(t)) and len(t) < 80 else None

@@ -10,8 +10,13 @@ from pipeline import io
 from pipeline.context import Context
 
 
-@lru_cache(maxsize=8)
 def load_context(config: str) -> Context:
+    """Config and rules for a batch; re-read when the config file's bytes change."""
+    return _context(config, io.read_bytes(Path(config)) if config and Path(config).is_file() else b"")
+
+
+@lru_cache(maxsize=8)
+def _context(config: str, config_bytes: bytes) -> Context:
     return Context(io.load_config(config or None), io.load_rules())
 
 

@@ -12,6 +12,7 @@ from ..article import Article, Caption, Change, StageResult
 from ..bylines import parse_byline
 from ..context import Context
 from ..credits import split_credit
+from ..dates import dateline
 from ..features import is_headline, is_sentence, words
 from ..layout import find_layout
 
@@ -61,4 +62,4 @@ def _is_lead_image_caption(blocks, i: int, first_body: int | None, cfg) -> bool:
         return False
     text = blocks[i].text
     return (parse_byline(blocks[i - 1].text) is not None and parse_byline(text) is None
-            and not is_sentence(text, cfg) and words(text) <= LEAD_CAPTION_MAX_WORDS)
+            and not is_sentence(text, cfg) and words(text) <= LEAD_CAPTION_MAX_WORDS and dateline(text) is None)

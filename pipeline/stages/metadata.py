@@ -5,18 +5,16 @@ body.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..article import Article, Change, StageResult
 from ..bylines import parse_byline
 from ..context import Context
-from ..dates import parse_date
-from ..features import is_date_line, is_name, is_sentence
+from ..dates import dateline
+from ..features import is_name, is_sentence
 from ..layout import find_layout
 
 STAGE = "metadata"
-DATED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|at)?\s*[:|-]?\s*", re.I)
 
 
 def _fold(text: str) -> str:
@@ -50,10 +48,10 @@ def extract_metadata(article: Article, ctx: Context) -> StageResult:
             authors.extend(n for n in names if n not in authors)
             taken[i] = Change(STAGE, "meta.byline", "extract", block.line, block.text, None,
                               {"field": "authors", "value": list(names)})
-        elif in_head and (is_date_line(text) or DATED.match(text)) and parse_date(text):
-            published = published or parse_date(text)
+        elif in_head and dateline(text):
+            published = published or dateline(text)
             taken[i] = Change(STAGE, "meta.date", "extract", block.line, block.text, None,
-                              {"field": "published", "value": parse_date(text)})
+                              {"field": "published", "value": dateline(text)})
     if not taken:
         return StageResult(article)
     kept = tuple(b for i, b in enumerate(blocks) if i not in taken)

@@ -45,8 +45,8 @@ STEPS = (
     ("replace_odd_spaces", _sub(ODD_SPACES, " ")),
     ("remove_zero_width", _sub(ZERO_WIDTH, "")),
     ("remove_control_chars", _sub(CONTROL, "")),
-    ("collapse_spaces", _sub(SPACE_RUNS, " ")),
     ("strip_trailing_space", _strip),
+    ("collapse_spaces", _sub(SPACE_RUNS, " ")),
 )
 
 
