@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -180,3 +181,25 @@ def remove_stale(out: Path, keep_parts: int, keep_states: set[str], keep_plans: 
     for path in gone:
         path.unlink(missing_ok=True)
     return gone
+
+
+def replace_tree(target: Path, files: dict[str, str]) -> None:
+    """Write ``files`` ({relative path: text}) as the folder ``target``, replacing what was
+    there in one rename: a reader sees the old folder or the new one, never half of each."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
+    try:
+        for rel, text in files.items():
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -13,6 +13,7 @@ from pipeline.record import changelog_record, corpus_record
 from pipeline.rules import RuleError
 
 from . import paths
+from .review_cli import add_review_commands
 
 
 def cmd_run(args) -> int:
@@ -46,14 +47,9 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .show import find_article, render
+    from .show import show
 
-    record, log = find_article(args.out, args.id)
-    if log is None:
-        print(f"newsclean: no article {args.id!r} in {args.out}", file=sys.stderr)
-        return 1
-    print(render(record, log))
-    return 0
+    return show(args.out, args.id, args.raw, args.color, args.config)
 
 
 def cmd_clean(args) -> int:
@@ -92,7 +88,12 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print one clean article and its change log")
     s.add_argument("id")
     s.add_argument("--out", default="clean")
+    s.add_argument("--raw", default=None, help="raw folder (default: the one the manifest names)")
+    s.add_argument("--color", action=argparse.BooleanOptionalAction, default=None,
+                   help="every raw line coloured by its fate (default: when stdout is a terminal)")
+    s.add_argument("--config", default="")
     s.set_defaults(func=cmd_show)
+    add_review_commands(sub)
 
     c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi)")
     c.add_argument("file")

@@ -1,7 +1,11 @@
 """Where things live in an output folder."""
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
+
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 
 
 def part_name(shard: int) -> str:
@@ -34,3 +38,11 @@ def manifest(out: Path) -> Path:
 
 def shard_plan(out: Path, shard: int, digest: str) -> Path:
     return state_dir(out) / "plan" / f"{shard:05d}-{digest}.json"
+
+
+def safe_name(key: str) -> str:
+    """A file name stem for an article or rule id: the id itself when it is a plain name,
+    else a digest of it (ids from HTML or JSONL inputs may hold any character)."""
+    if PLAIN_NAME.match(key):
+        return key
+    return "x-" + hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()

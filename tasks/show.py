@@ -1,14 +1,23 @@
-"""Look up one article in an output folder and render it for a terminal."""
+"""Look up one article in an output folder and render it for a terminal: plain text, or\ncoloured with every raw line marked by its fate (rich)."""
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
 from pipeline import io
+from pipeline.registry import RuleInfo, describe_rules, lookup
+from pipeline.review import ArticleView, article_view, changed_span, visible
 from pipeline.shard import shard_of
 
-from . import paths
+from . import outputs, paths
+from .common import load_context
 
 
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
@@ -46,3 +55,69 @@ def render(record: dict | None, log: dict, width: int = 100) -> str:
         after = f"  ->  {c['after']!r}" if c["action"] == "edit" else ""
         lines.append(f"  line {c['line']:>4}  {c['action']:<7} {c['rule']:<28} {str(text)[:80]!r}{after[:80]}")
     return "\n".join(lines)
+
+
+# --- the coloured view (rich): the report's article page, in a terminal ---------------------
+
+STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "caption": "cyan", "metadata": "magenta",
+          "rejected": "dim", "missing": "bold white on red"}
+MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
+
+
+def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:
+    """The clean article's header and captions, then every raw line marked by its fate, with
+    the deciding rule and its description for every line that did not stay as it was."""
+    r = view.record
+    head = Text()
+    if r is None:
+        head.append(f"{view.id}: REJECTED\n", style="bold red")
+        head.append(view.reason or "", style="red")
+    else:
+        head.append(f"{r['title'] or '(no title)'}\n", style="bold")
+        head.append(f"{view.id} · authors: {', '.join(r['authors']) or '-'} · published: {r['published'] or '-'}"
+                    f" · site: {r['site'] or '-'} · source: {r['source']['path']}\n", style="dim")
+        for cap in r["captions"]:
+            head.append("caption: ", style="cyan")
+            head.append(f"{cap['title'] + ': ' if cap['title'] else ''}{cap['text'] or ''}"
+                        f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}\n")
+        head.append(f"{100 * view.removed_share:.0f}% of the text removed; raw lines from the {view.raw_from}"
+                    f"{' (' + view.note + ')' if view.note else ''}", style="dim")
+    legend = Text("  ".join(f"{MARKS[f]} {f} {n}" for f, n in sorted(view.fates.items()) if f in MARKS))
+    table = Table(box=None, show_header=False, pad_edge=False, expand=True)
+    table.add_column("line", justify="right", style="dim", no_wrap=True)
+    table.add_column("mark", no_wrap=True)
+    table.add_column("text")
+    for line in view.lines:
+        if line.fate == "blank":
+            continue
+        style = STYLES[line.fate]
+        text = Text(line.raw.strip(), style=style)
+        for e in line.edits:
+            p, b, a = changed_span(e.before, e.after)
+            text.append(f"\n  {'…' if p > 12 else ''}{e.before[max(0, p - 12):p]}")
+            text.append(visible(e.before[p:b]), style="red strike")
+            text.append(visible(e.after[p:a]), style="green")
+            text.append(f"{e.before[b:b + 12]}{'…' if len(e.before) - b > 12 else ''}")
+        for rid in [line.rule] if line.rule else [e.rule for e in line.edits]:
+            text.append(f"\n  {rid}", style=f"bold {style.split()[0] if style else ''}".strip())
+            text.append(f"  {lookup(registry, rid).description}", style="dim")
+        table.add_row(str(line.line), Text(MARKS[line.fate], style=style), text)
+    return Group(Panel(head, expand=True), legend, table)
+
+
+def show(out: str, article_id: str, raw: str | None = None, color: bool | None = None, config: str = "") -> int:
+    """Print one article: coloured when ``color`` (default: when stdout is a terminal),
+    else the plain text of ``render``."""
+    record, log = find_article(out, article_id)
+    if log is None:
+        print(f"newsclean: no article {article_id!r} in {out}", file=sys.stderr)
+        return 1
+    if color is None:
+        color = sys.stdout.isatty()
+    if not color:
+        print(render(record, log))
+        return 0
+    lines, note = outputs.raw_lines(outputs.raw_folder(out, raw), log)
+    view = article_view(record, log, lines, note)
+    Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(load_context(config).rules)))
+    return 0

@@ -1,0 +1,67 @@
+"""Every rule id the pipeline can write in a change log, with its category and description.
+
+Rule packs (``bp.*``) describe themselves in TOML; the position heuristics (``pos.*``) in
+``stages/boilerplate.HEURISTICS``; the ids that the other stages and the ingest checks
+write are described here. The report, ``stats`` and ``show`` look ids up in one place, and
+a test checks that every id written anywhere in ``pipeline/`` is described.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import RuleSet
+from .stages.boilerplate import HEURISTICS
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    category: str
+    description: str
+    origin: str  # "rule pack <file>", "heuristic", "stage", "ingest", "unknown"
+    pattern: str | None = None
+    scope: str | None = None
+    examples_match: tuple[str, ...] = ()
+    examples_keep: tuple[str, ...] = ()
+
+
+# id -> (category, origin, description)
+BUILTIN = {
+    "enc.ftfy": ("encoding", "stage", "Mojibake repaired with ftfy; its explanation (the steps it applied) is in detail."),
+    "cap.credit": ("caption", "stage", "A photo caption (a line that ends in an agency or photographer credit) "
+                   "moved out of the body into captions."),
+    "cap.title": ("caption", "stage", "A short title-like line right above a credited caption, moved into that caption's title."),
+    "cap.lead-image": ("caption", "stage", "A short non-sentence line under the byline, before the body: the lead "
+                       "image's caption, moved into captions."),
+    "meta.title": ("metadata", "stage", "The headline, taken out of the body into title."),
+    "meta.byline": ("metadata", "stage", "A byline ('By Jane Doe', or a lone name beside the headline or under the "
+                    "body), taken out of the body into authors."),
+    "meta.date": ("metadata", "stage", "A date line before the body, taken into published."),
+    "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
+                  "control characters, space runs); the count per switch is in detail."),
+    "norm.empty": ("empty", "stage", "A line with nothing visible left after normalisation."),
+    "reject.too-large": ("reject", "ingest", "The input is larger than max_input_bytes."),
+    "reject.empty": ("reject", "ingest", "The input holds no visible text."),
+    "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),
+    "reject.long-line": ("reject", "ingest", "A single line is longer than max_line_chars (a minified page, not an article)."),
+    "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout on this input."),
+    "reject.error": ("reject", "ingest", "An unexpected error while cleaning this input (a bug: please report it)."),
+    "reject.unreadable": ("reject", "ingest", "The input file could not be read."),
+    "reject.duplicate-id": ("reject", "ingest", "Another input already holds this id (the first by path keeps it)."),
+}
+
+
+def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
+    """Every known rule id, sorted: rule packs, heuristics and the built-in ids."""
+    out = {rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()}
+    out.update({rid: RuleInfo(rid, cat, desc, "heuristic") for rid, (cat, desc) in HEURISTICS.items()})
+    for rule in rules.by_id().values():
+        out[rule.id] = RuleInfo(rule.id, rule.category, rule.description, f"rule pack {rule.source}",
+                                rule.pattern, rule.scope, rule.examples_match, rule.examples_keep)
+    return dict(sorted(out.items()))
+
+
+def lookup(registry: dict[str, RuleInfo], rule_id: str) -> RuleInfo:
+    """The rule's description; an id that no longer exists (an older run) says so."""
+    return registry.get(rule_id) or RuleInfo(rule_id, "unknown", "Not described: a rule of another version "
+                                             "of newsclean, or one that was removed.", "unknown")

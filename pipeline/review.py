@@ -1,0 +1,213 @@
+"""Review: the fate of every raw line of an article, and corpus-wide tallies.
+
+Pure: a corpus record, its change-log record and (when the raw file can still be read)
+the raw lines in; an ArticleView out. What the report, ``show`` and ``stats`` display is
+computed here from the changes, never counted on the side.
+
+A line's fate is decided by its last ``drop``/``move``/``extract`` change, else by the block
+it became; ``edit`` changes are kept in order as (rule, before, after) steps:
+
+    kept      the line is a body block, as it was
+    edited    the line is a body block, changed by encoding repair or normalisation
+    dropped   removed by a rule (the change log keeps its text)
+    caption   moved into ``captions``
+    metadata  taken into ``title``, ``authors`` or ``published``
+    blank     nothing visible (never a block)
+    rejected  the whole input was set aside
+    missing   visible, yet neither a block nor any change's line: a broken output
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .registry import RuleInfo, lookup
+from .segment import is_visible
+
+FATE_OF_ACTION = {"drop": "dropped", "move": "caption", "extract": "metadata"}
+FATES = ("kept", "edited", "dropped", "caption", "metadata", "blank", "rejected", "missing")
+NO_SITE = "(no site)"
+
+
+@dataclass(frozen=True)
+class Edit:
+    rule: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class LineView:
+    line: int
+    raw: str
+    fate: str
+    rule: str | None = None  # the rule that dropped, moved or extracted it
+    edits: tuple[Edit, ...] = ()
+    final: str | None = None  # the text it ends as (block or before of the deciding change)
+    kind: str | None = None  # the block's kind when kept
+    field: str | None = None  # "title", "authors", "published" (metadata), "caption"
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    status: str  # "cleaned" or "rejected"
+    record: dict | None  # the corpus record (None when rejected)
+    log: dict
+    lines: tuple[LineView, ...]
+    raw_from: str  # "raw file" or "change log" (the raw file could not be read)
+    reason: str | None = None  # why the input was rejected
+    note: str = ""  # why the raw file could not be read
+
+    @property
+    def fates(self) -> Counter:
+        return Counter(v.fate for v in self.lines)
+
+    @property
+    def visible_chars(self) -> int:
+        return sum(len(v.raw.strip()) for v in self.lines if v.fate != "blank")
+
+    @property
+    def dropped_chars(self) -> int:
+        return sum(len(v.raw.strip()) for v in self.lines if v.fate == "dropped")
+
+    @property
+    def removed_share(self) -> float:
+        """Share of the visible raw characters on lines a rule dropped."""
+        total = self.visible_chars
+        return self.dropped_chars / total if total else 0.0
+
+    @property
+    def site(self) -> str:
+        return ((self.record or {}).get("site")) or NO_SITE
+
+
+def lines_from_log(record: dict | None, log: dict) -> list[str]:
+    """The raw lines as far as the outputs tell: the first ``before`` logged for a line, else
+    the block's text. Exact for every visible line; blank lines come back empty."""
+    text: dict[int, str] = {}
+    for change in log["changes"]:
+        if change["line"] > 0 and change["before"] is not None:
+            text.setdefault(change["line"], change["before"])
+    for block in (record or {}).get("blocks", ()):
+        text.setdefault(block["line"], block["text"])
+    return [text.get(i, "") for i in range(1, max(text, default=0) + 1)]
+
+
+def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = None, note: str = "") -> ArticleView:
+    """Every raw line with its fate. ``raw_lines`` are the decoded (or extracted) lines of
+    the input; without them the lines are rebuilt from the change log."""
+    raw_from = "raw file" if raw_lines is not None else "change log"
+    if raw_lines is None:
+        raw_lines = lines_from_log(record, log)
+    if log["status"] == "rejected":
+        reject = next((c for c in log["changes"] if c["action"] == "reject"), None)
+        lines = tuple(LineView(i, text, "rejected" if is_visible(text) else "blank")
+                      for i, text in enumerate(raw_lines, start=1))
+        return ArticleView(log["id"], "rejected", None, log, lines, raw_from,
+                           str(reject["detail"]) if reject else "rejected", note)
+    by_line: dict[int, list[dict]] = defaultdict(list)
+    for change in log["changes"]:
+        by_line[change["line"]].append(change)
+    blocks = {b["line"]: b for b in (record or {}).get("blocks", ())}
+    # a line may be logged beyond the raw lines given (the raw file changed since the run)
+    last = max([len(raw_lines), *blocks, *(n for n in by_line if n > 0)], default=0)
+    raw_lines = list(raw_lines) + [""] * (last - len(raw_lines))
+    lines = tuple(_line_view(i, raw_lines[i - 1], by_line.get(i, ()), blocks.get(i))
+                  for i in range(1, last + 1))
+    return ArticleView(log["id"], "cleaned", record, log, lines, raw_from, None, note)
+
+
+def _line_view(n: int, raw: str, changes, block: dict | None) -> LineView:
+    edits = tuple(Edit(c["rule"], c["before"], c["after"]) for c in changes if c["action"] == "edit")
+    deciding = [c for c in changes if c["action"] in FATE_OF_ACTION]
+    if deciding:
+        c = deciding[-1]
+        detail = c.get("detail") if isinstance(c.get("detail"), dict) else {}
+        field = detail.get("field") or ("caption" if c["action"] == "move" else None)
+        return LineView(n, raw, FATE_OF_ACTION[c["action"]], c["rule"], edits, c["before"], field=field)
+    if block is not None:
+        return LineView(n, raw, "edited" if edits else "kept", None, edits, block["text"], block["kind"])
+    if edits:  # edited, then kept nowhere: should not happen, say so
+        return LineView(n, raw, "missing", None, edits)
+    return LineView(n, raw, "missing" if is_visible(raw) else "blank")
+
+
+def changed_span(before: str, after: str) -> tuple[int, int, int]:
+    """(p, b, a): ``before[:p]`` and ``after[:p]`` agree, as do ``before[b:]`` and ``after[a:]``;
+    the edit is ``before[p:b]`` -> ``after[p:a]``."""
+    p = 0
+    while p < min(len(before), len(after)) and before[p] == after[p]:
+        p += 1
+    s = 0
+    while s < min(len(before), len(after)) - p and before[-1 - s] == after[-1 - s]:
+        s += 1
+    return p, len(before) - s, len(after) - s
+
+
+def visible(text: str) -> str:
+    """White space and invisible characters made visible: a space as "·", others as U+XXXX."""
+    return "".join("·" if ch == " " else f"⟨U+{ord(ch):04X}⟩" if ch.isspace() or not ch.isprintable() else ch
+                   for ch in text)
+
+
+# --- corpus-wide -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleHit:
+    article: str
+    line: int
+    action: str
+    before: str | None
+    after: str | None
+
+
+def rule_hits(logs: list[dict]) -> dict[str, list[RuleHit]]:
+    """rule id -> every change it made across the corpus (articles in the order given)."""
+    hits: dict[str, list[RuleHit]] = defaultdict(list)
+    for log in logs:
+        for c in sorted(log["changes"], key=lambda c: c["line"]):
+            hits[c["rule"]].append(RuleHit(log["id"], c["line"], c["action"], c["before"], c["after"]))
+    return dict(hits)
+
+
+def rule_counts(logs: list[dict]) -> Counter:
+    return Counter(c["rule"] for log in logs for c in log["changes"])
+
+
+def category_counts(rules: dict[str, int], registry: dict[str, RuleInfo]) -> Counter:
+    """Changes per category (the rule's category: ``share``, ``caption``, ``metadata``...)."""
+    out: Counter = Counter()
+    for rid, n in rules.items():
+        out[lookup(registry, rid).category] += n
+    return out
+
+
+def histogram(shares: list[float], bins: int = 10) -> list[tuple[str, int]]:
+    """Articles per bin of removed share: [("0-10%", n), ..., ("90-100%", n)]."""
+    counts = [0] * bins
+    for s in shares:
+        counts[min(int(s * bins), bins - 1)] += 1
+    step = 100 // bins
+    return [(f"{i * step}-{(i + 1) * step}%", n) for i, n in enumerate(counts)]
+
+
+@dataclass(frozen=True)
+class SiteShare:
+    site: str
+    articles: int
+    removed_share: float  # dropped characters over visible characters, all its articles
+
+
+def site_shares(views: list[ArticleView]) -> list[SiteShare]:
+    total: Counter = Counter()
+    dropped: Counter = Counter()
+    n: Counter = Counter()
+    for v in views:
+        if v.status != "cleaned":
+            continue
+        n[v.site] += 1
+        total[v.site] += v.visible_chars
+        dropped[v.site] += v.dropped_chars
+    return sorted((SiteShare(s, n[s], dropped[s] / total[s] if total[s] else 0.0) for s in n),
+                  key=lambda s: (-s.removed_share, s.site))

@@ -1,0 +1,101 @@
+"""``newsclean export``: the corpus as one Parquet file, or as a folder of plain-text files.
+
+Records are exported in id order. Parquet columns have the corpus contract's types (so a
+column that is null throughout, such as ``published``, is still a string column); a field
+the contract does not know yet (a later pipeline version's) keeps the type pyarrow infers,
+so nothing is dropped on the way.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pipeline import io
+
+from . import outputs
+from .paths import safe_name
+
+
+class ExportError(Exception):
+    pass
+
+
+def corpus_schema():
+    import pyarrow as pa
+
+    s = pa.string()
+    return pa.schema([
+        ("id", s), ("title", s), ("authors", pa.list_(s)), ("published", s), ("site", s), ("url", s),
+        ("language", s), ("text", s),
+        ("blocks", pa.list_(pa.struct([("kind", s), ("text", s), ("line", pa.int64())]))),
+        ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
+        ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s)])),
+        ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
+                                ("rules_digest", s)])),
+    ])
+
+
+def _fits(type_, value) -> bool:
+    """Whether ``value`` converts to ``type_`` without losing a key."""
+    import pyarrow as pa
+
+    if value is None:
+        return True
+    if pa.types.is_struct(type_):
+        names = {type_.field(i).name: type_.field(i).type for i in range(type_.num_fields)}
+        return isinstance(value, dict) and set(value) <= set(names) and all(_fits(names[k], v) for k, v in value.items())
+    if pa.types.is_list(type_):
+        return isinstance(value, list) and all(_fits(type_.value_type, v) for v in value)
+    if pa.types.is_string(type_):
+        return isinstance(value, str)
+    if pa.types.is_integer(type_):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return False
+
+
+def to_table(records: list[dict]):
+    import pyarrow as pa
+
+    contract = {f.name: f.type for f in corpus_schema()}
+    names = list(contract) + sorted({k for r in records for k in r} - set(contract))
+    columns, fields = [], []
+    for name in names:
+        values = [r.get(name) for r in records]
+        type_ = contract.get(name)
+        array = pa.array(values, type=type_) if type_ is not None and all(_fits(type_, v) for v in values) \
+            else pa.array(values)
+        columns.append(array)
+        fields.append(pa.field(name, array.type))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
+def export_parquet(records: list[dict], to: Path) -> None:
+    import pyarrow.parquet as pq
+
+    to.parent.mkdir(parents=True, exist_ok=True)
+    tmp = to.with_name(f".{to.name}.tmp")
+    try:
+        pq.write_table(to_table(records), tmp, compression="zstd")
+        os.replace(tmp, to)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def plain_text(record: dict) -> str:
+    """The title, a blank line, the text (the body blocks, one blank line between them)."""
+    head = f"{record['title']}\n\n" if record.get("title") else ""
+    return f"{head}{record['text']}\n"
+
+
+def export_txt(records: list[dict], to: Path) -> None:
+    """One ``<id>.txt`` per article (an id that is not a plain file name is hashed), the
+    folder replaced as a whole. A folder holding anything else is left alone."""
+    if to.exists() and (not to.is_dir() or any(not p.is_file() or p.suffix != ".txt" for p in to.iterdir())):
+        raise ExportError(f"{to} exists and holds more than .txt files: choose a new folder")
+    io.replace_tree(to, {safe_name(r["id"]) + ".txt": plain_text(r) for r in records})
+
+
+def export(out: str, fmt: str, to: str) -> int:
+    records = outputs.corpus_records(out)
+    {"parquet": export_parquet, "txt": export_txt}[fmt](records, Path(to))
+    return len(records)

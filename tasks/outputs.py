@@ -1,0 +1,59 @@
+"""Read an output folder back for review: records, the manifest, an article's raw lines."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from pipeline import io
+from pipeline.clean import sha256
+from pipeline.decode import decode_bytes
+from pipeline.segment import split_lines
+
+from . import paths
+
+# source.format -> a function from the input's bytes and its change-log record to the text
+# the stages saw. Plain text is decoded as the pipeline decodes it; for HTML, JSONL and WARC
+# inputs it is what the extractor returned: register the extraction here when those
+# formats land. A format without an entry is shown from the change log (exact for every
+# visible line; only blank lines are lost).
+RAW_TEXT: dict[str, Callable[[bytes, dict], str]] = {
+    "text": lambda data, log: decode_bytes(data)[0],
+}
+
+
+def manifest(out: str | Path) -> dict:
+    return io.read_json(paths.manifest(Path(out))) or {}
+
+
+def articles(out: str | Path) -> list[tuple[dict | None, dict]]:
+    """(corpus record or None, change-log record) of every article, sorted by id."""
+    out = Path(out)
+    records = {r["id"]: r for p in sorted((out / "corpus").glob("part-*.jsonl")) for r in io.read_jsonl(p)}
+    logs = [log for p in sorted((out / "changelog").glob("part-*.jsonl")) for log in io.read_jsonl(p)]
+    return [(records.get(log["id"]), log) for log in sorted(logs, key=lambda log: log["id"])]
+
+
+def corpus_records(out: str | Path) -> list[dict]:
+    """The corpus records, sorted by id (the order every export uses)."""
+    return [record for record, _ in articles(out) if record is not None]
+
+
+def raw_folder(out: str | Path, raw: str | None) -> Path | None:
+    """``--raw`` if given, else the folder the manifest names."""
+    folder = raw or manifest(out).get("raw")
+    return Path(folder) if folder else None
+
+
+def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
+    """(the input's lines as the stages saw them, or None; a note when they could not be had)."""
+    source = log.get("source") or {}
+    reader = RAW_TEXT.get(source.get("format"))
+    if raw is None or reader is None:
+        return None, "" if raw is not None else "no raw folder"
+    path = (raw / source["path"]).resolve()
+    if not path.is_relative_to(raw.resolve()) or not path.is_file():
+        return None, f"raw file {source['path']} not found in {raw}"
+    data = io.read_bytes(path)
+    if sha256(data) != source.get("sha256"):
+        return None, f"raw file {source['path']} changed since the run"
+    return split_lines(reader(data, log)), ""

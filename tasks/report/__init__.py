@@ -1,0 +1,36 @@
+"""``newsclean report``: a static HTML report of a run, viewable offline.
+
+Reads the output folder (and the raw folder, to show blank lines and the exact raw text),
+builds review values with :mod:`pipeline.review`, renders them with :mod:`.pages` and
+writes ``OUT/report/``, replacing the previous report in one rename.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import io
+from pipeline.registry import describe_rules
+from pipeline.review import ArticleView, article_view
+
+from .. import outputs
+from ..common import load_context
+
+
+def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:
+    folder = outputs.raw_folder(out, raw)
+    views = []
+    for record, log in outputs.articles(out):
+        lines, note = outputs.raw_lines(folder, log)
+        views.append(article_view(record, log, lines, note))
+    return views
+
+
+def build_report(out: str | Path, raw: str | None = None, config: str = "") -> Path:
+    """Write the report and return the path of its index page."""
+    from .pages import render_site
+
+    registry = describe_rules(load_context(config).rules)
+    files = render_site(article_views(out, raw), outputs.manifest(out), registry)
+    target = Path(out) / "report"
+    io.replace_tree(target, files)
+    return target / "index.html"

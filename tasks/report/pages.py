@@ -1,0 +1,96 @@
+"""The report's pages, rendered from review values with the jinja2 templates beside this file.
+
+``render_site`` is pure: values in, ``{relative path: html}`` out; writing is the caller's.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from markupsafe import Markup, escape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from pipeline.registry import RuleInfo, lookup
+from pipeline.review import ArticleView, category_counts, changed_span, visible, histogram, rule_hits, site_shares
+
+from ..paths import safe_name
+from .svg import Bar, bar_chart
+
+MAX_HITS = 500  # lines listed on a rule page; the count above says how many there are
+
+
+def page_name(key: str) -> str:
+    return safe_name(key) + ".html"
+
+
+def article_href(article_id: str, prefix: str = "") -> str:
+    return f"{prefix}articles/{page_name(article_id)}"
+
+
+def rule_href(rule_id: str, prefix: str = "") -> str:
+    return f"{prefix}rules/{page_name(rule_id)}"
+
+
+def diff(before: str, after: str | None) -> Markup:
+    """``before`` with the changed part struck out and ``after``'s part inserted."""
+    after = after or ""
+    p, b, a = changed_span(before, after)
+    return Markup(f"{escape(before[:p])}<del>{escape(visible(before[p:b]))}</del>"
+                  f"<ins>{escape(visible(after[p:a]))}</ins>{escape(before[b:])}")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("tasks.report", "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["diff"] = diff
+    env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+    env.globals.update(article_href=article_href, rule_href=rule_href)
+    return env
+
+
+def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str]:
+    env = _environment()
+    logs = [v.log for v in views]
+    hits = rule_hits(logs)
+    # counts of the last run from the manifest; the change logs when it has none
+    rules = Counter(manifest.get("rules") or {r: len(h) for r, h in hits.items()})
+    info = {rid: lookup(registry, rid) for rid in {*registry, *rules}}
+    categories = category_counts(rules, registry)
+    cleaned = [v for v in views if v.status == "cleaned"]
+    site = {"stamp": manifest.get("pipeline") or (logs[0]["pipeline"] if logs else {}),
+            "raw": manifest.get("raw")}
+
+    files = {"index.html": env.get_template("index.html").render(
+        site=site, prefix="", counts=manifest.get("counts") or {}, views=views,
+        rejected=_rejected(manifest, views),
+        hist_chart=bar_chart([Bar(label, n, str(n)) for label, n in histogram([v.removed_share for v in cleaned])]),
+        site_chart=bar_chart([Bar(s.site, s.removed_share, f"{100 * s.removed_share:.0f}%",
+                                  title=f"{s.site} ({s.articles} articles)") for s in site_shares(cleaned)]),
+        rule_chart=bar_chart([Bar(rid, n, str(n), rule_href(rid), f"{rid}: {info[rid].description}")
+                              for rid, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]),
+        category_chart=bar_chart([Bar(cat, n, str(n)) for cat, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))]),
+        rules=sorted(rules.items(), key=lambda kv: (info[kv[0]].category, kv[0])), info=info,
+    )}
+    article_tpl = env.get_template("article.html")
+    for i, view in enumerate(views):
+        files[article_href(view.id)] = article_tpl.render(
+            site=site, prefix="../", view=view, info={r: lookup(registry, r) for r in _rules_of(view)},
+            prev=views[i - 1].id if i else None, next=views[i + 1].id if i + 1 < len(views) else None)
+    rule_tpl = env.get_template("rule.html")
+    for rid in sorted(info):
+        found = hits.get(rid, [])
+        files[rule_href(rid)] = rule_tpl.render(site=site, prefix="../", rule=info[rid], count=rules.get(rid, 0),
+                                                hits=found[:MAX_HITS], more=max(0, len(found) - MAX_HITS))
+    files["rules.html"] = env.get_template("rules.html").render(site=site, prefix="", info=info, rules=rules)
+    files["style.css"] = env.get_template("style.css").render()
+    return files
+
+
+def _rules_of(view: ArticleView) -> set[str]:
+    return {c["rule"] for c in view.log["changes"]}
+
+
+def _rejected(manifest: dict, views: list[ArticleView]) -> list[dict]:
+    """The manifest's rejections (duplicates included), else the rejected change logs."""
+    logged = {v.id for v in views}
+    rows = manifest.get("rejected") or [{"id": v.id, "reason": v.reason} for v in views if v.status == "rejected"]
+    return [dict(r, page=r["id"] in logged) for r in rows]

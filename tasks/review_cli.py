@@ -1,0 +1,54 @@
+"""The review and hand-off commands of ``newsclean``: report, stats, export."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def cmd_report(args) -> int:
+    from .report import build_report
+
+    index = build_report(args.out, args.raw, args.config)
+    print(f"newsclean: report written to {index}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from pipeline.registry import describe_rules
+
+    from .common import load_context
+    from .stats import stats
+
+    return stats(args.out, describe_rules(load_context(args.config).rules), args.tsv)
+
+
+def cmd_export(args) -> int:
+    from .export import ExportError, export
+
+    try:
+        n = export(args.out, args.format, args.to)
+    except ExportError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    print(f"newsclean: {n} articles exported as {args.format} to {args.to}")
+    return 0
+
+
+def add_review_commands(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("report", help="write a static HTML report of the last run to OUT/report/")
+    r.add_argument("--out", default="clean", help="output folder of the run (default: clean/)")
+    r.add_argument("--raw", default=None, help="raw folder (default: the one the manifest names)")
+    r.add_argument("--config", default="", help="operator config file (TOML), for the rule descriptions")
+    r.set_defaults(func=cmd_report)
+
+    s = sub.add_parser("stats", help="the last run's counts per rule and per category")
+    s.add_argument("--out", default="clean")
+    s.add_argument("--tsv", action="store_true", help="tab-separated rows instead of tables")
+    s.add_argument("--config", default="")
+    s.set_defaults(func=cmd_stats)
+
+    e = sub.add_parser("export", help="the corpus as a Parquet file or a folder of plain-text files")
+    e.add_argument("--out", default="clean")
+    e.add_argument("--format", choices=("parquet", "txt"), required=True)
+    e.add_argument("--to", required=True, help="the Parquet file, or the folder of .txt files, to write")
+    e.set_defaults(func=cmd_export)
