@@ -31,3 +31,14 @@ def clean(ctx):
         data = text.encode("utf-8") if isinstance(text, str) else text
         return clean_bytes(data, id=id, path=f"{id}.txt", ctx=context or ctx, meta=meta)
     return run
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """The seeds in raw/ cleaned by a batch run: the output folder (read-only for tests)."""
+    from tasks.batch import run_batch
+
+    out = tmp_path_factory.mktemp("seed-run") / "clean"
+    ok, _ = run_batch(str(RAW), str(out))
+    assert ok
+    return out

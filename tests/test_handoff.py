@@ -1,0 +1,115 @@
+"""show (plain and coloured), stats, export, and loading the corpus as it is downstream."""
+import json
+import re
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import outputs
+from tasks.cli import main
+from tasks.export import to_table
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def corpus_parts(out):
+    return sorted((out / "corpus").glob("part-*.jsonl"))
+
+
+def with_drops(out):
+    return next((r, log) for r, log in outputs.articles(out) if any(c["action"] == "drop" for c in log["changes"]))
+
+
+def test_show_plain_when_not_a_terminal(seed_run, capsys):
+    record, log = with_drops(seed_run)
+    assert main(["show", log["id"], "--out", str(seed_run)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"id:        {log['id']}\ntitle:     {record['title']}")
+    assert "\x1b[" not in out
+
+
+def test_show_coloured_marks_every_line(seed_run, capsys):
+    record, log = with_drops(seed_run)
+    assert main(["show", log["id"], "--out", str(seed_run), "--color"]) == 0
+    raw = capsys.readouterr().out
+    assert "\x1b[" in raw
+    text = ANSI.sub("", raw)
+    assert record["title"][:40] in text
+    for c in log["changes"]:
+        if c["action"] == "drop":
+            assert c["rule"] in text
+            assert c["before"].strip()[:30] in " ".join(text.split())
+    assert "\x1b[9;31m" in raw  # dropped lines struck through in red
+    assert main(["show", "no-such-id", "--out", str(seed_run), "--color"]) == 1
+
+
+def test_stats_table_and_tsv(seed_run, capsys):
+    manifest = outputs.manifest(seed_run)
+    assert main(["stats", "--out", str(seed_run), "--tsv"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
+    assert {name: int(n) for kind, name, _, n in rows if kind == "rule"} == manifest["rules"]
+    cats = {name: int(n) for kind, name, _, n in rows if kind == "category"}
+    for cat, n in manifest["categories"].items():  # drop categories: the rules' categories
+        assert cats[cat] == n
+    assert sum(cats.values()) == sum(manifest["rules"].values())
+    assert main(["stats", "--out", str(seed_run)]) == 0
+    table = capsys.readouterr().out
+    assert "changes per rule" in table and "bp.share-button" in table and "changes per category" in table
+
+
+def test_stats_without_a_run(tmp_path, capsys):
+    assert main(["stats", "--out", str(tmp_path)]) == 1
+    assert "run `newsclean run" in capsys.readouterr().err
+
+
+def test_export_parquet_reads_back_equal_to_the_corpus(seed_run, tmp_path):
+    to = tmp_path / "corpus.parquet"
+    assert main(["export", "--out", str(seed_run), "--format", "parquet", "--to", str(to)]) == 0
+    table = pq.read_table(to)
+    corpus = sorted((json.loads(line) for p in corpus_parts(seed_run) for line in p.open(encoding="utf-8")),
+                    key=lambda r: r["id"])
+    assert table.to_pylist() == corpus
+    assert table.schema.field("id").type == pa.string()
+    assert table.schema.field("published").type == pa.string()  # null throughout, still typed
+    first = to.read_bytes()
+    main(["export", "--out", str(seed_run), "--format", "parquet", "--to", str(to)])
+    assert to.read_bytes() == first  # deterministic
+
+
+def test_export_keeps_fields_the_contract_does_not_know():
+    records = [{"id": "0001", "title": None, "text": "a", "quality": {"score": 0.5}},
+               {"id": "0002", "title": "T", "text": "b", "quality": None}]
+    table = to_table(records)
+    rows = table.to_pylist()
+    assert rows[0]["quality"] == {"score": 0.5} and rows[0]["id"] == "0001"
+    assert table.schema.field("title").type == pa.string()
+
+
+def test_export_txt(seed_run, tmp_path, capsys):
+    to = tmp_path / "txt"
+    assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(to)]) == 0
+    corpus = outputs.corpus_records(seed_run)
+    assert sorted(p.name for p in to.iterdir()) == sorted(r["id"] + ".txt" for r in corpus)
+    for r in corpus:
+        assert (to / f"{r['id']}.txt").read_text(encoding="utf-8") == f"{r['title']}\n\n{r['text']}\n"
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.md").write_text("keep me", encoding="utf-8")
+    assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(tmp_path / "mine")]) == 2
+    assert (tmp_path / "mine" / "notes.md").exists()
+
+
+def test_corpus_loads_as_it_is_with_pandas_and_pyarrow(seed_run, tmp_path):
+    """The README's hand-off examples: ids such as "0001" stay strings."""
+    part = corpus_parts(seed_run)[0]
+    df = pd.concat([pd.read_json(p, lines=True, dtype={"id": str}) for p in corpus_parts(seed_run)])
+    assert len(df) == 5 and df["id"].map(type).eq(str).all()
+    table = pajson.read_json(part)
+    assert table.column("id").type == pa.string()
+    # an id that looks like a number
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"id": "0001", "text": "x"}) + "\n", encoding="utf-8")
+    assert pd.read_json(odd, lines=True, dtype={"id": str})["id"].tolist() == ["0001"]
+    assert pd.read_json(odd, lines=True)["id"].tolist() == [1]  # why the dtype is needed

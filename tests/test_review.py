@@ -1,0 +1,111 @@
+"""Line fates (pipeline/review.py) and the rule registry."""
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline import io
+from pipeline.registry import BUILTIN, describe_rules, lookup
+from pipeline.review import article_view, changed_span, histogram, lines_from_log, visible
+from pipeline.segment import is_visible, split_lines
+from tasks import outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = describe_rules(io.load_rules())
+
+
+def test_every_rule_id_written_in_pipeline_is_described():
+    """A rule id literal anywhere in pipeline/ ("cap.title", "reject.empty"...) has a description."""
+    ids = set()
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        ids.update(re.findall(r'"((?:pos|cap|meta|norm|enc|reject)\.[a-z][a-z-]*)"', path.read_text(encoding="utf-8")))
+    assert ids >= {"cap.title", "meta.byline", "norm.text", "enc.ftfy", "reject.empty", "pos.after-body"}
+    assert not sorted(i for i in ids if i not in REGISTRY)
+    for info in REGISTRY.values():
+        assert info.description and info.category, info.id
+
+
+def test_unknown_rule_id_is_described_as_such():
+    assert lookup(REGISTRY, "bp.gone-rule").category == "unknown"
+    assert lookup(REGISTRY, "bp.share-button").examples_match
+    assert set(BUILTIN) <= set(REGISTRY)
+
+
+def test_fates_of_a_small_article(clean, ctx):
+    from pipeline.record import changelog_record, corpus_record
+
+    text = ("Home | World | Sport\n"
+            "Storm Closes Harbour After Record Waves\n"
+            "By Jane Doe\n"
+            "\n"
+            "The harbour closed on Monday after waves of ten metres hit the town wall overnight.\u00a0\n"
+            "Officials said the harbour would reopen when the sea calms, perhaps by Thursday.\n"
+            "Share\n")
+    cleaned = clean(text)
+    view = article_view(corpus_record(cleaned, ctx), changelog_record(cleaned, ctx), split_lines(text))
+    fates = {v.line: (v.fate, v.rule) for v in view.lines}
+    assert fates[1][0] == "dropped" and fates[1][1] == "pos.before-headline"
+    assert fates[2] == ("metadata", "meta.title")
+    assert fates[3] == ("metadata", "meta.byline")
+    assert fates[4] == ("blank", None)
+    assert fates[5] == ("edited", None)
+    assert view.lines[4].edits[0].rule == "norm.text" and view.lines[4].final.endswith("overnight.")
+    assert fates[6] == ("kept", None)
+    assert fates[7] == ("dropped", "bp.share-button")
+    assert 0 < view.removed_share < 0.2
+
+
+def test_rejected_article_view(clean, ctx):
+    from pipeline.record import changelog_record
+
+    cleaned = clean("   \n\n")
+    view = article_view(None, changelog_record(cleaned, ctx), ["   ", "", ""])
+    assert view.status == "rejected" and "no visible text" in view.reason
+    assert {v.fate for v in view.lines} == {"blank"}
+
+
+def test_seed_lines_all_accounted_for_and_rebuilt_from_the_log(seed_run):
+    """Every visible raw line of every seed has a fate; without the raw file the change log
+    gives back every visible line exactly."""
+    raw = outputs.raw_folder(seed_run, None)
+    for record, log in outputs.articles(seed_run):
+        lines, note = outputs.raw_lines(raw, log)
+        assert lines is not None, note
+        view = article_view(record, log, lines)
+        assert view.fates["missing"] == 0, [v for v in view.lines if v.fate == "missing"]
+        assert len(view.lines) == len(lines)
+        rebuilt = lines_from_log(record, log)
+        for i, line in enumerate(lines):
+            if is_visible(line):
+                assert rebuilt[i] == line
+        same = article_view(record, log, None)
+        assert [(v.line, v.fate, v.rule) for v in same.lines if v.fate != "blank"] == \
+               [(v.line, v.fate, v.rule) for v in view.lines if v.fate != "blank"]
+
+
+def test_raw_file_changed_since_the_run_falls_back_to_the_log(seed_run, tmp_path):
+    record, log = outputs.articles(seed_run)[0]
+    (tmp_path / log["source"]["path"]).write_text("something else\n", encoding="utf-8")
+    lines, note = outputs.raw_lines(tmp_path, log)
+    assert lines is None and "changed since the run" in note
+    lines, note = outputs.raw_lines(tmp_path / "nowhere", log)
+    assert lines is None and "not found" in note
+
+
+@pytest.mark.parametrize("before, after, span", [
+    ("abc", "abc", (3, 3, 3)),
+    ("a  b", "a b", (2, 3, 2)),
+    ("x\u00a0", "x", (1, 2, 1)),
+    ("", "new", (0, 0, 3)),
+    ("Ã©tÃ©", "été", (0, 5, 3)),
+])
+def test_changed_span(before, after, span):
+    p, b, a = changed_span(before, after)
+    assert (p, b, a) == span
+    assert before[:p] + after[p:a] + before[b:] == after
+
+
+def test_visible_and_histogram():
+    assert visible("a b\u00a0\t") == "a·b⟨U+00A0⟩⟨U+0009⟩"
+    assert histogram([0.0, 0.05, 0.15, 1.0]) == [("0-10%", 2), ("10-20%", 1)] + \
+        [(f"{i}0-{i + 1}0%", 0) for i in range(2, 9)] + [("90-100%", 1)]
