@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-quality clean-output
+.PHONY: run test bench bench-quality clean-output chromium report screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,20 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Debian's chromium, for the report's browser tests and the screenshots (root and apt needed).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+report: run
+	$(VENV)/bin/newsclean report --out clean
+
+# docs/report-*.png, shown in the README: the seeds' report in headless chromium
+screenshots: $(STAMP) chromium
+	rm -rf /tmp/newsclean-shots && $(VENV)/bin/newsclean run --raw raw --out /tmp/newsclean-shots >/dev/null
+	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
+	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x1500
+	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/articles/004_e0a4c11860b658b6.html docs/report-article.png --size 1280x1500
 
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +
