@@ -113,3 +113,41 @@ def test_corpus_loads_as_it_is_with_pandas_and_pyarrow(seed_run, tmp_path):
     odd.write_text(json.dumps({"id": "0001", "text": "x"}) + "\n", encoding="utf-8")
     assert pd.read_json(odd, lines=True, dtype={"id": str})["id"].tolist() == ["0001"]
     assert pd.read_json(odd, lines=True)["id"].tolist() == [1]  # why the dtype is needed
+
+
+def _names(json_schema, defs):
+    """Field names of a JSON Schema object, nested objects and arrays of objects as dicts."""
+    if "$ref" in json_schema:
+        json_schema = defs[json_schema["$ref"].rsplit("/", 1)[1]]
+    if json_schema.get("type") == "array":
+        return _names(json_schema["items"], defs)
+    if "properties" in json_schema:
+        return {k: _names(v, defs) for k, v in json_schema["properties"].items()}
+    return None
+
+
+def _arrow_names(type_):
+    if pa.types.is_list(type_):
+        return _arrow_names(type_.value_type)
+    if pa.types.is_struct(type_):
+        return {type_.field(i).name: _arrow_names(type_.field(i).type) for i in range(type_.num_fields)}
+    return None
+
+
+def test_export_schema_is_the_corpus_contract():
+    from pathlib import Path
+
+    from tasks.export import corpus_schema
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "pipeline/schema/corpus.schema.json").read_text())
+    arrow = corpus_schema()
+    assert {f.name: _arrow_names(f.type) for f in arrow} == _names(schema, schema.get("$defs", {}))
+
+
+def test_every_part_reads_with_the_corpus_types(seed_run):
+    """pyarrow (and so HF datasets) infers types per file; with the corpus types every part reads."""
+    from tasks.export import corpus_schema
+
+    options = pajson.ParseOptions(explicit_schema=corpus_schema())
+    tables = [pajson.read_json(p, parse_options=options) for p in corpus_parts(seed_run) if p.stat().st_size]
+    assert pa.concat_tables(tables).num_rows == 5
