@@ -65,13 +65,13 @@ def normalize(article: Article, ctx: Context) -> StageResult:
     changes, blocks = [], []
     for block in article.blocks:
         text, counts = normalize_text(block.text, cfg)
+        if not text:  # nothing visible left: dropped, logged with the text it had
+            changes.append(Change(STAGE, "norm.empty", "drop", block.line, block.text, None, {"category": "empty"}))
+            continue
         if counts:
             changes.append(Change(STAGE, "norm.text", "edit", block.line, block.text, text, counts))
             block = replace(block, text=text)
-        if text:
-            blocks.append(block)
-        else:  # nothing visible left: log it so that the line does not vanish
-            changes.append(Change(STAGE, "norm.empty", "drop", block.line, text, None, {"category": "empty"}))
+        blocks.append(block)
 
     def norm(value: str | None) -> str | None:
         return (normalize_text(value, cfg)[0] or None) if value else None
