@@ -171,10 +171,6 @@ def rule_hits(logs: list[dict]) -> dict[str, list[RuleHit]]:
     return dict(hits)
 
 
-def rule_counts(logs: list[dict]) -> Counter:
-    return Counter(c["rule"] for log in logs for c in log["changes"])
-
-
 def category_counts(rules: dict[str, int], registry: dict[str, RuleInfo]) -> Counter:
     """Changes per category (the rule's category: ``share``, ``caption``, ``metadata``...)."""
     out: Counter = Counter()

@@ -12,10 +12,11 @@ from pipeline.segment import split_lines
 from . import paths
 
 # source.format -> a function from the input's bytes and its change-log record to the text
-# the stages saw. Plain text is decoded as the pipeline decodes it; for HTML, JSONL and WARC
-# inputs it is what the extractor returned: register the extraction here when those
-# formats land. A format without an entry is shown from the change log (exact for every
-# visible line; only blank lines are lost).
+# the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages,
+# records inside JSONL/WARC files and compressed files, the raw lines are the lines of the
+# extracted text, numbered without blank lines, and the change log and the record hold every
+# one of them: those are rebuilt from the outputs (pipeline.review.lines_from_log), which is
+# exact, rather than extracted again.
 RAW_TEXT: dict[str, Callable[[bytes, dict], str]] = {
     "text": lambda data, log: decode_bytes(data)[0],
 }
@@ -48,8 +49,11 @@ def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
     """(the input's lines as the stages saw them, or None; a note when they could not be had)."""
     source = log.get("source") or {}
     reader = RAW_TEXT.get(source.get("format"))
-    if raw is None or reader is None:
-        return None, "" if raw is not None else "no raw folder"
+    if raw is None:
+        return None, "no raw folder"
+    if reader is None or not source.get("path", "").lower().endswith(io.TEXT_SUFFIXES):
+        # an HTML page, a record inside a JSONL or WARC file, a compressed file
+        return None, f"the lines of the text extracted from {source.get('path')}"
     path = (raw / source["path"]).resolve()
     if not path.is_relative_to(raw.resolve()) or not path.is_file():
         return None, f"raw file {source['path']} not found in {raw}"

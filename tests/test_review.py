@@ -18,7 +18,7 @@ def test_every_rule_id_written_in_pipeline_is_described():
     """A rule id literal anywhere in pipeline/ ("cap.title", "reject.empty"...) has a description."""
     ids = set()
     for path in (ROOT / "pipeline").rglob("*.py"):
-        ids.update(re.findall(r'"((?:pos|cap|meta|norm|enc|reject)\.[a-z][a-z-]*)"', path.read_text(encoding="utf-8")))
+        ids.update(re.findall(r'"((?:pos|cap|meta|norm|enc|reject|html)\.[a-z][a-z-]*)"', path.read_text(encoding="utf-8")))
     assert ids >= {"cap.title", "meta.byline", "norm.text", "enc.ftfy", "reject.empty", "pos.after-body"}
     assert not sorted(i for i in ids if i not in REGISTRY)
     for info in REGISTRY.values():
@@ -90,6 +90,10 @@ def test_raw_file_changed_since_the_run_falls_back_to_the_log(seed_run, tmp_path
     assert lines is None and "changed since the run" in note
     lines, note = outputs.raw_lines(tmp_path / "nowhere", log)
     assert lines is None and "not found" in note
+    for path, fmt in (("pages/a.html", "html"), ("dump.jsonl", "text"), ("a.txt.gz", "text")):
+        inner = dict(log, source=dict(log["source"], path=path, format=fmt))
+        lines, note = outputs.raw_lines(tmp_path, inner)  # never re-read as if it were plain text
+        assert lines is None and "extracted" in note
 
 
 @pytest.mark.parametrize("before, after, span", [
