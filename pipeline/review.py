@@ -171,6 +171,28 @@ def rule_hits(logs: list[dict]) -> dict[str, list[RuleHit]]:
     return dict(hits)
 
 
+@dataclass(frozen=True)
+class HitGroup:
+    """One distinct line a rule took, and every place it took it."""
+
+    text: str
+    hits: tuple[RuleHit, ...]
+
+    @property
+    def articles(self) -> int:
+        return len({h.article for h in self.hits})
+
+
+def group_hits(hits: list[RuleHit]) -> list[HitGroup]:
+    """A rule's hits by distinct text (white space folded), longest first: a misfire (a
+    sentence of an article taken for boilerplate) is long, and shows at the top."""
+    groups: dict[str, list[RuleHit]] = defaultdict(list)
+    for h in hits:
+        groups[" ".join((h.before or "").split())].append(h)
+    return sorted((HitGroup(text, tuple(found)) for text, found in groups.items()),
+                  key=lambda g: (-len(g.text), g.text))
+
+
 def category_counts(rules: dict[str, int], registry: dict[str, RuleInfo]) -> Counter:
     """Changes per category (the rule's category: ``share``, ``caption``, ``metadata``...)."""
     out: Counter = Counter()

@@ -10,12 +10,14 @@ from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.registry import RuleInfo, lookup
-from pipeline.review import ArticleView, category_counts, changed_span, visible, histogram, rule_hits, site_shares
+from pipeline.review import (ArticleView, category_counts, changed_span, group_hits, histogram, rule_hits,
+                             site_shares, visible)
 
 from ..paths import safe_name
 from .svg import Bar, bar_chart
 
-MAX_HITS = 500  # lines listed on a rule page; the count above says how many there are
+MAX_GROUPS = 500  # distinct lines listed on a rule page (the longest); the page says how many more
+MAX_PLACES = 8  # places linked per distinct line
 
 
 def page_name(key: str) -> str:
@@ -43,7 +45,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["diff"] = diff
     env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
-    env.globals.update(article_href=article_href, rule_href=rule_href)
+    env.globals.update(article_href=article_href, rule_href=rule_href, MAX_PLACES=MAX_PLACES)
     return env
 
 
@@ -77,9 +79,9 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
             prev=views[i - 1].id if i else None, next=views[i + 1].id if i + 1 < len(views) else None)
     rule_tpl = env.get_template("rule.html")
     for rid in sorted(info):
-        found = hits.get(rid, [])
+        groups = group_hits(hits.get(rid, []))
         files[rule_href(rid)] = rule_tpl.render(site=site, prefix="../", rule=info[rid], count=rules.get(rid, 0),
-                                                hits=found[:MAX_HITS], more=max(0, len(found) - MAX_HITS))
+                                                groups=groups[:MAX_GROUPS], more=max(0, len(groups) - MAX_GROUPS))
     files["rules.html"] = env.get_template("rules.html").render(site=site, prefix="", info=info, rules=rules)
     files["style.css"] = env.get_template("style.css").render()
     return files
