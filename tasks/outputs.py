@@ -51,6 +51,8 @@ def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
     reader = RAW_TEXT.get(source.get("format"))
     if raw is None:
         return None, "no raw folder"
+    if log.get("status") == "rejected":  # it may be huge or binary: its reason says enough
+        return None, "a rejected input is not shown"
     if reader is None or not source.get("path", "").lower().endswith(io.TEXT_SUFFIXES):
         # an HTML page, a record inside a JSONL or WARC file, a compressed file
         return None, f"the lines of the text extracted from {source.get('path')}"

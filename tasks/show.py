@@ -1,4 +1,5 @@
-"""Look up one article in an output folder and render it for a terminal: plain text, or\ncoloured with every raw line marked by its fate (rich)."""
+"""Look up one article in an output folder and render it for a terminal: plain text, or
+coloured with every raw line marked by its fate (rich)."""
 from __future__ import annotations
 
 import json
