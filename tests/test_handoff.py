@@ -46,6 +46,21 @@ def test_show_coloured_marks_every_line(seed_run, capsys):
     assert main(["show", "no-such-id", "--out", str(seed_run), "--color"]) == 1
 
 
+def test_show_coloured_rejected(clean, ctx):
+    from rich.console import Console
+
+    from pipeline.record import changelog_record
+    from pipeline.registry import describe_rules
+    from pipeline.review import article_view
+    from tasks.show import render_rich
+
+    view = article_view(None, changelog_record(clean("\n \n"), ctx))
+    console = Console(record=True, width=100)
+    console.print(render_rich(view, describe_rules(ctx.rules)))
+    text = console.export_text()
+    assert "REJECTED" in text and "no visible text" in text
+
+
 def test_stats_table_and_tsv(seed_run, capsys):
     manifest = outputs.manifest(seed_run)
     assert main(["stats", "--out", str(seed_run), "--tsv"]) == 0
