@@ -113,3 +113,18 @@ def test_visible_and_histogram():
     assert visible("a b\u00a0\t") == "a·b⟨U+00A0⟩⟨U+0009⟩"
     assert histogram([0.0, 0.05, 0.15, 1.0]) == [("0-10%", 2), ("10-20%", 1)] + \
         [(f"{i}0-{i + 1}0%", 0) for i in range(2, 9)] + [("90-100%", 1)]
+
+
+def test_site_shares(clean, ctx):
+    from pipeline.record import changelog_record, corpus_record
+    from pipeline.review import site_shares
+
+    body = "The harbour closed on Monday after waves of ten metres hit the town wall overnight.\n"
+    views = []
+    for i, (site, tail) in enumerate((("a.com", "Share\n"), ("a.com", ""), ("b.org", ""))):
+        cleaned = clean("Storm Closes Harbour After Record Waves\n" + body + tail, id=f"t{i}", meta={"site": site})
+        views.append(article_view(corpus_record(cleaned, ctx), changelog_record(cleaned, ctx)))
+    shares = site_shares(views)
+    assert [(s.site, s.articles) for s in shares] == [("a.com", 2), ("b.org", 1)]
+    assert shares[0].removed_share == pytest.approx(len("Share") / sum(v.visible_chars for v in views[:2]))
+    assert shares[1].removed_share == 0

@@ -18,6 +18,7 @@ from .svg import Bar, bar_chart
 
 MAX_GROUPS = 500  # distinct lines listed on a rule page (the longest); the page says how many more
 MAX_PLACES = 8  # places linked per distinct line
+MAX_SITES = 40  # bars in the per-site chart (the sites with the largest share removed)
 
 
 def page_name(key: str) -> str:
@@ -58,6 +59,7 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
     info = {rid: lookup(registry, rid) for rid in {*registry, *rules}}
     categories = category_counts(rules, registry)
     cleaned = [v for v in views if v.status == "cleaned"]
+    sites = site_shares(cleaned)
     site = {"stamp": manifest.get("pipeline") or (logs[0]["pipeline"] if logs else {}),
             "raw": manifest.get("raw")}
 
@@ -66,7 +68,8 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
         rejected=_rejected(manifest, views),
         hist_chart=bar_chart([Bar(label, n, str(n)) for label, n in histogram([v.removed_share for v in cleaned])]),
         site_chart=bar_chart([Bar(s.site, s.removed_share, f"{100 * s.removed_share:.0f}%",
-                                  title=f"{s.site} ({s.articles} articles)") for s in site_shares(cleaned)]),
+                                  title=f"{s.site} ({s.articles} articles)") for s in sites[:MAX_SITES]]),
+        more_sites=max(0, len(sites) - MAX_SITES),
         rule_chart=bar_chart([Bar(rid, n, str(n), rule_href(rid), f"{rid}: {info[rid].description}")
                               for rid, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]),
         category_chart=bar_chart([Bar(cat, n, str(n)) for cat, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))]),
