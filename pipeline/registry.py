@@ -42,6 +42,8 @@ BUILTIN = {
     "html.dek": ("headline", "stage", "The standfirst (dek) right under the repeated headline of an HTML page."),
     "cap.figcaption": ("caption", "stage", "A line of the extracted text that is one of the page's <figcaption>s, moved into captions."),
     "cap.photo-credit": ("caption", "stage", "A short line ending in a photo credit, moved into captions."),
+    "clf.unsure": ("classifier", "stage", "Kept, but the block classifier was unsure (its score is in detail): "
+                   "a line to look at when tuning."),
     "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
                   "control characters, space runs); the count per switch is in detail."),
     "norm.empty": ("empty", "stage", "A line with nothing visible left after normalisation."),
@@ -58,6 +60,8 @@ BUILTIN = {
     "reject.html-too-large": ("reject", "ingest", "The HTML is larger than max_html_bytes."),
     "reject.html-too-deep": ("reject", "ingest", "The HTML tree is nested deeper than max_tree_depth."),
     "reject.extract-timeout": ("reject", "ingest", "Extraction ran over extract_timeout."),
+    "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON."),
+    "reject.outside-raw": ("reject", "ingest", "A symlink that points outside the raw folder (not followed)."),
     "reject.duplicate-id": ("reject", "ingest", "Another input already holds this id (the first by path keeps it)."),
 }
 

@@ -7,7 +7,7 @@ computed here from the changes, never counted on the side.
 A line's fate is decided by its last ``drop``/``move``/``extract`` change, else by the block
 it became; ``edit`` changes are kept in order as (rule, before, after) steps:
 
-    kept      the line is a body block, as it was
+    kept      the line is a body block, as it was (``flags``: a stage kept it but was unsure)
     edited    the line is a body block, changed by encoding repair or normalisation
     dropped   removed by a rule (the change log keeps its text)
     caption   moved into ``captions``
@@ -46,6 +46,7 @@ class LineView:
     final: str | None = None  # the text it ends as (block or before of the deciding change)
     kind: str | None = None  # the block's kind when kept
     field: str | None = None  # "title", "authors", "published" (metadata), "caption"
+    flags: tuple[str, ...] = ()  # rules that kept the line but were unsure of it
 
 
 @dataclass(frozen=True)
@@ -120,14 +121,15 @@ def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = N
 
 def _line_view(n: int, raw: str, changes, block: dict | None) -> LineView:
     edits = tuple(Edit(c["rule"], c["before"], c["after"]) for c in changes if c["action"] == "edit")
+    flags = tuple(c["rule"] for c in changes if c["action"] == "flag")
     deciding = [c for c in changes if c["action"] in FATE_OF_ACTION]
     if deciding:
         c = deciding[-1]
         detail = c.get("detail") if isinstance(c.get("detail"), dict) else {}
         field = detail.get("field") or ("caption" if c["action"] == "move" else None)
-        return LineView(n, raw, FATE_OF_ACTION[c["action"]], c["rule"], edits, c["before"], field=field)
+        return LineView(n, raw, FATE_OF_ACTION[c["action"]], c["rule"], edits, c["before"], field=field, flags=flags)
     if block is not None:
-        return LineView(n, raw, "edited" if edits else "kept", None, edits, block["text"], block["kind"])
+        return LineView(n, raw, "edited" if edits else "kept", None, edits, block["text"], block["kind"], flags=flags)
     if edits:  # edited, then kept nowhere: should not happen, say so
         return LineView(n, raw, "missing", None, edits)
     return LineView(n, raw, "missing" if is_visible(raw) else "blank")

@@ -99,7 +99,7 @@ def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:
             text.append(visible(e.before[p:b]), style="red strike")
             text.append(visible(e.after[p:a]), style="green")
             text.append(f"{e.before[b:b + 12]}{'…' if len(e.before) - b > 12 else ''}")
-        for rid in [line.rule] if line.rule else [e.rule for e in line.edits]:
+        for rid in ([line.rule] if line.rule else [e.rule for e in line.edits]) + list(line.flags):
             text.append(f"\n  {rid}", style=f"bold {style.split()[0] if style else ''}".strip())
             text.append(f"  {lookup(registry, rid).description}", style="dim")
         table.add_row(str(line.line), Text(MARKS[line.fate], style=style), text)

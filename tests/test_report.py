@@ -114,3 +114,22 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
     assert rows == {("blank", "input holds no visible text"), ("good@sub/good.txt", "id 'good' is already taken by good.txt")}
     page = html.fromstring((tmp_path / "clean" / "report" / article_href("blank")).read_text(encoding="utf-8"))
     assert "Rejected: input holds no visible text" in page.text_content()
+
+
+def test_flagged_line_is_marked_on_its_page():
+    from pipeline import io
+    from pipeline.registry import describe_rules
+    from pipeline.review import article_view
+    from tasks.report.pages import render_site
+
+    record = {"id": "f", "title": "T", "authors": [], "published": None, "site": None, "url": None,
+              "text": "Maybe a menu", "blocks": [{"kind": "paragraph", "text": "Maybe a menu", "line": 1}],
+              "captions": [], "source": {"path": "f.txt", "format": "text", "encoding": "utf-8", "extractor": None}}
+    log = {"id": "f", "status": "cleaned", "source": record["source"], "pipeline": {}, "changes": [
+        {"stage": "boilerplate", "rule": "clf.unsure", "action": "flag", "line": 1, "before": "Maybe a menu",
+         "after": None, "detail": {"score": 0.4}}]}
+    files = render_site([article_view(record, log, ["Maybe a menu"])], {}, describe_rules(io.load_rules()))
+    row = html.fromstring(files[article_href("f")]).get_element_by_id("L1")
+    assert row.get("data-fate") == "kept" and row.get("data-rule") == "clf.unsure"
+    assert "unsure" in row.text_content() and "clf.unsure" in row.text_content()
+    assert rule_href("clf.unsure") in files

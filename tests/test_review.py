@@ -18,7 +18,9 @@ def test_every_rule_id_written_in_pipeline_is_described():
     """A rule id literal anywhere in pipeline/ ("cap.title", "reject.empty"...) has a description."""
     ids = set()
     for path in (ROOT / "pipeline").rglob("*.py"):
-        ids.update(re.findall(r'"((?:pos|cap|meta|norm|enc|reject|html)\.[a-z][a-z-]*)"', path.read_text(encoding="utf-8")))
+        source = path.read_text(encoding="utf-8")
+        ids.update(re.findall(r'"((?:pos|cap|meta|norm|enc|reject|html|clf)\.[a-z][a-z-]*)"', source))
+        ids.update(re.findall(r'Change\(\s*\w+,\s*"([a-z]+\.[a-z][a-z-]*)"', source))  # any other prefix
     assert ids >= {"cap.title", "meta.byline", "norm.text", "enc.ftfy", "reject.empty", "pos.after-body"}
     assert not sorted(i for i in ids if i not in REGISTRY)
     for info in REGISTRY.values():
@@ -128,3 +130,12 @@ def test_site_shares(clean, ctx):
     assert [(s.site, s.articles) for s in shares] == [("a.com", 2), ("b.org", 1)]
     assert shares[0].removed_share == pytest.approx(len("Share") / sum(v.visible_chars for v in views[:2]))
     assert shares[1].removed_share == 0
+
+
+def test_flagged_line_stays_kept_and_names_its_rule():
+    record = {"blocks": [{"kind": "paragraph", "text": "Maybe a menu", "line": 1}], "captions": []}
+    log = {"id": "f", "status": "cleaned", "changes": [
+        {"stage": "boilerplate", "rule": "clf.unsure", "action": "flag", "line": 1, "before": "Maybe a menu",
+         "after": None, "detail": {"score": 0.4}}]}
+    (line,) = article_view(record, log, ["Maybe a menu"]).lines
+    assert (line.fate, line.flags) == ("kept", ("clf.unsure",))
