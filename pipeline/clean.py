@@ -6,6 +6,7 @@ with a reason; nothing here raises on bad input.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ STAGES: dict[str, Stage] = {
     "normalize": normalize,
 }
 SIDECAR_FIELDS = ("url", "site", "published", "title", "authors", "language")
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # controls other than \t \n \r; U+FFFD
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def check_text(text: str, ctx: Context) -> None:
     if not text.strip():
         raise RejectedInput("reject.empty", "input holds no visible text")
     sample = text[:100_000]
-    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
+    bad = len(NOT_TEXT.findall(sample))
     if bad > 0.05 * len(sample):
         raise RejectedInput("reject.binary", f"input looks binary: {bad:,} control or undecodable characters in the first {len(sample):,}")
     longest = max(len(line) for line in split_lines(text))

@@ -10,11 +10,16 @@ PAREN_CREDIT = re.compile(rf"\p{{L}}/\p{{L}}|\b(?:{CREDIT_WORDS})\b".replace(r"\
 LABELLED = re.compile(r"^(?P<text>.*?)[\s.|]*\b(?P<credit>(?:photo(?:graph)?|image|picture|foto|credit|bild)s?(?: credit)?\s*[:©]\s*\S.{1,120})$", re.I)
 AGENCY = re.compile(r"^(?P<text>.*?)\s*(?P<credit>\b(?:REUTERS|AFP|AP|EPA|XINHUA|ANADOLU|GETTY IMAGES)(?:/[\w.'’ -]{2,60})+)\s*$")
 COPYRIGHT = re.compile(r"^(?P<text>.*?)\s*(?P<credit>©\s*\S.{1,80})$")
+# every credit pattern needs one of these (PAREN ")", AGENCY "/", LABELLED ":" or "©",
+# COPYRIGHT "©"): most lines have none and skip the patterns
+CREDIT_MARKS = (")", "/", ":", "©")
 
 
 def split_credit(text: str) -> tuple[str | None, str] | None:
     """(caption text or None, credit) when ``text`` carries a photo credit, else None."""
     t = text.strip()
+    if not any(mark in t for mark in CREDIT_MARKS):
+        return None
     m = PAREN.match(t)
     if m and PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
         return _pair(m)

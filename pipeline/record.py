@@ -6,6 +6,7 @@ the same input and config. The JSON Schemas are in ``pipeline/schema/``.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from . import __version__
 from .article import Article, Source
@@ -19,9 +20,14 @@ def stamp(ctx: Context) -> dict:
     return {
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
-        "config_digest": ctx.config.digest(),
+        "config_digest": _config_digest(ctx.config),
         "rules_digest": ctx.rules.digest,
     }
+
+
+@lru_cache(maxsize=8)
+def _config_digest(config) -> str:  # stamped on every record: computed once per config
+    return config.digest()
 
 
 def source_json(source: Source) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -41,10 +42,61 @@ class Rule:
     source: str
     compiled: regex.Pattern
 
-    def matches(self, text: str, timeout: float) -> bool:
-        if self.max_words is not None and len(text.split()) > self.max_words:
+    def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
+        """``words``: the block's word count when the caller already has it."""
+        if self.max_words is not None and (len(text.split()) if words is None else words) > self.max_words:
             return False
         return self.compiled.search(text, timeout=timeout) is not None
+
+
+# A pattern may join a screen when alternation cannot change what it matches: no global
+# inline flags, group references, conditionals or recursion. Every "(?" must open a plain,
+# look-around or scoped-flag group.
+_SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|[a-z]*-?[a-z]+:))*$")
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """Rules tried in order (the first match wins), behind a screen: one combined pattern,
+    the alternation of every screenable rule's pattern. A block the screen does not match
+    matches none of those rules, so most blocks cost one search instead of one per rule;
+    only blocks the screen matches (a few percent) go through the rules in order, which
+    decide exactly as without the screen."""
+
+    rules: tuple[Rule, ...]
+    screen: regex.Pattern | None
+    unscreened: tuple[Rule, ...]  # rules the screen does not cover, in order
+
+    def first_match(self, text: str, timeout: float) -> Rule | None:
+        candidates = self.rules
+        if self.screen is not None:
+            try:
+                if self.screen.search(text, timeout=timeout) is None:
+                    candidates = self.unscreened
+            except TimeoutError:  # the rules decide, each with its own timeout
+                pass
+        words = None
+        for rule in candidates:
+            if rule.max_words is not None and words is None:
+                words = len(text.split())
+            if rule.matches(text, timeout, words):
+                return rule
+        return None
+
+
+def is_screenable(pattern: str) -> bool:
+    return _SCREENABLE.match(pattern) is not None
+
+
+@lru_cache(maxsize=64)
+def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
+    """The RuleGroup of ``rules`` (built once per distinct tuple)."""
+    covered = [r for r in rules if is_screenable(r.pattern)]
+    screen = None
+    if len(covered) > 1:
+        screen = regex.compile("|".join(f"(?:{r.pattern})" for r in covered), regex.IGNORECASE | regex.V1)
+    unscreened = tuple(r for r in rules if screen is None or r not in covered)
+    return RuleGroup(rules, screen, unscreened)
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,13 @@ from ..bylines import is_role_only, parse_byline
 from ..context import Context
 from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
-from ..rules import Rule
+from ..rules import Rule, RuleGroup, rule_group
 
 STAGE = "boilerplate"
 
 
-def first_match(rules: tuple[Rule, ...], text: str, timeout: float) -> Rule | None:
-    for rule in rules:
-        if rule.matches(text, timeout):
-            return rule
-    return None
+def first_match(rules: RuleGroup, text: str, timeout: float) -> Rule | None:
+    return rules.first_match(text, timeout)
 
 
 def known_authors(article: Article) -> set[str]:
@@ -59,8 +56,8 @@ def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule]) -> 
 def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     cfg, timeout = ctx.config, ctx.config.regex_timeout
     rules = ctx.rules.for_site(article.site)
-    anywhere = tuple(r for r in rules if r.scope == "any")
-    scoped = {s: tuple(r for r in rules if r.scope == s) for s in ("lead", "core", "tail")}
+    anywhere = rule_group(tuple(r for r in rules if r.scope == "any"))
+    scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
     blocks = article.blocks
 
     dropped: dict[int, Rule | str] = {}

@@ -5,6 +5,7 @@ normalisation stage's job, behind its own switches). ftfy's explanation goes in 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -17,8 +18,13 @@ STAGE = "encoding"
 # ASCII plus typographic punctuation that is common in clean news text. None of these
 # characters is a UTF-8 lead byte in any single-byte encoding ftfy tries, a C1 control, a
 # surrogate or an HTML entity start, so ftfy cannot change a text made only of them
-# (tests/test_encoding.py checks this against ftfy itself).
-_SAFE_EXTRA = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")
+# (tests/test_fast_path.py checks this against ftfy itself). ESC starts a terminal escape.
+_SAFE_EXTRA = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+# one C-speed scan for a character outside the safe set (with "&" unsafe when unescaping)
+_UNSAFE = {
+    False: re.compile(f"[^\\x00-\\x1a\\x1c-\\x7f{_SAFE_EXTRA}]"),
+    True: re.compile(f"[^\\x00-\\x1a\\x1c-\\x25\\x27-\\x7f{_SAFE_EXTRA}]"),
+}
 
 
 @lru_cache(maxsize=4)
@@ -44,11 +50,7 @@ def _ftfy_config(unescape_html: bool) -> ftfy.TextFixerConfig:
 
 def cannot_hold_mojibake(text: str, unescape_html: bool) -> bool:
     """Cheap test: True when ftfy would certainly leave ``text`` unchanged."""
-    if text.isascii():
-        return "\x1b" not in text and not (unescape_html and "&" in text)
-    if "\x1b" in text or (unescape_html and "&" in text):
-        return False
-    return all(ch < "\x80" or ch in _SAFE_EXTRA for ch in text)
+    return _UNSAFE[unescape_html].search(text) is None
 
 
 def repair(text: str, unescape_html: bool) -> tuple[str, list]:

@@ -19,6 +19,8 @@ ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
 # C0 and C1 controls except tab (lines are already split, so no \n or \r remain)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
+# anything one of the patterns above would replace, in one scan
+ANY_STEP = re.compile("|".join(p.pattern for p in (ODD_SPACES, ZERO_WIDTH, CONTROL, SPACE_RUNS)))
 
 
 def _nfc(text: str) -> tuple[str, int]:
@@ -50,7 +52,15 @@ STEPS = (
 )
 
 
+def is_normal(text: str) -> bool:
+    """No step would change ``text``, whatever the switches (most blocks): one scan."""
+    return (ANY_STEP.search(text) is None and text.strip() == text
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+
+
 def normalize_text(text: str, cfg: CleanConfig) -> tuple[str, dict[str, int]]:
+    if is_normal(text):
+        return text, {}
     counts: dict[str, int] = {}
     for switch, step in STEPS:
         if getattr(cfg, switch):
