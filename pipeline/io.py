@@ -107,6 +107,49 @@ def write_if_changed(path: Path, lines: list[str]) -> bool:
     return True
 
 
+class PartWriter:
+    """Stream JSONL lines into a temporary file beside ``path``; on a clean exit it replaces
+    ``path`` atomically, unless ``path`` already holds exactly these bytes (then it is left
+    untouched, as ``write_if_changed`` does). On an error the temporary file is removed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> "PartWriter":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return self
+
+    def write(self, line: str) -> None:
+        self.fh.write(line + "\n")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.fh.flush()
+            if exc_type is None and not _same_bytes(self.tmp, self.path):
+                os.fsync(self.fh.fileno())
+                self.fh.close()
+                os.replace(self.tmp, self.path)
+                _fsync_dir(self.path.parent)
+        finally:
+            self.fh.close()
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+def _same_bytes(a: str | Path, b: Path, chunk: int = 1 << 20) -> bool:
+    if not b.exists() or os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(chunk), fb.read(chunk)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def read_json(path: str | Path) -> dict | None:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -146,8 +189,12 @@ def atomic_write_text(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
     try:
-        dfd = os.open(path.parent, os.O_RDONLY)
+        dfd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:

@@ -62,6 +62,7 @@ class ShardOutput:
 
 
 Loader = Callable[[Entry], tuple[bytes, dict | None]]
+Writer = Callable[[str | None, str], None]
 
 
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
@@ -73,9 +74,14 @@ def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
     return clean_bytes(data, id=entry.id, path=entry.rel, ctx=ctx, meta=meta)
 
 
-def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context) -> ShardOutput:
+def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
+                  write: Writer | None = None) -> ShardOutput:
     """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
+
+    ``write(corpus line or None, change-log line)`` takes each record in part order as it
+    is made, so that memory does not grow with the shard; without it the lines are kept
+    in ``ShardOutput.corpus`` and ``.changelog``.
 
     An input whose id another input already holds is rejected; as the change log keeps one
     record per id, its rejection is reported in the shard state (and so the manifest).
@@ -102,9 +108,12 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             out.rejected[entry.id] = log["changes"][0]["detail"]
         else:
             (out.cleaned if fresh else out.unchanged).append(entry.id)
-        if corpus_line is not None:
-            out.corpus.append(corpus_line)
-        out.changelog.append(log_line)
+        if write is not None:
+            write(corpus_line, log_line)
+        else:
+            if corpus_line is not None:
+                out.corpus.append(corpus_line)
+            out.changelog.append(log_line)
         _count(log, out)
     kept = {e.id for e in entries if e.duplicate_of is None}
     out.removed = sorted(set(previous) - kept)

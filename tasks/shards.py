@@ -26,9 +26,13 @@ class CleanShard(BatchTask):
         entries = [Entry(*e) for e in io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest))["entries"]]
         name = paths.part_name(self.shard)
         previous = io.read_parts(self.out_path, name)
-        result = process_shard(entries, previous, self.load, self.ctx)
-        io.write_if_changed(paths.corpus_part(self.out_path, self.shard), result.corpus)
-        io.write_if_changed(paths.changelog_part(self.out_path, self.shard), result.changelog)
+        with io.PartWriter(paths.corpus_part(self.out_path, self.shard)) as corpus, \
+                io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog:
+            def write(corpus_line, log_line):
+                if corpus_line is not None:
+                    corpus.write(corpus_line)
+                changelog.write(log_line)
+            result = process_shard(entries, previous, self.load, self.ctx, write)
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), result.state(self.shard, self.digest))
 
     def load(self, entry: Entry):
