@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from .features import is_name
+from .features import CACHE, is_name
 
 ROLE = (r"(?:(?:freelance|staff|senior|chief|contributing|guest|political|foreign|business|sports|"
         r"science|health|tech(?:nology)?|news|associate|managing|deputy|digital)\s+)*"
@@ -17,6 +18,7 @@ TRAILING = re.compile(r"(?:\s*\|.*|(?:\s*,|\s+[–—-])\s*(?:[A-Z][\w.&' ]{0,40
 SPLIT = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*|\s+und\s+|\s+y\s+|\s+et\s+)\s*")
 
 
+@lru_cache(maxsize=CACHE)
 def parse_byline(text: str) -> tuple[str, ...] | None:
     """Author names of a byline line, or None when the line is not a byline."""
     t = text.strip()

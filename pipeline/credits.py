@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CREDIT_WORDS = (r"getty|photo|photos|photograph|image|images|credit|courtesy|afp|reuters|ap|epa|"
                 r"shutterstock|pool|file|upi|sputnik|xinhua|anadolu|alamy|istock|bloomberg|dpa|pa wire|pa")
@@ -15,6 +16,7 @@ COPYRIGHT = re.compile(r"^(?P<text>.*?)\s*(?P<credit>©\s*\S.{1,80})$")
 CREDIT_MARKS = (")", "/", ":", "©")
 
 
+@lru_cache(maxsize=1 << 14)  # asked of each block by captions, layout and metadata
 def split_credit(text: str) -> tuple[str | None, str] | None:
     """(caption text or None, credit) when ``text`` carries a photo credit, else None."""
     t = text.strip()

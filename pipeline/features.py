@@ -5,8 +5,13 @@ Small pure predicates shared by the stages; thresholds come from CleanConfig.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .config import CleanConfig
+
+# Stages ask the same questions of the same block several times (segmentation, layout,
+# captions, metadata): the pure per-text predicates below remember recent answers.
+CACHE = 1 << 14
 
 # terminal punctuation, then any closing quotes or brackets; a colon introduces a quote
 TERMINAL = re.compile(r"[.!?…:;](?:[\"'”’»)\]]|\s)*$")
@@ -34,14 +39,24 @@ def ends_like_sentence(text: str) -> bool:
 
 def is_sentence(text: str, cfg: CleanConfig) -> bool:
     """Running text: long enough and ends like a sentence, or simply long."""
+    return _is_sentence(text, cfg.sentence_min_words, cfg.long_block_words)
+
+
+@lru_cache(maxsize=CACHE)
+def _is_sentence(text: str, sentence_min_words: int, long_block_words: int) -> bool:
     n = words(text)
-    if n >= cfg.long_block_words and not URL.search(text):
+    if n >= long_block_words and not URL.search(text):
         return True
-    return n >= cfg.sentence_min_words and ends_like_sentence(text) and not text.rstrip().endswith("*")
+    return n >= sentence_min_words and ends_like_sentence(text) and not text.rstrip().endswith("*")
 
 
 def is_headline(text: str, cfg: CleanConfig, min_words: int = 2) -> bool:
     """Headline style: a short line, capitalised start, no closing full stop, no URL."""
+    return _is_headline(text, min_words)
+
+
+@lru_cache(maxsize=CACHE)
+def _is_headline(text: str, min_words: int) -> bool:
     t = text.strip()
     n = words(t)
     if n < min_words or n > 30 or URL.search(t):

@@ -1,0 +1,37 @@
+"""The bare pipeline loop, no Luigi: read every raw file, clean it, write the same corpus and
+change-log parts as ``newsclean run`` (same shards, same order, same bytes).
+
+    python bench/bare.py RAW OUT
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline import io
+from pipeline.context import Context
+from pipeline.shard import plan_shards, process_shard
+from tasks import paths
+
+
+def main(raw: str, out: str) -> None:
+    ctx = Context(io.load_config(None), io.load_rules())
+    raw_path, out_path = Path(raw), Path(out)
+    inputs = [(r.id, r.rel, io.file_sha256(r.path)) for r in io.list_raw(raw_path)]
+
+    def load(entry):
+        path = raw_path / entry.rel
+        return io.read_bytes(path), io.read_sidecar(path)
+
+    for shard, entries in sorted(plan_shards(inputs, ctx.config.shards).items()):
+        with io.PartWriter(paths.corpus_part(out_path, shard)) as corpus, \
+                io.PartWriter(paths.changelog_part(out_path, shard)) as log:
+            def write(corpus_line, log_line):
+                if corpus_line is not None:
+                    corpus.write(corpus_line)
+                log.write(log_line)
+            process_shard(entries, {}, load, ctx, write)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
