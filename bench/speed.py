@@ -38,11 +38,12 @@ def copies_agree(out: Path) -> tuple[int, int]:
     records with id and source path taken out."""
     by_source: dict[str, set[str]] = {}
     for part in sorted((out / "corpus").glob("part-*.jsonl")):
-        for line in part.read_text(encoding="utf-8").split("\n")[:-1]:
-            rec = json.loads(line)
-            origin = rec["id"].rsplit("-c", 1)[0]
-            rec["id"], rec["source"]["path"] = origin, None
-            by_source.setdefault(origin, set()).add(json.dumps(rec, sort_keys=True))
+        with open(part, encoding="utf-8", newline="\n") as fh:  # a line at a time: parts may be large
+            for line in fh:
+                rec = json.loads(line)
+                origin = rec["id"].rsplit("-c", 1)[0]
+                rec["id"], rec["source"]["path"] = origin, None
+                by_source.setdefault(origin, set()).add(json.dumps(rec, sort_keys=True))
     return sum(len(v) == 1 for v in by_source.values()), len(by_source)
 
 

@@ -1,0 +1,122 @@
+"""The fast text path changes nothing: a block that the cheap test (``cannot_hold_mojibake``)
+lets through without ftfy is a block ftfy would have left alone.
+
+Checked three ways against the full path (ftfy's ``fix_and_explain`` on every block): whole
+articles of a mojibake corpus (dev texts with UTF-8 mis-decoded as cp1252 or latin-1 on some
+lines), ftfy's classic examples, and a Hypothesis property over text mixing safe characters
+with the ones mojibake is made of.
+"""
+import ftfy
+import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252"
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.record import changelog_record, corpus_record, dumps
+from pipeline.stages import encoding
+from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
+
+from .conftest import FIXTURES
+
+SOURCES = sorted((FIXTURES / "fast_path").glob("*.txt"))
+EXTRA = ["Café “naïve” résumé — 5 € … ‘quoted’ – dash", "Zürich, São Paulo, Kraków: 20 °C ±2", "Hello\u00a0World"]
+ENCODINGS = ("sloppy-windows-1252", "latin-1")
+
+
+def full_repair(text: str, unescape_html: bool) -> tuple[str, list]:
+    """The full path: ftfy on every block, no cheap test."""
+    fixed, steps = ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html))
+    return fixed, [list(s) for s in (steps or [])]
+
+
+def mojibake(text: str, encoding_name: str) -> str:
+    """Every other line that is not ASCII (and one in three twice over) mis-decoded: its
+    UTF-8 bytes read as ``encoding_name``, as a careless scraper does."""
+    lines = text.split("\n") + EXTRA
+    out = []
+    for i, line in enumerate(lines):
+        if i % 2 == 0 and not line.isascii():
+            line = line.encode("utf-8").decode(encoding_name)
+            if i % 3 == 0:
+                line = line.encode("utf-8").decode(encoding_name)
+        out.append(line)
+    return "\n".join(out)
+
+
+CORPUS = [(f"{src.stem}-{enc}", mojibake(src.read_text(encoding="utf-8"), enc)) for src in SOURCES for enc in ENCODINGS]
+
+
+def test_the_corpus_has_both_kinds_of_block():
+    lines = [line for _, text in CORPUS for line in text.split("\n") if line.strip()]
+    skipped = [line for line in lines if cannot_hold_mojibake(line, False)]
+    repaired = [line for line in lines if full_repair(line, False)[0] != line]
+    assert len(SOURCES) == 4 and len(skipped) > 100 and len(repaired) > 50
+
+
+@pytest.mark.parametrize("unescape_html", [False, True])
+def test_fast_and_full_path_agree_block_by_block(unescape_html):
+    for _, text in CORPUS:
+        for line in text.split("\n"):
+            assert repair(line, unescape_html) == full_repair(line, unescape_html), line
+
+
+@pytest.mark.parametrize("name, text", CORPUS, ids=[n for n, _ in CORPUS])
+def test_fast_and_full_path_give_identical_records(name, text, clean, monkeypatch, ctx):
+    fast = clean(text, id=name)
+    monkeypatch.setattr(encoding, "cannot_hold_mojibake", lambda text, unescape_html: False)
+    full = clean(text, id=name)
+    assert not fast.rejected
+    assert dumps(corpus_record(fast, ctx)) == dumps(corpus_record(full, ctx))
+    assert dumps(changelog_record(fast, ctx)) == dumps(changelog_record(full, ctx))
+    assert any(c.rule == "enc.ftfy" for c in fast.changes)
+
+
+# ftfy's own classic examples (its README and documentation): every one is mojibake, HTML
+# or a terminal escape that ftfy changes, so the cheap test must never skip it.
+CLASSICS = [
+    ("âœ” No problems", False),
+    ("The Mona Lisa doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t have eyebrows.", False),
+    ("Ã  perturber la rÃ©flexion des thÃ©ologiens jusqu'Ã  nos jours", False),
+    ("l’humanitÃ©", False),
+    ("Ã¢â‚¬Å“mismatched quotesâ€¦\"", False),
+    ("Ã¡rvÃ\xadztÅ±rÅ‘ tÃ¼kÃ¶rfÃºrÃ³gÃ©p", False),
+    ("Ð¿Ð¾Ð»Ð¾Ð¶Ð¸Ñ‚ÐµÐ»ÑŒÐ½Ð¾Ðµ", False),
+    ("This â€” should be an em dash", False),
+    ("HelloÂ\xa0World", False),
+    ("cÃ³digo", False),
+    ("\x1b[36;44mI'm blue!\x1b[0m", False),
+    ("&lt;3 &amp; more", True),
+    ("ÃºnicoÂ", False),
+    ("\x80\x93 C1 control", False),
+]
+
+
+@pytest.mark.parametrize("text, unescape_html", CLASSICS)
+def test_ftfy_classic_examples_take_the_full_path(text, unescape_html):
+    fixed, steps = full_repair(text, unescape_html)
+    assert fixed != text and steps, "a classic example ftfy does not change"
+    assert not cannot_hold_mojibake(text, unescape_html)
+    assert repair(text, unescape_html) == (fixed, steps)
+
+
+SAFE = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+RISKY = "ÃÂâ€™œ\u0080\u0093\xa0ÐÑé&\x1b;"
+mixed = st.text(st.one_of(st.characters(max_codepoint=0x7f), st.sampled_from(SAFE), st.sampled_from(RISKY),
+                          st.characters(codec="utf-8", exclude_categories=("Cs",))), max_size=60)
+safe_only = st.text(st.one_of(st.characters(max_codepoint=0x7f), st.sampled_from(SAFE)), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(mixed, st.booleans())
+def test_property_fast_path_equals_full_path(text, unescape_html):
+    assert repair(text, unescape_html) == full_repair(text, unescape_html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(safe_only)
+def test_property_ftfy_leaves_the_safe_alphabet_alone(text):
+    # the claim the cheap test rests on, checked against ftfy itself
+    if "\x1b" not in text:
+        assert cannot_hold_mojibake(text, False)
+    if cannot_hold_mojibake(text, False):
+        assert full_repair(text, False) == (text, [])
