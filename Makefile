@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-quality clean-output chromium report screenshots
+.PHONY: run test bench bench-memory bench-quality clean-output chromium report screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ screenshots: $(STAMP) chromium
 	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
 	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x1500
 	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/articles/004_e0a4c11860b658b6.html docs/report-article.png --size 1280x1500
+
+# speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), the HTML path, and
+# peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)
+bench: $(STAMP)
+	$(PY) bench/speed.py
+	$(PY) bench/html_path.py
+	$(PY) bench/memory.py --sizes 1000 10000
+
+# peak memory at 100k articles (about 1.5 GB of raw text in a temporary folder; long)
+bench-memory: $(STAMP)
+	$(PY) bench/memory.py --sizes 100000
 
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +

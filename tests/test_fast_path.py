@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
+from pipeline.stages.normalize import STEPS, is_normal
 
 from .conftest import FIXTURES
 
@@ -120,3 +121,18 @@ def test_property_ftfy_leaves_the_safe_alphabet_alone(text):
         assert cannot_hold_mojibake(text, False)
     if cannot_hold_mojibake(text, False):
         assert full_repair(text, False) == (text, [])
+
+
+
+# the normalisation stage's no-op test: a block it lets through is one no step would change
+spacey = st.text(st.one_of(st.characters(max_codepoint=0x7f),
+                           st.sampled_from(" \t\u00a0\u2009\u200b\u00ad\ufeff\x85e\u0301é")), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(spacey)
+def test_property_is_normal_means_no_step_applies(text):
+    if is_normal(text):
+        assert all(step(text) == (text, 0) for _, step in STEPS)
+    else:
+        assert any(step(text)[1] for _, step in STEPS)

@@ -19,8 +19,9 @@ ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
 # C0 and C1 controls except tab (lines are already split, so no \n or \r remain)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
-# anything one of the patterns above would replace, in one scan
-ANY_STEP = re.compile("|".join(p.pattern for p in (ODD_SPACES, ZERO_WIDTH, CONTROL, SPACE_RUNS)))
+# a character one of the patterns above would replace (a tab stands for SPACE_RUNS, whose
+# other matches hold two spaces): one character-class scan, far cheaper than an alternation
+ANY_CHAR = re.compile("[" + "".join(p.pattern[1:-1] for p in (ODD_SPACES, ZERO_WIDTH, CONTROL)) + "\t]")
 
 
 def _nfc(text: str) -> tuple[str, int]:
@@ -54,7 +55,7 @@ STEPS = (
 
 def is_normal(text: str) -> bool:
     """No step would change ``text``, whatever the switches (most blocks): one scan."""
-    return (ANY_STEP.search(text) is None and text.strip() == text
+    return ("  " not in text and ANY_CHAR.search(text) is None and text.strip() == text
             and (text.isascii() or unicodedata.is_normalized("NFC", text)))
 
 
