@@ -5,9 +5,21 @@ import argparse
 import sys
 
 
+def no_run(out: str) -> bool:
+    """True (and says so) when ``out`` holds no run to review."""
+    from . import outputs
+
+    if outputs.manifest(out):
+        return False
+    print(f"newsclean: no manifest in {out}: run `newsclean run --out {out}` first", file=sys.stderr)
+    return True
+
+
 def cmd_report(args) -> int:
     from .report import build_report
 
+    if no_run(args.out):
+        return 1
     index = build_report(args.out, args.raw, args.config)
     print(f"newsclean: report written to {index}")
     return 0
@@ -19,12 +31,16 @@ def cmd_stats(args) -> int:
     from .common import load_context
     from .stats import stats
 
+    if no_run(args.out):
+        return 1
     return stats(args.out, describe_rules(load_context(args.config).rules), args.tsv)
 
 
 def cmd_export(args) -> int:
     from .export import ExportError, export
 
+    if no_run(args.out):
+        return 1
     try:
         n = export(args.out, args.format, args.to)
     except ExportError as exc:

@@ -75,9 +75,11 @@ def test_stats_table_and_tsv(seed_run, capsys):
     assert "changes per rule" in table and "bp.share-button" in table and "changes per category" in table
 
 
-def test_stats_without_a_run(tmp_path, capsys):
-    assert main(["stats", "--out", str(tmp_path)]) == 1
+@pytest.mark.parametrize("command", [["stats"], ["report"], ["export", "--format", "txt", "--to", "x"]])
+def test_review_commands_without_a_run(tmp_path, capsys, command):
+    assert main([*command, "--out", str(tmp_path)]) == 1
     assert "run `newsclean run" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_parquet_reads_back_equal_to_the_corpus(seed_run, tmp_path):
