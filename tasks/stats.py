@@ -1,7 +1,6 @@
 """``newsclean stats``: the last run's counts per rule and per category, as tables."""
 from __future__ import annotations
 
-
 from rich.console import Console
 from rich.table import Table
 
