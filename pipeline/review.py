@@ -56,7 +56,7 @@ class ArticleView:
     record: dict | None  # the corpus record (None when rejected)
     log: dict
     lines: tuple[LineView, ...]
-    raw_from: str  # "raw file" or "change log" (the raw file could not be read)
+    raw_from: str  # "raw file", "change log" (the raw file could not be read), ...
     reason: str | None = None  # why the input was rejected
     note: str = ""  # why the raw file could not be read
 
@@ -95,10 +95,12 @@ def lines_from_log(record: dict | None, log: dict) -> list[str]:
     return [text.get(i, "") for i in range(1, max(text, default=0) + 1)]
 
 
-def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = None, note: str = "") -> ArticleView:
+def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = None, note: str = "",
+                 raw_from: str | None = None) -> ArticleView:
     """Every raw line with its fate. ``raw_lines`` are the decoded (or extracted) lines of
-    the input; without them the lines are rebuilt from the change log."""
-    raw_from = "raw file" if raw_lines is not None else "change log"
+    the input; without them the lines are rebuilt from the change log. ``raw_from`` says
+    where the lines came from, ``note`` why the raw file could not be used."""
+    raw_from = raw_from or ("raw file" if raw_lines is not None else "change log")
     if raw_lines is None:
         raw_lines = lines_from_log(record, log)
     if log["status"] == "rejected":

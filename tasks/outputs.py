@@ -7,6 +7,7 @@ from typing import Callable
 from pipeline import io
 from pipeline.clean import sha256
 from pipeline.decode import decode_bytes
+from pipeline.review import ArticleView, article_view
 from pipeline.segment import split_lines
 
 from . import paths
@@ -45,17 +46,30 @@ def raw_folder(out: str | Path, raw: str | None) -> Path | None:
     return Path(folder) if folder else None
 
 
+def is_extracted(source: dict) -> bool:
+    """An HTML page, a record inside a JSONL or WARC file, a compressed file: its raw lines
+    are those of the text extracted from it, not of the file."""
+    return source.get("format") not in RAW_TEXT or not source.get("path", "").lower().endswith(io.TEXT_SUFFIXES)
+
+
+def article_view_of(record: dict | None, log: dict, raw: Path | None) -> ArticleView:
+    """The review of one article, its raw lines read back as well as they can be."""
+    if is_extracted(log.get("source") or {}):
+        return article_view(record, log, None, raw_from="extracted text, as the change log holds it")
+    lines, note = raw_lines(raw, log)
+    return article_view(record, log, lines, note)
+
+
 def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
     """(the input's lines as the stages saw them, or None; a note when they could not be had)."""
     source = log.get("source") or {}
-    reader = RAW_TEXT.get(source.get("format"))
+    reader = RAW_TEXT[source["format"]] if not is_extracted(source) else None
     if raw is None:
         return None, "no raw folder"
     if log.get("status") == "rejected":  # it may be huge or binary: its reason says enough
         return None, "a rejected input is not shown"
-    if reader is None or not source.get("path", "").lower().endswith(io.TEXT_SUFFIXES):
-        # an HTML page, a record inside a JSONL or WARC file, a compressed file
-        return None, f"the lines of the text extracted from {source.get('path')}"
+    if is_extracted(source):
+        return None, ""
     path = (raw / source["path"]).resolve()
     if not path.is_relative_to(raw.resolve()) or not path.is_file():
         return None, f"raw file {source['path']} not found in {raw}"

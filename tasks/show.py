@@ -14,7 +14,7 @@ from rich.text import Text
 
 from pipeline import io
 from pipeline.registry import RuleInfo, describe_rules, lookup
-from pipeline.review import ArticleView, article_view, changed_span, visible
+from pipeline.review import ArticleView, changed_span, visible
 from pipeline.shard import shard_of
 
 from . import outputs, paths
@@ -118,7 +118,6 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
     if not color:
         print(render(record, log))
         return 0
-    lines, note = outputs.raw_lines(outputs.raw_folder(out, raw), log)
-    view = article_view(record, log, lines, note)
+    view = outputs.article_view_of(record, log, outputs.raw_folder(out, raw))
     Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(load_context(config).rules)))
     return 0

@@ -94,8 +94,12 @@ def test_raw_file_changed_since_the_run_falls_back_to_the_log(seed_run, tmp_path
     assert lines is None and "not found" in note
     for path, fmt in (("pages/a.html", "html"), ("dump.jsonl", "text"), ("a.txt.gz", "text")):
         inner = dict(log, source=dict(log["source"], path=path, format=fmt))
-        lines, note = outputs.raw_lines(tmp_path, inner)  # never re-read as if it were plain text
-        assert lines is None and "extracted" in note
+        (tmp_path / path).parent.mkdir(exist_ok=True)
+        (tmp_path / path).write_bytes(b"\x1f\x8b not text")
+        assert outputs.raw_lines(tmp_path, inner) == (None, "")  # never re-read as if it were plain text
+        view = outputs.article_view_of(record, inner, tmp_path)
+        assert view.raw_from.startswith("extracted text") and not view.note
+        assert view.fates["missing"] == 0 and view.fates["dropped"] == len([c for c in log["changes"] if c["action"] == "drop"])
 
 
 @pytest.mark.parametrize("before, after, span", [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import io
 from pipeline.registry import describe_rules
-from pipeline.review import ArticleView, article_view
+from pipeline.review import ArticleView
 
 from .. import outputs
 from ..common import load_context
@@ -18,11 +18,7 @@ from ..common import load_context
 
 def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:
     folder = outputs.raw_folder(out, raw)
-    views = []
-    for record, log in outputs.articles(out):
-        lines, note = outputs.raw_lines(folder, log)
-        views.append(article_view(record, log, lines, note))
-    return views
+    return [outputs.article_view_of(record, log, folder) for record, log in outputs.articles(out)]
 
 
 def build_report(out: str | Path, raw: str | None = None, config: str = "") -> Path:
