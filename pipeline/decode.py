@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -25,6 +26,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = _latin_cp1252(data)
+    if text is not None:
+        return text, "cp1252"
     guess = _detect(data)
     if guess is None or guess in WESTERN:
         guess = "cp1252"
@@ -37,6 +41,23 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; latin-1 maps every byte
         return data.decode("utf-8", errors="replace"), "utf-8-replace"
+
+
+WORD = re.compile(r"\w+")
+
+
+def _latin_cp1252(data: bytes) -> str | None:
+    """The cp1252 reading of ``data`` when it reads as Latin-script text: its accented
+    letters sit inside words that also hold ASCII letters ("café", "Müller"), or stand alone
+    ("à"). Detection guesses DOS, Mac or CJK code pages for such short, mostly-ASCII texts;
+    Cyrillic, Greek or CJK bytes read as cp1252 give words of accented letters only."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    accented = [w for w in WORD.findall(text) if not w.isascii()]
+    latin = sum(1 for w in accented if len(w) == 1 or any(ch.isascii() for ch in w))
+    return text if latin >= 0.9 * len(accented) else None
 
 
 def _detect(data: bytes) -> str | None:
