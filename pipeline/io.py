@@ -6,11 +6,15 @@ import hashlib
 import json
 import os
 import shutil
+import socket
+import stat
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .article import RejectedInput
 from .config import CleanConfig, ConfigError, config_from_mapping
 from .rules import RuleSet, build_ruleset
 
@@ -69,9 +73,44 @@ def read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
+def checked_input(raw: Path, rel: str) -> Path:
+    """The path of input ``rel`` once it is known safe to open: it resolves inside ``raw``
+    (a symlink out of raw/ is not followed) and is a regular file (a FIFO would block)."""
+    path = raw / rel
+    real = path.resolve()
+    if not real.is_relative_to(raw.resolve()):
+        raise RejectedInput("reject.outside-raw", f"{rel} is a symlink to {real}, outside the raw folder: not followed")
+    mode = os.stat(path).st_mode  # a dangling symlink raises FileNotFoundError here
+    if not stat.S_ISREG(mode):
+        raise RejectedInput("reject.unreadable", f"{rel} is not a regular file (mode {stat.filemode(mode)})")
+    return path
+
+
+def input_sha256(raw: Path, rel: str) -> str:
+    """sha256 of an input's bytes; "unreadable:<why>" when it cannot or must not be read,
+    so that the batch plans it anyway and its shard rejects it with the reason."""
+    try:
+        return file_sha256(checked_input(raw, rel))
+    except RejectedInput as exc:
+        return f"unreadable:{exc.rule}:{hashlib.sha256(exc.reason.encode()).hexdigest()[:16]}"
+    except OSError as exc:
+        return f"unreadable:{type(exc).__name__}"
+
+
+def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]:
+    """An input's bytes and sidecar metadata. Raises RejectedInput for a symlink out of
+    raw/, a special file, or a file over ``max_bytes`` (checked before reading it)."""
+    path = checked_input(raw, rel)
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise RejectedInput("reject.too-large", f"input is {size:,} bytes, over max_input_bytes={max_bytes:,}")
+    side = path.with_name(input_id(path.name) + SIDECAR)
+    meta = read_sidecar(path) if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
+    return read_bytes(path), meta
+
+
 def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes; "unreadable:<error>" when it cannot be read, so that the
-    batch plans it anyway and its shard rejects it with the reason."""
+    """sha256 of a file's bytes; "unreadable:<error>" when it cannot be read."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
@@ -117,7 +156,7 @@ class PartWriter:
 
     def __enter__(self) -> "PartWriter":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        fd, self.tmp = tempfile.mkstemp(prefix=_temp_prefix(self.path), suffix=".tmp", dir=self.path.parent)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self
 
@@ -162,7 +201,10 @@ def read_sidecar(path: Path) -> dict | None:
     side = path.with_name(input_id(path.name) + SIDECAR)
     if not side.is_file():
         return None
-    data = json.loads(side.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid UTF-8 JSON: {exc}") from None
     return data if isinstance(data, dict) else None
 
 
@@ -173,10 +215,19 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+_HOST = socket.gethostname().replace("~", "-") or "localhost"
+
+
+def _temp_prefix(path: Path) -> str:
+    """Temporary files carry host and pid, so that ``remove_temp_files`` removes only the
+    leftovers of dead writers, never a file another live worker is writing."""
+    return f".{path.name}~{_HOST}~{os.getpid()}~"
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path``, fsync, rename into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -211,22 +262,46 @@ def atomic_write_json(path: Path, data: dict) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
 
 
+def stale_parts(out: Path, keep_parts: int) -> list[str]:
+    """Names of part files of shards beyond ``keep_parts`` (``shards`` was lowered)."""
+    names = {p.name for folder in ("corpus", "changelog") for p in (out / folder).glob("part-*.jsonl")}
+    return sorted(n for n in names if not (n[5:-6].isdigit() and int(n[5:-6]) < keep_parts))
+
+
 def remove_stale(out: Path, keep_parts: int, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
     """Remove part files of shards beyond ``keep_parts``, state and plan files of earlier
     batches, and temporary files left by a crashed write."""
-    gone = []
-    for folder in ("corpus", "changelog"):
-        for path in sorted((out / folder).glob("part-*.jsonl")):
-            index = path.stem.split("-", 1)[1]
-            if not index.isdigit() or int(index) >= keep_parts:
-                gone.append(path)
-        gone.extend(sorted((out / folder).glob(".*.tmp")))
+    gone = [out / folder / name for folder in ("corpus", "changelog") for name in stale_parts(out, keep_parts)]
     gone.extend(p for p in sorted((out / "_state" / "shards").glob("*.json")) if str(p) not in keep_states)
     gone.extend(p for p in sorted((out / "_state" / "plan").glob("*.json")) if str(p) not in keep_plans)
-    for sub in ("", "_state", "_state/shards", "_state/plan"):
-        gone.extend(sorted((out / sub).glob(".*.tmp")))
     for path in gone:
         path.unlink(missing_ok=True)
+    return gone + remove_temp_files(out)
+
+
+TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan")
+FOREIGN_TEMP_AGE = 24 * 3600  # seconds; another host's temporary file older than this is dead
+
+
+def remove_temp_files(out: Path) -> list[Path]:
+    """Remove temporary files left by writers that died (SIGKILL, power loss): those of this
+    host whose process is gone, and those of other hosts older than a day."""
+    gone = []
+    for sub in TEMP_FOLDERS:
+        for path in sorted((out / sub).glob(".*.tmp")):
+            if not path.is_file():
+                continue
+            parts = path.name.rsplit("~", 3)
+            if len(parts) == 4 and parts[1] == _HOST and parts[2].isdigit():
+                dead = not _alive(int(parts[2]))
+            else:
+                try:
+                    dead = time.time() - path.stat().st_mtime > FOREIGN_TEMP_AGE
+                except FileNotFoundError:
+                    continue
+            if dead:
+                path.unlink(missing_ok=True)
+                gone.append(path)
     return gone
 
 
@@ -250,3 +325,21 @@ def replace_tree(target: Path, files: dict[str, str]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _alive(pid: int) -> bool:
+    if os.path.isdir("/proc/self"):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has finished
+        except FileNotFoundError:
+            return False
+        except (OSError, IndexError):
+            pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

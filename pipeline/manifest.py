@@ -12,9 +12,13 @@ def batch_digest(digests: list[str]) -> str:
     return hashlib.sha256("\n".join(digests).encode()).hexdigest()[:16]
 
 
-def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context) -> dict:
+def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context,
+                   dropped_parts: set[str] = frozenset()) -> dict:
     """Aggregate shard states. A shard whose digest equals the previous manifest's was not
-    run again, so all its articles count as unchanged."""
+    run again, so all its articles count as unchanged. An id is removed when it left its
+    shard's parts (or sat in a part file ``dropped_parts`` of a shard that no longer
+    exists) and no shard holds it now: an article that moved shard (``shards`` changed) is
+    not removed."""
     before = (previous or {}).get("shard_digests") or []
     counts = Counter(read=0, cleaned=0, unchanged=0, rejected=0, removed=0)
     rules, categories = Counter(), Counter()
@@ -31,6 +35,8 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         rejected.update(state["rejected"])
         rules.update(state["rules"])
         categories.update(state["categories"])
+    present = {i for state in states for key in ("cleaned", "unchanged", "rejected") for i in state[key]}
+    removed = sorted((set(removed) | set(dropped_parts)) - present)
     counts["removed"] = len(removed)
     return {
         "raw": raw,
@@ -41,6 +47,6 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         "rules": dict(sorted(rules.items())),
         "categories": dict(sorted(categories.items())),
         "rejected": [{"id": k, "reason": v} for k, v in sorted(rejected.items())],
-        "removed": sorted(removed),
+        "removed": removed,
         "shard_digests": digests,
     }

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .article import Source
+from .article import RejectedInput, Source
 from .clean import Cleaned, clean_bytes, reject
 from .context import Context
 from .record import changelog_record, corpus_record, dumps, fingerprint, stamp
@@ -66,18 +66,37 @@ Writer = Callable[[str | None, str], None]
 
 
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
+    source = Source(path=entry.rel, sha256=entry.sha256, format="text")
     try:
         data, meta = load(entry)
+    except RejectedInput as exc:  # a symlink out of raw/, a special file, an oversized file
+        return reject(entry.id, source, exc.rule, exc.reason)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
-        source = Source(path=entry.rel, sha256=entry.sha256, format="text")
         return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
     return clean_bytes(data, id=entry.id, path=entry.rel, ctx=ctx, meta=meta)
 
 
+def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]:
+    """(corpus line or None, change-log line, change-log record) of a cleaned input. Text
+    that cannot be written as UTF-8 (a lone surrogate from a sidecar's JSON escape) rejects
+    the input rather than failing the shard."""
+    try:
+        log = changelog_record(cleaned, ctx)
+        corpus_line = None if cleaned.rejected else dumps(corpus_record(cleaned, ctx))
+        log_line = dumps(log)
+        (log_line + (corpus_line or "")).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError) as exc:
+        cleaned = reject(cleaned.id, cleaned.source, "reject.error", f"output not writable: {type(exc).__name__}: {exc}")
+        log = changelog_record(cleaned, ctx)
+        corpus_line, log_line = None, dumps(log)
+    return corpus_line, log_line, log
+
+
 def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
-                  write: Writer | None = None) -> ShardOutput:
+                  write: Writer | None = None, progress: Callable[[int, int], None] | None = None) -> ShardOutput:
     """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
+    ``progress(done, total)`` is called before each entry with the count done so far.
 
     ``write(corpus line or None, change-log line)`` takes each record in part order as it
     is made, so that memory does not grow with the shard; without it the lines are kept
@@ -88,21 +107,22 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
     """
     out = ShardOutput()
     current = tuple(stamp(ctx)[k] for k in ("version", "config_digest", "rules_digest"))
-    for entry in sorted(entries, key=lambda e: (e.id, e.rel)):
+    ordered = sorted(entries, key=lambda e: (e.id, e.rel))
+    for done, entry in enumerate(ordered, start=1):
+        if progress:
+            progress(done - 1, len(ordered))
         if entry.duplicate_of is not None:
             out.rejected[f"{entry.id}@{entry.rel}"] = f"id {entry.id!r} is already taken by {entry.duplicate_of}"
             out.rules["reject.duplicate-id"] += 1
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
-        if old_log and fingerprint(old_log) == (entry.sha256, *current) and old_log["source"]["path"] == entry.rel:
+        if old_log and fingerprint(old_log) == (entry.sha256, *current) and old_log["source"]["path"] == entry.rel \
+                and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
         else:
-            cleaned = clean_entry(entry, load, ctx)
-            log = changelog_record(cleaned, ctx)
-            log_line = dumps(log)
-            corpus_line = None if cleaned.rejected else dumps(corpus_record(cleaned, ctx))
+            corpus_line, log_line, log = record_lines(clean_entry(entry, load, ctx), ctx)
             fresh = True
         if log["status"] == "rejected":
             out.rejected[entry.id] = log["changes"][0]["detail"]

@@ -7,7 +7,9 @@ so that a shard whose inputs, config and rules did not change is already complet
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import TextIO
 
 import luigi
 
@@ -24,7 +26,7 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
-    inputs = [(r.id, r.rel, io.file_sha256(r.path)) for r in io.list_raw(raw_path)]
+    inputs = [(r.id, r.rel, io.input_sha256(raw_path, r.rel)) for r in io.list_raw(raw_path)]
     plan = plan_shards(inputs, ctx.config.shards)
     digests = []
     for shard, entries in sorted(plan.items()):
@@ -49,15 +51,35 @@ class Batch(luigi.WrapperTask):
         return plan_batch(self.raw, self.out, self.config)
 
 
-def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None):
-    """Run a batch; returns (succeeded, nothing_to_do)."""
+FAILED = {"FAILED", "FAILED_AND_SCHEDULING_FAILED", "SCHEDULING_FAILED", "MISSING_EXT"}
+
+
+def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None,
+              progress: TextIO | None = None, poll: float = 1.0):
+    """Run a batch; returns (succeeded, nothing_to_do). ``progress``: where the progress bar
+    and, on failure, Luigi's summary go.
+
+    With a central scheduler, a shard that another worker process holds is left to it, and
+    this process schedules again (every ``poll`` seconds) until the batch is complete, so
+    that every worker process ends when the whole batch is done, and succeeds."""
     task = plan_batch(raw, out, config)
     if task.complete():
         return True, True
+    io.remove_temp_files(Path(out))
+    from . import progress as bar
+
+    bar.start([Path(t.output().path) for t in task.requires()], progress)
     kwargs = {"workers": workers, "detailed_summary": True, "log_level": "WARNING"}
     if scheduler_url:
         kwargs["scheduler_url"] = scheduler_url
     else:
         kwargs["local_scheduler"] = True
-    result = luigi.build([task], **kwargs)
-    return result.scheduling_succeeded and task.complete(), False
+    while True:
+        result = luigi.build([task], **kwargs)
+        if task.complete():
+            return True, False
+        if not scheduler_url or not result.scheduling_succeeded or result.status.name in FAILED:
+            if progress is not None:
+                print(result.summary_text, file=progress)
+            return False, False
+        time.sleep(poll)  # a task of this batch is running in another worker process

@@ -19,10 +19,11 @@ from .review_cli import add_review_commands
 def cmd_run(args) -> int:
     from .batch import run_batch
 
-    ok, nothing_to_do = run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url)
+    ok, nothing_to_do = run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
+                                  progress=None if args.quiet else sys.stderr)
     manifest = io.read_json(paths.manifest(Path(args.out))) or {}
     if not ok:
-        print("newsclean: the batch did not complete (see the Luigi summary above)", file=sys.stderr)
+        print("newsclean: the batch did not complete (see the Luigi summary above); rerun to resume", file=sys.stderr)
         return 1
     if nothing_to_do:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
@@ -76,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default: 1)")
     r.add_argument("--config", default="", help="operator config file (TOML)")
     r.add_argument("--scheduler-url", default=None, help="central luigid URL (default: local scheduler)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_run)
 
     b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place")

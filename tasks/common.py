@@ -20,6 +20,11 @@ def _context(config: str, config_bytes: bytes) -> Context:
     return Context(io.load_config(config or None), io.load_rules())
 
 
+def input_loader(raw: Path, ctx: Context):
+    """How a shard reads an entry: its bytes (size-capped, symlinks out of raw/ refused)
+    and its sidecar metadata."""
+    return lambda entry: io.read_input(raw, entry.rel, ctx.config.max_input_bytes)
+
 
 class BatchTask(luigi.Task):
     raw = luigi.Parameter(description="raw input folder")

@@ -30,7 +30,9 @@ class Publish(BatchTask):
     def run(self):
         states = [io.read_json(t.output().path) for t in self.requires()]
         previous = io.read_json(paths.manifest(self.out_path))
-        manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous, self.ctx)
+        dropped = {i for name in io.stale_parts(self.out_path, self.shards) for i in io.read_parts(self.out_path, name)}
+        manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
+                                  self.ctx, dropped)
         io.remove_stale(self.out_path, keep_parts=self.shards,
                         keep_states={t.output().path for t in self.requires()},
                         keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})

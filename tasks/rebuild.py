@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 from pipeline import io
-from pipeline.record import changelog_record, corpus_record, dumps
-from pipeline.shard import (Entry, clean_entry, is_current, plan_shards, process_shard, replace_record,
-                            shard_digest, shard_of)
+from pipeline.shard import (Entry, clean_entry, is_current, plan_shards, process_shard, record_lines,
+                            replace_record, shard_digest, shard_of)
 
 from . import paths
-from .common import load_context
+from .common import input_loader, load_context
 
 PLAIN_ID = re.compile(r"^(?!\.)[A-Za-z0-9._-]{1,200}$")
 
@@ -33,14 +32,15 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
     listing = [r for r in io.list_raw(raw_path) if shard_of(r.id, ctx.config.shards) == shard]
-    entries = plan_shards([(r.id, r.rel, io.file_sha256(r.path)) for r in listing], ctx.config.shards)[shard]
+    entries = plan_shards([(r.id, r.rel, io.input_sha256(raw_path, r.rel)) for r in listing], ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
         raise RebuildError(f"no input with id {article_id!r} in {raw_path}")
-    cleaned = clean_entry(entry, lambda e: (io.read_bytes(raw_path / e.rel), io.read_sidecar(raw_path / e.rel)), ctx)
-    log = changelog_record(cleaned, ctx)
+    io.remove_temp_files(out_path)
+    corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx), ctx), ctx)
     previous = io.read_parts(out_path, paths.part_name(shard))
-    corpus, changelog = replace_record(previous, article_id, None if cleaned.rejected else dumps(corpus_record(cleaned, ctx)), dumps(log))
+    corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
+    # change log last: it holds the fingerprint, so a crash between the writes is redone
     io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
     io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
     _mark_shard_if_current(out_path, shard, entries, ctx)

@@ -12,7 +12,7 @@ from pipeline import io
 from pipeline.shard import Entry, process_shard
 
 from . import paths
-from .common import BatchTask
+from .common import BatchTask, input_loader
 
 
 class CleanShard(BatchTask):
@@ -26,15 +26,24 @@ class CleanShard(BatchTask):
         entries = [Entry(*e) for e in io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest))["entries"]]
         name = paths.part_name(self.shard)
         previous = io.read_parts(self.out_path, name)
-        with io.PartWriter(paths.corpus_part(self.out_path, self.shard)) as corpus, \
-                io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog:
+        # the change-log part, which holds the fingerprints, replaces its old version after
+        # the corpus part does: a crash between the two leaves records that the next run redoes
+        with io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog, \
+                io.PartWriter(paths.corpus_part(self.out_path, self.shard)) as corpus:
             def write(corpus_line, log_line):
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 changelog.write(log_line)
-            result = process_shard(entries, previous, self.load, self.ctx, write)
+            result = process_shard(entries, previous, input_loader(self.raw_path, self.ctx), self.ctx, write,
+                                   self.report)
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), result.state(self.shard, self.digest))
+        self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
+                        f"{len(result.rejected)} rejected, {len(result.removed)} removed")
+        self.set_status_message(self.summary)
+        self.set_progress_percentage(100)
 
-    def load(self, entry: Entry):
-        path = self.raw_path / entry.rel
-        return io.read_bytes(path), io.read_sidecar(path)
+    def report(self, done: int, total: int) -> None:
+        """Luigi status and progress (shown by luigid), every 50 articles."""
+        if done % 50 == 0:
+            self.set_status_message(f"{done}/{total} articles")
+            self.set_progress_percentage(100 * done // max(total, 1))
