@@ -16,11 +16,18 @@ COPYRIGHT = re.compile(r"^(?P<text>.*?)\s*(?P<credit>©\s*\S.{1,80})$")
 CREDIT_MARKS = (")", "/", ":", "©")
 
 
+# Longer lines are paragraphs, not captions (the longest credited caption in the dev sets
+# has 653 characters). The cap also bounds the patterns above, whose lazy text group
+# backtracks quadratically: a crafted 200,000-character line would take an hour, 1,000
+# characters take at most ~25 ms.
+MAX_CAPTION_CHARS = 1000
+
+
 @lru_cache(maxsize=1 << 14)  # asked of each block by captions, layout and metadata
 def split_credit(text: str) -> tuple[str | None, str] | None:
     """(caption text or None, credit) when ``text`` carries a photo credit, else None."""
     t = text.strip()
-    if not any(mark in t for mark in CREDIT_MARKS):
+    if len(t) > MAX_CAPTION_CHARS or not any(mark in t for mark in CREDIT_MARKS):
         return None
     m = PAREN.match(t)
     if m and PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
