@@ -44,17 +44,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 WORD = re.compile(r"\w+")
+# cp1252 where it defines a byte, latin-1 for the five bytes it leaves undefined (as browsers
+# and ftfy's "sloppy" codec do), so that UTF-8 with a few bad bytes reads as mojibake that
+# the encoding stage repairs ("\xe2\x80\x9d" -> "â€\x9d" -> "”"), rather than failing
+CP1252 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 
 
 def _latin_cp1252(data: bytes) -> str | None:
-    """The cp1252 reading of ``data`` when it reads as Latin-script text: its accented
+    """The (sloppy) cp1252 reading of ``data`` when it reads as Latin-script text: its accented
     letters sit inside words that also hold ASCII letters ("café", "Müller"), or stand alone
     ("à"). Detection guesses DOS, Mac or CJK code pages for such short, mostly-ASCII texts;
     Cyrillic, Greek or CJK bytes read as cp1252 give words of accented letters only."""
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
+    text = data.decode("latin-1").translate(CP1252)
     accented = [w for w in WORD.findall(text) if not w.isascii()]
     latin = sum(1 for w in accented if len(w) == 1 or any(ch.isascii() for ch in w))
     return text if latin >= 0.9 * len(accented) else None
