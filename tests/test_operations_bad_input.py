@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from operations_support import SEEDS, cli, make_raw, manifest, records
+from .operations_support import SEEDS, cli, make_raw, manifest, records
 from pipeline import io
 from pipeline.clean import STAGES
 from pipeline.config import CleanConfig
@@ -208,7 +208,7 @@ HTML_HOOK = ("issue 4 adds HTML input; once io.is_input accepts .html, these run
     ("bomb.html", BOMB.replace("<lolz>", "<html><body><p>").replace("</lolz>", "</p></body></html>").encode()),
 ])
 def test_bad_html_is_rejected_or_cleaned_without_expansion(tmp_path, name, data):
-    from operations_support import cli_subprocess
+    from .operations_support import cli_subprocess
 
     (tmp_path / name).write_bytes(data)
     done = cli_subprocess("clean", tmp_path / name, timeout=300)

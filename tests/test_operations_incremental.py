@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from operations_support import cli, file_stats, make_raw, manifest, parts, records
+from .operations_support import cli, file_stats, make_raw, manifest, parts, records
 from pipeline import io
 from tasks import common
 from tasks.rebuild import RebuildError, check_id
@@ -78,7 +78,7 @@ def test_rule_change_reprocesses_every_article(batch, tmp_path, monkeypatch):
                     encoding="utf-8")
     load_rules = io.load_rules
     monkeypatch.setattr(io, "load_rules", lambda: load_rules(rules))
-    common.load_context.cache_clear()
+    common._context.cache_clear()
     try:
         assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
         m = manifest(out)
@@ -87,7 +87,7 @@ def test_rule_change_reprocesses_every_article(batch, tmp_path, monkeypatch):
         assert all(json.loads(line)["pipeline"]["rules_digest"] == m["pipeline"]["rules_digest"]
                    for line in records(out).values())
     finally:
-        common.load_context.cache_clear()
+        common._context.cache_clear()
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", ".hidden", "", "a\\b", "/etc/passwd", "x\0y", "a b"])
