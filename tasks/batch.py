@@ -63,9 +63,9 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     this process schedules again (every ``poll`` seconds) until the batch is complete, so
     that every worker process ends when the whole batch is done, and succeeds."""
     task = plan_batch(raw, out, config)
+    io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
     if task.complete():
         return True, True
-    io.remove_temp_files(Path(out))
     from . import progress as bar
 
     bar.start([Path(t.output().path) for t in task.requires()], progress)

@@ -75,3 +75,20 @@ def test_two_fresh_runs_give_byte_identical_files(tmp_path):
     assert cli("run", "--raw", raw, "--out", second, "--workers", "2", "--quiet") == 0
     assert parts(first) == parts(second) and len(parts(first)) == 16
     assert (first / "manifest.json").read_bytes() == (second / "manifest.json").read_bytes()
+
+
+def test_progress_bar_and_luigi_status_messages(tmp_path, monkeypatch, capsys):
+    from luigi.worker import TaskStatusReporter
+
+    messages, percents = [], []  # what the worker reports to the scheduler (luigid shows it)
+    monkeypatch.setattr(TaskStatusReporter, "update_status_message", lambda self, m: messages.append((0, m)))
+    monkeypatch.setattr(TaskStatusReporter, "update_progress_percentage", lambda self, p: percents.append((0, p)))
+    raw = make_raw(tmp_path / "raw", copies=12)  # 60 articles, so one shard passes the 50-article mark
+    config = tmp_path / "one.toml"
+    config.write_text("shards = 1\n")
+    assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--config", config) == 0
+    err = capsys.readouterr().err
+    assert "newsclean: [##############################] 1/1 shards  shard 0 done: 60 cleaned, 0 unchanged, " \
+           "0 rejected, 0 removed" in err
+    assert (0, "50/60 articles") in messages and messages[-1] == (0, "60 cleaned, 0 unchanged, 0 rejected, 0 removed")
+    assert percents[0] == (0, 0) and percents[-1] == (0, 100)
