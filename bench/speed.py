@@ -86,6 +86,10 @@ def main() -> int:
     print(f"  --workers 2 vs --workers 1: {w1 / w2:.2f}x (target >= 1.6x): {verdict(w1 / w2 >= 1.6)}")
     print(f"  Luigi overhead at 1 worker: {100 * (w1 / bare - 1):+.1f}% over the bare loop (target <= 15%): "
           f"{verdict(w1 / bare <= 1.15)}")
+    cpu = {k: got[k].cpu for k in runs}
+    print(f"  CPU seconds (less sensitive to other load on the machine): ftfy alone / newsclean --workers 1 = "
+          f"{cpu['ftfy.fix_text alone'] / cpu['newsclean run --workers 1']:.2f}x, "
+          f"Luigi run / bare loop = {cpu['newsclean run --workers 1'] / cpu['bare loop (no Luigi)']:.2f}")
     same = parts(work / "w1") == parts(work / "w2") == parts(work / "bare")
     agree, checked = copies_agree(work / "w1")
     print(f"  outputs: workers 1, workers 2 and bare loop {'byte-identical' if same else 'DIFFER'}; "

@@ -46,7 +46,54 @@ class Rule:
         """``words``: the block's word count when the caller already has it."""
         if self.max_words is not None and (len(text.split()) if words is None else words) > self.max_words:
             return False
+        bounds = self.length_bounds
+        if bounds is not None and not bounds[0] <= len(text) <= bounds[1] and "\n" not in text:
+            return False
         return self.compiled.search(text, timeout=timeout) is not None
+
+    @property
+    def length_bounds(self) -> tuple[int, int] | None:
+        return length_bounds(self.pattern)
+
+
+@lru_cache(maxsize=256)
+def length_bounds(pattern: str) -> tuple[int, int] | None:
+    """(m, n) when ``pattern`` opens with ``^(?=.{m,n}$)`` and has no top-level alternation:
+    then it can only match a block (a line, no newline) of m to n characters, and the
+    pattern need not run on any other."""
+    m = _LENGTH_GATE.match(pattern)
+    if m is None or not is_screenable(pattern) or _alternates_at_top(pattern):
+        return None
+    return int(m[1]), int(m[2])
+
+
+_LENGTH_GATE = regex.compile(r"\^\(\?=\.\{(\d+),(\d+)\}\$\)")
+
+
+def _alternates_at_top(pattern: str) -> bool:
+    """A "|" outside every group (True too when unsure: a nested or odd character set)."""
+    depth, i, in_set = 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_set:
+            if c == "[":
+                return True
+            in_set = c != "]"
+        elif c == "[":
+            if pattern[i + 1:i + 2] in ("]", "^"):
+                return True
+            in_set = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 # A pattern may join a screen when alternation cannot change what it matches: no global

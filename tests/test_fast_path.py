@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import io
 from pipeline.record import changelog_record, corpus_record, dumps
+from pipeline.rules import length_bounds, rule_group
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
 from pipeline.stages.normalize import STEPS, is_normal
@@ -136,3 +138,29 @@ def test_property_is_normal_means_no_step_applies(text):
         assert all(step(text) == (text, 0) for _, step in STEPS)
     else:
         assert any(step(text)[1] for _, step in STEPS)
+
+
+# rule pre-filters: the screen (one alternation of a group's patterns) and the length gate
+# of patterns opening with ^(?=.{m,n}$) decide exactly as the patterns run one by one
+RULES = io.load_rules()
+headline_like = st.lists(st.sampled_from(["Trump", "says", "tells", "reporters", "Deal:", "Biden", "warns", "the",
+                                          "share", "Share", "Related", "posts", ":", "Follow", "us", "on", "twitter",
+                                          "comments", "é", "x" * 30, "Leave a reply", "Read more", "."]),
+                         max_size=30).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(headline_like, st.text(max_size=250)))
+def test_property_prefilters_decide_like_the_patterns(text):
+    for scope in ("any", "lead", "core", "tail"):
+        rules = tuple(r for r in RULES.general if r.scope == scope)
+        plain = next((r for r in rules if (r.max_words is None or len(text.split()) <= r.max_words)
+                      and r.compiled.search(text) is not None), None)
+        assert rule_group(rules).first_match(text, 1.0) == plain
+
+
+def test_length_gate_only_for_patterns_it_is_sound_for():
+    assert any(r.length_bounds for r in RULES.general)
+    assert length_bounds(r"^(?=.{2,5}$)(?:ab|cd)") == (2, 5)
+    for pattern in (r"^(?=.{2,5}$)a|b", r"(?=.{2,5}$)a", r"^(?i)(?=.{2,5}$)a", r"^(?=.{2,5}$)[^|]"):
+        assert length_bounds(pattern) is None, pattern
