@@ -2,6 +2,7 @@
 JSONL parts, atomic writes."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ import stat
 import tempfile
 import time
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,6 +262,20 @@ def atomic_write_jsonl(path: Path, lines: list[str]) -> None:
 
 def atomic_write_json(path: Path, data: dict) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive advisory lock (flock) on ``path`` for the block: a shard's parts are
+    read, changed and written by one process at a time (a batch and a rebuild, or two
+    overlapping batches), so that no update is lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def stale_parts(out: Path, keep_parts: int) -> list[str]:

@@ -46,3 +46,7 @@ def safe_name(key: str) -> str:
     if PLAIN_NAME.match(key):
         return key
     return "x-" + hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
+
+
+def shard_lock(out: Path, shard: int) -> Path:
+    return state_dir(out) / "locks" / f"{part_name(shard)}.lock"

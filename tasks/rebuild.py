@@ -38,12 +38,13 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
         raise RebuildError(f"no input with id {article_id!r} in {raw_path}")
     io.remove_temp_files(out_path)
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx), ctx), ctx)
-    previous = io.read_parts(out_path, paths.part_name(shard))
-    corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
-    # change log last: it holds the fingerprint, so a crash between the writes is redone
-    io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
-    io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
-    _mark_shard_if_current(out_path, shard, entries, ctx)
+    with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
+        previous = io.read_parts(out_path, paths.part_name(shard))
+        corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
+        # change log last: it holds the fingerprint, so a crash between the writes is redone
+        io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
+        io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
+        _mark_shard_if_current(out_path, shard, entries, ctx)
     return log
 
 

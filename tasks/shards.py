@@ -23,9 +23,17 @@ class CleanShard(BatchTask):
         return luigi.LocalTarget(str(paths.shard_state(self.out_path, self.shard, self.digest)))
 
     def run(self):
+        with io.locked(paths.shard_lock(self.out_path, self.shard)):  # a rebuild may be at work on it
+            result = self.clean()
+        io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), result.state(self.shard, self.digest))
+        self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
+                        f"{len(result.rejected)} rejected, {len(result.removed)} removed")
+        self.set_status_message(self.summary)
+        self.set_progress_percentage(100)
+
+    def clean(self):
         entries = [Entry(*e) for e in io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest))["entries"]]
-        name = paths.part_name(self.shard)
-        previous = io.read_parts(self.out_path, name)
+        previous = io.read_parts(self.out_path, paths.part_name(self.shard))
         # the change-log part, which holds the fingerprints, replaces its old version after
         # the corpus part does: a crash between the two leaves records that the next run redoes
         with io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog, \
@@ -34,13 +42,8 @@ class CleanShard(BatchTask):
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 changelog.write(log_line)
-            result = process_shard(entries, previous, input_loader(self.raw_path, self.ctx), self.ctx, write,
-                                   self.report)
-        io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), result.state(self.shard, self.digest))
-        self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
-                        f"{len(result.rejected)} rejected, {len(result.removed)} removed")
-        self.set_status_message(self.summary)
-        self.set_progress_percentage(100)
+            return process_shard(entries, previous, input_loader(self.raw_path, self.ctx), self.ctx, write,
+                                 self.report)
 
     def report(self, done: int, total: int) -> None:
         """Luigi status and progress (shown by luigid), every 50 articles."""

@@ -121,3 +121,24 @@ def test_rebuild_of_an_unknown_id_is_an_error(batch, capsys):
     raw, out = batch
     assert cli("rebuild", "no_such_article", "--raw", raw, "--out", out) == 2
     assert "no input with id" in capsys.readouterr().err
+
+
+def test_rebuild_waits_for_a_batch_at_work_on_its_shard(batch):
+    """Batch and rebuild take the shard's lock, so that neither overwrites the other's update."""
+    import threading
+    import time
+    from pathlib import Path
+
+    from pipeline.shard import shard_of
+    from tasks import paths
+
+    raw, out = batch
+    aid = "004_e0a4c11860b658b6"
+    done = threading.Event()
+    with io.locked(paths.shard_lock(Path(out), shard_of(aid, 8))):
+        worker = threading.Thread(target=lambda: (cli("rebuild", aid, "--raw", raw, "--out", out), done.set()))
+        worker.start()
+        time.sleep(0.5)
+        assert not done.is_set()  # blocked on the lock
+    worker.join(timeout=60)
+    assert done.is_set()
