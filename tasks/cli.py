@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 from pathlib import Path
@@ -111,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, RuleError) as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `newsclean show ID | head`: the reader left, not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

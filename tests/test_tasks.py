@@ -182,3 +182,17 @@ def test_config_file_changes_digest_and_output(raw, tmp_path):
     assert "ON NOW Newsday" in texts or "• en" in texts  # position no longer drops the tail
     cfg.write_text("no_such_switch = 1\n")
     assert run(raw, tmp_path / "other", "--config", str(cfg)) == 2
+
+
+def test_show_piped_into_head_is_not_an_error(raw, tmp_path):
+    import subprocess
+    import sys
+
+    body = "\n\n".join(f"Paragraph {i} of a long article says that the talks went on for hours." for i in range(3000))
+    (raw / "long.txt").write_text("A Long Article About The Talks\n\n" + body, encoding="utf-8")
+    run(raw, tmp_path / "clean")
+    # an article view far larger than a pipe's buffer, into a reader that stops after one line
+    proc = subprocess.run(
+        f"{sys.executable} -m tasks.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
+        shell=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    assert proc.stdout.startswith("id:") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
