@@ -54,6 +54,11 @@ class CleanConfig:
     """Drop the non-sentence lines after the last body paragraph (share bars, 'Popular
     Articles', comment forms). Bylines there go to metadata instead."""
 
+    classify_blocks: bool = True
+    """Run the learned block classifier (pipeline/rules/models/blocks.json) after the rules:
+    it drops blocks it scores as clearly not article text and flags the doubtful ones.
+    Switch off to keep only the rules and the position heuristics."""
+
     regex_timeout: float = 1.0
     """Seconds a rule may run on one block. A timeout rejects the article (never cleans it
     differently), so output does not depend on machine load."""

@@ -32,10 +32,12 @@ class RawInput:
     rel: str  # relative to the raw folder, "/"-separated
 
 
-def load_rules(directory: Path = RULES_DIR) -> RuleSet:
+def load_rules(directory: Path = RULES_DIR, models: bool = True) -> RuleSet:
     packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
              for p in sorted(directory.rglob("*.toml"))]
-    return build_ruleset(packs)
+    models = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
+              for p in sorted(directory.glob("models/*.json"))] if models else []
+    return build_ruleset(packs, models)
 
 
 def load_config(path: str | Path | None) -> CleanConfig:

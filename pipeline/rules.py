@@ -15,11 +15,14 @@ packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Ea
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+
+from .classify import BlockModel, model_from_json
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -151,6 +154,10 @@ class RuleSet:
     general: tuple[Rule, ...]
     sites: tuple[tuple[str, tuple[Rule, ...]], ...]
     digest: str
+    models: tuple[BlockModel, ...] = ()  # learned block classifiers (rules/models/*.json)
+
+    def model(self, name: str) -> BlockModel | None:
+        return next((m for m in self.models if m.name == name), None)
 
     def for_site(self, site: str | None) -> tuple[Rule, ...]:
         """General rules, then the rules of ``site`` and of every parent domain."""
@@ -213,8 +220,9 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
     return data.get("site"), tuple(rules)
 
 
-def build_ruleset(packs: list[tuple[str, str]]) -> RuleSet:
-    """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all."""
+def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = ()) -> RuleSet:
+    """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all.
+    ``models`` are ``(relative path, JSON text)`` pairs of block classifiers."""
     general: list[Rule] = []
     sites: dict[str, list[Rule]] = {}
     seen: dict[str, str] = {}
@@ -232,7 +240,15 @@ def build_ruleset(packs: list[tuple[str, str]]) -> RuleSet:
                 raise RuleError(f"{source}: rule {rule.id}: duplicate id (first in {seen[rule.id]})")
             seen[rule.id] = source
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
+    loaded = []
+    for source, text in sorted(models):
+        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
+        try:
+            loaded.append(model_from_json(source.rsplit("/", 1)[-1].removesuffix(".json"), json.loads(text)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RuleError(f"{source}: bad model: {exc}") from None
     return RuleSet(
+        models=tuple(loaded),
         general=tuple(general),
         sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),
         digest=digest.hexdigest()[:16],

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ..article import Article, Change, StageResult
 from ..bylines import is_role_only, parse_byline
+from ..classify import block_vectors, page_language, word_count
 from ..context import Context
 from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
@@ -22,6 +23,12 @@ STAGE = "boilerplate"
 
 def first_match(rules: RuleGroup, text: str, timeout: float) -> Rule | None:
     return rules.first_match(text, timeout)
+
+
+def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float) -> list[Rule | None]:
+    """The rule that matches each block, whatever its scope (rules of scope any first)."""
+    group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
+    return [group.first_match(b.text, timeout) for b in blocks]
 
 
 def known_authors(article: Article) -> set[str]:
@@ -56,15 +63,11 @@ def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule]) -> 
 def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     cfg, timeout = ctx.config, ctx.config.regex_timeout
     rules = ctx.rules.for_site(article.site)
-    anywhere = rule_group(tuple(r for r in rules if r.scope == "any"))
     scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
     blocks = article.blocks
 
-    dropped: dict[int, Rule | str] = {}
-    for i, block in enumerate(blocks):
-        rule = first_match(anywhere, block.text, timeout)
-        if rule:
-            dropped[i] = rule
+    matched = rule_hits(blocks, rules, timeout)
+    dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
 
     authors = known_authors(article)
 
@@ -92,13 +95,35 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
             elif not is_sentence(block.text, cfg):
                 dropped[i] = "pos.after-body"
 
+    model = ctx.rules.model("blocks") if cfg.classify_blocks else None
+    hits = [r.category if r else None for r in matched]
+    scores = classify(article, layout, dropped, hits, model, cfg) if model else {}
+    flagged = []
+    for i, p in scores.items():
+        if p < model.drop_below:
+            dropped[i] = "clf.blocks"
+        elif p < model.flag_below:
+            flagged.append(Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
+                                  {"category": "classifier", "score": round(p, 3)}))
+
     changes = tuple(
         Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
-               {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category})
+               {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
+               | ({"score": round(scores[i], 3)} if i in scores else {}))
         for i, r in sorted(dropped.items())
-    )
+    ) + tuple(flagged)
     kept = tuple(b for i, b in enumerate(blocks) if i not in dropped)
     return StageResult(replace(article, blocks=kept), changes)
+
+
+def classify(article: Article, layout: Layout, dropped: dict, hits: list, model, cfg) -> dict[int, float]:
+    """The model's probability of being article text for each block still kept, except the
+    headline and bylines, which the metadata stage takes."""
+    blocks = article.blocks
+    vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
+    scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
+    return {i: p for i, p in enumerate(scores)
+            if i not in dropped and i != layout.title and parse_byline(blocks[i].text) is None}
 
 
 HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
@@ -106,5 +131,7 @@ HEURISTICS = {  # rule id -> (category, description), for logs, stats and the re
     "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
                        "related headlines, author boxes, comment forms, footers."),
     "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
+    "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
+                   "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
     "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
 }

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Train the block classifier (a logistic regression over pipeline.classify.FEATURES).
+
+    python bench/train_blocks.py --train aeb --test wcxb-dev [--write]
+
+Labels come from a dev set's truth: a block is article text when most of its 4-token
+shingles (or, for a shorter block, its whole token run) occur in the page's true text.
+Each block is weighted by its share of the page's tokens, as the page-averaged metric
+weighs it. Prints block-level and page-level (drop-only simulation) scores on both sets,
+so the cross-set number says how the model generalises. ``--write`` stores the model
+trained on the union of the --train sets in pipeline/rules/models/blocks.json.
+Needs numpy and scikit-learn (``pip install -e '.[train]'``); the pipeline itself does not.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pipeline import io  # noqa: E402
+from pipeline.classify import CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language, word_count  # noqa: E402
+from pipeline.config import CleanConfig  # noqa: E402
+from pipeline.decode import decode_bytes  # noqa: E402
+from pipeline.segment import segment  # noqa: E402
+from pipeline.stages.boilerplate import rule_hits  # noqa: E402
+from quality import DEFAULT_BENCH, WORD, read_truth, score  # noqa: E402
+
+RULES = io.load_rules(models=False)  # the rule packs only: the model is what we train
+MODEL = ROOT / "pipeline" / "rules" / "models" / "blocks.json"
+
+
+def label(text: str, truth_shingles: set, truth_joined: str) -> int:
+    toks = WORD.findall(text)
+    if not toks:
+        return 0
+    if len(toks) < 4:
+        return int(f" {' '.join(toks)} " in truth_joined)
+    sh = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)]
+    return int(sum(s in truth_shingles for s in sh) >= 0.5 * len(sh))
+
+
+def load_set(bench: Path, name: str, cfg: CleanConfig):
+    truth = read_truth(bench / name)
+    pages = []
+    for raw in io.list_raw(bench / name / "text"):
+        text, _ = decode_bytes(io.read_bytes(raw.path))
+        blocks = segment(text, cfg)
+        ttoks = WORD.findall(truth.get(raw.id, ""))
+        tsh = {tuple(ttoks[i:i + 4]) for i in range(len(ttoks) - 3)}
+        joined = f" {' '.join(ttoks)} "
+        hits = [r.category if r else None for r in rule_hits(blocks, RULES.general, cfg.regex_timeout)]
+        vecs = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
+        y = [label(b.text, tsh, joined) for b in blocks]
+        ntok = [len(WORD.findall(b.text)) + 1 for b in blocks]
+        total = sum(ntok) or 1
+        pages.append((raw.id, blocks, np.array(vecs), np.array(y), np.array(ntok) / total,
+                      [word_count(b.text) for b in blocks]))
+    return truth, pages
+
+
+def stack(pages):
+    return (np.vstack([p[2] for p in pages]), np.concatenate([p[3] for p in pages]),
+            np.concatenate([p[4] for p in pages]))
+
+
+def page_scores(pages, truth, model: BlockModel, threshold):
+    preds = {}
+    for (pid, blocks, X, _, _, words) in pages:
+        p = model.probabilities(X.tolist(), words)
+        preds[pid] = "\n\n".join(b.text for b, q in zip(blocks, p) if q >= threshold)
+    return score(preds, truth)[0]
+
+
+def fit(X, y, w, C):
+    return LogisticRegression(C=C, fit_intercept=False, max_iter=5000).fit(X, y, sample_weight=w).coef_[0]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", nargs="+", default=["aeb"])
+    ap.add_argument("--test", nargs="+", default=["wcxb-dev"])
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--C", type=float, default=1.0)
+    ap.add_argument("--drop-below", type=float, default=0.2)
+    ap.add_argument("--flag-below", type=float, default=0.5)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    cfg = CleanConfig()
+    sets = {n: load_set(args.bench, n, cfg) for n in dict.fromkeys(args.train + args.test)}
+    parts = [stack(sets[n][1]) for n in args.train]
+    X, y = np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    # every page weighs 1, every training set as much as the others
+    pages = [len(sets[n][1]) for n in args.train]
+    w = np.concatenate([p[2] * (sum(pages) / len(pages)) for p in parts])
+    first = fit(X, y, w, args.C)
+    stage1 = BlockModel("blocks", tuple(first), (), args.drop_below, args.flag_below)
+    Z = np.vstack([np.array(context_vectors(stage1.first_pass(p[2].tolist()), p[5]))
+                   for n in args.train for p in sets[n][1]])
+    second = fit(Z, y, w, args.C)
+    model = BlockModel("blocks", tuple(first), tuple(second), args.drop_below, args.flag_below)
+    for name, (truth, pages) in sets.items():
+        role = "train" if name in args.train else "test"
+        for th in (0.2, 0.3, 0.4, 0.5):
+            s = page_scores(pages, truth, model, th)
+            print(f"{name} ({role}) drop below {th:.1f}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f}")
+    for names, coef in ((FEATURES, first), (CONTEXT_FEATURES, second)):
+        print("  " + "  ".join(f"{f} {c:+.2f}" for f, c in sorted(zip(names, coef), key=lambda x: -abs(x[1]))))
+    if args.write:
+        MODEL.parent.mkdir(parents=True, exist_ok=True)
+        data = {"name": "blocks", "trained_on": args.train, "features": list(FEATURES),
+                "weights": [round(float(c), 4) for c in first],
+                "context_features": list(CONTEXT_FEATURES),
+                "context_weights": [round(float(c), 4) for c in second],
+                "drop_below": args.drop_below, "flag_below": args.flag_below}
+        MODEL.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Block classification: how much each block reads as article text, from its own features
+and from its neighbours'.
+
+Each block gets a vector of features (``FEATURES``, in order): sentence-likeness (length,
+terminal punctuation, stop-word density in the page's language, capitalisation, digits,
+URLs, bullets) and context (are the neighbours running text, is the block inside the
+article core, i.e. the densest run of sentence blocks, found as a maximum-sum segment).
+A logistic model (weights kept as data, ``pipeline/rules/models/``) turns the vector into
+the probability that the block is article text. Pure Python, no runtime dependency.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .article import Block
+from .bylines import parse_byline
+from .config import CleanConfig
+from .features import URL, ends_like_sentence, is_date_line, is_headline
+from .stopwords import guess_language, stopword_density
+
+BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
+SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
+WINDOW = 3
+
+FEATURES = (
+    "bias", "words_log", "short", "long", "terminal", "stop", "caps", "bullet", "url", "digits",
+    "commas", "headline", "date", "byline", "ellipsis", "separator", "repeated", "good",
+    "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
+    "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
+)
+# rule categories that end an article: what follows them is comments, related lists, footers
+END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+CONTEXT_FEATURES = (
+    "bias", "logit", "prev", "next", "window", "max_before", "max_after", "sandwiched", "in_core", "core_dist",
+)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+@dataclass(frozen=True)
+class BlockModel:
+    """Two logistic passes. The first scores each block from ``FEATURES``; the second from
+    ``CONTEXT_FEATURES``, i.e. the first pass's scores of the block and of its neighbours
+    (a block among article paragraphs is article text, one among menu items is not)."""
+
+    name: str
+    weights: tuple[float, ...]
+    context_weights: tuple[float, ...]
+    drop_below: float  # drop a block whose probability is below this
+    flag_below: float  # keep but flag a block whose probability is below this
+
+    def first_pass(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+        return [_sigmoid(sum(w * x for w, x in zip(self.weights, v))) for v in vectors]
+
+    def probabilities(self, vectors: Sequence[Sequence[float]], words: Sequence[int]) -> list[float]:
+        first = self.first_pass(vectors)
+        return [_sigmoid(sum(w * x for w, x in zip(self.context_weights, v)))
+                for v in context_vectors(first, words)]
+
+
+def model_from_json(name: str, data: dict) -> BlockModel:
+    for key, names in (("features", FEATURES), ("context_features", CONTEXT_FEATURES)):
+        if tuple(data[key]) != names:
+            differ = sorted(set(names) ^ set(data[key]))
+            raise ValueError(f"model {name}: {key} differ from the code's ({', '.join(differ) or 'order'})")
+    weights = tuple(float(w) for w in data["weights"])
+    context = tuple(float(w) for w in data["context_weights"])
+    if len(weights) != len(FEATURES) or len(context) != len(CONTEXT_FEATURES):
+        raise ValueError(f"model {name}: wrong number of weights")
+    return BlockModel(name, weights, context, float(data["drop_below"]), float(data["flag_below"]))
+
+
+def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]:
+    """Second-pass features: a block's first-pass score and its neighbours'."""
+    n = len(first)
+    span = _max_segment([w if p >= 0.5 else -min(w, 10) - 2 for p, w in zip(first, words)])
+    out = []
+    for i, p in enumerate(first):
+        q = min(max(p, 1e-4), 1 - 1e-4)
+        window = [first[j] for j in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if j != i]
+        before = max(first[max(0, i - WINDOW):i], default=0.0)
+        after = max(first[i + 1:i + 1 + WINDOW], default=0.0)
+        in_core = span is not None and span[0] <= i <= span[1]
+        dist = 0 if in_core else (n if span is None else (span[0] - i if i < span[0] else i - span[1]))
+        out.append((1.0, math.log(q / (1 - q)), first[i - 1] if i else 0.0, first[i + 1] if i + 1 < n else 0.0,
+                    _ratio(sum(window), len(window)), before, after, min(before, after), float(in_core),
+                    math.log1p(dist)))
+    return out
+
+
+@dataclass(frozen=True)
+class Local:
+    words: int
+    terminal: bool
+    stop: float
+    caps: float
+    url: bool
+    good: bool
+
+
+def word_count(text: str) -> int:
+    """Words separated by spaces; in Chinese, Japanese and Korean text, two characters
+    count as a word (those scripts do not separate words)."""
+    cjk = len(CJK.findall(text))
+    return len(text.split()) + cjk // 2 if cjk else len(text.split())
+
+
+def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
+    toks = text.split()
+    n = word_count(text)
+    terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
+    stop = stopword_density(text, lang)
+    url = bool(URL.search(text))
+    enough_stop = stop >= 0.15 or lang is None
+    good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
+    caps = _ratio(sum(1 for t in toks if t[:1].isupper()), len(toks))
+    return Local(n, terminal, stop, caps, url, good)
+
+
+def core_span(locals_: Sequence[Local]) -> tuple[int, int] | None:
+    """The densest run of running text: the segment with the largest sum, where a good block
+    counts its words and any other block costs (a menu line, a share bar)."""
+    return _max_segment([b.words if b.good else -min(b.words, 10) - 2 for b in locals_])
+
+
+def _max_segment(values: Sequence[float]) -> tuple[int, int] | None:
+    """(first, last) index of the contiguous segment with the largest positive sum."""
+    best, best_span = 0.0, None
+    run, start = 0.0, 0
+    for i, value in enumerate(values):
+        if run <= 0:
+            run, start = value, i
+        else:
+            run += value
+        if run > best:
+            best, best_span = run, (start, i)
+    return best_span
+
+
+def _ratio(count: int, total: int) -> float:
+    return count / total if total else 0.0
+
+
+def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
+    return guess_language([b.text for b in blocks if len(b.text.split()) >= 5])
+
+
+def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
+                  hits: Sequence[str | None] = ()) -> list[tuple[float, ...]]:
+    """One feature vector per block, in ``FEATURES`` order. ``hits[i]`` is the category of
+    the rule that matched block i (None when none did)."""
+    n = len(blocks)
+    hits = tuple(hits) or (None,) * n
+    locs = [local(b.text, lang, cfg) for b in blocks]
+    span = core_span(locs)
+    first_good = next((i for i, b in enumerate(locs) if b.good), n)
+    end = next((i for i in range(first_good, n) if hits[i] in END_CATEGORIES), n)
+    seen: dict[str, int] = {}
+    for b in blocks:
+        key = b.text.strip().lower()
+        seen[key] = seen.get(key, 0) + 1
+    vectors = []
+    for i, (block, loc) in enumerate(zip(blocks, locs)):
+        text = block.text.strip()
+        prev_good = locs[i - 1].good if i > 0 else False
+        next_good = locs[i + 1].good if i + 1 < n else False
+        window = [locs[j].good for j in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if j != i]
+        good_before = any(locs[j].good for j in range(max(0, i - 2), i))
+        good_after = any(locs[j].good for j in range(i + 1, min(n, i + 3)))
+        if span is None:
+            in_core, dist, before, after = False, n, False, False
+        else:
+            in_core = span[0] <= i <= span[1]
+            dist = 0 if in_core else (span[0] - i if i < span[0] else i - span[1])
+            before, after = i < span[0], i > span[1]
+        short_run = sum(1 for j in range(max(0, i - 2), min(n, i + 3)) if locs[j].words <= 4)
+        vectors.append((
+            1.0,
+            math.log1p(loc.words),
+            float(loc.words <= 3),
+            float(loc.words >= 30),
+            float(loc.terminal),
+            loc.stop,
+            loc.caps,
+            float(bool(BULLET.match(text))),
+            float(loc.url),
+            _ratio(sum(c.isdigit() for c in text), len(text)),
+            _ratio(text.count(","), loc.words),
+            float(is_headline(text, cfg)),
+            float(is_date_line(text)),
+            float(parse_byline(text) is not None),
+            float(text.endswith(("...", "…"))),
+            float(bool(SEPARATOR.search(text))),
+            float(seen[text.lower()] > 1),
+            float(loc.good),
+            float(prev_good),
+            float(next_good),
+            _ratio(sum(window), len(window)),
+            float(good_before and good_after),
+            float(in_core),
+            math.log1p(dist),
+            float(before),
+            float(after),
+            i / max(1, n - 1),
+            short_run / 5,
+            float(hits[i] is not None),
+            float(i > end),
+            float(i > 0 and blocks[i - 1].text.rstrip().endswith(":")),
+        ))
+    return vectors
