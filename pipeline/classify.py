@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import re
+
+import regex
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -30,9 +32,15 @@ FEATURES = (
     "commas", "headline", "date", "byline", "ellipsis", "separator", "repeated", "good",
     "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
     "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
+    "after_comments", "ends_seen", "glued",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
+COMMENT_CATEGORIES = frozenset({"comment_form"})
+CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")  # a word that starts with a capital
+# a teaser's headline glued to its summary by a naive scrape: "Student-AthleteA 24-year-old"
+GLUED = regex.compile(r"\p{Ll}{3}[.!?]?\p{Lu}(?:\p{Ll}|\s)")
+DIGIT = re.compile(r"\d")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -121,7 +129,7 @@ def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     url = bool(URL.search(text))
     enough_stop = stop >= 0.15 or lang is None
     good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
-    caps = _ratio(sum(1 for t in toks if t[:1].isupper()), len(toks))
+    caps = _ratio(len(CAPITALISED.findall(text)), len(toks))
     return Local(n, terminal, stop, caps, url, good)
 
 
@@ -163,6 +171,11 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     span = core_span(locs)
     first_good = next((i for i, b in enumerate(locs) if b.good), n)
     end = next((i for i in range(first_good, n) if hits[i] in END_CATEGORIES), n)
+    comments = next((i for i in range(first_good, n) if hits[i] in COMMENT_CATEGORIES), n)
+    ends_seen, seen_ends = [], 0
+    for i in range(n):
+        ends_seen.append(seen_ends)
+        seen_ends += i >= first_good and hits[i] in END_CATEGORIES
     seen: dict[str, int] = {}
     for b in blocks:
         key = b.text.strip().lower()
@@ -192,7 +205,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             loc.caps,
             float(bool(BULLET.match(text))),
             float(loc.url),
-            _ratio(sum(c.isdigit() for c in text), len(text)),
+            _ratio(len(DIGIT.findall(text)), len(text)),
             _ratio(text.count(","), loc.words),
             float(is_headline(text, cfg)),
             float(is_date_line(text)),
@@ -214,5 +227,8 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(hits[i] is not None),
             float(i > end),
             float(i > 0 and blocks[i - 1].text.rstrip().endswith(":")),
+            float(i > comments),
+            min(ends_seen[i], 5) / 5,
+            float(bool(GLUED.search(text))),
         ))
     return vectors
