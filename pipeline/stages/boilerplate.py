@@ -97,7 +97,10 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
 
     model = ctx.rules.model("blocks") if cfg.classify_blocks else None
     hits = [r.category if r else None for r in matched]
-    scores = classify(article, layout, dropped, hits, model, cfg) if model else {}
+    # the headline and bylines are the metadata stage's to take
+    protected = signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
+                          or (layout.region(i) == "head" and is_name(b.text))}
+    scores = classify(article, dropped.keys() | protected, hits, model, cfg) if model else {}
     flagged = []
     for i, p in scores.items():
         if p < model.drop_below:
@@ -116,14 +119,12 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     return StageResult(replace(article, blocks=kept), changes)
 
 
-def classify(article: Article, layout: Layout, dropped: dict, hits: list, model, cfg) -> dict[int, float]:
-    """The model's probability of being article text for each block still kept, except the
-    headline and bylines, which the metadata stage takes."""
+def classify(article: Article, skip: set[int], hits: list, model, cfg) -> dict[int, float]:
+    """The model's probability of being article text for each block not in ``skip``."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
     scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
-    return {i: p for i, p in enumerate(scores)
-            if i not in dropped and i != layout.title and parse_byline(blocks[i].text) is None}
+    return {i: p for i, p in enumerate(scores) if i not in skip}
 
 
 HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report

@@ -1,4 +1,4 @@
-"""Metadata: the headline, authors from bylines, the publication date.
+"""Metadata: the headline, authors from bylines, the publication date, the language.
 
 Each line taken is logged as ``extract`` with the whole line as ``before``, and leaves the
 body.
@@ -13,6 +13,7 @@ from ..context import Context
 from ..dates import dateline
 from ..features import is_name, is_sentence
 from ..layout import find_layout
+from ..stopwords import guess_language
 
 STAGE = "metadata"
 
@@ -52,8 +53,10 @@ def extract_metadata(article: Article, ctx: Context) -> StageResult:
             published = published or dateline(text)
             taken[i] = Change(STAGE, "meta.date", "extract", block.line, block.text, None,
                               {"field": "published", "value": dateline(text)})
-    if not taken:
-        return StageResult(article)
     kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
-    new = replace(article, blocks=kept, title=title, authors=tuple(authors), published=published)
+    # the body's language from its stop words, unless the sidecar says it
+    language = article.language or guess_language([b.text for b in kept])
+    if not taken and language == article.language:
+        return StageResult(article)
+    new = replace(article, blocks=kept, title=title, authors=tuple(authors), published=published, language=language)
     return StageResult(new, tuple(taken[i] for i in sorted(taken)))
