@@ -44,5 +44,8 @@ bench: $(STAMP)
 bench-memory: $(STAMP)
 	$(PY) bench/memory.py --sizes 100000
 
+bench-quality: $(STAMP)   # needs ../shared/bench (the dev sets); says so when absent
+	$(PY) bench/quality.py
+
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +

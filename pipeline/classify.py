@@ -118,7 +118,7 @@ def word_count(text: str) -> int:
     """Words separated by spaces; in Chinese, Japanese and Korean text, two characters
     count as a word (those scripts do not separate words)."""
     cjk = len(CJK.findall(text))
-    return len(text.split()) + cjk // 2 if cjk else len(text.split())
+    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
 
 
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:

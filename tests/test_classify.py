@@ -1,0 +1,154 @@
+"""Block classification: stop words and language, sentence features, the article core, the
+model file, and real pages (tests/fixtures/pages, see its README for sources and licences)."""
+from pathlib import Path
+
+import pytest
+
+from pipeline import io
+from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, local,
+                               model_from_json, word_count)
+from pipeline.config import CleanConfig
+from pipeline.rules import RuleError, build_ruleset
+from pipeline.segment import segment
+from pipeline.stopwords import guess_language, stopword_density
+
+CFG = CleanConfig()
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("The minister said on Monday that the government would not raise taxes this year, and that it had no plans to.", "en"),
+    ("El ministro dijo el lunes que el gobierno no subirá los impuestos este año y que no tiene planes para hacerlo.", "es"),
+    ("Le ministre a déclaré lundi que le gouvernement n'augmenterait pas les impôts cette année et qu'il ne le prévoit pas.", "fr"),
+    ("Der Minister sagte am Montag, dass die Regierung die Steuern in diesem Jahr nicht erhöhen werde und das auch nicht plane.", "de"),
+    ("O ministro disse na segunda-feira que o governo não vai aumentar os impostos este ano e que não tem planos para isso.", "pt"),
+    ("Il ministro ha detto lunedì che il governo non aumenterà le tasse quest'anno e che non ha intenzione di farlo.", "it"),
+])
+def test_guess_language(text, lang):
+    assert guess_language([text] * 3) == lang
+
+
+@pytest.mark.parametrize("texts", [[], ["Home", "News", "Sport"], ["東京で地震が発生しました。"]])
+def test_guess_language_unsure(texts):
+    assert guess_language(texts) is None
+
+
+@pytest.mark.parametrize("text, lang, low, high", [
+    ("The cat sat on the mat and it was happy.", "en", 0.4, 0.8),
+    ("Home News Sport Weather Video", "en", 0.0, 0.01),
+    ("Il gatto è sul tappeto e non si muove.", None, 0.3, 0.9),  # no page language: the text's best
+    ("", "en", 0.0, 0.0),
+])
+def test_stopword_density(text, lang, low, high):
+    assert low <= stopword_density(text, lang) <= high
+
+
+@pytest.mark.parametrize("text, words", [
+    ("one two three", 3),
+    ("東京で地震が発生しました", 6),  # two CJK characters count as a word
+    ("iPhone 15 発売", 3),
+])
+def test_word_count(text, words):
+    assert word_count(text) == words
+
+
+@pytest.mark.parametrize("text, good", [
+    ("Officials said on Tuesday that the bridge would reopen next month.", True),
+    ("“We talked all along about everything we wanted,” Lynn said.", True),  # closing quote after the stop
+    ("Share this article on Facebook", False),
+    ("Subscribe now", False),
+    ("Read the full report at https://example.com/report and tell us what you think.", False),
+])
+def test_local_good(text, good):
+    assert local(text, "en", CFG).good is good
+
+
+def loc(words, good):
+    return Local(words, good, 0.4 if good else 0.0, 0.1, False, good)
+
+
+def test_core_span_is_the_dense_run_of_sentences():
+    blocks = [loc(1, False)] * 5 + [loc(30, True), loc(2, False), loc(25, True), loc(40, True)] + [loc(2, False)] * 8 + [loc(12, True)]
+    assert core_span(blocks) == (5, 8)
+    assert core_span([loc(1, False)] * 3) is None
+
+
+def test_vectors_follow_feature_order():
+    blocks = segment("Home\nNews\nThe minister said on Monday that taxes would not rise.\n* Share", CFG)
+    vectors = block_vectors(blocks, CFG, "en")
+    assert len(vectors) == len(blocks) and all(len(v) == len(FEATURES) for v in vectors)
+    assert vectors[3][FEATURES.index("bullet")] == 1.0 and vectors[2][FEATURES.index("terminal")] == 1.0
+
+
+def test_model_file_is_valid_and_checked():
+    model = io.load_rules().model("blocks")
+    assert model is not None and 0 < model.drop_below <= model.flag_below < 1
+    bad = '{"features": ["bias"], "weights": [1], "context_features": [], "context_weights": [], "drop_below": 0.1, "flag_below": 0.2}'
+    with pytest.raises(RuleError, match="models/blocks.json: bad model"):
+        build_ruleset([], [("models/blocks.json", bad)])
+    with pytest.raises(ValueError, match="wrong number of weights"):
+        model_from_json("m", {"features": list(FEATURES), "weights": [0.0], "context_features": list(CONTEXT_FEATURES),
+                              "context_weights": [0.0] * len(CONTEXT_FEATURES), "drop_below": 0.1, "flag_below": 0.2})
+
+
+def test_classifier_decisions_are_logged_with_their_score(clean):
+    out = clean((PAGES / "aeb-8e3efab5-comments.txt").read_bytes())
+    clf = [c for c in out.changes if c.rule.startswith("clf.")]
+    assert clf and all(0.0 <= c.detail["score"] <= 1.0 and c.detail["category"] == "classifier" for c in clf)
+    assert {c.action for c in clf} <= {"drop", "flag"}
+
+
+def test_classifier_switch(clean, ctx):
+    from dataclasses import replace
+    from pipeline.context import Context
+    off = Context(replace(ctx.config, classify_blocks=False), ctx.rules)
+    out = clean((PAGES / "aeb-8e3efab5-comments.txt").read_bytes(), context=off)
+    assert not [c for c in out.changes if c.rule.startswith("clf.")]
+
+
+def body(cleaned):
+    return "\n".join(b.text for b in cleaned.article.blocks)
+
+
+# (page, snippets that must stay in the body, snippets that must not)
+PAGE_CASES = [
+    ("aeb-8e3efab5-comments.txt",
+     ["Chargers coach Anthony Lynn recognizes", "“We talked all along about everything we wanted was still in front of us,”",
+      "At 4-7, including 2-6 in the AFC"],
+     ["thelastchargersfan says:", "It’s a good thing we have no fans left", "Click to share on Facebook",
+      "34 responses to", "Rivers is done. Get a new QB"]),
+    ("aeb-57d46c9d-wire.txt",
+     ["NEW YORK (Reuters) - Oil prices fell sharply on Tuesday", "Spot gold XAU= added 0.1%",
+      "Three-month aluminum on the London Metal Exchange"],
+     ["Reporting by Rodrigo Campos", "5 Min Read", "© 2019 Reuters. All Rights Reserved.",
+      "landscape-tablet-and-below", "Advertise with Us"]),
+    ("aeb-b6fb53e9-it.txt",
+     ["E’ stato annunciato in queste ore che Netflix", "Tornando al remake, il titolo provvisorio"],
+     ["Utilizziamo i cookie", "Lascia un commento", "Devi essere connesso per inviare un commento", "Cartoni"]),
+]
+
+
+@pytest.mark.parametrize("name, keep, drop", PAGE_CASES, ids=[c[0] for c in PAGE_CASES])
+def test_real_page_snippets(clean, name, keep, drop):
+    out = clean((PAGES / name).read_bytes(), id=name.split(".")[0])
+    text = body(out)
+    for snippet in keep:
+        assert snippet in text, f"lost article text: {snippet!r}"
+    for snippet in drop:
+        assert snippet not in text, f"boilerplate left in: {snippet!r}"
+
+
+def test_italian_page_language(clean):
+    assert clean((PAGES / "aeb-b6fb53e9-it.txt").read_bytes()).article.language == "it"
+
+
+@pytest.mark.parametrize("name", [c[0] for c in PAGE_CASES])
+def test_every_raw_line_is_accounted_for(clean, name):
+    data = (PAGES / name).read_bytes()
+    out = clean(data)
+    a = out.article
+    placed = [b.text for b in a.blocks] + [c.text for c in a.captions if c.text] + [c.before for c in out.changes if c.before]
+    placed_text = "\n".join(placed)
+    for line in data.decode("utf-8").split("\n"):
+        if line.strip():
+            assert line.strip() in placed_text or line.strip() in (a.title or "") + " ".join(a.authors), line
