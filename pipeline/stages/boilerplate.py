@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from ..article import Article, Change, StageResult
 from ..bylines import is_role_only, parse_byline
-from ..classify import block_vectors, page_language, word_count
+from ..classify import FEATURES, block_vectors, page_language, word_count
+from ..credits import split_credit
 from ..context import Context
 from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
@@ -95,19 +96,27 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
             elif not is_sentence(block.text, cfg):
                 dropped[i] = "pos.after-body"
 
-    model = ctx.rules.model("blocks") if cfg.classify_blocks else None
+    # the classifier runs only on a page that shows boilerplate: a clean text (our own
+    # output) is left as it is, so that cleaning twice changes nothing
+    model = ctx.rules.model("blocks") if cfg.classify_blocks and dropped else None
     hits = [r.category if r else None for r in matched]
-    # the headline and bylines are the metadata stage's to take
+    # the headline, bylines and photo captions are the later stages' to take
     protected = signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
-                          or (layout.region(i) == "head" and is_name(b.text))}
-    scores = classify(article, dropped.keys() | protected, hits, model, cfg) if model else {}
-    flagged = []
+                          or (layout.region(i) == "head" and is_name(b.text)) or split_credit(b.text) is not None
+                          or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)}
+    scores, sentences = classify(article, dropped.keys() | protected, hits, model, cfg) if model else ({}, set())
     for i, p in scores.items():
-        if p < model.drop_below:
+        # precision first: a sentence-like block needs a clearer verdict than a menu line
+        if p < model.drop_below * (SENTENCE_DROP_FACTOR if i in sentences else 1.0):
             dropped[i] = "clf.blocks"
-        elif p < model.flag_below:
-            flagged.append(Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
-                                  {"category": "classifier", "score": round(p, 3)}))
+    if scores and cfg.drop_tail:  # the body may end earlier now: its new tail goes too
+        end = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body).last_body
+        for i in range(len(blocks) if end is None else end + 1, len(blocks)):
+            if i not in dropped and i not in protected and not is_sentence(blocks[i].text, cfg):
+                dropped[i] = "pos.after-body"
+    flagged = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
+                      {"category": "classifier", "score": round(p, 3)})
+               for i, p in scores.items() if i not in dropped and p < model.flag_below]
 
     changes = tuple(
         Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
@@ -119,12 +128,18 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     return StageResult(replace(article, blocks=kept), changes)
 
 
-def classify(article: Article, skip: set[int], hits: list, model, cfg) -> dict[int, float]:
-    """The model's probability of being article text for each block not in ``skip``."""
+SENTENCE_DROP_FACTOR = 0.5  # a sentence-like block is dropped below half the model's drop_below
+GOOD, AFTER_END = FEATURES.index("good"), FEATURES.index("after_end")
+
+
+def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[dict[int, float], set[int]]:
+    """The model's probability of being article text for each block not in ``skip``, and
+    which blocks read as sentences before any end marker (a comment heading, a related list)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
     scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
-    return {i: p for i, p in enumerate(scores) if i not in skip}
+    return ({i: p for i, p in enumerate(scores) if i not in skip},
+            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END]})
 
 
 HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
