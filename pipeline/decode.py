@@ -44,14 +44,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 WORD = re.compile(r"\w+")
-# cp1252 where it defines a byte, latin-1 for the five bytes it leaves undefined (as browsers
-# and ftfy's "sloppy" codec do), so that UTF-8 with a few bad bytes reads as mojibake that
-# the encoding stage repairs ("\xe2\x80\x9d" -> "â€\x9d" -> "”"), rather than failing
-CP1252 = {i: bytes([i]).decode("cp1252") for i in range(0x80, 0xA0) if i not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+# cp1252 where it defines a byte, U+FFFD for the five bytes it leaves undefined (as
+# tools/check_conservation.py reads raw files), so that UTF-8 with a few bad bytes reads as
+# mojibake that the encoding stage repairs ("\xe2\x80\x99" -> "â€™" -> "’"; only "”",
+# whose last byte is undefined, comes out as "�") rather than failing to decode
+CP1252 = {i: bytes([i]).decode("cp1252", errors="replace") for i in range(0x80, 0xA0)}
 
 
 def _latin_cp1252(data: bytes) -> str | None:
-    """The (sloppy) cp1252 reading of ``data`` when it reads as Latin-script text: its accented
+    """The cp1252 reading of ``data`` when it reads as Latin-script text: its accented
     letters sit inside words that also hold ASCII letters ("café", "Müller"), or stand alone
     ("à"). Detection guesses DOS, Mac or CJK code pages for such short, mostly-ASCII texts;
     Cyrillic, Greek or CJK bytes read as cp1252 give words of accented letters only."""

@@ -27,6 +27,11 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     if not raw_path.is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
     inputs = [(r.id, r.rel, io.input_sha256(raw_path, r.rel)) for r in io.list_raw(raw_path)]
+    held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
+    if not inputs and held:  # an unmounted share looks like an empty folder
+        raise SystemExit(f"newsclean: raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "
+                         "from it: refusing to remove them all (is its storage mounted?); to start over, delete the "
+                         "output folder")
     plan = plan_shards(inputs, ctx.config.shards)
     digests = []
     for shard, entries in sorted(plan.items()):

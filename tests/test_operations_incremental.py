@@ -142,3 +142,15 @@ def test_rebuild_waits_for_a_batch_at_work_on_its_shard(batch):
         assert not done.is_set()  # blocked on the lock
     worker.join(timeout=60)
     assert done.is_set()
+
+
+def test_an_empty_raw_folder_does_not_wipe_the_corpus(batch):
+    """An unmounted share looks like an empty folder: the run refuses instead of removing all."""
+    raw, out = batch
+    before = file_stats(out)
+    for path in raw.iterdir():
+        path.unlink()
+    with pytest.raises(SystemExit) as exc:
+        cli("run", "--raw", raw, "--out", out, "--quiet")
+    assert "refusing to remove them all" in str(exc.value.code)
+    assert file_stats(out) == before
