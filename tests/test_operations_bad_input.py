@@ -41,7 +41,7 @@ def bad_inputs(raw: Path, outside: Path) -> dict[str, str]:
     write("badutf8.txt", SEED[S2].encode("utf-8").replace(b"Russian", b"Russ\xff\xfean", 1))
     (raw / "huge.txt").write_bytes(b"x")
     os.truncate(raw / "huge.txt", 20 * 1024 * 1024)  # 20 MiB of NUL, one line: over max_input_bytes
-    write("longline.txt", b"word " * 1_000_000)  # 5 MB, one line: over max_line_chars
+    write("longline.txt", b"word " * 3_990_000)  # 19.95 MB, one line: under max_input_bytes, over max_line_chars
     write("nested.txt", b"<div>" * 100_000 + b"text" + b"</div>" * 100_000)
     write("bomb.txt", BOMB.encode())
     write("backtrack.txt", "\n".join(BACKTRACK).encode())
@@ -184,6 +184,26 @@ def test_a_file_without_read_permission_is_rejected(tmp_path):
     (raw / f"{S0}.txt").chmod(0)
     assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
     assert json.loads(records(tmp_path / "out", "changelog")[S0])["changes"][0]["rule"] == "reject.unreadable"
+
+
+def test_a_read_error_rejects_the_input(tmp_path, monkeypatch):
+    """What a permission error gives, for root too (root reads files whatever their mode)."""
+    raw = make_raw(tmp_path / "raw")
+    denied = (raw / f"{S0}.txt").resolve()
+    real_open = open
+
+    def guarded_open(path, *args, **kwargs):
+        if Path(path).resolve() == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr(io, "read_bytes", lambda path: guarded_open(path, "rb").read())
+    assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
+    log = json.loads(records(tmp_path / "out", "changelog")[S0])
+    assert log["changes"][0]["rule"] == "reject.unreadable" and "PermissionError" in log["changes"][0]["detail"]
+    assert log["source"]["sha256"] == "unreadable:PermissionError"
+    assert len(records(tmp_path / "out")) == len(SEEDS) - 1
 
 
 def test_run_that_cannot_run_exits_non_zero(tmp_path, capsys):
