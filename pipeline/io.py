@@ -73,8 +73,20 @@ def list_raw(raw: Path) -> list[RawInput]:
     return sorted(found, key=lambda r: r.rel)
 
 
+def open_regular(path: Path):
+    """Open ``path`` for reading in binary, refusing anything but a regular file: opening a
+    FIFO would block the batch forever (opened non-blocking, checked, then read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise RejectedInput("reject.unreadable", f"{Path(path).name} is not a regular file (mode {stat.filemode(mode)})")
+    return os.fdopen(fd, "rb")
+
+
 def read_bytes(path: Path) -> bytes:
-    return path.read_bytes()
+    with open_regular(path) as fh:
+        return fh.read()
 
 
 def checked_input(raw: Path, rel: str) -> Path:
@@ -117,11 +129,13 @@ def file_sha256(path: Path) -> str:
     """sha256 of a file's bytes; "unreadable:<error>" when it cannot be read."""
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     except OSError as exc:
         return f"unreadable:{type(exc).__name__}"
+    except RejectedInput:
+        return "unreadable:not-a-regular-file"
     return h.hexdigest()
 
 

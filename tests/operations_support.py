@@ -4,7 +4,6 @@ subprocess, and snapshots of an output folder."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -65,8 +64,3 @@ def manifest(out: Path) -> dict:
 def temp_files(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.tmp"))
 
-
-def env_without_shared() -> dict:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT)
-    return env

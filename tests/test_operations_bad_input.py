@@ -190,15 +190,14 @@ def test_a_read_error_rejects_the_input(tmp_path, monkeypatch):
     """What a permission error gives, for root too (root reads files whatever their mode)."""
     raw = make_raw(tmp_path / "raw")
     denied = (raw / f"{S0}.txt").resolve()
-    real_open = open
+    open_regular = io.open_regular
 
-    def guarded_open(path, *args, **kwargs):
+    def guarded_open(path):
         if Path(path).resolve() == denied:
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
+        return open_regular(path)
 
-    monkeypatch.setattr("builtins.open", guarded_open)
-    monkeypatch.setattr(io, "read_bytes", lambda path: guarded_open(path, "rb").read())
+    monkeypatch.setattr(io, "open_regular", guarded_open)
     assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
     log = json.loads(records(tmp_path / "out", "changelog")[S0])
     assert log["changes"][0]["rule"] == "reject.unreadable" and "PermissionError" in log["changes"][0]["detail"]
