@@ -152,3 +152,16 @@ def test_every_raw_line_is_accounted_for(clean, name):
     for line in data.decode("utf-8").split("\n"):
         if line.strip():
             assert line.strip() in placed_text or line.strip() in (a.title or "") + " ".join(a.authors), line
+
+
+def test_quality_bench_metric_and_absent_sets(capsys):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    truth = {"a": "one two three four five six", "b": "alpha beta gamma delta"}
+    summary, worst = quality.score({"a": "one two three four five six seven", "b": ""}, truth)
+    assert summary["precision"] == pytest.approx(3 / 4) and summary["recall"] == pytest.approx(1 / 2)
+    assert summary["empty"] == 1 and worst[0][0] == "b"
+    assert quality.main(["--bench", "/nonexistent/bench"]) == 0
+    assert "is absent" in capsys.readouterr().out
