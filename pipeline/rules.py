@@ -73,9 +73,10 @@ def length_bounds(pattern: str) -> tuple[int, int] | None:
 _LENGTH_GATE = regex.compile(r"\^\(\?=\.\{(\d+),(\d+)\}\$\)")
 
 
-def _alternates_at_top(pattern: str) -> bool:
-    """A "|" outside every group (True too when unsure: a nested or odd character set)."""
-    depth, i, in_set = 0, 0, False
+def top_level_branches(pattern: str) -> list[str] | None:
+    """The alternatives of ``pattern`` outside every group ("a|(b|c)" gives "a", "(b|c)"),
+    or None when unsure (a nested or odd character set)."""
+    branches, begin, depth, i, in_set = [], 0, 0, 0, False
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -83,20 +84,28 @@ def _alternates_at_top(pattern: str) -> bool:
             continue
         if in_set:
             if c == "[":
-                return True
+                return None
             in_set = c != "]"
         elif c == "[":
-            if pattern[i + 1:i + 2] in ("]", "^"):
-                return True
+            i += 2 if pattern[i + 1:i + 2] == "^" else 1
+            if pattern[i:i + 1] in ("]", ""):
+                return None
             in_set = True
+            continue
         elif c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
-            return True
+            branches.append(pattern[begin:i])
+            begin = i + 1
         i += 1
-    return False
+    return None if depth or in_set else branches + [pattern[begin:]]
+
+
+def _alternates_at_top(pattern: str) -> bool:
+    branches = top_level_branches(pattern)
+    return branches is None or len(branches) > 1
 
 
 # A pattern may join a screen when alternation cannot change what it matches: no global
@@ -107,21 +116,22 @@ _SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|
 
 @dataclass(frozen=True)
 class RuleGroup:
-    """Rules tried in order (the first match wins), behind a screen: one combined pattern,
-    the alternation of every screenable rule's pattern. A block the screen does not match
-    matches none of those rules, so most blocks cost one search instead of one per rule;
-    only blocks the screen matches (a few percent) go through the rules in order, which
-    decide exactly as without the screen."""
+    """Rules tried in order (the first match wins), behind screens. Each screenable rule's
+    pattern is cut into its top-level alternatives: those anchored with "^" join one
+    alternation tried at the block's start only, the others one alternation searched
+    through the block. A block neither screen matches matches none of those rules, so most
+    blocks cost two searches instead of one per rule; only blocks a screen matches (a few
+    percent) go through the rules in order, which decide exactly as without the screens."""
 
     rules: tuple[Rule, ...]
-    screen: regex.Pattern | None
-    unscreened: tuple[Rule, ...]  # rules the screen does not cover, in order
+    screens: tuple  # bound match/search methods of the compiled screens
+    unscreened: tuple[Rule, ...]  # rules the screens do not cover, in order
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
         candidates = self.rules
-        if self.screen is not None:
+        if self.screens:
             try:
-                if self.screen.search(text, timeout=timeout) is None:
+                if all(screen(text, timeout=timeout) is None for screen in self.screens):
                     candidates = self.unscreened
             except TimeoutError:  # the rules decide, each with its own timeout
                 pass
@@ -141,12 +151,19 @@ def is_screenable(pattern: str) -> bool:
 @lru_cache(maxsize=64)
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    covered = [r for r in rules if is_screenable(r.pattern)]
-    screen = None
-    if len(covered) > 1:
-        screen = regex.compile("|".join(f"(?:{r.pattern})" for r in covered), regex.IGNORECASE | regex.V1)
-    unscreened = tuple(r for r in rules if screen is None or r not in covered)
-    return RuleGroup(rules, screen, unscreened)
+    split = {r.id: top_level_branches(r.pattern) for r in rules if is_screenable(r.pattern)}
+    covered = [r for r in rules if split.get(r.id) is not None]
+    if len(covered) < 2:
+        return RuleGroup(rules, (), rules)
+    branches = [b for r in covered for b in split[r.id]]
+
+    def alternation(parts: list[str]) -> regex.Pattern:
+        return regex.compile("|".join(f"(?:{b})" for b in parts), regex.IGNORECASE | regex.V1)
+
+    anchored = [b for b in branches if b.startswith("^")]
+    loose = [b for b in branches if not b.startswith("^")]
+    screens = ((alternation(anchored).match,) if anchored else ()) + ((alternation(loose).search,) if loose else ())
+    return RuleGroup(rules, screens, tuple(r for r in rules if r not in covered))
 
 
 @dataclass(frozen=True)

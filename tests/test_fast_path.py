@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import io
 from pipeline.record import changelog_record, corpus_record, dumps
-from pipeline.rules import length_bounds, rule_group
+from pipeline.rules import length_bounds, rule_group, top_level_branches
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
 from pipeline.stages.normalize import STEPS, is_normal
@@ -159,8 +159,16 @@ def test_property_prefilters_decide_like_the_patterns(text):
         assert rule_group(rules).first_match(text, 1.0) == plain
 
 
+@pytest.mark.parametrize("pattern, branches", [
+    ("a|b", ["a", "b"]), ("a|(b|c)", ["a", "(b|c)"]), (r"\|x|y", [r"\|x", "y"]), ("[|]|z", ["[|]", "z"]),
+    ("[^|]x|^y", ["[^|]x", "^y"]), ("(?:a|b)|^c", ["(?:a|b)", "^c"]), ("[]a]|b", None), ("[[a]|]", None),
+])
+def test_top_level_branches(pattern, branches):
+    assert top_level_branches(pattern) == branches
+
+
 def test_length_gate_only_for_patterns_it_is_sound_for():
     assert any(r.length_bounds for r in RULES.general)
-    assert length_bounds(r"^(?=.{2,5}$)(?:ab|cd)") == (2, 5)
-    for pattern in (r"^(?=.{2,5}$)a|b", r"(?=.{2,5}$)a", r"^(?i)(?=.{2,5}$)a", r"^(?=.{2,5}$)[^|]"):
+    assert length_bounds(r"^(?=.{2,5}$)(?:ab|cd)") == length_bounds(r"^(?=.{2,5}$)[^|]") == (2, 5)
+    for pattern in (r"^(?=.{2,5}$)a|b", r"(?=.{2,5}$)a", r"^(?i)(?=.{2,5}$)a", r"^(?=.{2,5}$)[[a]|]"):
         assert length_bounds(pattern) is None, pattern
