@@ -165,3 +165,14 @@ def test_quality_bench_metric_and_absent_sets(capsys):
     assert summary["empty"] == 1 and worst[0][0] == "b"
     assert quality.main(["--bench", "/nonexistent/bench"]) == 0
     assert "is absent" in capsys.readouterr().out
+
+
+def test_headline_repeated_in_the_page_is_dropped_with_its_rule(clean):
+    body = ["The minister said on Monday that the talks in Geneva would resume next week after a pause.",
+            "Officials from both sides met on Sunday evening to agree on the agenda of the new round.",
+            "Analysts expect the talks to last at least a month, with no agreement before the summer."]
+    raw = "\n".join(["Home", "Talks To Resume Next Week In Geneva", *body, "Talks to resume next week in Geneva"])
+    out = clean(raw)
+    assert out.article.title == "Talks To Resume Next Week In Geneva"
+    assert [b.text for b in out.article.blocks] == body
+    assert ("pos.headline-repeat", "Talks to resume next week in Geneva") in [(c.rule, c.before) for c in out.changes]

@@ -78,8 +78,12 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
 
     layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
     signed = tail_bylines(article, layout, dropped)
+    headline = " ".join(blocks[layout.title].text.split()).casefold() if layout.title is not None else None
     for i, block in enumerate(blocks):
         if i in dropped or i == layout.title:
+            continue
+        if headline and " ".join(block.text.split()).casefold() == headline:
+            dropped[i] = "pos.headline-repeat"
             continue
         region = layout.region(i)
         scope = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}[region]
@@ -146,6 +150,8 @@ HEURISTICS = {  # rule id -> (category, description), for logs, stats and the re
     "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
     "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
                        "related headlines, author boxes, comment forms, footers."),
+    "pos.headline-repeat": ("headline", "The headline again (breadcrumb, share text, sticky header): the title "
+                            "is taken once by the metadata stage."),
     "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
     "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
                    "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
