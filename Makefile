@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-memory bench-quality clean-output chromium report screenshots
+.PHONY: run test bench bench-memory bench-quality bench-html clean-output chromium report screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ bench-quality: $(STAMP)   # needs ../shared/bench (the dev sets); says so when a
 
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+# HTML path vs trafilatura.extract(include_comments=False) on ../shared/bench (aeb, wcxb-dev):
+# F1/P/R and time of each, in one run (says so and stops when ../shared is absent)
+bench-html: $(STAMP)
+	$(PY) bench/html.py

@@ -11,21 +11,23 @@ from dataclasses import dataclass, replace
 from typing import Callable
 from urllib.parse import urlsplit
 
-
-
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .context import Context
-from .decode import decode_bytes
+from .decode import decode_bytes, decode_html
+from .extract_html import article_from_html, site_of
+from .inputs import Record
 from .segment import segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
 from .stages.encoding import fix_encoding
 from .stages.metadata import extract_metadata
 from .stages.normalize import normalize
+from .stages.residue import remove_residue
 
 Stage = Callable[[Article, Context], StageResult]
 STAGES: dict[str, Stage] = {
     "encoding": fix_encoding,
+    "residue": remove_residue,
     "boilerplate": remove_boilerplate,
     "captions": separate_captions,
     "metadata": extract_metadata,
@@ -53,7 +55,7 @@ def sha256(data: bytes) -> str:
 
 def run_stages(article: Article, ctx: Context) -> tuple[Article, tuple[Change, ...]]:
     changes: list[Change] = []
-    for name in ctx.config.stages:
+    for name in (ctx.config.html_stages if article.source.format == "html" else ctx.config.stages):
         result = STAGES[name](article, ctx)
         article = result.article
         changes.extend(result.changes)
@@ -79,15 +81,12 @@ def check_text(text: str, ctx: Context) -> None:
 
 def article_from_text(text: str, id: str, source: Source, meta: dict | None, ctx: Context) -> Article:
     meta = meta or {}
-    url = meta.get("url") or None
-    site = meta.get("site") or (urlsplit(url).hostname if url else None)
-    if site and site.startswith("www."):
-        site = site[4:]
     authors = meta.get("authors") or ()
     return Article(
         id=id, blocks=segment(text, ctx.config), source=source,
         title=meta.get("title") or None, authors=tuple([authors] if isinstance(authors, str) else authors),
-        published=meta.get("published") or None, site=site, url=url, language=meta.get("language") or None,
+        published=meta.get("published") or None, site=site_of(meta), url=meta.get("url") or None,
+        language=meta.get("language") or None,
     )
 
 
@@ -98,9 +97,18 @@ def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
 def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Cleaned:
     """Clean already-decoded text (the text path after decoding, and the HTML path after
     extraction)."""
-    try:
+    def build() -> Article:
         check_text(text, ctx)
-        article, changes = run_stages(article_from_text(text, id, source, meta, ctx), ctx)
+        return article_from_text(text, id, source, meta, ctx)
+
+    return clean_article(build, id=id, source=source, ctx=ctx)
+
+
+def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
+    """Build the article (which may reject it) and run the stage list over it."""
+    try:
+        article, changes = run_stages(build(), ctx)
+        source = article.source
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
@@ -110,9 +118,11 @@ def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict |
     return Cleaned(id, source, article, changes)
 
 
-def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None) -> Cleaned:
-    """Decode and clean one plain-text input."""
-    source = Source(path=path, sha256=sha256(data), format="text")
+def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
+                sha: str | None = None) -> Cleaned:
+    """Decode and clean one plain-text input (``sha``: its fingerprint when not its bytes',
+    e.g. of the compressed file)."""
+    source = Source(path=path, sha256=sha or sha256(data), format="text")
     try:
         check_limits(data, ctx)
     except RejectedInput as exc:
@@ -121,3 +131,34 @@ def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | N
     return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
 
 
+
+
+def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
+    """Clean one record of a raw file (see ``inputs.py``): text or HTML."""
+    if record.error is not None:
+        return reject(record.id, Source(path=path, sha256=record.sha256, format=record.format), *record.error)
+    if record.format == "html":
+        return clean_html(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta,
+                          sha=record.sha256, charset=record.charset)
+    return clean_bytes(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta, sha=record.sha256)
+
+
+def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
+               sha: str | None = None, charset: str | None = None) -> Cleaned:
+    """Extract one HTML page (trafilatura) and clean the extracted text like text input;
+    the lines of the extracted text are the raw lines the change log accounts for."""
+    source = Source(path=path, sha256=sha or sha256(data), format="html")
+    try:
+        check_limits(data, ctx)
+    except RejectedInput as exc:
+        return reject(id, source, exc.rule, exc.reason)
+    html, encoding = decode_html(data, charset)
+    source = replace(source, encoding=encoding)
+
+    cfg = replace(ctx.config, drop_lead=ctx.config.html_drop_lead, drop_tail=ctx.config.html_drop_tail)
+    html_ctx = replace(ctx, config=cfg, rules=ctx.rules.without(cfg.html_skip_rules))
+
+    def build() -> Article:
+        return article_from_html(html, id, source, meta or {}, html_ctx)
+
+    return clean_article(build, id=id, source=source, ctx=html_ctx)

@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
-STAGES = ("encoding", "boilerplate", "captions", "metadata", "normalize")
+STAGES = ("encoding", "residue", "boilerplate", "captions", "metadata", "normalize")
 
 
 class ConfigError(ValueError):
@@ -22,6 +22,16 @@ class CleanConfig:
     stages: tuple[str, ...] = STAGES
     """Order of the stages after decoding and segmentation. Remove one to switch it off
     (e.g. drop "boilerplate" to only repair encoding and normalise)."""
+
+    html_stages: tuple[str, ...] = ("encoding", "residue", "boilerplate", "metadata", "normalize")
+    """Order of the stages for HTML inputs (after trafilatura). "residue" removes what
+    trafilatura leaves and moves figure captions; the text "captions" stage is left out
+    because its credit patterns ("(Men's/Women's)") take list items and subheadings of
+    extracted HTML for captions more often than real captions."""
+
+    html_skip_rules: tuple[str, ...] = ("bp.other-story-headline",)
+    """Text rules not applied to HTML inputs: in a text scrape a line such as "Step 2:
+    Consider Colour" may be another story's headline, in extracted HTML it is a subheading."""
 
     shards: int = 8
     """Number of output part files. More shards give more parallelism and cheaper
@@ -89,12 +99,35 @@ class CleanConfig:
     max_line_chars: int = 200_000
     """A single line longer than this rejects the input: it is not an article."""
 
+    max_html_bytes: int = 5_000_000
+    """HTML pages larger than this (after decompression) are rejected before parsing:
+    real article pages are well under 3 MB, larger ones are archives or traps."""
+
+    extract_timeout: float = 10.0
+    """Seconds HTML extraction may take for one page before it is rejected (0: no bound).
+    Typical pages take 10-50 ms."""
+
+    html_drop_lead: bool = False
+    """``drop_lead`` for HTML inputs. Off: trafilatura already cut the page chrome, and what
+    it keeps before the first sentence is a dek or a subheading more often than chrome."""
+
+    html_drop_tail: bool = False
+    """``drop_tail`` for HTML inputs. Off: after trafilatura the lines after the last
+    sentence are mostly the article's own lists and closing lines; the residue stage and
+    the rules remove the known tail boilerplate instead."""
+
+    html_min_chars: int = 250
+    """When trafilatura extracts fewer characters than this, its baseline extractor is
+    tried and kept if it finds more (``source.extractor`` says which was used)."""
+
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["stages"] = list(self.stages)
+        d["html_stages"] = list(self.html_stages)
+        d["html_skip_rules"] = list(self.html_skip_rules)
         return d
 
 
@@ -108,7 +141,9 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
     values = {}
     for key, value in data.items():
         default = getattr(base, key)
-        if key == "stages":
+        if key == "html_skip_rules":
+            value = tuple(str(v) for v in value)
+        elif key in ("stages", "html_stages"):
             bad = [s for s in value if s not in STAGES]
             if bad:
                 raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)})")

@@ -70,3 +70,24 @@ def _detect(data: bytes) -> str | None:
     except Exception:  # detection is a guess; a failure of it must not fail decoding
         return None
     return best.encoding if best is not None else None
+
+
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2,40})""", re.I)
+
+
+def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """HTML bytes to text: BOM, strict UTF-8, the charset the container or the page's
+    ``<meta>`` declares, then detection as for text."""
+    if not any(data.startswith(bom) for bom, _ in BOMS):
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        m = META_CHARSET.search(data[:4096])
+        for name in (declared, m.group(1).decode("ascii", "ignore") if m else None):
+            if name:
+                try:
+                    return data.decode(name), codecs.lookup(name).name
+                except (UnicodeDecodeError, LookupError):
+                    continue
+    return decode_bytes(data)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from .article import RejectedInput
 from .config import CleanConfig, ConfigError, config_from_mapping
+from .inputs import Record, expand, file_format, is_multi, single_record
 from .rules import RuleSet, build_ruleset
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
-TEXT_SUFFIXES = (".txt", ".text")
 SIDECAR = ".meta.json"
 
 
@@ -57,7 +57,7 @@ def input_id(name: str) -> str:
 
 def is_input(path: Path) -> bool:
     name = path.name.lower()
-    return not name.startswith(".") and name.endswith(TEXT_SUFFIXES) and not name.endswith(SIDECAR)
+    return not name.startswith(".") and file_format(name) is not None and not name.endswith(SIDECAR)
 
 
 def list_raw(raw: Path) -> list[RawInput]:
@@ -123,6 +123,64 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
     side = path.with_name(input_id(path.name) + SIDECAR)
     meta = read_sidecar(path) if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
     return read_bytes(path), meta
+
+
+def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str]]:
+    """``(id, rel, sha256)`` of every article under ``raw``: one per single-article file
+    (its file's sha256), one per record of a JSONL or WARC file (the record's own)."""
+    out = []
+    for r in list_raw(raw):
+        if is_multi(r.path.name):
+            out.extend((rec.id, r.rel, rec.sha256) for rec in read_records(raw, r.rel, limit))
+        else:
+            out.append((r.id, r.rel, input_sha256(raw, r.rel)))
+    return out
+
+
+def read_records(raw: Path, rel: str, limit: int) -> list[Record]:
+    """Every record of a JSONL or WARC file (any size: ``limit`` caps each record); a file
+    that cannot or must not be read gives one rejected record."""
+    try:
+        with open(checked_input(raw, rel), "rb") as fh:
+            return list(expand(Path(rel).name, fh, limit))
+    except RejectedInput as exc:
+        error = (exc.rule, exc.reason)
+    except OSError as exc:
+        error = ("reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
+    return [Record(input_id(Path(rel).name), "text", b"", None, f"unreadable:{error[0]}", error=error)]
+
+
+def read_record(raw: Path, rel: str, limit: int) -> Record:
+    """The record of a single-article file, with its sidecar metadata (see read_input)."""
+    data, meta = read_input(raw, rel, limit)
+    name = Path(rel).name
+    return single_record(input_id(name), name, data, meta, limit)
+
+
+class RecordReader:
+    """Loads the records of a batch's entries by (id, rel), reading each multi-record file
+    once and keeping only the records asked for (``wanted``: (id, rel) pairs)."""
+
+    def __init__(self, raw: Path, limit: int, wanted=()):
+        self.raw, self.limit = Path(raw), limit
+        self.wanted: dict[str, set[str]] = {}
+        for aid, rel in wanted:
+            self.wanted.setdefault(rel, set()).add(aid)
+        self.files: dict[str, dict[str, Record]] = {}
+
+    def __call__(self, aid: str, rel: str) -> Record:
+        if not is_multi(Path(rel).name):
+            return read_record(self.raw, rel, self.limit)
+        if rel not in self.files:
+            keep = self.wanted.get(rel)
+            records: dict[str, Record] = {}
+            for rec in read_records(self.raw, rel, self.limit):
+                if keep is None or rec.id in keep:
+                    records.setdefault(rec.id, rec)
+            self.files[rel] = records
+        if aid not in self.files[rel]:
+            raise FileNotFoundError(f"no record {aid!r} in {rel} any more")
+        return self.files[rel][aid]
 
 
 def file_sha256(path: Path) -> str:

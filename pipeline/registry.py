@@ -63,6 +63,19 @@ BUILTIN = {
     "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON."),
     "reject.outside-raw": ("reject", "ingest", "A symlink that points outside the raw folder (not followed)."),
     "reject.duplicate-id": ("reject", "ingest", "Another input already holds this id (the first by path keeps it)."),
+    # HTML and record inputs (pipeline/inputs.py, extract_html.py, stages/residue.py)
+    "meta.title-repeat": ("metadata", "stage", "The headline repeated at the top of an HTML page's text (equal to the "
+                          "page's title, or its core without the site name), taken into title."),
+    "html.dek": ("headline", "stage", "The standfirst (dek) of an HTML page: a heading of a sentence or so right "
+                 "under the repeated headline, before the first paragraph."),
+    "cap.figcaption": ("caption", "stage", "A block of an HTML page that is one of its <figcaption> texts, moved "
+                       "into captions (credit split off)."),
+    "cap.photo-credit": ("caption", "stage", "A short paragraph of an HTML page that ends in a photo credit "
+                         "(Getty, Reuters, 'Photo:'), moved into captions."),
+    "reject.bad-gzip": ("reject", "ingest", "A .gz input cannot be decompressed, or decompresses to more than max_input_bytes."),
+    "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
+    "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
+    "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
 }
 
 

@@ -10,6 +10,8 @@ packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Ea
     scope       where it applies: any (default), lead (before the headline),
                 tail (after the last body paragraph), core (inside the body)
     max_words   optional: only blocks of at most this many words (guards long paragraphs)
+    inputs      optional: ["html"] for a rule that only applies to text extracted from HTML
+                (what trafilatura leaves; run by the residue stage, scope any, general packs)
     examples.match / examples.keep   blocks that must / must not match (tested)
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import regex
@@ -44,6 +46,9 @@ class Rule:
     examples_keep: tuple[str, ...]
     source: str
     compiled: regex.Pattern
+    inputs: tuple[str, ...] = ()  # () for every input; ("html",) for HTML-only rules
+    anchored: bool = False  # the pattern only matches at the start: match() is search()
+    starts: frozenset[str] | None = None  # anchored: the characters of GATE a match can start with
 
     def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
         """``words``: the block's word count when the caller already has it."""
@@ -52,7 +57,18 @@ class Rule:
         bounds = self.length_bounds
         if bounds is not None and not bounds[0] <= len(text) <= bounds[1] and "\n" not in text:
             return False
-        return self.compiled.search(text, timeout=timeout) is not None
+        return self.find(text, timeout)
+
+    def find(self, text: str, timeout: float) -> bool:
+        """The pattern occurs in ``text``. An anchored pattern is tried at the start only (the
+        regex module's search would try it at every position), and not at all when the first
+        character cannot start a match. Arguments are positional (string, pos, endpos,
+        concurrent, partial, timeout): the regex module parses keywords slowly."""
+        if self.anchored:
+            if self.starts is not None and text and text[0] in GATE and text[0] not in self.starts:
+                return False
+            return self.compiled.match(text, None, None, None, False, timeout) is not None
+        return self.compiled.search(text, None, None, None, False, timeout) is not None
 
     @property
     def length_bounds(self) -> tuple[int, int] | None:
@@ -68,6 +84,22 @@ def length_bounds(pattern: str) -> tuple[int, int] | None:
     if m is None or not is_screenable(pattern) or _alternates_at_top(pattern):
         return None
     return int(m[1]), int(m[2])
+
+
+# characters whose fitness to start a match is computed once per anchored rule
+GATE = frozenset(chr(i) for i in range(32, 0x250)) | frozenset("“”‘’«»„—–…•·▪►■●")
+
+
+def first_chars(compiled: regex.Pattern) -> frozenset[str]:
+    """The characters of GATE that a match of an anchored pattern may start with: those
+    for which a partial match of the one character succeeds."""
+    return frozenset(c for c in GATE if compiled.match(c, None, None, None, True, 1.0) is not None)
+
+
+def is_anchored(pattern: str) -> bool:
+    """The pattern starts with ``^`` and has no alternation outside groups, so every match
+    starts at position 0 (rules never use MULTILINE)."""
+    return pattern.startswith("^") and not _alternates_at_top(pattern)
 
 
 _LENGTH_GATE = regex.compile(r"\^\(\?=\.\{(\d+),(\d+)\}\$\)")
@@ -172,6 +204,7 @@ class RuleSet:
     sites: tuple[tuple[str, tuple[Rule, ...]], ...]
     digest: str
     models: tuple[BlockModel, ...] = ()  # learned block classifiers (rules/models/*.json)
+    html: tuple[Rule, ...] = ()  # rules for HTML inputs only (the residue stage)
 
     def model(self, name: str) -> BlockModel | None:
         return next((m for m in self.models if m.name == name), None)
@@ -185,8 +218,14 @@ class RuleSet:
                       if site == domain or site.endswith("." + domain) for r in rules)
         return self.general + extra
 
+    def without(self, ids: tuple[str, ...]) -> "RuleSet":
+        """The same rules less those named (the digest stays: the config names them)."""
+        if not ids:
+            return self
+        return replace(self, general=tuple(r for r in self.general if r.id not in ids))
+
     def by_id(self) -> dict[str, Rule]:
-        out = {r.id: r for r in self.general}
+        out = {r.id: r for r in self.general + self.html}
         for _, rules in self.sites:
             out.update({r.id: r for r in rules})
         return out
@@ -219,20 +258,27 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
         missing = [k for k in REQUIRED if not raw.get(k)]
         if missing:
             raise RuleError(f"{source}: rule {rid}: missing {', '.join(missing)}")
-        unknown = set(raw) - set(REQUIRED) - {"scope", "max_words", "examples"}
+        unknown = set(raw) - set(REQUIRED) - {"scope", "max_words", "examples", "inputs"}
         if unknown:
             raise RuleError(f"{source}: rule {rid}: unknown keys {sorted(unknown)}")
         scope = raw.get("scope", "any")
         if scope not in SCOPES:
             raise RuleError(f"{source}: rule {rid}: scope {scope!r} not one of {SCOPES}")
+        inputs = tuple(raw.get("inputs", ()))
+        if inputs not in ((), ("html",)):
+            raise RuleError(f"{source}: rule {rid}: inputs must be [\"html\"] or absent, got {list(inputs)}")
+        if inputs and scope != "any":
+            raise RuleError(f"{source}: rule {rid}: an HTML-only rule has scope any")
         examples = raw.get("examples", {})
         if not examples.get("match"):
             raise RuleError(f"{source}: rule {rid}: needs at least one examples.match")
+        compiled, anchored = _compile(source, rid, raw["pattern"]), is_anchored(raw["pattern"])
         rules.append(Rule(
             id=rid, category=raw["category"], description=raw["description"].strip(),
             pattern=raw["pattern"], scope=scope, max_words=raw.get("max_words"),
             examples_match=tuple(examples.get("match", ())), examples_keep=tuple(examples.get("keep", ())),
-            source=source, compiled=_compile(source, rid, raw["pattern"]),
+            source=source, compiled=compiled, inputs=inputs, anchored=anchored,
+            starts=first_chars(compiled) if anchored else None,
         ))
     return data.get("site"), tuple(rules)
 
@@ -256,6 +302,8 @@ def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = 
             if rule.id in seen:
                 raise RuleError(f"{source}: rule {rule.id}: duplicate id (first in {seen[rule.id]})")
             seen[rule.id] = source
+        if site and any(r.inputs for r in rules):
+            raise RuleError(f"{source}: HTML-only rules belong in general packs")
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
     loaded = []
     for source, text in sorted(models):
@@ -266,7 +314,8 @@ def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = 
             raise RuleError(f"{source}: bad model: {exc}") from None
     return RuleSet(
         models=tuple(loaded),
-        general=tuple(general),
+        general=tuple(r for r in general if not r.inputs),
+        html=tuple(r for r in general if r.inputs),
         sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),
         digest=digest.hexdigest()[:16],
     )

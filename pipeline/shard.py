@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from .article import RejectedInput, Source
-from .clean import Cleaned, clean_bytes, reject
+from .clean import Cleaned, clean_record, reject
 from .context import Context
+from .inputs import Record
 from .record import changelog_record, corpus_record, dumps, fingerprint, stamp
 
 
@@ -61,19 +62,19 @@ class ShardOutput:
         }
 
 
-Loader = Callable[[Entry], tuple[bytes, dict | None]]
+Loader = Callable[[Entry], Record]
 Writer = Callable[[str | None, str], None]
 
 
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
     source = Source(path=entry.rel, sha256=entry.sha256, format="text")
     try:
-        data, meta = load(entry)
+        record = load(entry)
     except RejectedInput as exc:  # a symlink out of raw/, a special file, an oversized file
         return reject(entry.id, source, exc.rule, exc.reason)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
         return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
-    return clean_bytes(data, id=entry.id, path=entry.rel, ctx=ctx, meta=meta)
+    return clean_record(record, path=entry.rel, ctx=ctx)
 
 
 def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]:

@@ -26,7 +26,7 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
-    inputs = [(r.id, r.rel, io.input_sha256(raw_path, r.rel)) for r in io.list_raw(raw_path)]
+    inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes)
     held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
     if not inputs and held:  # an unmounted share looks like an empty folder
         raise SystemExit(f"newsclean: raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "

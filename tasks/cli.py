@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__, io
-from pipeline.clean import clean_bytes
+from pipeline.clean import clean_record
+from pipeline.article import RejectedInput
+from pipeline.inputs import Record, is_multi
 from pipeline.config import ConfigError
 from pipeline.record import changelog_record, corpus_record
 from pipeline.rules import RuleError
@@ -59,12 +61,18 @@ def cmd_clean(args) -> int:
 
     ctx = load_context(args.config)
     path = Path(args.file)
-    cleaned = clean_bytes(io.read_bytes(path), id=io.input_id(path.name), path=path.name, ctx=ctx,
-                          meta=io.read_sidecar(path))
-    out = {"record": None if cleaned.rejected else corpus_record(cleaned, ctx), "changelog": changelog_record(cleaned, ctx)}
-    json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+    limit = ctx.config.max_input_bytes
+    multi = is_multi(path.name)
+    try:
+        records = io.read_records(path.parent, path.name, limit) if multi else [io.read_record(path.parent, path.name, limit)]
+    except (RejectedInput, OSError) as exc:
+        error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
+        records = [Record(io.input_id(path.name), "text", b"", None, "unreadable", error=error)]
+    results = [clean_record(rec, path=path.name, ctx=ctx) for rec in records]
+    out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)} for c in results]
+    json.dump(out if multi else out[0], sys.stdout, ensure_ascii=False, indent=1)  # a list for JSONL and WARC
     sys.stdout.write("\n")
-    return 0 if not cleaned.rejected else 3
+    return 3 if any(c.rejected for c in results) else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -98,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_show)
     add_review_commands(sub)
 
-    c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi)")
+    c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi); a list for JSONL and WARC files")
     c.add_argument("file")
     c.add_argument("--config", default="")
     c.set_defaults(func=cmd_clean)

@@ -20,10 +20,11 @@ def _context(config: str, config_bytes: bytes) -> Context:
     return Context(io.load_config(config or None), io.load_rules())
 
 
-def input_loader(raw: Path, ctx: Context):
-    """How a shard reads an entry: its bytes (size-capped, symlinks out of raw/ refused)
-    and its sidecar metadata."""
-    return lambda entry: io.read_input(raw, entry.rel, ctx.config.max_input_bytes)
+def input_loader(raw: Path, ctx: Context, entries=()):
+    """How a shard reads an entry: its record (size-capped, symlinks out of raw/ refused,
+    with its sidecar metadata), each JSONL or WARC file read once for all ``entries``."""
+    reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(e.id, e.rel) for e in entries])
+    return lambda entry: reader(entry.id, entry.rel)
 
 
 class BatchTask(luigi.Task):

@@ -31,13 +31,13 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    listing = [r for r in io.list_raw(raw_path) if shard_of(r.id, ctx.config.shards) == shard]
-    entries = plan_shards([(r.id, r.rel, io.input_sha256(raw_path, r.rel)) for r in listing], ctx.config.shards)[shard]
+    listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes) if shard_of(t[0], ctx.config.shards) == shard]
+    entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
         raise RebuildError(f"no input with id {article_id!r} in {raw_path}")
     io.remove_temp_files(out_path)
-    corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx), ctx), ctx)
+    corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
     with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
         previous = io.read_parts(out_path, paths.part_name(shard))
         corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)

@@ -42,7 +42,7 @@ class CleanShard(BatchTask):
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 changelog.write(log_line)
-            return process_shard(entries, previous, input_loader(self.raw_path, self.ctx), self.ctx, write,
+            return process_shard(entries, previous, input_loader(self.raw_path, self.ctx, entries), self.ctx, write,
                                  self.report)
 
     def report(self, done: int, total: int) -> None:

@@ -5,7 +5,7 @@ from pipeline import io
 from pipeline.rules import RuleError, build_ruleset
 
 RULES = io.load_rules()
-ALL = [r for r in RULES.general] + [r for _, rules in RULES.sites for r in rules]
+ALL = [r for r in RULES.general] + list(RULES.html) + [r for _, rules in RULES.sites for r in rules]
 
 
 @pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)

@@ -1,0 +1,247 @@
+"""HTML to blocks and metadata: trafilatura (comments excluded), with bounded cost.
+
+Pure: an HTML string in, an ``Extracted`` value out (or ``RejectedInput`` when a limit is
+hit). trafilatura parses the page (once: handing it a parsed tree makes it copy the tree);
+metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
+alone, JSON-LD and ``<time>``, and figure captions from the ``<figcaption>`` elements,
+because trafilatura's own metadata extraction costs more than its text extraction. Each
+top-level element of trafilatura's result becomes blocks: headings, paragraphs, list items,
+quotes. When trafilatura (with its own readability/jusText comparison) returns too little,
+its baseline extractor is the fallback; ``extractor`` says which produced the text.
+
+Limits: ``max_html_bytes`` and ``extract_timeout`` reject a page with the reason. Tree depth
+is bounded by the parser (libxml2 stops at 256 levels; real pages stay under 60): a page
+nested deeper keeps only what lies above that depth, and is rejected as empty when nothing
+does.
+"""
+from __future__ import annotations
+
+import re
+import signal
+from html import unescape
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+from trafilatura.xml import xmltotxt
+
+from .article import Article, Block, RejectedInput, Source
+from .config import CleanConfig
+from .context import Context
+from .dates import parse_date
+
+HEAD_END = re.compile(r"</head\s*>", re.I)
+HEAD_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+TAG = re.compile(r"<[^>]*>")
+TIME_DATETIME = re.compile(r"<time\b[^>]*?\bdatetime\s*=\s*[\"']([^\"']{8,40})", re.I)
+KINDS = {"head": "heading", "list": "list_item", "quote": "quote"}
+LIST_MARKER = re.compile(r"^- ")
+TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    blocks: tuple[tuple[str, str], ...]  # (kind, text): one per line of the extracted text
+    meta: dict  # title, authors, published, site, url, language (absent: missing)
+    figcaptions: tuple[str, ...]  # the page's <figcaption> texts, for the residue stage
+    extractor: str  # "trafilatura" or "trafilatura-baseline"
+
+    @property
+    def text(self) -> str:
+        """The extracted text: the lines the change log accounts for."""
+        return "\n".join(text for _, text in self.blocks)
+
+
+class ExtractionTimeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ExtractionTimeout after ``seconds`` of wall time. Uses SIGALRM, so only in the
+    main thread of a POSIX process (Luigi workers are); elsewhere no bound is applied."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _raise(signum, frame):
+        raise ExtractionTimeout()
+
+    previous = signal.signal(signal.SIGALRM, _raise)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_html(html: str, cfg: CleanConfig, url: str | None = None) -> Extracted:
+    """Blocks and metadata of one HTML page. Raises RejectedInput over a limit."""
+    size = len(html.encode("utf-8", "surrogatepass"))
+    if size > cfg.max_html_bytes:
+        raise RejectedInput("reject.html-too-large", f"HTML is {size:,} bytes, over max_html_bytes={cfg.max_html_bytes:,}")
+    try:
+        with time_limit(cfg.extract_timeout):
+            return _extract(html, cfg, url)
+    except ExtractionTimeout:
+        raise RejectedInput("reject.extract-timeout", f"extraction ran over extract_timeout={cfg.extract_timeout}s") from None
+
+
+def _extract(html: str, cfg: CleanConfig, url: str | None) -> Extracted:
+    meta = page_metadata(head_tree(html), html, url)
+    figcaptions = tuple(t for t in (_squash(unescape(TAG.sub(" ", m))) for m in FIGCAPTION.findall(html)) if t)
+    document = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False,
+                                           output_format="txt", as_dict=False)
+    blocks = body_blocks(document.body) if document is not None and document.body is not None else ()
+    extractor = "trafilatura"
+    if sum(len(t) for _, t in blocks) < cfg.html_min_chars:
+        fallback = _baseline(html)
+        if sum(len(t) for _, t in fallback) > sum(len(t) for _, t in blocks):
+            blocks, extractor = fallback, "trafilatura-baseline"
+    return Extracted(blocks, meta, figcaptions, extractor)
+
+
+def head_tree(html: str) -> etree._Element | None:
+    """The page's ``<head>`` (and ``<html>`` attributes) parsed alone: the whole page is
+    parsed once, by trafilatura, as handing it a parsed tree makes it copy the tree."""
+    end = HEAD_END.search(html, 0, 1_000_000)
+    try:
+        return lxml_html.document_fromstring(html[:end.end()] if end else html[:200_000], parser=HEAD_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _baseline(html: str) -> tuple[tuple[str, str], ...]:
+    _, text, _ = trafilatura.baseline(html)
+    return tuple(("paragraph", line.strip()) for line in (text or "").split("\n") if line.strip())
+
+
+def body_blocks(body: etree._Element) -> tuple[tuple[str, str], ...]:
+    """One block per line of each top-level element's text, trafilatura's own text
+    rendering (so the words are exactly those of ``trafilatura.extract``)."""
+    out: list[tuple[str, str]] = []
+    if body.text and body.text.strip():
+        out.append(("paragraph", body.text.strip()))
+    for child in body:
+        kind = KINDS.get(child.tag, "paragraph")
+        tail, child.tail = child.tail, None
+        text = xmltotxt(child, False)
+        child.tail = tail
+        for line in text.split("\n"):
+            line = line.strip()
+            if kind == "list_item":
+                line = LIST_MARKER.sub("", line).strip()
+            if line:
+                out.append((kind, line))
+        if tail and tail.strip():
+            out.append(("paragraph", tail.strip()))
+    return tuple(out)
+
+
+# ---- metadata from <meta>, <title>, <time>, <html lang> -------------------------------------
+
+TITLE_KEYS = ("og:title", "twitter:title", "title", "dc.title", "sailthru.title", "parsely-title")
+AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+ISO_START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]|$)")
+LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
+             "parsely-pub-date", "sailthru.date", "dc.date", "dc.date.issued", "article.published", "publish-date",
+             "og:pubdate", "dcterms.date", "article:modified_time")
+SITE_KEYS = ("og:site_name", "application-name", "twitter:site")
+URL_KEYS = ("og:url",)
+
+
+def _squash(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def page_metadata(tree: etree._Element | None, html: str, url: str | None) -> dict:
+    """Metadata from the ``<head>`` tree, JSON-LD and ``<time>`` in the page's text."""
+    tags: dict[str, str] = {}
+    for m in (tree.iter("meta") if tree is not None else ()):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        content = _squash(m.get("content"))
+        if key and content and key not in tags:
+            tags[key] = content
+    meta: dict = {}
+    title = next((tags[k] for k in TITLE_KEYS if k in tags), None) or (_title_element(tree) if tree is not None else None)
+    if title:
+        meta["title"] = title
+    author = next((tags[k] for k in AUTHOR_KEYS if k in tags and not _is_link(tags[k]) and not tags[k].startswith("@")), None)
+    if author:
+        meta["authors"] = [author]
+    date = next((d for d in (_date(tags[k]) for k in DATE_KEYS if k in tags) if d), None)
+    if date is None:  # JSON-LD, then the first <time datetime>
+        ld = LD_DATE.search(html)
+        date = _date(ld.group(1)) if ld else None
+    if date is None:
+        date = next((d for d in (_date(v) for v in TIME_DATETIME.findall(html, 0, 2_000_000)) if d), None)
+    if date:
+        meta["published"] = date
+    site = next((tags[k] for k in SITE_KEYS if k in tags and not tags[k].startswith("@")), None)
+    if site:
+        meta["site_name"] = site
+    page_url = url or next((tags[k] for k in URL_KEYS if k in tags and _is_link(tags[k])), None) or (
+        _canonical(tree) if tree is not None else None)
+    if page_url:
+        meta["url"] = page_url
+    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")) if tree is not None else None
+    if lang and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", lang.strip()):
+        meta["language"] = lang.strip().split("-")[0].split("_")[0].lower()
+    return meta
+
+
+def _date(value: str) -> str | None:
+    """An ISO date-time ("2019-11-20T09:22:35+00:00") or any date parse_date reads."""
+    m = ISO_START.match(value.strip())
+    return parse_date(m.group(1) if m else value)
+
+
+def _title_element(tree: etree._Element) -> str | None:
+    for el in tree.iter("title"):
+        text = _squash(el.text_content())
+        if text:
+            return TITLE_SUFFIX.sub("", text) or text
+    return None
+
+
+def _canonical(tree: etree._Element) -> str | None:
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and _is_link(link.get("href") or ""):
+            return link.get("href").strip()
+    return None
+
+
+def site_of(meta: dict) -> str | None:
+    """The site's host name (what per-site rules are keyed by): ``site``, else the URL's host."""
+    url = meta.get("url") or None
+    site = meta.get("site") or (urlsplit(url).hostname if isinstance(url, str) else None)
+    return site[4:] if site and site.startswith("www.") else site
+
+
+def _is_link(value: str) -> bool:
+    return value.strip().lower().startswith(("http://", "https://"))
+
+
+def article_from_html(html: str, id: str, source: Source, meta: dict, ctx: Context) -> Article:
+    """The Article of one page: extracted blocks numbered as lines of the extracted text;
+    the record's own metadata (sidecar, JSONL fields, WARC URL) wins over the page's."""
+    extracted = extract_html(html, ctx.config, url=meta.get("url") or None)
+    if not extracted.blocks:
+        raise RejectedInput("reject.empty", f"no article text found in the HTML ({extracted.extractor})")
+    page = {**extracted.meta, **{k: v for k, v in meta.items() if v not in (None, "", [])}}
+    authors = page.get("authors") or ()
+    return Article(
+        id=id, source=replace(source, extractor=extracted.extractor),
+        blocks=tuple(Block(line=i, text=text, kind=kind) for i, (kind, text) in enumerate(extracted.blocks, start=1)),
+        title=page.get("title") or None, authors=tuple([authors] if isinstance(authors, str) else authors),
+        published=page.get("published") or None, site=site_of(page) or page.get("site_name"),
+        url=page.get("url") or None, language=page.get("language") or None,
+        extra=(("figcaptions", extracted.figcaptions),),
+    )

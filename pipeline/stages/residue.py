@@ -1,0 +1,116 @@
+"""Residue: what trafilatura leaves in the text of an HTML page. HTML inputs only (a text
+input passes through unchanged).
+
+1. The headline repeated at the top (equal to, or the core of, the page's title) goes to
+   ``title``; the headings between it and the first paragraph are the dek (standfirst),
+   which is not article body.
+2. A block that is one of the page's ``<figcaption>`` texts is a caption: it moves to
+   ``captions`` with its credit split off.
+3. HTML-only rules (``inputs = ["html"]`` in ``pipeline/rules``) drop what they match:
+   "Read more:" and "Related:" links, newsletter boxes, reporting credits, copyright lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..article import Article, Caption, Change, StageResult
+from ..context import Context
+from ..credits import split_credit
+from ..rules import Rule
+
+STAGE = "residue"
+TOKEN = re.compile(r"\w+")
+LEAD_BLOCKS = 3  # the headline repeat is among the first few blocks
+DEK_MIN_WORDS = 8
+CAPTION_MAX_WORDS = 40  # a photo caption with its credit; longer blocks are paragraphs
+CREDIT_MAX_WORDS = 6  # "(Photo: Jane Doe/Reuters)"; a longer parenthesis is prose
+PHOTO_CREDIT = re.compile(r"\b(?:photo|photograph|image|getty|reuters|afp|ap|epa|credit|courtesy|shutterstock|alamy|"
+                          r"istock|pool|xinhua|anadolu)\b|©", re.I)
+
+
+def is_dek(block) -> bool:
+    """The standfirst right under the headline: a heading of a sentence or so, not a
+    question or a numbered step (those open the body)."""
+    text = block.text.strip()
+    return (block.kind == "heading" and len(text.split()) >= DEK_MIN_WORDS
+            and not text.endswith(("?", ":")) and not text[:1].isdigit())
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text.casefold())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def repeats_title(text: str, title: str | None) -> bool:
+    """The block is the headline: the title's words, or the title is the block plus a
+    site name ("Headline | Site"), or the block is the title plus a section label."""
+    if not title:
+        return False
+    b, t = tokens(text), tokens(title)
+    if not b or not t:
+        return False
+    if b == t:
+        return True
+    shorter, longer = (b, t) if len(b) <= len(t) else (t, b)
+    if len(shorter) < 4:
+        return False
+    joined, whole = " ".join(shorter), " ".join(longer)
+    return (whole.startswith(joined) or whole.endswith(joined)) and len(shorter) >= 0.6 * len(longer)
+
+
+def first_html_match(rules: tuple[Rule, ...], text: str, timeout: float) -> Rule | None:
+    """The first rule that matches, counting words once: every HTML rule is guarded by
+    ``max_words``, so running text is passed over without a regex."""
+    n = len(text.split())
+    for rule in rules:
+        if (rule.max_words is None or n <= rule.max_words) and rule.find(text, timeout):
+            return rule
+    return None
+
+
+def remove_residue(article: Article, ctx: Context) -> StageResult:
+    if article.source.format != "html":
+        return StageResult(article)
+    blocks = article.blocks
+    taken: dict[int, Change] = {}
+    title = article.title
+    first_para = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
+    head = next((i for i in range(min(LEAD_BLOCKS, len(blocks))) if repeats_title(blocks[i].text, title)), None)
+    if head is not None:
+        # the headline as the page shows it, rather than the meta title with a site suffix
+        if not title or len(tokens(blocks[head].text)) < len(tokens(title)):
+            title = blocks[head].text.strip()
+        taken[head] = Change(STAGE, "meta.title-repeat", "extract", blocks[head].line, blocks[head].text, None,
+                             {"field": "title"})
+        i = head + 1
+        if i < first_para and is_dek(blocks[i]):
+            taken[i] = Change(STAGE, "html.dek", "drop", blocks[i].line, blocks[i].text, None, {"category": "headline"})
+
+    figcaptions = {squash(t) for t in dict(article.extra).get("figcaptions", ())}
+    captions = list(article.captions)
+    timeout = ctx.config.regex_timeout
+    for i, block in enumerate(blocks):
+        if i in taken:
+            continue
+        if figcaptions and squash(block.text) in figcaptions:
+            text, credit = split_credit(block.text) or (block.text.strip(), None)
+            captions.append(Caption(text=text, credit=credit, line=block.line))
+            taken[i] = Change(STAGE, "cap.figcaption", "move", block.line, block.text, None, {"credit": credit})
+            continue
+        split = split_credit(block.text) if block.kind == "paragraph" and len(block.text.split()) <= CAPTION_MAX_WORDS else None
+        if split and PHOTO_CREDIT.search(split[1]) and len(split[1].split()) <= CREDIT_MAX_WORDS:
+            captions.append(Caption(text=split[0], credit=split[1], line=block.line))
+            taken[i] = Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": split[1]})
+            continue
+        rule = first_html_match(ctx.rules.html, block.text, timeout)
+        if rule:
+            taken[i] = Change(STAGE, rule.id, "drop", block.line, block.text, None, {"category": rule.category})
+    if not taken:
+        return StageResult(article)
+    kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
+    new = replace(article, blocks=kept, title=title, captions=tuple(captions))
+    return StageResult(new, tuple(taken[i] for i in sorted(taken)))

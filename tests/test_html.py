@@ -1,0 +1,162 @@
+"""The HTML path on real pages (tests/fixtures/html, see its README for sources and
+licences): what must and must not be in the text, metadata, conservation, and the limits."""
+import gzip
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pipeline import io
+from pipeline.clean import clean_html, clean_record
+from pipeline.inputs import single_record
+from pipeline.conservation import unaccounted_lines
+from pipeline.record import body_text, changelog_record, corpus_record
+from pipeline.rules import is_anchored
+from pipeline.extract_html import extract_html
+
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
+
+# page -> (title, published, must appear in the text, must not appear in the text)
+CASES = {
+    "aeb-360c732d": (
+        "Alibaba to raise up to $12.9bn in landmark Hong Kong listing", "2019-11-20",
+        ["Alibaba is set to raise up to $12.9bn (£10bn) from its record-breaking second listing in Hong Kong",
+         "Alibaba’s listing ceremony is due to be held at the Hong Kong Stock Exchange next Tuesday."],
+        ["Read more: Alibaba poised to launch", "Read more: Tencent profit falls", "Main image credit: Getty"]),
+    "aeb-3f65af7b": (
+        "South Dakota doubles down on ‘Meth. We’re on it.’ They just might be.", "2019-11-19",
+        ["Remember New Jersey’s epic quest to find a state slogan?",
+         "drew enough criticism to get the ax from the state Department of Public Safety."],
+        ["may be reached at akuperinsky@njadvancemedia.com", "Subscribe to NJ.com’s newsletters"]),
+    "aeb-c50845a7": (
+        "NASA Picks SpaceX, Blue Origin and More to Join Private Moon Lander Project", "2019-11-18",
+        ["NASA has recruited SpaceX's Starship, Blue Origin's Blue Moon and three other commercial lunar lander ideas",
+         "Editor's note: This story was updated at 5:45 p.m. ET"],
+        ["Related: SpaceX's Starship and Super Heavy Mars Rocket in Pictures", "Email Tariq Malik at tmalik@space.com"]),
+    "wcxb-4500": (
+        "These Are The Best Noise Cancelling Headphones Money Can Buy, According To Consumer Reports", "2026-01-31",
+        ["Consumer Reports is an independent, non-profit organization that tech enthusiasts often turn to"],
+        ["These Are The Best Noise Cancelling Headphones Money Can Buy\n"]),
+}
+
+
+def page(name: str) -> bytes:
+    return gzip.decompress((PAGES / f"{name}.html.gz").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def cleaned(ctx):
+    return {name: clean_html(page(name), id=name, path=f"{name}.html", ctx=ctx) for name in CASES}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_real_page_snippets(cleaned, name):
+    title, published, must, must_not = CASES[name]
+    c = cleaned[name]
+    assert not c.rejected, c.changes
+    text = body_text(c.article) + "\n"
+    for snippet in must:
+        assert snippet in text, f"{name}: lost {snippet!r}"
+    for snippet in must_not:
+        assert snippet not in text, f"{name}: kept {snippet!r}"
+    assert c.article.title == title
+    assert c.article.published == published
+    assert c.source.format == "html" and c.source.extractor == "trafilatura"
+    assert not text.startswith(title), "the repeated headline stays in the body"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_extracted_line_is_accounted_for(ctx, cleaned, name):
+    """The raw lines of an HTML input are the lines of its extracted text."""
+    extracted = extract_html(page(name).decode("utf-8"), ctx.config)
+    c = cleaned[name]
+    log = changelog_record(c, ctx)
+    assert unaccounted_lines(extracted.text, corpus_record(c, ctx), log["changes"]) == []
+
+
+def test_cleaning_is_deterministic(ctx):
+    a = clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=ctx)
+    b = clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=ctx)
+    assert a == b
+
+
+def test_html_rules_do_not_touch_text_inputs(ctx, clean):
+    """HTML-only rules run in the residue stage for HTML inputs only."""
+    assert ctx.rules.html and not any(r.inputs for r in ctx.rules.general)
+    text = ("Sea levels rose again this year, the agency said in its annual report.\nRead more: Another story here\n"
+            "The report also found that glaciers shrank faster than in any year on record.\n")
+    assert "Read more: Another story here" in body_text(clean(text).article)
+
+
+def test_record_metadata_wins_over_the_page(ctx):
+    c = clean_html(page("wcxb-4500"), id="x", path="x.html", ctx=ctx,
+                   meta={"url": "https://example.org/a", "authors": ["Jane Roe"]})
+    assert c.article.url == "https://example.org/a" and c.article.site == "example.org"
+    assert c.article.authors[0] == "Jane Roe"
+
+
+def test_fallback_to_baseline_is_recorded(ctx):
+    html = "<html><body><div>" + "<span>Short lines of plain text in spans only, no paragraph markup here. </span>" * 8 + "</div></body></html>"
+    c = clean_html(html.encode(), id="x", path="x.html", ctx=ctx)
+    assert c.source.extractor in ("trafilatura", "trafilatura-baseline")
+    if c.source.extractor == "trafilatura-baseline":
+        assert "Short lines of plain text" in body_text(c.article)
+
+
+# ---- limits: a page over them is rejected with the reason, never a crash or a hang -----------
+
+def rule_of(c):
+    assert c.rejected
+    return c.changes[0].rule
+
+
+def test_too_large_html_is_rejected(ctx):
+    small = replace(ctx, config=replace(ctx.config, max_html_bytes=10_000))
+    c = clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=small)
+    assert rule_of(c) == "reject.html-too-large" and "max_html_bytes" in c.changes[0].detail
+
+
+def test_too_deep_html_is_bounded(ctx):
+    """The parser stops at 256 levels: a page nested deeper than that is cut there, and is
+    rejected when nothing is left above (never a crash or a recursion error)."""
+    html = "<html><body>" + "<div>" * 5000 + "<p>deep text</p>" + "</div>" * 5000 + "</body></html>"
+    assert rule_of(clean_html(html.encode(), id="x", path="x.html", ctx=ctx)) == "reject.empty"
+
+
+def test_slow_extraction_is_rejected(ctx):
+    quick = replace(ctx, config=replace(ctx.config, extract_timeout=0.001))
+    c = clean_html(page("aeb-360c732d") * 3, id="x", path="x.html", ctx=quick)
+    assert rule_of(c) == "reject.extract-timeout"
+
+
+def test_gzip_bomb_is_rejected(ctx):
+    bomb = gzip.compress(b"<p>" + b"a" * 3_000_000 + b"</p>")
+    record = single_record("bomb", "bomb.html.gz", bomb, None, 1_000_000)
+    c = clean_record(record, path="bomb.html.gz", ctx=ctx)
+    assert rule_of(c) == "reject.bad-gzip" and "max_input_bytes" in c.changes[0].detail
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00\x01\x02" * 100, b"<html><body></body></html>"])
+def test_pages_without_text_are_rejected(ctx, data):
+    c = clean_html(data, id="x", path="x.html", ctx=ctx)
+    assert c.rejected and c.changes[0].action == "reject"
+
+
+@pytest.mark.parametrize("pattern, anchored", [
+    ("^share$", True), ("^(?:a|b)c", True), ("^a|b", False), ("a^", False), (r"^[|]x", True),
+    (r"^\|x|y", False), (r"^[^|]x", True), (r"^[]|]x", True), (r"^(?:a)|b", False),
+])
+def test_is_anchored(pattern, anchored):
+    assert is_anchored(pattern) is anchored
+    if anchored:  # match() and search() agree on anchored patterns
+        assert re.compile(pattern)
+
+
+def test_fixtures_are_listed_with_their_licence():
+    readme = (PAGES / "README.md").read_text(encoding="utf-8")
+    for path in PAGES.glob("*.html.gz"):
+        assert path.name in readme
+    assert "MIT" in readme and "CC-BY-4.0" in readme
+    assert io.list_raw(PAGES)  # .html.gz files are inputs

@@ -1,0 +1,127 @@
+"""Record inputs: JSONL and WARC files (one article per record), gzip-compressed files, and
+how a batch plans, cleans and re-cleans them per record."""
+import gzip
+import io as stdio
+import json
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from pipeline import io
+from pipeline.inputs import expand, plain_id, url_id
+from tasks.cli import main
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
+PAGE = gzip.decompress((PAGES / "aeb-360c732d.html.gz").read_bytes()).decode("utf-8")
+OTHER = gzip.decompress((PAGES / "aeb-3f65af7b.html.gz").read_bytes()).decode("utf-8")
+TEXT = ("Officials said on Monday that the bridge would reopen next spring after repairs.\n"
+        "The repairs cost more than expected, the city council said in a statement.\n")
+
+
+def records(out: Path, kind: str) -> dict:
+    return {r["id"]: r for p in sorted((out / kind).glob("*.jsonl")) for r in io.read_jsonl(p)}
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())
+
+
+def jsonl(*recs) -> bytes:
+    return b"".join((r if isinstance(r, bytes) else json.dumps(r).encode()) + b"\n" for r in recs)
+
+
+def make_warc(path: Path, pages: list[tuple[str, str, str]], gz: bool = True) -> None:
+    """(record id, url, html) responses, plus a request and a non-HTML response that are skipped."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gz)
+        for rid, url, html in pages:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=stdio.BytesIO(html.encode("utf-8")), http_headers=http,
+                warc_headers_dict={"WARC-Record-ID": f"<urn:uuid:{rid}>"}))
+        writer.write_record(writer.create_warc_record("https://example.org/a", "request", payload=stdio.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+        img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://example.org/logo.png", "response",
+                                                      payload=stdio.BytesIO(b"\x89PNG..."), http_headers=img))
+
+
+def test_jsonl_records(tmp_path):
+    data = jsonl(
+        {"id": "a/1", "url": "https://www.cityam.com/x", "html": PAGE, "text": "ignored: html wins"},
+        {"url": "https://example.org/news/2", "text": TEXT, "title": "Bridge to reopen"},
+        b"{not json",
+        {"id": "only-meta"},
+    )
+    recs = list(expand("dump.jsonl", stdio.BytesIO(data), 10_000_000))
+    assert [r.id for r in recs] == ["a_1", url_id("https://example.org/news/2"), "dump-L3", "only-meta"]
+    assert recs[0].format == "html" and recs[0].meta["url"] == "https://www.cityam.com/x"
+    assert recs[1].format == "text" and recs[1].meta["title"] == "Bridge to reopen"
+    assert recs[2].error[0] == "reject.bad-record" and "line 3" in recs[2].error[1]
+    assert recs[3].error[0] == "reject.bad-record"
+    assert len({r.sha256 for r in recs}) == 4
+
+
+@pytest.mark.parametrize("value, plain", [
+    ("abc-1.x", "abc-1.x"), ("a/b c", "a_b_c"), ("../../etc", "etc"), ("...", None), (42, "42"),
+])
+def test_plain_ids(value, plain):
+    assert plain_id(value) == plain
+
+
+def test_warc_records(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    make_warc(path, [("1111-aaaa", "https://www.cityam.com/a", PAGE), ("2222-bbbb", "https://www.nj.com/b", OTHER)])
+    recs = io.read_records(path, 10_000_000)
+    assert [(r.id, r.format, r.meta["url"], r.charset) for r in recs] == [
+        ("1111-aaaa", "html", "https://www.cityam.com/a", "utf-8"), ("2222-bbbb", "html", "https://www.nj.com/b", "utf-8")]
+    assert recs[0].data.decode("utf-8") == PAGE
+
+
+def test_batch_over_jsonl_warc_and_gzip_is_incremental_per_record(tmp_path, capsys):
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "dump.jsonl").write_bytes(jsonl({"id": "j1", "html": PAGE}, {"id": "j2", "text": TEXT}, {"id": "j1", "text": TEXT}))
+    make_warc(raw / "crawl.warc", [("w-1", "https://www.nj.com/b", OTHER)], gz=False)
+    (raw / "page.html.gz").write_bytes(gzip.compress(PAGE.encode()))
+    (raw / "note.txt.gz").write_bytes(gzip.compress(TEXT.encode()))
+    assert main(["run", "--raw", str(raw), "--out", str(out)]) == 0
+    corpus, logs = records(out, "corpus"), records(out, "changelog")
+    assert sorted(corpus) == ["j1", "j2", "note", "page", "w-1"]
+    assert corpus["j1"]["source"]["path"] == "dump.jsonl" and corpus["j1"]["source"]["format"] == "html"
+    assert corpus["w-1"]["url"] == "https://www.nj.com/b" and corpus["w-1"]["site"] == "nj.com"
+    assert corpus["note"]["source"]["format"] == "text" and "bridge would reopen" in corpus["note"]["text"]
+    assert corpus["page"]["text"] == corpus["j1"]["text"]
+    assert manifest(out)["counts"]["rejected"] == 1  # the second j1 in dump.jsonl
+    assert "Read more:" not in corpus["page"]["text"]
+
+    # a record changes: only it is cleaned again, the other records of its file are reused
+    (raw / "dump.jsonl").write_bytes(jsonl({"id": "j1", "html": PAGE}, {"id": "j2", "text": TEXT + "The mayor said the opening ceremony would take place in April.\n"},
+                                           {"id": "j1", "text": TEXT}))
+    assert main(["run", "--raw", str(raw), "--out", str(out)]) == 0
+    counts = manifest(out)["counts"]
+    assert counts["cleaned"] == 1 and counts["unchanged"] == 4
+    assert "opening ceremony" in records(out, "corpus")["j2"]["text"]
+
+    assert main(["rebuild", "w-1", "--raw", str(raw), "--out", str(out)]) == 0
+    assert records(out, "corpus")["w-1"] == corpus["w-1"]
+
+
+def test_clean_command_reads_every_format(tmp_path, capsys):
+    (tmp_path / "dump.jsonl").write_bytes(jsonl({"id": "j1", "html": PAGE}, {"id": "j2", "text": TEXT}))
+    assert main(["clean", str(tmp_path / "dump.jsonl")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [o["record"]["id"] for o in out] == ["j1", "j2"]
+    assert main(["clean", str(PAGES / "aeb-3f65af7b.html.gz")]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert one["record"]["source"]["format"] == "html" and one["record"]["title"].startswith("South Dakota")
+
+
+def test_broken_files_are_rejected_not_fatal(tmp_path):
+    (tmp_path / "bad.warc.gz").write_bytes(b"this is not a warc file at all")
+    (tmp_path / "bad.html.gz").write_bytes(b"not gzip")
+    recs = io.read_records(tmp_path / "bad.warc.gz", 1_000_000)
+    assert len(recs) == 1 and recs[0].error[0] == "reject.unreadable"
+    rec = io.read_record(tmp_path / "bad.html.gz", 1_000_000)
+    assert rec.error[0] == "reject.bad-gzip"
