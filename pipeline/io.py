@@ -22,6 +22,7 @@ from .inputs import Record, expand, file_format, is_multi, single_record
 from .rules import RuleSet, build_ruleset
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
+TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
 SIDECAR = ".meta.json"
 
 

@@ -97,9 +97,10 @@ def first_chars(compiled: regex.Pattern) -> frozenset[str]:
 
 
 def is_anchored(pattern: str) -> bool:
-    """The pattern starts with ``^`` and has no alternation outside groups, so every match
-    starts at position 0 (rules never use MULTILINE)."""
-    return pattern.startswith("^") and not _alternates_at_top(pattern)
+    """Every alternative at the top level starts with ``^``, so every match starts at
+    position 0 (rules never use MULTILINE). False when unsure (odd character sets)."""
+    branches = top_level_branches(pattern)
+    return branches is not None and all(b.startswith("^") for b in branches)
 
 
 _LENGTH_GATE = regex.compile(r"\^\(\?=\.\{(\d+),(\d+)\}\$\)")
@@ -178,6 +179,7 @@ class RuleGroup:
 
 def is_screenable(pattern: str) -> bool:
     return _SCREENABLE.match(pattern) is not None
+
 
 
 @lru_cache(maxsize=64)

@@ -73,7 +73,7 @@ def test_plain_ids(value, plain):
 def test_warc_records(tmp_path):
     path = tmp_path / "crawl.warc.gz"
     make_warc(path, [("1111-aaaa", "https://www.cityam.com/a", PAGE), ("2222-bbbb", "https://www.nj.com/b", OTHER)])
-    recs = io.read_records(path, 10_000_000)
+    recs = io.read_records(tmp_path, path.name, 10_000_000)
     assert [(r.id, r.format, r.meta["url"], r.charset) for r in recs] == [
         ("1111-aaaa", "html", "https://www.cityam.com/a", "utf-8"), ("2222-bbbb", "html", "https://www.nj.com/b", "utf-8")]
     assert recs[0].data.decode("utf-8") == PAGE
@@ -121,7 +121,7 @@ def test_clean_command_reads_every_format(tmp_path, capsys):
 def test_broken_files_are_rejected_not_fatal(tmp_path):
     (tmp_path / "bad.warc.gz").write_bytes(b"this is not a warc file at all")
     (tmp_path / "bad.html.gz").write_bytes(b"not gzip")
-    recs = io.read_records(tmp_path / "bad.warc.gz", 1_000_000)
+    recs = io.read_records(tmp_path, "bad.warc.gz", 1_000_000)
     assert len(recs) == 1 and recs[0].error[0] == "reject.unreadable"
-    rec = io.read_record(tmp_path / "bad.html.gz", 1_000_000)
+    rec = io.read_record(tmp_path, "bad.html.gz", 1_000_000)
     assert rec.error[0] == "reject.bad-gzip"
