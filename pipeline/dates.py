@@ -36,3 +36,15 @@ def dateline(text: str) -> str | None:
     """The ISO date of a line that is only a date or a "Published ..." line, else None."""
     t = text.strip()
     return parse_date(t) if (is_date_line(t) or DATED.match(t)) and len(t) < 80 else None
+
+
+DATE_WORDS = re.compile(
+    rf"\b(?:{_M}|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"am|pm|a\.m|p\.m|updated?|published|posted|last|on|at|ago|hours?|minutes?|mins?|gmt|utc|[a-z]?[sd]t|"
+    r"min read|read)\b\.?|\d+(?:st|nd|rd|th)?|[^\w\s]", re.I)
+
+
+def is_dateish(text: str) -> bool:
+    """A line that is a date with some time or update words around it ("November 19, 2019
+    / 12:21 AM / Updated 6 hours ago"), not a headline that mentions a date."""
+    return parse_date(text) is not None and len(DATE_WORDS.sub(" ", text).split()) < 3

@@ -14,6 +14,7 @@ import time
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .article import RejectedInput
@@ -434,3 +435,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the library's own source (pipeline/**/*.py), read once per process: stamped
+    on outputs so that a code change under an unchanged version still makes them stale."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

@@ -14,6 +14,7 @@ from .bylines import parse_byline
 from .config import CleanConfig
 from .features import is_date_line, is_headline, is_sentence, words
 from .credits import split_credit
+from .dates import is_dateish
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def find_layout(
 
 def is_title_candidate(text: str, cfg: CleanConfig) -> bool:
     return (is_headline(text, cfg, min_words=cfg.title_min_words) and not is_date_line(text)
-            and parse_byline(text) is None and split_credit(text) is None)
+            and not is_dateish(text) and parse_byline(text) is None and split_credit(text) is None)
 
 
 def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], bool], end: int) -> int | None:

@@ -12,6 +12,7 @@ from . import __version__
 from .article import Article, Source
 from .clean import Cleaned
 from .context import Context
+from .io import code_digest
 
 SCHEMA_VERSION = 1
 
@@ -22,7 +23,18 @@ def stamp(ctx: Context) -> dict:
         "schema_version": SCHEMA_VERSION,
         "config_digest": _config_digest(ctx.config),
         "rules_digest": ctx.rules.digest,
+        "code_digest": code_digest(),
     }
+
+
+# what must be equal, besides the input's sha256, for a stored record to be reused: a
+# change of the library's code (even under the same version) makes every record stale
+FINGERPRINT_KEYS = ("version", "config_digest", "rules_digest", "code_digest")
+
+
+def current_fingerprint(ctx: Context) -> tuple:
+    s = stamp(ctx)
+    return tuple(s[k] for k in FINGERPRINT_KEYS)
 
 
 @lru_cache(maxsize=8)
@@ -76,4 +88,4 @@ def dumps(record: dict) -> str:
 def fingerprint(record: dict) -> tuple:
     """What decides whether a stored record is still current for an input."""
     p = record.get("pipeline") or {}
-    return ((record.get("source") or {}).get("sha256"), p.get("version"), p.get("config_digest"), p.get("rules_digest"))
+    return ((record.get("source") or {}).get("sha256"), *(p.get(k) for k in FINGERPRINT_KEYS))

@@ -17,7 +17,7 @@ from .article import RejectedInput, Source
 from .clean import Cleaned, clean_record, reject
 from .context import Context
 from .inputs import Record
-from .record import changelog_record, corpus_record, dumps, fingerprint, stamp
+from .record import changelog_record, corpus_record, current_fingerprint, dumps, fingerprint, stamp
 
 
 def shard_of(article_id: str, shards: int) -> int:
@@ -107,7 +107,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
     record per id, its rejection is reported in the shard state (and so the manifest).
     """
     out = ShardOutput()
-    current = tuple(stamp(ctx)[k] for k in ("version", "config_digest", "rules_digest"))
+    current = current_fingerprint(ctx)
     ordered = sorted(entries, key=lambda e: (e.id, e.rel))
     for done, entry in enumerate(ordered, start=1):
         if progress:
@@ -172,5 +172,5 @@ def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
 
 
 def is_current(log_line: str, sha: str, ctx: Context) -> bool:
-    current = tuple(stamp(ctx)[k] for k in ("version", "config_digest", "rules_digest"))
+    current = current_fingerprint(ctx)
     return fingerprint(json.loads(log_line)) == (sha, *current)

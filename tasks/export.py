@@ -31,7 +31,7 @@ def corpus_schema():
         ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
         ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s)])),
         ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
-                                ("rules_digest", s)])),
+                                ("rules_digest", s), ("code_digest", s)])),
     ])
 
 

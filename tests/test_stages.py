@@ -217,3 +217,20 @@ def test_stage_list_is_config(clean, ctx):
     raw = "Share\n" + "\n".join(BODY)
     c = clean(raw, context=only_norm)
     assert [b.text for b in c.article.blocks] == ["Share", *BODY]
+
+
+@pytest.mark.parametrize("text, dateish", [
+    ("November 19, 2019 / 12:21 AM / Updated 6 hours ago", True),
+    ("UPDATED: Tue., Nov. 19, 2019", True),
+    ("Markets Rally On March 3, 2025 After Fed Decision", False),
+    ("Trump and Putin to Discuss Ceasefire", False),
+])
+def test_is_dateish(text, dateish):
+    from pipeline.dates import is_dateish
+    assert is_dateish(text) is dateish
+
+
+def test_date_line_is_not_the_headline(clean):
+    raw = "\n".join(["Reuters Staff", "November 19, 2019 / 12:21 AM / Updated 6 hours ago",
+                     "Markets Rally After The Central Bank Decision", *BODY])
+    assert clean(raw).article.title == "Markets Rally After The Central Bank Decision"

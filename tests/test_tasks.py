@@ -196,3 +196,16 @@ def test_show_piped_into_head_is_not_an_error(raw, tmp_path):
         f"{sys.executable} -m tasks.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
         shell=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
     assert proc.stdout.startswith("id:") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_code_change_under_same_version_makes_records_stale(raw, tmp_path, monkeypatch):
+    import pipeline.record
+
+    out = tmp_path / "clean"
+    run(raw, out)
+    assert all(r["pipeline"]["code_digest"] for r in records(out, "corpus").values())
+    monkeypatch.setattr(pipeline.record, "code_digest", lambda: "0123456789abcdef")
+    assert run(raw, out) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["cleaned"] == 5 and manifest["counts"]["unchanged"] == 0
+    assert {r["pipeline"]["code_digest"] for r in records(out, "corpus").values()} == {"0123456789abcdef"}
