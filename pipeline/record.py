@@ -5,6 +5,7 @@ the same input and config. The JSON Schemas are in ``pipeline/schema/``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 
@@ -22,9 +23,17 @@ def stamp(ctx: Context) -> dict:
         "version": __version__,
         "schema_version": SCHEMA_VERSION,
         "config_digest": _config_digest(ctx.config),
-        "rules_digest": ctx.rules.digest,
+        "rules_digest": rules_digest(ctx),
         "code_digest": code_digest(),
     }
+
+
+def rules_digest(ctx: Context) -> str:
+    """The rules' digest, and the site statistics' version when the context holds them: new
+    statistics make every record stale (all articles are reprocessed, not only a site's)."""
+    if ctx.site_stats is None:
+        return ctx.rules.digest
+    return hashlib.sha256(f"{ctx.rules.digest}\0{ctx.site_stats.version}".encode()).hexdigest()[:16]
 
 
 # what must be equal, besides the input's sha256, for a stored record to be reused: a

@@ -22,7 +22,7 @@ from .publish import Publish
 
 
 def plan_batch(raw: str, out: str, config: str = "") -> Publish:
-    ctx = load_context(config)
+    ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")

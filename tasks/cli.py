@@ -37,6 +37,18 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_sitestats(args) -> int:
+    from .sitestats import build_site_stats
+
+    stats = build_site_stats(args.raw, args.out, args.config, args.min_clusters, args.min_fraction)
+    if stats is None:
+        print("newsclean: the site statistics were not built (see the Luigi summary above)", file=sys.stderr)
+        return 1
+    print(f"newsclean: site statistics {stats['version']} ({len(stats['sites'])} sites) -> "
+          f"{paths.site_stats(Path(args.out))}; the next run uses them")
+    return 0
+
+
 def cmd_rebuild(args) -> int:
     from .rebuild import RebuildError, rebuild
 
@@ -88,6 +100,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler-url", default=None, help="central luigid URL (default: local scheduler)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_run)
+
+    t = sub.add_parser("sitestats", help="count the lines each site repeats across its articles (used by later runs)")
+    t.add_argument("--raw", default="raw", help="raw input folder (default: raw/)")
+    t.add_argument("--out", default="clean", help="output folder; writes OUT/_state/sitestats.json (default: clean/)")
+    t.add_argument("--config", default="", help="operator config file (TOML)")
+    t.add_argument("--min-clusters", type=int, default=3, help="drop a line seen in at least this many different stories (default: 3)")
+    t.add_argument("--min-fraction", type=float, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
+    t.set_defaults(func=cmd_sitestats)
 
     b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place")
     b.add_argument("id")

@@ -1,6 +1,7 @@
 """What every task shares: the batch parameters and the cleaning context they load."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,11 +9,25 @@ import luigi
 
 from pipeline import io
 from pipeline.context import Context
+from pipeline.sitestats import SiteStats
+
+from . import paths
 
 
-def load_context(config: str) -> Context:
-    """Config and rules for a batch; re-read when the config file's bytes change."""
-    return _context(config, io.read_bytes(Path(config)) if config and Path(config).is_file() else b"")
+def load_context(config: str, out: str = "") -> Context:
+    """Config and rules for a batch, and the site statistics of the output folder ``out``
+    when it holds them; re-read when the config file's bytes or the statistics file change."""
+    ctx = _context(config, io.read_bytes(Path(config)) if config and Path(config).is_file() else b"")
+    stats = paths.site_stats(Path(out)) if out else None
+    if stats is None or not stats.is_file():
+        return ctx
+    st = stats.stat()
+    return replace(ctx, site_stats=_site_stats(str(stats), st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=4)
+def _site_stats(path: str, mtime_ns: int, size: int) -> SiteStats:
+    return SiteStats.from_json(io.read_json(path))
 
 
 @lru_cache(maxsize=8)
@@ -42,4 +57,4 @@ class BatchTask(luigi.Task):
 
     @property
     def ctx(self) -> Context:
-        return load_context(self.config)
+        return load_context(self.config, self.out)

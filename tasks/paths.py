@@ -32,6 +32,10 @@ def shard_state(out: Path, shard: int, digest: str) -> Path:
     return state_dir(out) / "shards" / f"{shard:05d}-{digest}.json"
 
 
+def site_stats(out: Path) -> Path:
+    return state_dir(out) / "sitestats.json"
+
+
 def manifest(out: Path) -> Path:
     return out / "manifest.json"
 

@@ -28,7 +28,7 @@ def check_id(article_id: str) -> None:
 def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     """Returns the article's new change-log record."""
     check_id(article_id)
-    ctx = load_context(config)
+    ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
     listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes) if shard_of(t[0], ctx.config.shards) == shard]

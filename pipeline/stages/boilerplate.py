@@ -2,6 +2,8 @@
 
 1. Rules (data, ``pipeline/rules``) of scope ``any`` drop what they match anywhere.
 2. The layout (headline, body run) is found among the remaining blocks.
+2b. Site repetition (only when the Context holds site statistics): lines the article's site
+   repeats across otherwise different articles are dropped (``site.repeated``).
 3. Position: lines before the headline are site chrome; non-sentence lines after the last
    body paragraph are share bars, author boxes and comment forms, except bylines, which
    stay for the metadata stage; scoped rules apply in their region.
@@ -18,6 +20,7 @@ from ..context import Context
 from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
 from ..rules import Rule, RuleGroup, rule_group
+from ..sitestats import repeated_blocks
 
 STAGE = "boilerplate"
 
@@ -70,6 +73,8 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     matched = rule_hits(blocks, rules, timeout)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
 
+    repeated = site_repeats(article, ctx, dropped)
+    dropped.update((i, "site.repeated") for i in repeated)
     authors = known_authors(article)
 
     def not_body(i: int) -> bool:  # an author bio cannot end the body
@@ -125,11 +130,24 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     changes = tuple(
         Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
                {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
-               | ({"score": round(scores[i], 3)} if i in scores else {}))
+               | ({"score": round(scores[i], 3)} if i in scores else {}) | repeated.get(i, {}))
         for i, r in sorted(dropped.items())
     ) + tuple(flagged)
     kept = tuple(b for i, b in enumerate(blocks) if i not in dropped)
     return StageResult(replace(article, blocks=kept), changes)
+
+
+def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
+    """Blocks the article's site repeats ({count, clusters, stats_version} each); none
+    without site statistics. Bylines stay for the metadata stage."""
+    stats = ctx.site_stats
+    entry = stats.for_site(article.site) if stats else None
+    if entry is None:
+        return {}
+    texts = [b.text for b in article.blocks]
+    skip = set(dropped) | {i for i, t in enumerate(texts) if parse_byline(t) is not None}
+    return {i: d | {"stats_version": entry["version"]}
+            for i, d in repeated_blocks(texts, entry, ctx.config, stats.params, skip).items()}
 
 
 SENTENCE_DROP_FACTOR = 0.5  # a sentence-like block is dropped below half the model's drop_below
@@ -155,5 +173,7 @@ HEURISTICS = {  # rule id -> (category, description), for logs, stats and the re
     "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
     "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
                    "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
+    "site.repeated": ("site_chrome", "A line the article's site repeats across otherwise different articles "
+                      "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
     "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
 }

@@ -1,0 +1,62 @@
+"""BuildSiteStats: count, per site, the lines repeated across the articles of a raw folder
+into OUT/_state/sitestats.json (versioned). Refreshing them is this explicit step; a run
+uses the file present, and a stats version change reprocesses every article."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import luigi
+
+from pipeline import io
+from pipeline.sitepages import site_lines
+from pipeline.sitestats import Params, build_stats
+
+from . import paths
+from .common import BatchTask
+
+
+def raw_digest(raw: Path) -> str:
+    h = hashlib.sha256()
+    for r in io.list_raw(raw):
+        h.update(f"{r.rel}\0{io.input_sha256(raw, r.rel)}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def raw_pages(raw: Path, ctx):
+    """(site, lines) of every readable input; an unreadable one is left to the batch to reject."""
+    for r in io.list_raw(raw):
+        try:
+            data, meta = io.read_input(raw, r.rel, ctx.config.max_input_bytes)
+        except Exception:  # noqa: BLE001 - the batch rejects it with a reason
+            continue
+        yield site_lines(data, meta, r.id, r.rel, ctx)
+
+
+class BuildSiteStats(BatchTask):
+    min_clusters = luigi.IntParameter(default=Params.min_clusters)
+    min_fraction = luigi.FloatParameter(default=Params.min_fraction)
+
+    def params(self) -> Params:
+        return Params(min_clusters=self.min_clusters, min_fraction=self.min_fraction)
+
+    def output(self):
+        return luigi.LocalTarget(str(paths.site_stats(self.out_path)))
+
+    def complete(self):  # current when built from these very inputs with these parameters
+        data = io.read_json(self.output().path) or {}
+        return data.get("inputs") == raw_digest(self.raw_path) and data.get("params") == self.params().to_json()
+
+    def run(self):
+        stats = build_stats(raw_pages(self.raw_path, self.ctx), self.ctx.config, self.params())
+        io.atomic_write_json(paths.site_stats(self.out_path), stats | {"inputs": raw_digest(self.raw_path)})
+
+
+def build_site_stats(raw: str, out: str, config: str = "", min_clusters: int = Params.min_clusters,
+                     min_fraction: float = Params.min_fraction) -> dict | None:
+    """Run BuildSiteStats with the local scheduler; the artifact, or None when it failed."""
+    if not Path(raw).is_dir():
+        raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
+    task = BuildSiteStats(raw=raw, out=out, config=config, min_clusters=min_clusters, min_fraction=min_fraction)
+    luigi.build([task], local_scheduler=True, log_level="WARNING")
+    return io.read_json(task.output().path) if task.complete() else None

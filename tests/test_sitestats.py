@@ -1,0 +1,132 @@
+"""Site statistics: lines a site repeats across different stories are dropped (site.repeated);
+copies do not count twice; long sentences are never dropped for repetition alone."""
+import json
+from dataclasses import replace
+
+import pytest
+
+from pipeline.sitestats import BATCH_SITE, SiteStats, build_stats, cluster, normalize_line, repeated_blocks, shingles
+from tasks.cli import main
+
+STORIES = [
+    ["The council voted on Monday to close the old bridge for repairs until the spring.",
+     "Officials said traffic would be diverted through the town centre while the works go on.",
+     "Shops on the bridge road said they feared losing customers during the closure."],
+    ["The mayor opened a new library in the north of the city on Friday morning.",
+     "It holds forty thousand books, a reading garden and a small cafe for families.",
+     "Volunteers spent two years raising the money for the building and its shelves."],
+    ["Heavy rain flooded several streets near the harbour late on Tuesday evening.",
+     "Residents were asked to stay indoors while crews cleared the blocked drains overnight.",
+     "The weather service expects drier conditions to return by the end of the week."],
+    ["A local bakery won a national prize for its sourdough bread at a fair in the capital.",
+     "The owners started the business in a garage twelve years ago with a single oven.",
+     "They plan to hire four more bakers next year to keep up with the orders."],
+]
+# a long sentence-like block the site repeats on every page (a standing editor's note)
+NOTE = ("This newspaper is published by the Harbour Town Media Group and has served readers "
+        "in the valley and along the coast since the year of its foundation.")
+
+
+PROMO = "Harbour Town Weekly Deals"  # mid-article, only the site statistics know it
+
+
+def page(i: int, headline: str | None = None) -> str:
+    lines = ["Home | News | Sport | Weather", f"Headline number {i} about the town", STORIES[i][0], PROMO,
+             *STORIES[i][1:], "Share this article", NOTE, "Copyright 2026 Harbour Town Media Group"]
+    if headline:
+        lines[1] = headline
+    return "\n\n".join(lines) + "\n"
+
+
+def texts(i: int) -> list[str]:
+    return [t for t in page(i).split("\n") if t.strip()]
+
+
+def test_normalize_line():
+    assert normalize_line("  Copyright  2026\tHARBOUR ") == "copyright 0000 harbour"
+
+
+def test_copies_and_near_copies_are_one_cluster(ctx):
+    near = texts(0)[:-1] + ["Reporting by a wire service"]  # a syndicated copy, other chrome
+    sets = [shingles(t, ctx.config) for t in (texts(0), texts(0), near, texts(1))]
+    assert cluster(sets, 0.5) == [0, 0, 0, 3]
+    # five copies of one story (and one other article) do not make its sentences repeated
+    stats = build_stats([("x.com", texts(0))] * 5 + [("x.com", texts(1))], ctx.config)
+    entry = stats["sites"]["x.com"]
+    assert entry["articles"] == 6 and entry["clusters"] == 2
+    assert normalize_line(STORIES[0][0]) not in entry["lines"]
+    assert repeated_blocks(texts(0), entry, ctx.config, SiteStats.from_json(stats).params) == {}
+
+
+def test_stats_are_deterministic_and_versioned(ctx):
+    pages = [("x.com", texts(i)) for i in range(4)] + [(None, texts(0))]
+    a, b = build_stats(pages, ctx.config), build_stats(list(reversed(pages))[::-1], ctx.config)
+    assert a == b and set(a["sites"]) == {"x.com", BATCH_SITE}
+    changed = build_stats(pages + [("x.com", texts(0)[:3])], ctx.config)
+    assert changed["version"] != a["version"]
+    assert changed["sites"][BATCH_SITE]["version"] == a["sites"][BATCH_SITE]["version"]
+
+
+def stats_ctx(ctx, pages):
+    return replace(ctx, site_stats=SiteStats.from_json(build_stats(pages, ctx.config)))
+
+
+def test_repeated_short_line_dropped_long_sentence_kept(ctx, clean):
+    sctx = stats_ctx(ctx, [("x.com", texts(i)) for i in range(4)])
+    # a new article of the site that is not in the statistics: its chrome is known
+    cleaned = clean(page(0, "A different headline for a new story"), meta={"site": "x.com"}, context=sctx)
+    body = [b.text for b in cleaned.article.blocks]
+    site = [c for c in cleaned.changes if c.rule == "site.repeated"]
+    assert {"Home | News | Sport | Weather", PROMO} <= {c.before for c in site}
+    assert PROMO in [b.text for b in clean(page(0), meta={"site": "x.com"}).article.blocks]  # kept without stats
+    assert all(c.action == "drop" and c.detail["category"] == "site_chrome" and c.detail["count"] == 4
+               and c.detail["clusters"] == 4 and c.detail["stats_version"] for c in site)
+    assert NOTE not in [c.before for c in cleaned.changes if c.action == "drop" and c.rule == "site.repeated"]
+    assert all(s in body for s in STORIES[0])
+    # another site, or no site, is cleaned as without statistics
+    for meta in ({"site": "other.org"}, None):
+        other = clean(page(0), meta=meta, context=sctx)
+        assert other.changes == clean(page(0), meta=meta).changes
+        assert other.article == clean(page(0), meta=meta).article
+
+
+def test_three_clusters_needed(ctx):
+    stats = build_stats([("x.com", texts(i)) for i in range(2)], ctx.config)
+    params = SiteStats.from_json(stats).params
+    assert repeated_blocks(texts(2), stats["sites"]["x.com"], ctx.config, params) == {}
+
+
+@pytest.fixture
+def site_raw(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(4):
+        (raw / f"a{i}.txt").write_text(page(i), encoding="utf-8")
+        (raw / f"a{i}.meta.json").write_text(json.dumps({"url": f"https://www.x.com/{i}"}), encoding="utf-8")
+    return raw
+
+
+def changelog(out):
+    return {r["id"]: r for p in sorted((out / "changelog").glob("*.jsonl"))
+            for r in map(json.loads, p.read_text(encoding="utf-8").splitlines())}
+
+
+def test_cli_sitestats_then_run_uses_them(site_raw, tmp_path, capsys):
+    plain, out = tmp_path / "plain", tmp_path / "clean"
+    assert main(["run", "--raw", str(site_raw), "--out", str(plain), "--quiet"]) == 0
+    assert main(["sitestats", "--raw", str(site_raw), "--out", str(out)]) == 0
+    stats = json.loads((out / "_state" / "sitestats.json").read_text(encoding="utf-8"))
+    assert stats["sites"]["x.com"]["clusters"] == 4 and stats["version"]
+    assert main(["run", "--raw", str(site_raw), "--out", str(out), "--quiet"]) == 0
+    logs, before = changelog(out), changelog(plain)
+    assert not any(c["rule"] == "site.repeated" for r in before.values() for c in r["changes"])
+    dropped = {c["before"] for r in logs.values() for c in r["changes"] if c["rule"] == "site.repeated"}
+    assert PROMO in dropped
+    assert NOTE not in dropped
+    assert logs["a0"]["pipeline"]["rules_digest"] != before["a0"]["pipeline"]["rules_digest"]
+    # the run is incremental with the same statistics, and a rebuild gives the same record
+    capsys.readouterr()
+    assert main(["run", "--raw", str(site_raw), "--out", str(out), "--quiet"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert main(["rebuild", "a1", "--raw", str(site_raw), "--out", str(out)]) == 0
+    assert changelog(out) == logs
