@@ -16,21 +16,25 @@ from . import paths
 from .common import BatchTask
 
 
-def raw_digest(raw: Path) -> str:
+def raw_digest(raw: Path, limit: int) -> str:
     h = hashlib.sha256()
-    for r in io.list_raw(raw):
-        h.update(f"{r.rel}\0{io.input_sha256(raw, r.rel)}\n".encode())
+    for aid, rel, sha in io.list_inputs(raw, limit):
+        h.update(f"{aid}\0{rel}\0{sha}\n".encode())
     return h.hexdigest()[:16]
 
 
 def raw_pages(raw: Path, ctx):
-    """(site, lines) of every readable input; an unreadable one is left to the batch to reject."""
-    for r in io.list_raw(raw):
+    """(site, lines) of every readable text article (HTML pages are left to their extractor;
+    an unreadable input is left to the batch to reject)."""
+    inputs = io.list_inputs(raw, ctx.config.max_input_bytes)
+    reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(aid, rel) for aid, rel, _ in inputs])
+    for aid, rel, _ in inputs:
         try:
-            data, meta = io.read_input(raw, r.rel, ctx.config.max_input_bytes)
+            record = reader(aid, rel)
         except Exception:  # noqa: BLE001 - the batch rejects it with a reason
             continue
-        yield site_lines(data, meta, r.id, r.rel, ctx)
+        if record.error is None and record.format == "text":
+            yield site_lines(record.data, record.meta, record.id, rel, ctx)
 
 
 class BuildSiteStats(BatchTask):
@@ -45,11 +49,14 @@ class BuildSiteStats(BatchTask):
 
     def complete(self):  # current when built from these very inputs with these parameters
         data = io.read_json(self.output().path) or {}
-        return data.get("inputs") == raw_digest(self.raw_path) and data.get("params") == self.params().to_json()
+        return data.get("inputs") == self.inputs() and data.get("params") == self.params().to_json()
+
+    def inputs(self) -> str:
+        return raw_digest(self.raw_path, self.ctx.config.max_input_bytes)
 
     def run(self):
         stats = build_stats(raw_pages(self.raw_path, self.ctx), self.ctx.config, self.params())
-        io.atomic_write_json(paths.site_stats(self.out_path), stats | {"inputs": raw_digest(self.raw_path)})
+        io.atomic_write_json(paths.site_stats(self.out_path), stats | {"inputs": self.inputs()})
 
 
 def build_site_stats(raw: str, out: str, config: str = "", min_clusters: int = Params.min_clusters,
