@@ -23,12 +23,7 @@ from tasks import paths
 def main(raw: str, out: str) -> None:
     ctx = Context(io.load_config(None), io.load_rules())
     raw_path, out_path = Path(raw), Path(out)
-    inputs = [(r.id, r.rel, io.file_sha256(r.path)) for r in io.list_raw(raw_path)]
-
-    def load(entry):
-        path = raw_path / entry.rel
-        return io.read_bytes(path), io.read_sidecar(path)
-
+    inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes)
     for shard, entries in sorted(plan_shards(inputs, ctx.config.shards).items()):
         with io.PartWriter(paths.corpus_part(out_path, shard)) as corpus, \
                 io.PartWriter(paths.changelog_part(out_path, shard)) as log:
@@ -36,7 +31,8 @@ def main(raw: str, out: str) -> None:
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 log.write(log_line)
-            process_shard(entries, {}, load, ctx, write)
+            reader = io.RecordReader(raw_path, ctx.config.max_input_bytes, [(e.id, e.rel) for e in entries])
+            process_shard(entries, {}, lambda entry: reader(entry.id, entry.rel), ctx, write)
 
 
 if __name__ == "__main__":
