@@ -11,7 +11,6 @@ import sys
 # would hide the standard library's html module from the pipeline: look there last
 sys.path.append(sys.path.pop(0))
 
-import sys
 from pathlib import Path
 
 from pipeline import io

@@ -10,7 +10,6 @@ import sys
 # would hide the standard library's html module from the pipeline: look there last
 sys.path.append(sys.path.pop(0))
 
-import sys
 from pathlib import Path
 
 import ftfy

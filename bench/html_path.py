@@ -14,7 +14,6 @@ sys.path.append(sys.path.pop(0))
 
 import gzip
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
