@@ -28,6 +28,7 @@ from .features import is_sentence, words
 FORMAT = 1
 BATCH_SITE = "(batch)"  # the pseudo-site of articles whose sidecar and URL name no site
 SPACE, DIGIT = re.compile(r"\s+"), re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")  # a line of digits alone ("6", a list number) all normalise alike
 SHINGLE = 5  # words per shingle
 POSTING_CAP = 50  # a sentence line shared by more cluster leaders is chrome, not a story's
 
@@ -138,8 +139,8 @@ def may_drop(text: str, cfg: CleanConfig, params: Params) -> bool:
 def repeated_blocks(texts: list[str], entry: dict | None, cfg: CleanConfig, params: Params,
                     skip: Iterable[int] = ()) -> dict[int, dict]:
     """Index -> {count, clusters} of each block (not in ``skip``) that the site repeats: seen
-    in at least ``min_clusters`` clusters and ``min_fraction`` of them, and not long
-    sentence-like text."""
+    in at least ``min_clusters`` clusters and ``min_fraction`` of them, holding a letter, and
+    not long sentence-like text."""
     if not entry:
         return {}
     skip, lines, total = set(skip), entry["lines"], entry["clusters"]
@@ -147,6 +148,6 @@ def repeated_blocks(texts: list[str], entry: dict | None, cfg: CleanConfig, para
     out = {}
     for i, text in enumerate(texts):
         count = lines.get(normalize_line(text), 0)
-        if i not in skip and count >= need and may_drop(text, cfg, params):
+        if i not in skip and count >= need and may_drop(text, cfg, params) and LETTER.search(text):
             out[i] = {"count": count, "clusters": total}
     return out

@@ -27,12 +27,13 @@ NOTE = ("This newspaper is published by the Harbour Town Media Group and has ser
         "in the valley and along the coast since the year of its foundation.")
 
 
-PROMO = "Harbour Town Weekly Deals"  # mid-article, only the site statistics know it
+PROMO = "Harbour Town Weekly Deals"  # under the headline, only the site statistics know it
+TEMPLATE = "Pros"  # inside the body, a heading of the site's template: kept and flagged
 
 
 def page(i: int, headline: str | None = None) -> str:
-    lines = ["Home | News | Sport | Weather", f"Headline number {i} about the town", STORIES[i][0], PROMO,
-             *STORIES[i][1:], "Share this article", NOTE, "Copyright 2026 Harbour Town Media Group"]
+    lines = ["Home | News | Sport | Weather", f"Headline number {i} about the town", PROMO, "6", STORIES[i][0],
+             TEMPLATE, *STORIES[i][1:], "Share this article", NOTE, "Copyright 2026 Harbour Town Media Group"]
     if headline:
         lines[1] = headline
     return "\n\n".join(lines) + "\n"
@@ -76,13 +77,16 @@ def test_repeated_short_line_dropped_long_sentence_kept(ctx, clean):
     # a new article of the site that is not in the statistics: its chrome is known
     cleaned = clean(page(0, "A different headline for a new story"), meta={"site": "x.com"}, context=sctx)
     body = [b.text for b in cleaned.article.blocks]
-    site = [c for c in cleaned.changes if c.rule == "site.repeated"]
+    site = [c for c in cleaned.changes if c.rule == "site.repeated" and c.action == "drop"]
     assert {"Home | News | Sport | Weather", PROMO} <= {c.before for c in site}
-    assert PROMO in [b.text for b in clean(page(0), meta={"site": "x.com"}).article.blocks]  # kept without stats
-    assert all(c.action == "drop" and c.detail["category"] == "site_chrome" and c.detail["count"] == 4
+    plain = clean(page(0), meta={"site": "x.com"})  # without statistics it is kept (and taken for a byline)
+    assert PROMO not in {c.before for c in plain.changes if c.action == "drop"}
+    assert all(c.detail["category"] == "site_chrome" and c.detail["count"] == 4
                and c.detail["clusters"] == 4 and c.detail["stats_version"] for c in site)
     assert NOTE not in [c.before for c in cleaned.changes if c.action == "drop" and c.rule == "site.repeated"]
-    assert all(s in body for s in STORIES[0])
+    assert all(s in body for s in STORIES[0]) and "6" in body  # a line of digits alone is never "repeated"
+    assert TEMPLATE in body and [c.detail["kept"] for c in cleaned.changes
+                                 if c.rule == "site.repeated" and c.action == "flag" and c.before == TEMPLATE]
     # another site, or no site, is cleaned as without statistics
     for meta in ({"site": "other.org"}, None):
         other = clean(page(0), meta=meta, context=sctx)

@@ -3,7 +3,8 @@
 1. Rules (data, ``pipeline/rules``) of scope ``any`` drop what they match anywhere.
 2. The layout (headline, body run) is found among the remaining blocks.
 2b. Site repetition (only when the Context holds site statistics): lines the article's site
-   repeats across otherwise different articles are dropped (``site.repeated``).
+   repeats across otherwise different articles are dropped (``site.repeated``), except
+   inside the article body, where they are kept and flagged.
 3. Position: lines before the headline are site chrome; non-sentence lines after the last
    body paragraph are share bars, author boxes and comment forms, except bylines, which
    stay for the metadata stage; scoped rules apply in their region.
@@ -82,6 +83,11 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
         return starts_with_author(text, authors) or first_match(scoped["tail"], text, timeout) is not None
 
     layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
+    # inside the article body a repeated line may be the site's template ("Pros", "Cons"):
+    # precision first, it is kept and flagged
+    unsure = {i: repeated.pop(i) for i in [i for i in repeated if layout.region(i) == "core"]}
+    for i in unsure:
+        del dropped[i]
     signed = tail_bylines(article, layout, dropped)
     headline = " ".join(blocks[layout.title].text.split()).casefold() if layout.title is not None else None
     for i, block in enumerate(blocks):
@@ -126,6 +132,9 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     flagged = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
                       {"category": "classifier", "score": round(p, 3)})
                for i, p in scores.items() if i not in dropped and p < model.flag_below]
+    flagged += [Change(STAGE, "site.repeated", "flag", blocks[i].line, blocks[i].text, None,
+                       {"category": "site_chrome"} | d | {"kept": "inside the article body"})
+                for i, d in sorted(unsure.items()) if i not in dropped]
 
     changes = tuple(
         Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
