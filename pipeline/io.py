@@ -235,6 +235,7 @@ class PartWriter:
     def __enter__(self) -> "PartWriter":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=_temp_prefix(self.path), suffix=".tmp", dir=self.path.parent)
+        os.fchmod(fd, _FILE_MODE)
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self
 
@@ -296,6 +297,17 @@ def read_jsonl(path: Path) -> list[dict]:
 _HOST = socket.gethostname().replace("~", "-") or "localhost"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files private (0600); outputs are for others to read too, as a plain
+# open() would make them: 0666 less the process's umask, read once at import
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def _temp_prefix(path: Path) -> str:
     """Temporary files carry host and pid, so that ``remove_temp_files`` removes only the
     leftovers of dead writers, never a file another live worker is writing."""
@@ -306,6 +318,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path``, fsync, rename into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, _FILE_MODE)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

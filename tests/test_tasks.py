@@ -209,3 +209,12 @@ def test_code_change_under_same_version_makes_records_stale(raw, tmp_path, monke
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["cleaned"] == 5 and manifest["counts"]["unchanged"] == 0
     assert {r["pipeline"]["code_digest"] for r in records(out, "corpus").values()} == {"0123456789abcdef"}
+
+
+def test_outputs_are_readable_like_ordinary_files(raw, tmp_path):
+    out = tmp_path / "clean"
+    run(raw, out)
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in [out / "manifest.json", *(out / "corpus").glob("*.jsonl"), *(out / "changelog").glob("*.jsonl")]:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask, path
