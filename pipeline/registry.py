@@ -37,11 +37,6 @@ BUILTIN = {
     "meta.byline": ("metadata", "stage", "A byline ('By Jane Doe', or a lone name beside the headline or under the "
                     "body), taken out of the body into authors."),
     "meta.date": ("metadata", "stage", "A date line before the body, taken into published."),
-    # HTML inputs: the lines are those of the extracted text
-    "meta.title-repeat": ("metadata", "stage", "The page's headline repeated at the top of the extracted text, taken into title."),
-    "html.dek": ("headline", "stage", "The standfirst (dek) right under the repeated headline of an HTML page."),
-    "cap.figcaption": ("caption", "stage", "A line of the extracted text that is one of the page's <figcaption>s, moved into captions."),
-    "cap.photo-credit": ("caption", "stage", "A short line ending in a photo credit, moved into captions."),
     "clf.unsure": ("classifier", "stage", "Kept, but the block classifier was unsure (its score is in detail): "
                    "a line to look at when tuning."),
     "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
@@ -54,12 +49,6 @@ BUILTIN = {
     "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout on this input."),
     "reject.error": ("reject", "ingest", "An unexpected error while cleaning this input (a bug: please report it)."),
     "reject.unreadable": ("reject", "ingest", "The input file could not be read."),
-    "reject.bad-gzip": ("reject", "ingest", "A gzip-compressed input could not be decompressed."),
-    "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither 'html' nor 'text'."),
-    "reject.not-html": ("reject", "ingest", "The input could not be parsed as HTML."),
-    "reject.html-too-large": ("reject", "ingest", "The HTML is larger than max_html_bytes."),
-    "reject.html-too-deep": ("reject", "ingest", "The HTML tree is nested deeper than max_tree_depth."),
-    "reject.extract-timeout": ("reject", "ingest", "Extraction ran over extract_timeout."),
     "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON."),
     "reject.outside-raw": ("reject", "ingest", "A symlink that points outside the raw folder (not followed)."),
     "reject.duplicate-id": ("reject", "ingest", "Another input already holds this id (the first by path keeps it)."),
