@@ -20,7 +20,8 @@ from typing import Sequence
 from .article import Block
 from .bylines import parse_byline
 from .config import CleanConfig
-from .features import URL, ends_like_sentence, is_date_line, is_headline
+from .dates import is_date_line
+from .features import URL, ends_like_sentence, is_headline
 from .stopwords import guess_language, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")

@@ -5,17 +5,15 @@ with a reason; nothing here raises on bad input.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from typing import Callable
-from urllib.parse import urlsplit
 
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .context import Context
 from .decode import decode_bytes, decode_html
 from .extract_html import article_from_html, site_of
-from .inputs import Record
+from .inputs import Record, sha256
 from .segment import segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
@@ -47,10 +45,6 @@ class Cleaned:
     @property
     def rejected(self) -> bool:
         return self.article is None
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def run_stages(article: Article, ctx: Context) -> tuple[Article, tuple[Change, ...]]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .features import is_date_line
-
 MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
@@ -14,7 +12,19 @@ _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 MDY = re.compile(rf"\b(?P<m>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I)
 DMY = re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_M})\.?,?\s+(?P<y>\d{{4}})\b", re.I)
 ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+# a line that is only a date (and maybe a time): "Tuesday, June 17, 2025", "2024-02-29 10:00"
+DATE_LINE = re.compile(
+    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:(?:{_M})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_M})\.?,?\s+\d{{4}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    rf"(?:[\s,|at-]+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$",
+    re.I,
+)
 DATED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|at)?\s*[:|-]?\s*", re.I)
+
+
+def is_date_line(text: str) -> bool:
+    return bool(DATE_LINE.match(text.strip()))
 
 
 def parse_date(text: str) -> str | None:

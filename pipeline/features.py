@@ -18,15 +18,6 @@ TERMINAL = re.compile(r"[.!?…:;](?:[\"'”’»)\]]|\s)*$")
 URL = re.compile(r"https?://|www\.\w|\.(?:com|org|net)/", re.I)
 WORD = re.compile(r"\w+")
 NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zà-ÿ'’.-]*[a-zà-ÿ.]|[A-Z]\.|(?:de|da|van|von|der|la|le|bin|al|del|di)|[A-Z][a-z]+-[A-Z][a-z]+|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
-MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
-          "august|september|october|november|december")
-DATE_LINE = re.compile(
-    rf"^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    rf"(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|"
-    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
-    rf"(?:[\s,|at-]+\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{{2,4}})?)?\s*$",
-    re.I,
-)
 
 
 def words(text: str) -> int:
@@ -65,10 +56,6 @@ def _is_headline(text: str, min_words: int) -> bool:
         return False
     first = t.lstrip("\"'“‘«¿¡([")[:1]
     return bool(first) and (first.isupper() or first.isdigit())
-
-
-def is_date_line(text: str) -> bool:
-    return bool(DATE_LINE.match(text.strip()))
 
 
 # capitalised words that name site sections, not people ("Popular Articles", "Latest News")

@@ -12,9 +12,9 @@ from typing import Callable, Sequence
 from .article import Block
 from .bylines import parse_byline
 from .config import CleanConfig
-from .features import is_date_line, is_headline, is_sentence, words
+from .dates import is_date_line, is_dateish
+from .features import is_headline, is_sentence, words
 from .credits import split_credit
-from .dates import is_dateish
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ segmented and encoding-repaired exactly as the boilerplate stage sees them."""
 from __future__ import annotations
 
 from .article import Source
-from .clean import article_from_text, sha256
+from .clean import article_from_text
+from .inputs import sha256
 from .context import Context
 from .decode import decode_bytes
 from .stages.encoding import fix_encoding

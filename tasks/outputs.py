@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline import io
-from pipeline.clean import sha256
+from pipeline.inputs import sha256
 from pipeline.decode import decode_bytes
 from pipeline.review import ArticleView, article_view
 from pipeline.segment import split_lines

@@ -24,8 +24,7 @@ from .common import load_context
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     """(corpus record or None, change-log record or None) of ``article_id``."""
     out_path = Path(out)
-    manifest = io.read_json(paths.manifest(out_path)) or {}
-    shards = manifest.get("shards")
+    shards = outputs.manifest(out_path).get("shards")
     names = [paths.part_name(shard_of(article_id, shards))] if shards else \
         sorted(p.name for p in (out_path / "changelog").glob("part-*.jsonl"))
     for name in names:
