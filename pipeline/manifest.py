@@ -46,7 +46,15 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         "counts": dict(counts),
         "rules": dict(sorted(rules.items())),
         "categories": dict(sorted(categories.items())),
-        "rejected": [{"id": k, "reason": v} for k, v in sorted(rejected.items())],
+        "rejected": [_rejection(k, v) for k, v in sorted(rejected.items())],
         "removed": removed,
         "shard_digests": digests,
     }
+
+
+def _rejection(id: str, value: dict | str) -> dict:
+    """A manifest entry for a rejected input: its id, the rule that rejected it and the reason
+    (shard states written before the rule was kept hold the reason alone)."""
+    if isinstance(value, str):
+        return {"id": id, "rule": None, "reason": value}
+    return {"id": id, "rule": value["rule"], "reason": value["reason"]}

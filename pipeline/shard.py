@@ -48,7 +48,7 @@ class ShardOutput:
     changelog: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    rejected: dict[str, str] = field(default_factory=dict)
+    rejected: dict[str, dict] = field(default_factory=dict)  # id -> {"rule", "reason"}
     removed: list[str] = field(default_factory=list)
     rules: Counter = field(default_factory=Counter)
     categories: Counter = field(default_factory=Counter)
@@ -113,7 +113,8 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
         if progress:
             progress(done - 1, len(ordered))
         if entry.duplicate_of is not None:
-            out.rejected[f"{entry.id}@{entry.rel}"] = f"id {entry.id!r} is already taken by {entry.duplicate_of}"
+            out.rejected[f"{entry.id}@{entry.rel}"] = {"rule": "reject.duplicate-id",
+                                                       "reason": f"id {entry.id!r} is already taken by {entry.duplicate_of}"}
             out.rules["reject.duplicate-id"] += 1
             continue
         old = previous.get(entry.id)
@@ -126,7 +127,8 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             corpus_line, log_line, log = record_lines(clean_entry(entry, load, ctx), ctx)
             fresh = True
         if log["status"] == "rejected":
-            out.rejected[entry.id] = log["changes"][0]["detail"]
+            first = log["changes"][0]
+            out.rejected[entry.id] = {"rule": first["rule"], "reason": first["detail"]}
         else:
             (out.cleaned if fresh else out.unchanged).append(entry.id)
         if write is not None:

@@ -33,7 +33,7 @@ def cmd_run(args) -> int:
         return 0
     print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
     for rej in manifest.get("rejected", [])[:20]:
-        print(f"  rejected {rej['id']}: {rej['reason']}")
+        print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
     return 0
 
 

@@ -153,7 +153,7 @@ def test_a_stage_that_fails_rejects_the_article_and_the_batch_goes_on(tmp_path, 
     monkeypatch.setitem(STAGES, "captions", broken)
     assert cli("run", "--raw", raw, "--out", tmp_path / "out") == 0
     stdout = capsys.readouterr().out
-    assert "rejected 1" in stdout and f"rejected {S1}: RuntimeError: boom in captions" in stdout
+    assert "rejected 1" in stdout and f"rejected {S1} (reject.error): RuntimeError: boom in captions" in stdout
     log = json.loads(records(tmp_path / "out", "changelog")[S1])
     assert log["changes"][0]["rule"] == "reject.error"
     assert len(records(tmp_path / "out")) == len(SEEDS) - 1

@@ -111,7 +111,8 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
     assert ok
     index = html.fromstring(build_report(tmp_path / "clean").read_text(encoding="utf-8"))
     rows = {tuple(td.text_content() for td in tr.xpath("td")) for tr in index.xpath("//table[@class='rejected']/tbody/tr")}
-    assert rows == {("blank", "input holds no visible text"), ("good@sub/good.txt", "id 'good' is already taken by good.txt")}
+    assert rows == {("blank", "reject.empty", "input holds no visible text"),
+                    ("good@sub/good.txt", "reject.duplicate-id", "id 'good' is already taken by good.txt")}
     page = html.fromstring((tmp_path / "clean" / "report" / article_href("blank")).read_text(encoding="utf-8"))
     assert "Rejected: input holds no visible text" in page.text_content()
 

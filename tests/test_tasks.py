@@ -129,6 +129,7 @@ def test_duplicate_id_is_rejected_with_reason(raw, tmp_path):
     assert run(raw, out) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["rejected"] == [{"id": "001_88141e08922914d6@sub/001_88141e08922914d6.txt",
+                                     "rule": "reject.duplicate-id",
                                      "reason": "id '001_88141e08922914d6' is already taken by 001_88141e08922914d6.txt"}]
     assert records(out, "corpus")["001_88141e08922914d6"]["source"]["path"] == "001_88141e08922914d6.txt"
 
@@ -142,7 +143,9 @@ def test_bad_input_is_set_aside_and_the_batch_goes_on(raw, tmp_path):
     assert logs["empty"]["status"] == "rejected" and logs["empty"]["changes"][0]["rule"] == "reject.empty"
     assert logs["junk"]["changes"][0]["rule"] == "reject.binary"
     assert "empty" not in records(out, "corpus") and len(records(out, "corpus")) == 5
-    assert json.loads((out / "manifest.json").read_text())["counts"]["rejected"] == 2
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["rejected"] == 2
+    assert [(r["id"], r["rule"]) for r in manifest["rejected"]] == [("empty", "reject.empty"), ("junk", "reject.binary")]
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
