@@ -26,6 +26,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = _central_european(data)
+    if text is not None:
+        return text, "cp1250"
     text = _latin_cp1252(data)
     if text is not None:
         return text, "cp1252"
@@ -60,6 +63,26 @@ def _latin_cp1252(data: bytes) -> str | None:
     accented = [w for w in WORD.findall(text) if not w.isascii()]
     latin = sum(1 for w in accented if len(w) == 1 or any(ch.isascii() for ch in w))
     return text if latin >= 0.9 * len(accented) else None
+
+
+# Bytes that cp1250 (Polish, Czech, Slovak, Croatian... on Windows) uses for the letters ł ą ż
+# and cp1252 for "³ ¹ ¿", signs that never touch a letter in Western text ("¿" opens a
+# Spanish question after a space, "³" follows a unit: "m³"). In Polish they sit inside words
+# ("był", "się", "że", "może"), so a letter before one of them is the mark of cp1250.
+CP1250_MARK = re.compile(rb"(?<=[A-Za-z])[\xb3\xb9\xbf](?!\d)|(?<![A-Za-z0-9])[\xb3\xb9](?=[a-z])")
+CP1250_MIN_MARKS = 3
+
+
+def _central_european(data: bytes) -> str | None:
+    """The cp1250 reading of ``data`` when it holds at least three letters that only cp1250
+    puts inside words (see ``CP1250_MARK``) and decodes in cp1250; else None."""
+    marks = CP1250_MARK.findall(data)
+    if len(marks) < CP1250_MIN_MARKS or b"m\xb3" in data and len(marks) < 2 * CP1250_MIN_MARKS:
+        return None
+    try:
+        return data.decode("cp1250")
+    except UnicodeDecodeError:
+        return None
 
 
 def _detect(data: bytes) -> str | None:

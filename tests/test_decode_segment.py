@@ -28,6 +28,20 @@ def test_decode_cp1252_article_like_utf8_original():
     assert decode_bytes(article.encode("cp1252"))[0] == article
 
 
+POLISH = ("Prezydent powiedział, że rząd nie będzie się spieszył z decyzją. "
+          "Ministerstwo zapowiedziało też, że przyjrzy się sprawie w przyszłym tygodniu.\n") * 2
+WESTERN_LOOKALIKES = ("¿Qué pasó? El depósito mide 10 m³ y costó £5.\n"
+                            "Le cœur de la ville, la sœur du maire.\n") * 3
+
+
+def test_decode_cp1250_polish_is_not_read_as_cp1252():
+    assert decode_bytes(POLISH.encode("cp1250")) == (POLISH, "cp1250")
+
+
+def test_decode_cp1252_with_signs_cp1250_uses_for_letters_stays_cp1252():
+    assert decode_bytes(WESTERN_LOOKALIKES.encode("cp1252")) == (WESTERN_LOOKALIKES, "cp1252")
+
+
 @given(st.binary(max_size=2000))
 @settings(max_examples=300)
 def test_decode_never_raises(data):
