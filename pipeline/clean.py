@@ -127,11 +127,22 @@ def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | N
 
 
 
+HTML_DOCUMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+                           rb"(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A text input that is an HTML document: it opens (after a BOM, white space, an XML
+    declaration or comments) with a doctype or an ``<html>`` tag. A text that only
+    mentions or quotes markup further down does not count."""
+    return HTML_DOCUMENT.match(data[:4096]) is not None
+
+
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
     """Clean one record of a raw file (see ``inputs.py``): text or HTML."""
     if record.error is not None:
         return reject(record.id, Source(path=path, sha256=record.sha256, format=record.format), *record.error)
-    if record.format == "html":
+    if record.format == "html" or ctx.config.sniff_html and looks_like_html(record.data):
         return clean_html(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta,
                           sha=record.sha256, charset=record.charset)
     return clean_bytes(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta, sha=record.sha256)

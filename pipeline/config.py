@@ -40,6 +40,12 @@ class CleanConfig:
     """Number of output part files. More shards give more parallelism and cheaper
     single-article rebuilds; changing it reshuffles every article (a full rebuild)."""
 
+    sniff_html: bool = True
+    """Clean a text input (``.txt``, a JSONL record's ``text``) that is in fact an HTML
+    document (it opens with ``<!DOCTYPE html``, ``<html`` or an XML declaration before one)
+    through the HTML path, as scrapers that save pages under ``.txt`` would want;
+    ``source.format`` says "html". Off: such inputs are cleaned as the lines they are."""
+
     # --- encoding repair (ftfy) -----------------------------------------------------------
     fix_encoding: bool = True
     """Repair mojibake with ftfy (conservative: no quote uncurling, width or normal-form

@@ -160,3 +160,23 @@ def test_fixtures_are_listed_with_their_licence():
         assert path.name in readme
     assert "MIT" in readme and "CC-BY-4.0" in readme
     assert io.list_raw(PAGES)  # .html.gz files are inputs
+
+
+def test_a_txt_file_holding_an_html_page_takes_the_html_path(ctx):
+    data = page("aeb-360c732d")
+    c = clean_record(single_record("saved", "saved.txt", data, None, 10_000_000), path="saved.txt", ctx=ctx)
+    assert c.source.format == "html" and c.source.extractor
+    text = body_text(c.article)
+    assert "Alibaba is set to raise up to $12.9bn" in text and "<div" not in text and "<script" not in text
+    as_html = clean_record(single_record("saved", "saved.html", data, None, 10_000_000), path="saved.txt", ctx=ctx)
+    assert text == body_text(as_html.article)
+
+
+def test_html_sniffing_can_be_switched_off_and_ignores_quoted_markup(ctx):
+    data = page("aeb-360c732d")
+    off = replace(ctx, config=replace(ctx.config, sniff_html=False))
+    c = clean_record(single_record("saved", "saved.txt", data, None, 10_000_000), path="saved.txt", ctx=off)
+    assert c.source.format == "text"
+    quoted = ("How To Write A Web Page\nStart the file with <!DOCTYPE html> and an <html> element, "
+              "then add a head and a body to it as the tutorial shows.\n").encode()
+    assert clean_record(single_record("t", "t.txt", quoted, None, 10_000), path="t.txt", ctx=ctx).source.format == "text"
