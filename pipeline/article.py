@@ -59,6 +59,7 @@ class Source:
     format: str  # "text", "html", ...
     encoding: str | None = None  # how the bytes were decoded
     extractor: str | None = None  # which extractor produced the text (HTML inputs)
+    sidecar_sha256: str | None = None  # of the <id>.meta.json beside a single-article file
 
 
 @dataclass(frozen=True)

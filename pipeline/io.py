@@ -127,16 +127,27 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
     return read_bytes(path), meta
 
 
-def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str]]:
-    """``(id, rel, sha256)`` of every article under ``raw``: one per single-article file
-    (its file's sha256), one per record of a JSONL or WARC file (the record's own)."""
+def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str, str | None]]:
+    """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``: one per
+    single-article file (its file's sha256, and its sidecar's when it has one), one per
+    record of a JSONL or WARC file (the record's own; records carry their metadata)."""
     out = []
     for r in list_raw(raw):
         if is_multi(r.path.name):
-            out.extend((rec.id, r.rel, rec.sha256) for rec in read_records(raw, r.rel, limit))
+            out.extend((rec.id, r.rel, rec.sha256, None) for rec in read_records(raw, r.rel, limit))
         else:
-            out.append((r.id, r.rel, input_sha256(raw, r.rel)))
+            out.append((r.id, r.rel, input_sha256(raw, r.rel), sidecar_sha256(raw, r.rel)))
     return out
+
+
+def sidecar_sha256(raw: Path, rel: str) -> str | None:
+    """sha256 of the sidecar (``<id>.meta.json``) beside a single-article input, None when
+    there is none: an edited sidecar makes the article stale like an edited input."""
+    path = raw / rel
+    side = path.with_name(input_id(path.name) + SIDECAR)
+    if not side.is_file() or not side.resolve().is_relative_to(raw.resolve()):
+        return None
+    return file_sha256(side)
 
 
 def read_records(raw: Path, rel: str, limit: int) -> list[Record]:

@@ -53,7 +53,7 @@ def _config_digest(config) -> str:  # stamped on every record: computed once per
 
 def source_json(source: Source) -> dict:
     return {"path": source.path, "sha256": source.sha256, "format": source.format,
-            "encoding": source.encoding, "extractor": source.extractor}
+            "encoding": source.encoding, "extractor": source.extractor, "sidecar_sha256": source.sidecar_sha256}
 
 
 def body_text(article: Article) -> str:
@@ -97,4 +97,5 @@ def dumps(record: dict) -> str:
 def fingerprint(record: dict) -> tuple:
     """What decides whether a stored record is still current for an input."""
     p = record.get("pipeline") or {}
-    return ((record.get("source") or {}).get("sha256"), *(p.get(k) for k in FINGERPRINT_KEYS))
+    source = record.get("source") or {}
+    return (source.get("sha256"), source.get("sidecar_sha256"), *(p.get(k) for k in FINGERPRINT_KEYS))

@@ -2,7 +2,7 @@
 
 A shard is chosen by a stable hash of the article id (blake2b, never Python's salted
 ``hash()``). Cleaning a shard reuses the stored records of every input whose fingerprint
-(raw sha256, pipeline version, config and rules digests) is unchanged, so that a rerun
+(raw sha256, its sidecar's, pipeline version, config and rules digests) is unchanged, so that a rerun
 cleans only what changed and rewrites identical bytes.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from .article import RejectedInput, Source
@@ -33,12 +33,13 @@ class Entry:
     rel: str
     sha256: str
     duplicate_of: str | None = None  # the input that already holds this id
+    sidecar_sha256: str | None = None  # its sidecar's, when it has one
 
 
 def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
     h = hashlib.sha256(json.dumps(stamp(ctx), sort_keys=True).encode())
     for e in sorted(entries, key=lambda e: (e.id, e.rel)):
-        h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\n".encode())
+        h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -74,7 +75,10 @@ def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
         return reject(entry.id, source, exc.rule, exc.reason)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
         return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
-    return clean_record(record, path=entry.rel, ctx=ctx)
+    cleaned = clean_record(record, path=entry.rel, ctx=ctx)
+    if entry.sidecar_sha256 is None:
+        return cleaned
+    return replace(cleaned, source=replace(cleaned.source, sidecar_sha256=entry.sidecar_sha256))
 
 
 def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]:
@@ -119,7 +123,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
-        if old_log and fingerprint(old_log) == (entry.sha256, *current) and old_log["source"]["path"] == entry.rel \
+        if old_log and fingerprint(old_log) == (entry.sha256, entry.sidecar_sha256, *current) and old_log["source"]["path"] == entry.rel \
                 and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
@@ -151,15 +155,15 @@ def _count(log: dict, out: ShardOutput) -> None:
             out.categories[detail["category"]] += 1
 
 
-def plan_shards(inputs: Iterable[tuple[str, str, str]], shards: int) -> dict[int, list[Entry]]:
-    """Group ``(id, rel, sha256)`` inputs by shard. The first input (by path) to claim an id
+def plan_shards(inputs: Iterable[tuple[str, str, str, str | None]], shards: int) -> dict[int, list[Entry]]:
+    """Group ``(id, rel, sha256, sidecar sha256)`` inputs by shard. The first input (by path) to claim an id
     keeps it; later ones are marked as duplicates, to be rejected."""
     owner: dict[str, str] = {}
     plan: dict[int, list[Entry]] = {i: [] for i in range(shards)}
-    for aid, rel, sha in sorted(inputs, key=lambda t: t[1]):
+    for aid, rel, sha, side in sorted(inputs, key=lambda t: t[1]):
         dup = owner.get(aid)
         owner.setdefault(aid, rel)
-        plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup))
+        plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup, side))
     return plan
 
 
@@ -173,6 +177,6 @@ def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
             [records[i][1] for i in ordered])
 
 
-def is_current(log_line: str, sha: str, ctx: Context) -> bool:
+def is_current(log_line: str, entry: Entry, ctx: Context) -> bool:
     current = current_fingerprint(ctx)
-    return fingerprint(json.loads(log_line)) == (sha, *current)
+    return fingerprint(json.loads(log_line)) == (entry.sha256, entry.sidecar_sha256, *current)

@@ -40,7 +40,8 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
         target = paths.shard_plan(out_path, shard, digest)
         if not target.exists():
             io.atomic_write_json(target, {"shard": shard, "digest": digest,
-                                          "entries": [[e.id, e.rel, e.sha256, e.duplicate_of] for e in entries]})
+                                          "entries": [[e.id, e.rel, e.sha256, e.duplicate_of, e.sidecar_sha256]
+                                                      for e in entries]})
     return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
                    shards=ctx.config.shards, digests=digests)
 

@@ -29,7 +29,8 @@ def corpus_schema():
         ("language", s), ("text", s),
         ("blocks", pa.list_(pa.struct([("kind", s), ("text", s), ("line", pa.int64())]))),
         ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
-        ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s)])),
+        ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s),
+                                 ("sidecar_sha256", s)])),
         ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
                                 ("rules_digest", s), ("code_digest", s)])),
     ])

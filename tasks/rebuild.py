@@ -53,7 +53,7 @@ def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> 
     next batch does not redo it."""
     stored = io.read_parts(out, paths.part_name(shard))
     owners = [e for e in entries if e.duplicate_of is None]
-    if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e.sha256, ctx) for e in owners):
+    if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
         return
     digest = shard_digest(entries, ctx)
     io.atomic_write_json(paths.shard_plan(out, shard, digest), {

@@ -18,8 +18,8 @@ from .common import BatchTask
 
 def raw_digest(raw: Path, limit: int) -> str:
     h = hashlib.sha256()
-    for aid, rel, sha in io.list_inputs(raw, limit):
-        h.update(f"{aid}\0{rel}\0{sha}\n".encode())
+    for aid, rel, sha, side in io.list_inputs(raw, limit):
+        h.update(f"{aid}\0{rel}\0{sha}\0{side or ''}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -27,8 +27,8 @@ def raw_pages(raw: Path, ctx):
     """(site, lines) of every readable text article (HTML pages are left to their extractor;
     an unreadable input is left to the batch to reject)."""
     inputs = io.list_inputs(raw, ctx.config.max_input_bytes)
-    reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(aid, rel) for aid, rel, _ in inputs])
-    for aid, rel, _ in inputs:
+    reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(aid, rel) for aid, rel, *_ in inputs])
+    for aid, rel, *_ in inputs:
         try:
             record = reader(aid, rel)
         except Exception:  # noqa: BLE001 - the batch rejects it with a reason

@@ -46,6 +46,38 @@ def test_changed_article_reprocesses_only_itself(batch):
     assert changed == {f"corpus/{shard}", f"changelog/{shard}"}
 
 
+@pytest.mark.parametrize("edit", ["add", "change", "remove"])
+def test_sidecar_edit_reprocesses_its_article(batch, edit):
+    raw, out = batch
+    aid = "c001_002_110745e9e9445cd3"
+    side = raw / f"{aid}.meta.json"
+    if edit != "add":
+        side.write_text(json.dumps({"title": "A Title From The Sidecar", "url": "https://example.org/a"}), encoding="utf-8")
+        assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
+        assert json.loads(records(out)[aid])["title"] == "A Title From The Sidecar"
+    before = records(out)
+    if edit == "remove":
+        side.unlink()
+    else:
+        side.write_text(json.dumps({"title": "The Sidecar's Newer Title", "url": "https://example.org/b"}), encoding="utf-8")
+    assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
+    m = manifest(out)
+    assert (m["counts"]["cleaned"], m["counts"]["unchanged"]) == (1, 14)
+    after = records(out)
+    assert {i for i in after if after[i] != before[i]} == {aid}
+    after = {i: json.loads(line) for i, line in after.items()}
+    if edit == "remove":
+        assert after[aid]["title"] != "A Title From The Sidecar" and after[aid]["source"]["sidecar_sha256"] is None
+    else:
+        assert after[aid]["title"] == "The Sidecar's Newer Title" and after[aid]["url"] == "https://example.org/b"
+        assert after[aid]["source"]["sidecar_sha256"] == io.file_sha256(side)
+    # the others carry no sidecar digest, and a rerun finds everything current
+    assert all(after[i]["source"]["sidecar_sha256"] is None for i in after if i != aid)
+    stats = file_stats(out)
+    assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
+    assert file_stats(out) == stats
+
+
 def test_deleted_article_leaves_corpus_and_manifest_says_so(batch):
     raw, out = batch
     (raw / "c002_000_1be1833fb9aa4d76.txt").unlink()
