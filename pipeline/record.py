@@ -14,6 +14,7 @@ from .article import Article, Source
 from .clean import Cleaned
 from .context import Context
 from .io import code_digest
+from .sitestats import BATCH_SITE
 
 SCHEMA_VERSION = 1
 
@@ -29,11 +30,35 @@ def stamp(ctx: Context) -> dict:
 
 
 def rules_digest(ctx: Context) -> str:
-    """The rules' digest, and the site statistics' version when the context holds them: new
-    statistics make every record stale (all articles are reprocessed, not only a site's)."""
+    """The rules' digest, and the site statistics' parameters when the context holds them.
+    The statistics themselves are stamped per record (``site_stats``: the version of the
+    record's own site), so that refreshing them makes only the grown sites' records stale."""
     if ctx.site_stats is None:
         return ctx.rules.digest
-    return hashlib.sha256(f"{ctx.rules.digest}\0{ctx.site_stats.version}".encode()).hexdigest()[:16]
+    params = json.dumps(ctx.site_stats.params.to_json(), sort_keys=True)
+    return hashlib.sha256(f"{ctx.rules.digest}\0{params}".encode()).hexdigest()[:16]
+
+
+def site_stats_stamp(ctx: Context, site: str | None) -> dict | None:
+    """Which site statistics an article was cleaned with: its site's key and the version of
+    that site's entry (None when the statistics hold no entry for it); None without statistics."""
+    if ctx.site_stats is None:
+        return None
+    key = site or BATCH_SITE
+    entry = ctx.site_stats.sites.get(key)
+    return {"site": key, "version": entry["version"] if entry else None}
+
+
+def record_stamp(ctx: Context, article: Article | None) -> dict:
+    return {**stamp(ctx), "site_stats": site_stats_stamp(ctx, article.site if article else None)}
+
+
+def site_stats_current(record: dict, ctx: Context) -> bool:
+    """Whether a stored record was cleaned with the statistics its site has now."""
+    old = (record.get("pipeline") or {}).get("site_stats")
+    if old is None:
+        return ctx.site_stats is None
+    return old == site_stats_stamp(ctx, old.get("site"))
 
 
 # what must be equal, besides the input's sha256, for a stored record to be reused: a
@@ -75,7 +100,7 @@ def corpus_record(cleaned: Cleaned, ctx: Context) -> dict:
         "blocks": [{"kind": b.kind, "text": b.text, "line": b.line} for b in a.blocks],
         "captions": [{"text": c.text, "credit": c.credit, "title": c.title} for c in a.captions],
         "source": source_json(cleaned.source),
-        "pipeline": stamp(ctx),
+        "pipeline": record_stamp(ctx, a),
     }
 
 
@@ -85,7 +110,7 @@ def changelog_record(cleaned: Cleaned, ctx: Context) -> dict:
         "status": "rejected" if cleaned.rejected else "cleaned",
         "changes": [c.to_json() for c in cleaned.changes],
         "source": source_json(cleaned.source),
-        "pipeline": stamp(ctx),
+        "pipeline": record_stamp(ctx, cleaned.article),
     }
 
 

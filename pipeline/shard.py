@@ -17,7 +17,7 @@ from .article import RejectedInput, Source
 from .clean import Cleaned, clean_record, reject
 from .context import Context
 from .inputs import Record
-from .record import changelog_record, corpus_record, current_fingerprint, dumps, fingerprint, stamp
+from .record import changelog_record, corpus_record, current_fingerprint, dumps, fingerprint, site_stats_current, stamp
 
 
 def shard_of(article_id: str, shards: int) -> int:
@@ -37,7 +37,9 @@ class Entry:
 
 
 def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
-    h = hashlib.sha256(json.dumps(stamp(ctx), sort_keys=True).encode())
+    # new site statistics re-run every shard, which reuses the records of unchanged sites
+    stats = ctx.site_stats.version if ctx.site_stats else ""
+    h = hashlib.sha256((json.dumps(stamp(ctx), sort_keys=True) + stats).encode())
     for e in sorted(entries, key=lambda e: (e.id, e.rel)):
         h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
     return h.hexdigest()[:16]
@@ -123,7 +125,8 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
-        if old_log and fingerprint(old_log) == (entry.sha256, entry.sidecar_sha256, *current) and old_log["source"]["path"] == entry.rel \
+        if old_log and fingerprint(old_log) == (entry.sha256, entry.sidecar_sha256, *current) \
+                and site_stats_current(old_log, ctx) and old_log["source"]["path"] == entry.rel \
                 and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
@@ -179,4 +182,5 @@ def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
 
 def is_current(log_line: str, entry: Entry, ctx: Context) -> bool:
     current = current_fingerprint(ctx)
-    return fingerprint(json.loads(log_line)) == (entry.sha256, entry.sidecar_sha256, *current)
+    log = json.loads(log_line)
+    return fingerprint(log) == (entry.sha256, entry.sidecar_sha256, *current) and site_stats_current(log, ctx)

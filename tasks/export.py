@@ -32,7 +32,8 @@ def corpus_schema():
         ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s),
                                  ("sidecar_sha256", s)])),
         ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
-                                ("rules_digest", s), ("code_digest", s)])),
+                                ("rules_digest", s), ("code_digest", s),
+                                ("site_stats", pa.struct([("site", s), ("version", s)]))])),
     ])
 
 

@@ -134,3 +134,28 @@ def test_cli_sitestats_then_run_uses_them(site_raw, tmp_path, capsys):
     assert "nothing changed" in capsys.readouterr().out
     assert main(["rebuild", "a1", "--raw", str(site_raw), "--out", str(out)]) == 0
     assert changelog(out) == logs
+
+
+def test_refreshed_statistics_reprocess_only_the_grown_site(site_raw, tmp_path, capsys):
+    # a second site, y.com, with its own four stories
+    for i in range(4):
+        (site_raw / f"b{i}.txt").write_text(page(i, headline=f"Other site story {i} about the valley"), encoding="utf-8")
+        (site_raw / f"b{i}.meta.json").write_text(json.dumps({"url": f"https://y.com/{i}"}), encoding="utf-8")
+    out = tmp_path / "clean"
+    assert main(["sitestats", "--raw", str(site_raw), "--out", str(out)]) == 0
+    assert main(["run", "--raw", str(site_raw), "--out", str(out), "--quiet"]) == 0
+    before = changelog(out)
+    assert before["a0"]["pipeline"]["site_stats"]["site"] == "x.com" and before["b0"]["pipeline"]["site_stats"]["version"]
+    # x.com grows by one story; the statistics are refreshed; the next run redoes x.com only
+    (site_raw / "a9.txt").write_text(page(3, headline="A ninth story about the harbour"), encoding="utf-8")
+    (site_raw / "a9.meta.json").write_text(json.dumps({"url": "https://www.x.com/9"}), encoding="utf-8")
+    assert main(["sitestats", "--raw", str(site_raw), "--out", str(out)]) == 0
+    assert main(["run", "--raw", str(site_raw), "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["counts"]["cleaned"], manifest["counts"]["unchanged"]) == (5, 4)
+    after = changelog(out)
+    assert all(after[f"b{i}"] == before[f"b{i}"] for i in range(4))
+    assert all(after[f"a{i}"]["pipeline"]["site_stats"] != before[f"a{i}"]["pipeline"]["site_stats"] for i in range(4))
+    # a rebuild of an unchanged site's article gives its record unchanged
+    assert main(["rebuild", "b1", "--raw", str(site_raw), "--out", str(out)]) == 0
+    assert changelog(out)["b1"] == before["b1"]
