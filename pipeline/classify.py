@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import mul
 
 import regex
 from dataclasses import dataclass
@@ -67,12 +68,11 @@ class BlockModel:
     flag_below: float  # keep but flag a block whose probability is below this
 
     def first_pass(self, vectors: Sequence[Sequence[float]]) -> list[float]:
-        return [_sigmoid(sum(w * x for w, x in zip(self.weights, v))) for v in vectors]
+        return [_sigmoid(sum(map(mul, self.weights, v))) for v in vectors]
 
     def probabilities(self, vectors: Sequence[Sequence[float]], words: Sequence[int]) -> list[float]:
         first = self.first_pass(vectors)
-        return [_sigmoid(sum(w * x for w, x in zip(self.context_weights, v)))
-                for v in context_vectors(first, words)]
+        return [_sigmoid(sum(map(mul, self.context_weights, v))) for v in context_vectors(first, words)]
 
 
 def model_from_json(name: str, data: dict) -> BlockModel:
@@ -94,9 +94,9 @@ def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[
     out = []
     for i, p in enumerate(first):
         q = min(max(p, 1e-4), 1 - 1e-4)
-        window = [first[j] for j in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if j != i]
-        before = max(first[max(0, i - WINDOW):i], default=0.0)
-        after = max(first[i + 1:i + 1 + WINDOW], default=0.0)
+        before_window, after_window = first[max(0, i - WINDOW):i], first[i + 1:i + 1 + WINDOW]
+        window = before_window + after_window
+        before, after = max(before_window, default=0.0), max(after_window, default=0.0)
         in_core = span is not None and span[0] <= i <= span[1]
         dist = 0 if in_core else (n if span is None else (span[0] - i if i < span[0] else i - span[1]))
         out.append((1.0, math.log(q / (1 - q)), first[i - 1] if i else 0.0, first[i + 1] if i + 1 < n else 0.0,
@@ -118,6 +118,8 @@ class Local:
 def word_count(text: str) -> int:
     """Words separated by spaces; in Chinese, Japanese and Korean text, two characters
     count as a word (those scripts do not separate words)."""
+    if text.isascii():
+        return len(text.split())
     cjk = len(CJK.findall(text))
     return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
 
@@ -177,25 +179,28 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     for i in range(n):
         ends_seen.append(seen_ends)
         seen_ends += i >= first_good and hits[i] in END_CATEGORIES
+    texts = [b.text.strip() for b in blocks]
     seen: dict[str, int] = {}
-    for b in blocks:
-        key = b.text.strip().lower()
+    for text in texts:
+        key = text.lower()
         seen[key] = seen.get(key, 0) + 1
+    # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
+    goods, shorts = _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs])
     vectors = []
-    for i, (block, loc) in enumerate(zip(blocks, locs)):
-        text = block.text.strip()
-        prev_good = locs[i - 1].good if i > 0 else False
-        next_good = locs[i + 1].good if i + 1 < n else False
-        window = [locs[j].good for j in range(max(0, i - WINDOW), min(n, i + WINDOW + 1)) if j != i]
-        good_before = any(locs[j].good for j in range(max(0, i - 2), i))
-        good_after = any(locs[j].good for j in range(i + 1, min(n, i + 3)))
+    for i, (text, loc) in enumerate(zip(texts, locs)):
+        low, high = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        window = high - low - 1
+        prev_good = i > 0 and locs[i - 1].good
+        next_good = i + 1 < n and locs[i + 1].good
+        good_before = goods[i] > goods[max(0, i - 2)]
+        good_after = goods[min(n, i + 3)] > goods[i + 1]
         if span is None:
             in_core, dist, before, after = False, n, False, False
         else:
             in_core = span[0] <= i <= span[1]
             dist = 0 if in_core else (span[0] - i if i < span[0] else i - span[1])
             before, after = i < span[0], i > span[1]
-        short_run = sum(1 for j in range(max(0, i - 2), min(n, i + 3)) if locs[j].words <= 4)
+        short_run = shorts[min(n, i + 3)] - shorts[max(0, i - 2)]
         vectors.append((
             1.0,
             math.log1p(loc.words),
@@ -217,7 +222,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(loc.good),
             float(prev_good),
             float(next_good),
-            _ratio(sum(window), len(window)),
+            _ratio(goods[high] - goods[low] - loc.good, window),
             float(good_before and good_after),
             float(in_core),
             math.log1p(dist),
@@ -233,3 +238,11 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(bool(GLUED.search(text))),
         ))
     return vectors
+
+
+def _prefix(flags: Sequence[bool]) -> list[int]:
+    """counts[j]: how many of flags[:j] are true."""
+    counts = [0]
+    for flag in flags:
+        counts.append(counts[-1] + flag)
+    return counts

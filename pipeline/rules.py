@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import regex
 
 from .classify import BlockModel, model_from_json
+from .literals import fold, required_literals
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -141,35 +142,67 @@ def _alternates_at_top(pattern: str) -> bool:
     return branches is None or len(branches) > 1
 
 
-# A pattern may join a screen when alternation cannot change what it matches: no global
+# A pattern may be cut into its top-level alternatives when that cannot change what it matches: no global
 # inline flags, group references, conditionals or recursion. Every "(?" must open a plain,
 # look-around or scoped-flag group.
 _SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|[a-z]*-?[a-z]+:))*$")
 
 
 @dataclass(frozen=True)
+class Branch:
+    """What a block must show for one top-level alternative of a rule's pattern to match it."""
+
+    starts: frozenset[str] | None  # anchored: the characters of GATE a match may start with
+    literals: frozenset[str] | None  # folded strings one of which every match holds (see literals.py)
+
+
+@lru_cache(maxsize=1024)
+def branch_tests(pattern: str) -> tuple[Branch, ...] | None:
+    """The tests of each top-level alternative of ``pattern``; None when it cannot be split."""
+    branches = top_level_branches(pattern) if is_screenable(pattern) else None
+    if branches is None:
+        return None
+    return tuple(Branch(first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None,
+                        required_literals(b)) for b in branches)
+
+
+@dataclass(frozen=True)
 class RuleGroup:
-    """Rules tried in order (the first match wins), behind screens. Each screenable rule's
-    pattern is cut into its top-level alternatives: those anchored with "^" join one
-    alternation tried at the block's start only, the others one alternation searched
-    through the block. A block neither screen matches matches none of those rules, so most
-    blocks cost two searches instead of one per rule; only blocks a screen matches (a few
-    percent) go through the rules in order, which decide exactly as without the screens."""
+    """Rules tried in order (the first match wins), behind cheap tests. A rule's pattern is
+    cut into its top-level alternatives; an alternative anchored with "^" cannot match a
+    block whose first character cannot start it, and one with required literals cannot
+    match a block whose folded text holds none of them. A rule none of whose alternatives
+    passes is not tried: most blocks cost a few substring tests instead of one regex per
+    rule, and the rules that are tried decide exactly as without the tests."""
 
     rules: tuple[Rule, ...]
-    screens: tuple  # bound match/search methods of the compiled screens
-    unscreened: tuple[Rule, ...]  # rules the screens do not cover, in order
+    tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # first character -> plan
+
+    def plan(self, first: str) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
+        """For blocks starting with ``first`` ("" when not in GATE): the rules that may
+        match, each with the literals one of which the block must hold (None: no test)."""
+        plan = self.plans.get(first)
+        if plan is None:
+            plan = []
+            for rule, tests in zip(self.rules, self.tests):
+                possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
+                if possible is None or any(b.literals is None for b in possible):
+                    plan.append((rule, None))
+                elif possible:
+                    plan.append((rule, tuple(sorted(set().union(*(b.literals for b in possible))))))
+            plan = self.plans[first] = tuple(plan)
+        return plan
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
-        candidates = self.rules
-        if self.screens:
-            try:
-                if all(screen(text, timeout=timeout) is None for screen in self.screens):
-                    candidates = self.unscreened
-            except TimeoutError:  # the rules decide, each with its own timeout
-                pass
-        words = None
-        for rule in candidates:
+        first = text[:1]
+        folded, words = None, None
+        for rule, literals in self.plan(first if first in GATE else ""):
+            if literals is not None:
+                if folded is None:
+                    folded = fold(text)
+                if not any(map(folded.__contains__, literals)):
+                    continue
             if rule.max_words is not None and words is None:
                 words = len(text.split())
             if rule.matches(text, timeout, words):
@@ -181,23 +214,10 @@ def is_screenable(pattern: str) -> bool:
     return _SCREENABLE.match(pattern) is not None
 
 
-
 @lru_cache(maxsize=64)
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    split = {r.id: top_level_branches(r.pattern) for r in rules if is_screenable(r.pattern)}
-    covered = [r for r in rules if split.get(r.id) is not None]
-    if len(covered) < 2:
-        return RuleGroup(rules, (), rules)
-    branches = [b for r in covered for b in split[r.id]]
-
-    def alternation(parts: list[str]) -> regex.Pattern:
-        return regex.compile("|".join(f"(?:{b})" for b in parts), regex.IGNORECASE | regex.V1)
-
-    anchored = [b for b in branches if b.startswith("^")]
-    loose = [b for b in branches if not b.startswith("^")]
-    screens = ((alternation(anchored).match,) if anchored else ()) + ((alternation(loose).search,) if loose else ())
-    return RuleGroup(rules, screens, tuple(r for r in rules if r not in covered))
+    return RuleGroup(rules, tuple(branch_tests(r.pattern) for r in rules))
 
 
 @dataclass(frozen=True)

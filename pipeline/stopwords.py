@@ -8,6 +8,8 @@ by two languages counts for both (guessing uses the whole page, so that evens ou
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Sequence
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("""
@@ -68,13 +70,15 @@ LANGUAGES = tuple(sorted(STOPWORDS))
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # asked of each block by the classifier (language, density) and metadata
+def tokens(text: str) -> tuple[str, ...]:
     """Lower-case word tokens (letters only; an apostrophe inside a word kept)."""
-    return [t.replace("’", "'") for t in TOKEN.findall(text.lower())]
+    found = TOKEN.findall(text.lower())
+    return tuple(t.replace("’", "'") for t in found) if "’" in text else tuple(found)
 
 
-def stopword_counts(toks: list[str]) -> dict[str, int]:
-    return {lang: sum(1 for t in toks if t in words) for lang, words in STOPWORDS.items()}
+def stopword_counts(toks: Sequence[str]) -> dict[str, int]:
+    return {lang: sum(map(words.__contains__, toks)) for lang, words in STOPWORDS.items()}
 
 
 def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) -> str | None:
@@ -95,5 +99,5 @@ def stopword_density(text: str, lang: str | None) -> float:
     if not toks:
         return 0.0
     if lang in STOPWORDS:
-        return sum(1 for t in toks if t in STOPWORDS[lang]) / len(toks)
+        return sum(map(STOPWORDS[lang].__contains__, toks)) / len(toks)
     return max(stopword_counts(toks).values()) / len(toks)

@@ -78,9 +78,11 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     dropped.update((i, "site.repeated") for i in repeated)
     authors = known_authors(article)
 
+    def scoped_match(scope: str, i: int) -> Rule | None:  # a block no rule matched matches no scoped rule
+        return None if matched[i] is None else first_match(scoped[scope], blocks[i].text, timeout)
+
     def not_body(i: int) -> bool:  # an author bio cannot end the body
-        text = blocks[i].text
-        return starts_with_author(text, authors) or first_match(scoped["tail"], text, timeout) is not None
+        return starts_with_author(blocks[i].text, authors) or scoped_match("tail", i) is not None
 
     layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
     # inside the article body a repeated line may be the site's template ("Pros", "Cons"):
@@ -98,7 +100,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
             continue
         region = layout.region(i)
         scope = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}[region]
-        rule = first_match(scoped[scope], block.text, timeout)
+        rule = scoped_match(scope, i)
         if rule:
             dropped[i] = rule
         elif region == "lead" and cfg.drop_lead:
