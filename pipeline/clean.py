@@ -12,8 +12,7 @@ from typing import Callable
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .context import Context
 from .decode import decode_bytes, decode_html
-from .extract_html import article_from_html, site_of
-from .inputs import Record, sha256
+from .inputs import Record, sha256, site_of
 from .segment import segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
@@ -165,6 +164,7 @@ def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | No
     html_ctx = replace(ctx, config=cfg, rules=ctx.rules.without(cfg.html_skip_rules))
 
     def build() -> Article:
+        from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs
         return article_from_html(html, id, source, meta or {}, html_ctx)
 
     return clean_article(build, id=id, source=source, ctx=html_ctx)

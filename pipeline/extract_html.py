@@ -22,7 +22,6 @@ from html import unescape
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -33,6 +32,7 @@ from .article import Article, Block, RejectedInput, Source
 from .config import CleanConfig
 from .context import Context
 from .dates import parse_date
+from .inputs import site_of
 
 HEAD_END = re.compile(r"</head\s*>", re.I)
 HEAD_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -216,13 +216,6 @@ def _canonical(tree: etree._Element) -> str | None:
         if (link.get("rel") or "").lower() == "canonical" and _is_link(link.get("href") or ""):
             return link.get("href").strip()
     return None
-
-
-def site_of(meta: dict) -> str | None:
-    """The site's host name (what per-site rules are keyed by): ``site``, else the URL's host."""
-    url = meta.get("url") or None
-    site = meta.get("site") or (urlsplit(url).hostname if isinstance(url, str) else None)
-    return site[4:] if site and site.startswith("www.") else site
 
 
 def _is_link(value: str) -> bool:

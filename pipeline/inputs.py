@@ -20,6 +20,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -174,3 +175,10 @@ def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     if n == 0:
         yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
                      error=("reject.unreadable", "no WARC record found: not a WARC file"))
+
+
+def site_of(meta: dict) -> str | None:
+    """The site's host name (what per-site rules are keyed by): ``site``, else the URL's host."""
+    url = meta.get("url") or None
+    site = meta.get("site") or (urlsplit(url).hostname if isinstance(url, str) else None)
+    return site[4:] if site and site.startswith("www.") else site

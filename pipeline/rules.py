@@ -36,6 +36,14 @@ class RuleError(ValueError):
 
 
 @dataclass(frozen=True)
+class Branch:
+    """What a block must show for one top-level alternative of a rule's pattern to match it."""
+
+    starts: frozenset[str] | None  # anchored: the characters of GATE a match may start with
+    literals: frozenset[str] | None  # folded strings one of which every match holds (see literals.py)
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     category: str
@@ -50,6 +58,7 @@ class Rule:
     inputs: tuple[str, ...] = ()  # () for every input; ("html",) for HTML-only rules
     anchored: bool = False  # the pattern only matches at the start: match() is search()
     starts: frozenset[str] | None = None  # anchored: the characters of GATE a match can start with
+    tests: tuple[Branch, ...] | None = field(default=None, compare=False, repr=False)  # see RuleGroup
 
     def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
         """``words``: the block's word count when the caller already has it."""
@@ -148,22 +157,32 @@ def _alternates_at_top(pattern: str) -> bool:
 _SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|[a-z]*-?[a-z]+:))*$")
 
 
-@dataclass(frozen=True)
-class Branch:
-    """What a block must show for one top-level alternative of a rule's pattern to match it."""
-
-    starts: frozenset[str] | None  # anchored: the characters of GATE a match may start with
-    literals: frozenset[str] | None  # folded strings one of which every match holds (see literals.py)
-
-
-@lru_cache(maxsize=1024)
-def branch_tests(pattern: str) -> tuple[Branch, ...] | None:
-    """The tests of each top-level alternative of ``pattern``; None when it cannot be split."""
+def branch_tests(pattern: str, starts: frozenset[str] | None) -> tuple[Branch, ...] | None:
+    """The tests of each top-level alternative of ``pattern`` (``starts``: the whole pattern's,
+    when anchored); None when it cannot be split."""
     branches = top_level_branches(pattern) if is_screenable(pattern) else None
     if branches is None:
         return None
+    if len(branches) == 1:
+        return (Branch(starts, required_literals(pattern)),)
     return tuple(Branch(first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None,
                         required_literals(b)) for b in branches)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The rules that may match a block starting with a given character, in order, each with
+    the literals one of which the block must hold (None: no such test); ``literals``: all of
+    them, and ``untested``: the rules without a test, i.e. those left when none is held."""
+
+    rules: tuple[tuple[Rule, tuple[str, ...] | None], ...]
+    literals: tuple[str, ...]
+    untested: tuple[tuple[Rule, None], ...]
+
+
+def fewest(literals) -> tuple[str, ...]:
+    """The literals less those that hold another (a text holding "report " holds "report")."""
+    return tuple(sorted(s for s in set(literals) if not any(t != s and t in s for t in literals)))
 
 
 @dataclass(frozen=True)
@@ -177,32 +196,32 @@ class RuleGroup:
 
     rules: tuple[Rule, ...]
     tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # first character -> plan
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # first character -> Plan
 
-    def plan(self, first: str) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
-        """For blocks starting with ``first`` ("" when not in GATE): the rules that may
-        match, each with the literals one of which the block must hold (None: no test)."""
+    def plan(self, first: str) -> Plan:
+        """The plan for blocks starting with ``first`` ("" when not in GATE)."""
         plan = self.plans.get(first)
         if plan is None:
-            plan = []
+            rules = []
             for rule, tests in zip(self.rules, self.tests):
                 possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
                 if possible is None or any(b.literals is None for b in possible):
-                    plan.append((rule, None))
+                    rules.append((rule, None))
                 elif possible:
-                    plan.append((rule, tuple(sorted(set().union(*(b.literals for b in possible))))))
-            plan = self.plans[first] = tuple(plan)
+                    rules.append((rule, fewest(set().union(*(b.literals for b in possible)))))
+            plan = self.plans[first] = Plan(tuple(rules), fewest(lit for _, lits in rules if lits for lit in lits),
+                                            tuple(r for r in rules if r[1] is None))
         return plan
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
         first = text[:1]
-        folded, words = None, None
-        for rule, literals in self.plan(first if first in GATE else ""):
-            if literals is not None:
-                if folded is None:
-                    folded = fold(text)
-                if not any(map(folded.__contains__, literals)):
-                    continue
+        plan = self.plan(first if first in GATE else "")
+        folded = fold(text)
+        rules = plan.rules if any(map(folded.__contains__, plan.literals)) else plan.untested
+        words = None
+        for rule, literals in rules:
+            if literals is not None and not any(map(folded.__contains__, literals)):
+                continue
             if rule.max_words is not None and words is None:
                 words = len(text.split())
             if rule.matches(text, timeout, words):
@@ -217,7 +236,7 @@ def is_screenable(pattern: str) -> bool:
 @lru_cache(maxsize=64)
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    return RuleGroup(rules, tuple(branch_tests(r.pattern) for r in rules))
+    return RuleGroup(rules, tuple(r.tests for r in rules))
 
 
 @dataclass(frozen=True)
@@ -295,12 +314,13 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
         if not examples.get("match"):
             raise RuleError(f"{source}: rule {rid}: needs at least one examples.match")
         compiled, anchored = _compile(source, rid, raw["pattern"]), is_anchored(raw["pattern"])
+        starts = first_chars(compiled) if anchored else None
         rules.append(Rule(
             id=rid, category=raw["category"], description=raw["description"].strip(),
             pattern=raw["pattern"], scope=scope, max_words=raw.get("max_words"),
             examples_match=tuple(examples.get("match", ())), examples_keep=tuple(examples.get("keep", ())),
             source=source, compiled=compiled, inputs=inputs, anchored=anchored,
-            starts=first_chars(compiled) if anchored else None,
+            starts=starts, tests=branch_tests(raw["pattern"], starts),
         ))
     return data.get("site"), tuple(rules)
 
