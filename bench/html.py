@@ -2,11 +2,12 @@
 """HTML path benchmark: newsclean (trafilatura + our cleanup) against
 ``trafilatura.extract(html, include_comments=False)`` on the same pages, in the same run.
 
-Usage: bench/html.py [SET ...] [--limit N] [--dump DIR] [--by-page N]
+Usage: bench/html.py [SET ...] [--bench DIR] [--limit N] [--dump DIR] [--by-page N]
 
-SET is a folder of ../shared/bench (aeb, wcxb-dev; default both) holding html/<id>.html.gz
+SET is a folder of ../shared/bench (aeb, wcxb-dev; default both), or of ``--bench DIR`` (a
+held-out set in the same layout, as bench/make_set.py builds), holding html/<id>.html.gz
 and truth.jsonl; the shared scorer (../shared/bench/score.py, the article-extraction-benchmark
-metric) scores both outputs. Each page is run by both extractors one after the other, so
+metric; else DIR/score.py) scores both outputs. Each page is run by both extractors one after the other, so
 that machine load weighs on both alike, the first one alternating from page to page (the
 first to touch a page pays for the cold caches); ``--repeat N`` runs each N times and counts
 the fastest.
@@ -43,8 +44,13 @@ from pipeline.record import body_text  # noqa: E402
 SHARED = ROOT.parent / "shared" / "bench"
 
 
-def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repeat: int) -> None:
-    folder = SHARED / name
+def scorer(bench: Path) -> Path:
+    """The shared score.py, else one beside the sets."""
+    return next((p for p in (SHARED / "score.py", bench / "score.py") if p.is_file()), SHARED / "score.py")
+
+
+def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repeat: int, bench: Path = SHARED) -> None:
+    folder = bench / name
     pages = sorted((folder / "html").glob("*.html.gz"))[:limit]
     ctx = Context(io.load_config(None), io.load_rules())
     out = Path(dump or tempfile.mkdtemp(prefix="bench-html-")) / name
@@ -75,7 +81,7 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
         pred.mkdir(parents=True, exist_ok=True)
         for pid, text in texts[method].items():
             (pred / f"{pid}.txt").write_text(text, encoding="utf-8")
-        score = json.loads(subprocess.run([sys.executable, str(SHARED / "score.py"), str(folder), str(pred), "--json"],
+        score = json.loads(subprocess.run([sys.executable, str(scorer(bench)), str(folder), str(pred), "--json"],
                                           check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         t = times[method]
         print(f"  {method:12s} F1 {score['f1']:.4f}  P {score['precision']:.4f}  R {score['recall']:.4f}  "
@@ -83,24 +89,28 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
     ratio = sum(times["newsclean"]) / sum(times["trafilatura"])
     print(f"  time ratio newsclean/trafilatura {ratio:.2f}x (goal <= 1.15x); outputs in {out}")
     if by_page:
-        subprocess.run([sys.executable, str(SHARED / "score.py"), str(folder), str(out / "newsclean"), "--by-page", str(by_page)])
+        subprocess.run([sys.executable, str(scorer(bench)), str(folder), str(out / "newsclean"), "--by-page", str(by_page)])
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("sets", nargs="*", default=["aeb", "wcxb-dev"])
+    p.add_argument("--bench", type=Path, default=SHARED, help="folder holding the sets (default ../shared/bench)")
     p.add_argument("--limit", type=int, default=None, help="only the first N pages of each set")
     p.add_argument("--dump", type=Path, default=None, help="keep the outputs in DIR/<set>/<method>/<id>.txt")
     p.add_argument("--by-page", type=int, default=0, help="list our N worst pages")
     p.add_argument("--repeat", type=int, default=1, help="runs per page, the fastest counts (default 1: each page once, "
                    "as in a batch; more favours trafilatura's warm caches)")
     args = p.parse_args(argv)
-    if not SHARED.is_dir():
-        print(f"bench/html.py: {SHARED} is absent; the development sets live there, nothing to measure")
+    if not args.bench.is_dir():
+        print(f"bench/html.py: {args.bench} is absent; the development sets live there, nothing to measure")
+        return 0
+    if not scorer(args.bench).is_file():
+        print(f"bench/html.py: no score.py in {SHARED} or {args.bench}; nothing measured")
         return 0
     trafilatura.extract("<html><body><p>warm up</p></body></html>")
     for name in args.sets:
-        run_set(name, args.limit, args.dump, args.by_page, max(1, args.repeat))
+        run_set(name, args.limit, args.dump, args.by_page, max(1, args.repeat), args.bench)
     return 0
 
 

@@ -22,7 +22,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/html.py would shadow the standard library's html module (the pipeline imports it):
+# keep this folder off the path
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from pipeline import io  # noqa: E402
 from pipeline.clean import clean_bytes  # noqa: E402
