@@ -24,7 +24,7 @@ reads them; used for pages transcribed without them; see ``strip_scripts``). Sam
 ``newspaper4k`` and ``readability`` copy the page pairs that bench/OTHER_PAGES.md lists from a
 newspaper4k sdist (tests/data/html + txt; the URL from its metadata, else the page's canonical link) or a mozilla/readability checkout
 (test/test-pages/<page>/source.html + expected.html) into SRC, ready for ``build``.
-Needs inscriptis (``pip install inscriptis``), which newsclean itself does not use.
+Needs inscriptis (``pip install -e '.[bench]'``), which newsclean itself does not use.
 """
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 NEWSPAPER4K_PAGES = ("article_with_br", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp",
                      "fox13now_001", "latvian_article", "spanish_article", "time_001", "video_article_02", "wired_001")
-READABILITY_PAGES: tuple[str, ...] = ()  # filled in below, with the pages of bench/OTHER_PAGES.md
+READABILITY_PAGES = ("ars-1", "citylab-1", "herald-sun-1", "la-nacion", "lemonde-1", "liberation-1", "tmz-1", "v8-blog",
+                     "wapo-2")
 
 PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -87,7 +88,7 @@ def scrape(html: str) -> str:
     try:
         from inscriptis import get_text
     except ImportError:
-        raise SystemExit("make_set.py needs inscriptis: pip install inscriptis")
+        raise SystemExit("make_set.py needs inscriptis: pip install -e '.[bench]' (or pip install inscriptis)")
     lines = (line.strip() for line in get_text(html).splitlines())
     return "\n".join(line for line in lines if line) + "\n"
 
@@ -177,7 +178,7 @@ def from_newspaper4k(sdist: Path, src: Path) -> int:
 
 def from_readability(checkout: Path, src: Path, pages: tuple[str, ...]) -> int:
     """Copy test/test-pages/<page>/source.html and expected.html of a mozilla/readability
-    checkout into SRC, with the URL readability's tests load the page under (none recorded)."""
+    checkout into SRC (``build`` takes the URL from the page's canonical link)."""
     src.mkdir(parents=True, exist_ok=True)
     for page in pages:
         folder = checkout / "test" / "test-pages" / page
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="pairs folder -> benchmark set")
     b.add_argument("src", type=Path)
     b.add_argument("out", type=Path)
-    b.add_argument("--strip-scripts", action="store_true", help="empty <script>/<style> bodies, drop comments")
+    b.add_argument("--strip-scripts", action="store_true", help="empty <script>/<style>/<svg> bodies, drop comments and event handlers")
     n = sub.add_parser("newspaper4k", help="newspaper4k sdist -> pairs folder")
     n.add_argument("sdist", type=Path)
     n.add_argument("src", type=Path)
