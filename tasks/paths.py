@@ -16,6 +16,11 @@ def corpus_part(out: Path, shard: int) -> Path:
     return out / "corpus" / part_name(shard)
 
 
+def corpus_card(out: Path) -> Path:
+    """The corpus folder's dataset card (tasks/card.py)."""
+    return out / "corpus" / "README.md"
+
+
 def changelog_part(out: Path, shard: int) -> Path:
     return out / "changelog" / part_name(shard)
 

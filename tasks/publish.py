@@ -1,4 +1,5 @@
-"""Publish: after every shard is clean, write the manifest and tidy stale parts."""
+"""Publish: after every shard is clean, write the manifest and the corpus folder's dataset card
+(tasks/card.py), and tidy stale parts."""
 from __future__ import annotations
 
 import luigi
@@ -7,6 +8,7 @@ from pipeline import io
 from pipeline.manifest import batch_digest, build_manifest
 
 from . import paths
+from .card import card_is_current, write_card
 from .common import BatchTask
 from .shards import CleanShard
 
@@ -25,7 +27,7 @@ class Publish(BatchTask):
     def complete(self):
         done = io.read_json(paths.manifest(self.out_path))
         return bool(done) and done.get("batch_digest") == batch_digest(list(self.digests)) and all(
-            r.complete() for r in self.requires())
+            r.complete() for r in self.requires()) and card_is_current(self.out_path)
 
     def run(self):
         states = [io.read_json(t.output().path) for t in self.requires()]
@@ -36,4 +38,5 @@ class Publish(BatchTask):
         io.remove_stale(self.out_path, keep_parts=self.shards,
                         keep_states={t.output().path for t in self.requires()},
                         keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})
+        write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)

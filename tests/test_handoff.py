@@ -168,3 +168,91 @@ def test_every_part_reads_with_the_corpus_types(seed_run):
     options = pajson.ParseOptions(explicit_schema=corpus_schema())
     tables = [pajson.read_json(p, parse_options=options) for p in corpus_parts(seed_run) if p.stat().st_size]
     assert pa.concat_tables(tables).num_rows == 5
+
+
+def test_corpus_folder_has_a_dataset_card_that_no_jsonl_reader_takes_for_a_record(seed_run):
+    """corpus/README.md (tasks/card.py) is the card made from the contract types; none of its
+    lines is JSON, so a JSONL reader pointed at the whole folder (datatrove without a
+    glob_pattern skips lines that do not parse) finds no record in it."""
+    from tasks.card import corpus_card
+
+    card = (seed_run / "corpus" / "README.md").read_text(encoding="utf-8")
+    assert card == corpus_card()
+    assert card.startswith("---\nconfigs:\n") and "\n  - split: train\n    path: part-*.jsonl\n" in card
+    for line in card.splitlines():
+        with pytest.raises(ValueError):
+            json.loads(line)
+
+
+def _raw_with_later_metadata(tmp_path):
+    """The seeds, one of them with a sidecar giving url, site and published: that article's
+    part has strings where the other parts have only nulls."""
+    import shutil
+
+    from pipeline.shard import shard_of
+    from tests.conftest import RAW
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    seeds = sorted(RAW.glob("*.txt"))
+    for p in seeds:
+        shutil.copy(p, raw / p.name)
+    later = next(p for p in seeds if shard_of(p.stem, 8) != 0)
+    (raw / f"{later.stem}.meta.json").write_text(json.dumps(
+        {"url": "https://news.example.org/a/1", "site": "news.example.org", "published": "2024-05-01"}),
+        encoding="utf-8")
+    return raw
+
+
+def test_hf_datasets_loads_the_corpus_folder_as_it_is(tmp_path, monkeypatch):
+    """The README's call, on a real run whose first part file has columns that are null all
+    through it (published, url, site, source.sidecar_sha256, an empty captions list) and
+    strings in a later part: without the card datasets types them null from the first part
+    and fails on the later one ("Couldn't cast array of type string to null")."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
+    datasets = pytest.importorskip("datasets")
+    from tasks.export import corpus_schema
+
+    out = tmp_path / "clean"
+    assert main(["run", "--raw", str(_raw_with_later_metadata(tmp_path)), "--out", str(out), "--quiet"]) == 0
+    parts = [p for p in corpus_parts(out) if p.stat().st_size]
+    first = pajson.read_json(parts[0])  # what datasets infers from: the first part, by itself
+    for name in ("published", "url", "site"):
+        assert first.schema.field(name).type == pa.null()
+        assert any(r[name] for p in parts[1:] for r in pajson.read_json(p).to_pylist())
+    assert first.schema.field("captions").type == pa.list_(pa.null())
+    assert pa.types.is_null(first.schema.field("source").type.field("sidecar_sha256").type)
+    assert any(r["source"]["sidecar_sha256"] for p in parts[1:] for r in pajson.read_json(p).to_pylist())
+
+    ds = datasets.load_dataset(str(out / "corpus"), split="train", cache_dir=str(tmp_path / "hf-cache"))
+    assert ds.features == datasets.Features.from_arrow_schema(corpus_schema())
+    records = sorted((json.loads(line) for p in parts for line in p.open(encoding="utf-8")), key=lambda r: r["id"])
+    expected = to_table(records).to_pylist()  # the records, a field the record leaves out as None
+    rows = sorted(ds.to_list(), key=lambda r: r["id"])
+    # datasets' JSON reader (pyarrow) reads a string that looks like an ISO 8601 timestamp as a
+    # timestamp and casts it back as "YYYY-MM-DD hh:mm:ss": the same date, other bytes (the README
+    # says so and points to the Parquet export, checked below, for the strings as they are)
+    assert {r.pop("published") for r in rows} <= {None, "2024-05-01", "2024-05-01 00:00:00"}
+    assert rows == [{k: v for k, v in r.items() if k != "published"} for r in expected]
+    assert sum(r["url"] is not None for r in rows) == 1
+
+    export = tmp_path / "corpus.parquet"
+    assert main(["export", "--out", str(out), "--format", "parquet", "--to", str(export)]) == 0
+    exact = datasets.load_dataset("parquet", data_files=str(export), split="train", cache_dir=str(tmp_path / "hf-cache"))
+    assert exact.to_list() == expected
+
+
+def test_a_run_writes_the_card_into_an_output_folder_made_without_it(tmp_path):
+    """An output folder from before the card gets it on the next run, even with nothing to
+    clean again; after that a rerun with nothing changed rewrites no file."""
+    out = tmp_path / "clean"
+    assert main(["run", "--raw", str(_raw_with_later_metadata(tmp_path)), "--out", str(out), "--quiet"]) == 0
+    card = out / "corpus" / "README.md"
+    text, parts = card.read_text(encoding="utf-8"), {p: p.read_bytes() for p in corpus_parts(out)}
+    card.unlink()
+    assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(out), "--quiet"]) == 0
+    assert card.read_text(encoding="utf-8") == text
+    assert {p: p.read_bytes() for p in corpus_parts(out)} == parts
+    mtime = card.stat().st_mtime_ns
+    assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(out), "--quiet"]) == 0
+    assert card.stat().st_mtime_ns == mtime

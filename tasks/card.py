@@ -1,0 +1,107 @@
+"""The corpus folder's dataset card, ``corpus/README.md``: Hugging Face ``datasets`` reads its
+YAML header when it loads the folder, ``load_dataset("clean/corpus", split="train")``.
+
+``datasets`` otherwise takes the column types from the first records it reads, and a field
+that is null all through them (``published``, a caption's ``credit``, an empty ``captions``
+list) gets the type null, which a later part's strings cannot be cast to ("Couldn't cast
+array of type string to null"). The header names the part files (``configs``) and gives every
+column its contract type (``dataset_info.features``, from ``tasks.export.corpus_schema``), so
+every part is read with the same types. The card is made without ``datasets`` (a plain YAML
+text) and is the same bytes for every run of the same code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import io
+
+from . import paths
+from .export import corpus_schema
+
+BODY = """
+# newsclean corpus
+
+One cleaned article per line of `part-NNNNN.jsonl`; the record layout is
+`pipeline/schema/corpus.schema.json` in newsclean. The header above gives Hugging Face
+`datasets` the column types, so that a column that is null all through the first part file
+still reads as a string column:
+
+    from datasets import load_dataset
+    ds = load_dataset("path/to/clean/corpus", split="train")
+
+datasets' JSON reader takes a string that looks like an ISO 8601 time (`published`) for a
+timestamp and gives it back as `2024-05-01 00:00:00`; `newsclean export --format parquet`
+keeps every string as it is. This file is written by `newsclean run` (its Publish task) and
+rewritten only when the corpus types change.
+"""
+
+
+def _features(type_, indent: str) -> list[str]:
+    """YAML lines for the fields of the arrow struct ``type_``, as datasets writes features."""
+    lines = []
+    for i in range(type_.num_fields):
+        field = type_.field(i)
+        lines.append(f"{indent}- name: {field.name}")
+        lines.extend(_feature(field.type, indent + "  "))
+    return lines
+
+
+def _feature(type_, indent: str) -> list[str]:
+    import pyarrow as pa
+
+    if pa.types.is_struct(type_):
+        return [f"{indent}struct:", *_features(type_, indent)]
+    if pa.types.is_list(type_):
+        value = type_.value_type
+        if pa.types.is_struct(value):  # a list of structs (datasets 2.x to 5.x read this the same)
+            return [f"{indent}list:", *_features(value, indent)]
+        return [f"{indent}sequence: {_dtype(value)}"]  # a list of scalars: datasets < 4 knows only this
+    return [f"{indent}dtype: {_dtype(type_)}"]
+
+
+def _dtype(type_) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(type_):
+        return "string"
+    if pa.types.is_int64(type_):
+        return "int64"
+    raise ValueError(f"no dataset card type for {type_}")
+
+
+def corpus_card() -> str:
+    """The dataset card: YAML header (configs, dataset_info.features) and a short note."""
+    import pyarrow as pa
+
+    schema = corpus_schema()
+    header = [
+        "---",
+        "configs:",
+        "- config_name: default",
+        "  data_files:",
+        "  - split: train",
+        "    path: part-*.jsonl",
+        "dataset_info:",
+        "  features:",
+        *_features(pa.struct(list(schema)), "  "),
+        "---",
+    ]
+    return "\n".join(header) + "\n" + BODY
+
+
+def write_card(out: Path) -> bool:
+    """Write ``corpus/README.md`` unless it already holds the card; whether it was written."""
+    target = paths.corpus_card(out)
+    text = corpus_card()
+    if card_is_current(out, text):
+        return False
+    io.atomic_write_text(target, text)
+    return True
+
+
+def card_is_current(out: Path, text: str | None = None) -> bool:
+    target = paths.corpus_card(out)
+    try:
+        return target.read_text(encoding="utf-8") == (text or corpus_card())
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return False
