@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Quality benchmark: clean a development set's text scrapes and score them against its truth.
 
-    python bench/quality.py [SET ...] [--bench DIR] [--worst N] [--out DIR] [--config FILE]
+    python bench/quality.py [SET ...] [--bench DIR] [--worst N] [--out DIR] [--config FILE] [--model FILE]
 
 SET is a folder of the bench directory (default: aeb and wcxb-dev) holding ``text/*.txt`` and
 ``truth.jsonl``; the bench directory defaults to ``../shared/bench`` beside the repository
@@ -10,6 +10,8 @@ SET is a folder of the bench directory (default: aeb and wcxb-dev) holding ``tex
 page precision and recall, corpus P and R the means over pages, F1 their harmonic mean.
 Prints one table row per set, the worst pages, and articles per second (one process, the
 library called directly, no Luigi). ``--out`` also writes ``<id>.txt`` per article.
+``--model`` replaces the shipped block model with another one (``bench/train_blocks.py
+--save``), e.g. one trained on the other dev set, to measure how the model generalises.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import re
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from pipeline import io  # noqa: E402
+from pipeline.classify import model_from_json  # noqa: E402
 from pipeline.clean import clean_bytes  # noqa: E402
 from pipeline.context import Context  # noqa: E402
 
@@ -98,12 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worst", type=int, default=10, help="list this many worst pages per set")
     ap.add_argument("--out", type=Path, help="also write <out>/<set>/<id>.txt")
     ap.add_argument("--config", help="operator config file (TOML)")
+    ap.add_argument("--model", type=Path, help="block model JSON to use instead of the shipped one")
     args = ap.parse_args(argv)
     if not args.bench.is_dir():
         print(f"bench-quality: no dev sets: {args.bench} is absent (the sets live in shared/bench "
               f"beside the repository; pass --bench DIR). Nothing measured.")
         return 0
-    ctx = Context(io.load_config(args.config), io.load_rules())
+    rules = io.load_rules()
+    if args.model:
+        rules = replace(rules, models=(model_from_json("blocks", json.loads(args.model.read_text(encoding="utf-8"))),))
+    ctx = Context(io.load_config(args.config), rules)
     table = ["| set | pages | F1 | P | R | page F1 | empty | articles/s |", "|---|---|---|---|---|---|---|---|"]
     worst_lines = []
     for name in args.sets:

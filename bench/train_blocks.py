@@ -18,12 +18,13 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.append(str(ROOT / "bench"))  # last: bench/html.py must not shadow the standard library's html
+
+import numpy as np  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
 
 from pipeline import io  # noqa: E402
 from pipeline.classify import CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language, word_count  # noqa: E402
@@ -86,12 +87,13 @@ def fit(X, y, w, C):
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", nargs="+", default=["aeb"])
-    ap.add_argument("--test", nargs="+", default=["wcxb-dev"])
+    ap.add_argument("--test", nargs="*", default=["wcxb-dev"])
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--drop-below", type=float, default=0.2)
     ap.add_argument("--flag-below", type=float, default=0.5)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--save", type=Path, help="write the model to this file (for bench/quality.py --model)")
     args = ap.parse_args()
     cfg = CleanConfig()
     sets = {n: load_set(args.bench, n, cfg) for n in dict.fromkeys(args.train + args.test)}
@@ -113,15 +115,16 @@ def main() -> int:
             print(f"{name} ({role}) drop below {th:.1f}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f}")
     for names, coef in ((FEATURES, first), (CONTEXT_FEATURES, second)):
         print("  " + "  ".join(f"{f} {c:+.2f}" for f, c in sorted(zip(names, coef), key=lambda x: -abs(x[1]))))
-    if args.write:
-        MODEL.parent.mkdir(parents=True, exist_ok=True)
+    if args.write or args.save:
         data = {"name": "blocks", "trained_on": args.train, "features": list(FEATURES),
                 "weights": [round(float(c), 4) for c in first],
                 "context_features": list(CONTEXT_FEATURES),
                 "context_weights": [round(float(c), 4) for c in second],
                 "drop_below": args.drop_below, "flag_below": args.flag_below}
-        MODEL.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {MODEL}")
+        for path in ([MODEL] if args.write else []) + ([args.save] if args.save else []):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+            print(f"wrote {path}")
     return 0
 
 
