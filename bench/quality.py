@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench-quality: no dev sets: {args.bench} is absent (the sets live in shared/bench "
               f"beside the repository; pass --bench DIR). Nothing measured.")
         return 0
-    rules = io.load_rules()
+    rules = io.load_rules(models=not args.model)
     if args.model:
         rules = replace(rules, models=(model_from_json("blocks", json.loads(args.model.read_text(encoding="utf-8"))),))
     ctx = Context(io.load_config(args.config), rules)
