@@ -34,7 +34,7 @@ FEATURES = (
     "commas", "headline", "date", "byline", "ellipsis", "separator", "repeated", "good",
     "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
     "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
-    "after_comments", "ends_seen", "glued",
+    "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
@@ -142,6 +142,38 @@ def core_span(locals_: Sequence[Local]) -> tuple[int, int] | None:
     return _max_segment([b.words if b.good else -min(b.words, 10) - 2 for b in locals_])
 
 
+BREAK_RUN = 3  # this many non-sentence blocks in a row (share bars, tags, a comment header) break the body
+BREAK_COST = 50  # what such a run, or one end marker (a comment heading, "Related"), costs in words
+
+
+def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[int, int] | None:
+    """The article core when breaks cost more: an end marker (a rule of an END category) or
+    a run of ``BREAK_RUN`` non-sentence blocks costs ``BREAK_COST`` words, so that comments
+    and related teasers after the article's end do not join it by their mass alone."""
+    n = len(locals_)
+    good = [b.good and hits[i] is None for i, b in enumerate(locals_)]
+    run = [0] * n
+    i = 0
+    while i < n:
+        j = i
+        while j < n and not good[j]:
+            j += 1
+        for k in range(i, j):
+            run[k] = j - i
+        i = max(j, i + 1)
+    values = []
+    for i, b in enumerate(locals_):
+        if hits[i] in END_CATEGORIES:
+            values.append(-BREAK_COST)
+        elif good[i]:
+            values.append(b.words)
+        elif run[i] >= BREAK_RUN:
+            values.append(-max(BREAK_COST / run[i], min(b.words, 10) + 2))
+        else:
+            values.append(-min(b.words, 10) - 2)
+    return _max_segment(values)
+
+
 def _max_segment(values: Sequence[float]) -> tuple[int, int] | None:
     """(first, last) index of the contiguous segment with the largest positive sum."""
     best, best_span = 0.0, None
@@ -172,6 +204,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     hits = tuple(hits) or (None,) * n
     locs = [local(b.text, lang, cfg) for b in blocks]
     span = core_span(locs)
+    tight = tight_span(locs, hits)
     first_good = next((i for i, b in enumerate(locs) if b.good), n)
     end = next((i for i in range(first_good, n) if hits[i] in END_CATEGORIES), n)
     comments = next((i for i in range(first_good, n) if hits[i] in COMMENT_CATEGORIES), n)
@@ -200,6 +233,12 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             in_core = span[0] <= i <= span[1]
             dist = 0 if in_core else (span[0] - i if i < span[0] else i - span[1])
             before, after = i < span[0], i > span[1]
+        if tight is None:
+            in_tight, tight_dist, after_tight = False, n, False
+        else:
+            in_tight = tight[0] <= i <= tight[1]
+            tight_dist = 0 if in_tight else (tight[0] - i if i < tight[0] else i - tight[1])
+            after_tight = i > tight[1]
         short_run = shorts[min(n, i + 3)] - shorts[max(0, i - 2)]
         vectors.append((
             1.0,
@@ -236,6 +275,9 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(i > comments),
             min(ends_seen[i], 5) / 5,
             float(bool(GLUED.search(text))),
+            float(in_tight),
+            math.log1p(tight_dist),
+            float(after_tight),
         ))
     return vectors
 

@@ -176,3 +176,40 @@ def test_headline_repeated_in_the_page_is_dropped_with_its_rule(clean):
     assert out.article.title == "Talks To Resume Next Week In Geneva"
     assert [b.text for b in out.article.blocks] == body
     assert ("pos.headline-repeat", "Talks to resume next week in Geneva") in [(c.rule, c.before) for c in out.changes]
+
+
+def test_tight_span_stops_at_an_end_marker_and_at_a_run_of_chrome():
+    from pipeline.classify import tight_span
+    article = [loc(30, True), loc(25, True), loc(40, True)]
+    comments = [loc(20, True), loc(15, True)]
+    # a comment heading (an END category) between the article and a few comments
+    blocks = article + [loc(3, False)] + comments
+    hits = [None] * 3 + ["comment_form"] + [None] * 2
+    assert core_span(blocks) == (0, 5)  # by mass alone the comments join the article
+    assert tight_span(blocks, hits) == (0, 2)
+    # three chrome lines in a row (share bar, tags, a user name) break it too
+    blocks = article + [loc(2, False)] * 3 + comments
+    assert tight_span(blocks, [None] * len(blocks)) == (0, 2)
+    # one short line inside the article (a subheading) does not
+    blocks = article + [loc(3, False)] + article
+    assert tight_span(blocks, [None] * len(blocks)) == (0, 6)
+
+
+def test_prose_comments_after_a_comment_heading_are_dropped(clean):
+    article = [
+        "Apple plans to release a new 13-inch MacBook Pro with a scissor switch keyboard in the first half of 2020, according to a report.",
+        "The report claims the display size will remain 13.3 inches, although the source has a mixed track record on such details.",
+        "The new 16-inch model features a redesigned keyboard, largely based on the standalone Magic Keyboard for the iMac.",
+        "The entry-level 13-inch MacBook Pro was last updated in July, while higher-end 13-inch models were refreshed in May.",
+    ]
+    comments = [
+        "Top Rated Comments", "Woyzeck", "2 days ago at 07:52 am",
+        "I think we'll see similar updates to what the 16-inch received, and the bezels on the 13-inch are large.",
+        "Rating: 36 Votes", "Nick A", "2 days ago at 07:47 am",
+        "Even if it increases the weight slightly, this is a Pro machine and I like the direction Apple is taking.",
+        "Rating: 25 Votes",
+    ]
+    page = "\n".join(["Home", "News", "Apple Plans New 13-Inch MacBook Pro With Scissor Keyboard"] + article + comments)
+    text = body(clean(page.encode()))
+    assert all(p in text for p in article)
+    assert "I think we'll see" not in text and "Even if it increases" not in text and "Rating: 36" not in text

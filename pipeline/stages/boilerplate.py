@@ -162,17 +162,18 @@ def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
 
 
 SENTENCE_DROP_FACTOR = 0.5  # a sentence-like block is dropped below half the model's drop_below
-GOOD, AFTER_END = FEATURES.index("good"), FEATURES.index("after_end")
+GOOD, AFTER_END, AFTER_TIGHT = FEATURES.index("good"), FEATURES.index("after_end"), FEATURES.index("after_tight")
 
 
 def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[dict[int, float], set[int]]:
     """The model's probability of being article text for each block not in ``skip``, and
-    which blocks read as sentences before any end marker (a comment heading, a related list)."""
+    which blocks read as sentences before any end marker (a comment heading, a related list)
+    and not after the article core's end (``classify.tight_span``)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
     scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
-            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END]})
+            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and not v[AFTER_TIGHT]})
 
 
 HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
