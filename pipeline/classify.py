@@ -42,7 +42,17 @@ COMMENT_CATEGORIES = frozenset({"comment_form"})
 CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")  # a word that starts with a capital
 # a teaser's headline glued to its summary by a naive scrape: "Student-AthleteA 24-year-old"
 GLUED = regex.compile(r"\p{Ll}{3}[.!?]?\p{Lu}(?:\p{Ll}|\s)")
+# the same two on ASCII text, where the standard re module is faster (regex's \s is these
+# six characters there; re's would add \x1c-\x1f)
+CAPITALISED_ASCII = re.compile(r"(?<![^\t\n\x0b\x0c\r ])[A-Z]")
+GLUED_ASCII = re.compile(r"[a-z]{3}[.!?]?[A-Z](?:[a-z]|[\t\n\x0b\x0c\r ])")
+SEPARATOR_CHARS = frozenset("|•·/»>")  # SEPARATOR matches none of a text without one of these
 DIGIT = re.compile(r"\d")
+NO_ASCII_DIGITS = str.maketrans("", "", "0123456789")  # on ASCII text \d is these ten
+
+
+def digits(text: str) -> int:
+    return len(text) - len(text.translate(NO_ASCII_DIGITS)) if text.isascii() else len(DIGIT.findall(text))
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -132,7 +142,7 @@ def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     url = bool(URL.search(text))
     enough_stop = stop >= 0.15 or lang is None
     good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
-    caps = _ratio(len(CAPITALISED.findall(text)), len(toks))
+    caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), len(toks))
     return Local(n, terminal, stop, caps, url, good)
 
 
@@ -250,13 +260,13 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             loc.caps,
             float(bool(BULLET.match(text))),
             float(loc.url),
-            _ratio(len(DIGIT.findall(text)), len(text)),
+            _ratio(digits(text), len(text)),
             _ratio(text.count(","), loc.words),
             float(is_headline(text, cfg)),
             float(is_date_line(text)),
             float(parse_byline(text) is not None),
             float(text.endswith(("...", "…"))),
-            float(bool(SEPARATOR.search(text))),
+            float(not SEPARATOR_CHARS.isdisjoint(text) and SEPARATOR.search(text) is not None),
             float(seen[text.lower()] > 1),
             float(loc.good),
             float(prev_good),
@@ -274,7 +284,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(i > 0 and blocks[i - 1].text.rstrip().endswith(":")),
             float(i > comments),
             min(ends_seen[i], 5) / 5,
-            float(bool(GLUED.search(text))),
+            float((GLUED_ASCII if text.isascii() else GLUED).search(text) is not None),
             float(in_tight),
             math.log1p(tight_dist),
             float(after_tight),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 STOPWORDS: dict[str, frozenset[str]] = {
@@ -84,7 +85,7 @@ def stopword_counts(toks: Sequence[str]) -> dict[str, int]:
 def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) -> str | None:
     """The language whose stop words are most frequent in ``texts``, or None when too few
     stop words were seen or the best language does not lead the next one by ``margin``."""
-    toks = [t for text in texts for t in tokens(text)]
+    toks = list(chain.from_iterable(map(tokens, texts)))
     counts = sorted(((n, lang) for lang, n in stopword_counts(toks).items()), reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
     if best < min_hits or best < margin * second:
