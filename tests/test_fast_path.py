@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import io
+from pipeline import classify, io
 from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.rules import length_bounds, rule_group, top_level_branches
 from pipeline.stages import encoding
@@ -172,3 +172,18 @@ def test_length_gate_only_for_patterns_it_is_sound_for():
     assert length_bounds(r"^(?=.{2,5}$)(?:ab|cd)") == length_bounds(r"^(?=.{2,5}$)[^|]") == (2, 5)
     for pattern in (r"^(?=.{2,5}$)a|b", r"(?=.{2,5}$)a", r"^(?i)(?=.{2,5}$)a", r"^(?=.{2,5}$)[[a]|]"):
         assert length_bounds(pattern) is None, pattern
+
+
+# classifier features: the ASCII shortcuts count exactly what the general patterns count
+ascii_words = st.text(st.sampled_from("abcXYZ019 .!?\t\n\x0b\x0c\r\x1c\x1f,|/"), max_size=60)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(ascii_words, st.text(max_size=60)))
+def test_property_ascii_feature_patterns_agree(text):
+    if text.isascii():
+        assert len(classify.CAPITALISED_ASCII.findall(text)) == len(classify.CAPITALISED.findall(text))
+        assert (classify.GLUED_ASCII.search(text) is None) == (classify.GLUED.search(text) is None)
+    assert classify.digits(text) == len(classify.DIGIT.findall(text))
+    if classify.SEPARATOR_CHARS.isdisjoint(text):
+        assert classify.SEPARATOR.search(text) is None
