@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .literals import fold
+
 CREDIT_WORDS = (r"getty|photo|photos|photograph|image|images|credit|courtesy|afp|reuters|ap|epa|"
                 r"shutterstock|pool|file|upi|sputnik|xinhua|anadolu|alamy|istock|bloomberg|dpa|pa wire|pa")
 PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
@@ -14,6 +16,9 @@ COPYRIGHT = re.compile(r"^(?P<text>.*?)\s*(?P<credit>©\s*\S.{1,80})$")
 # every credit pattern needs one of these (PAREN ")", AGENCY "/", LABELLED ":" or "©",
 # COPYRIGHT "©"): most lines have none and skip the patterns
 CREDIT_MARKS = (")", "/", ":", "©")
+# and each pattern one of these (lower case): PAREN ends with ")", AGENCY holds "/", LABELLED
+# a label word, COPYRIGHT "©"; a line without them is not tried on the pattern
+LABEL_WORDS = ("photo", "image", "picture", "foto", "credit", "bild")
 
 
 # Longer lines are paragraphs, not captions (the longest credited caption in the dev sets
@@ -29,11 +34,12 @@ def split_credit(text: str) -> tuple[str | None, str] | None:
     t = text.strip()
     if len(t) > MAX_CAPTION_CHARS or not any(mark in t for mark in CREDIT_MARKS):
         return None
-    m = PAREN.match(t)
+    m = PAREN.match(t) if t.endswith(")") else None
     if m and PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
         return _pair(m)
-    for pattern in (AGENCY, LABELLED, COPYRIGHT):
-        m = pattern.match(t)
+    low = fold(t)  # case-insensitive: dotted and dotless i too
+    for pattern, needs in ((AGENCY, ("/",)), (LABELLED, LABEL_WORDS), (COPYRIGHT, ("©",))):
+        m = pattern.match(t) if any(word in low for word in needs) else None
         if m and len(m.group("credit")) < 140:
             return _pair(m)
     return None

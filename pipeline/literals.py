@@ -24,6 +24,8 @@ MIN_LENGTH = 3  # shorter literals hold in nearly every paragraph: not worth tes
 
 def fold(text: str) -> str:
     """Case-folded text in which a case-insensitive match of a literal stays a substring."""
+    if text.isascii():
+        return text.lower()
     return text.translate(_DOTTED).casefold().replace("i\u0307", "i")
 
 

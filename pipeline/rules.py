@@ -17,6 +17,7 @@ packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Ea
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import json
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -196,34 +197,35 @@ class RuleGroup:
 
     rules: tuple[Rule, ...]
     tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # first character -> Plan
+    bands: tuple[int, ...]  # the rules' max_words, sorted: a block's band is how many are below its word count
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan
 
-    def plan(self, first: str) -> Plan:
-        """The plan for blocks starting with ``first`` ("" when not in GATE)."""
-        plan = self.plans.get(first)
+    def plan(self, first: str, words: int) -> Plan:
+        """The plan for blocks of ``words`` words starting with ``first`` ("" when not in GATE)."""
+        key = (first, bisect_left(self.bands, words))
+        plan = self.plans.get(key)
         if plan is None:
             rules = []
             for rule, tests in zip(self.rules, self.tests):
+                if rule.max_words is not None and rule.max_words < words:
+                    continue
                 possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
                 if possible is None or any(b.literals is None for b in possible):
                     rules.append((rule, None))
                 elif possible:
                     rules.append((rule, fewest(set().union(*(b.literals for b in possible)))))
-            plan = self.plans[first] = Plan(tuple(rules), fewest(lit for _, lits in rules if lits for lit in lits),
-                                            tuple(r for r in rules if r[1] is None))
+            plan = self.plans[key] = Plan(tuple(rules), fewest(lit for _, lits in rules if lits for lit in lits),
+                                          tuple(r for r in rules if r[1] is None))
         return plan
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
-        first = text[:1]
-        plan = self.plan(first if first in GATE else "")
+        first, words = text[:1], len(text.split())
+        plan = self.plan(first if first in GATE else "", words)
         folded = fold(text)
         rules = plan.rules if any(map(folded.__contains__, plan.literals)) else plan.untested
-        words = None
         for rule, literals in rules:
             if literals is not None and not any(map(folded.__contains__, literals)):
                 continue
-            if rule.max_words is not None and words is None:
-                words = len(text.split())
             if rule.matches(text, timeout, words):
                 return rule
         return None
@@ -236,7 +238,7 @@ def is_screenable(pattern: str) -> bool:
 @lru_cache(maxsize=64)
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    return RuleGroup(rules, tuple(r.tests for r in rules))
+    return RuleGroup(rules, tuple(r.tests for r in rules), tuple(sorted({r.max_words for r in rules if r.max_words is not None})))
 
 
 @dataclass(frozen=True)
