@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import classify, io
+from pipeline import classify, credits, io
 from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.rules import length_bounds, rule_group, top_level_branches
 from pipeline.stages import encoding
@@ -187,3 +187,29 @@ def test_property_ascii_feature_patterns_agree(text):
     assert classify.digits(text) == len(classify.DIGIT.findall(text))
     if classify.SEPARATOR_CHARS.isdisjoint(text):
         assert classify.SEPARATOR.search(text) is None
+
+
+def split_credit_unguarded(text):
+    """credits.split_credit without the per-pattern guards (each pattern tried on every line)."""
+    t = text.strip()
+    if len(t) > credits.MAX_CAPTION_CHARS or not any(mark in t for mark in credits.CREDIT_MARKS):
+        return None
+    m = credits.PAREN.match(t)
+    if m and credits.PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
+        return credits._pair(m)
+    for pattern in (credits.AGENCY, credits.LABELLED, credits.COPYRIGHT):
+        m = pattern.match(t)
+        if m and len(m.group("credit")) < 140:
+            return credits._pair(m)
+    return None
+
+
+caption_like = st.lists(st.sampled_from(["A", "man", "walks", ".", "Photo:", "PHOTO", "İmage", "ımage", ":", "©", "(", ")",
+                                         "AP", "REUTERS/Jane", "Doe", "/", "Getty", "Images", "credit", "Bild", " ", "\n"]),
+                        max_size=14).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(caption_like, st.text(max_size=80)))
+def test_property_credit_guards_change_nothing(text):
+    assert credits.split_credit.__wrapped__(text) == split_credit_unguarded(text)
