@@ -198,25 +198,33 @@ class RuleGroup:
     rules: tuple[Rule, ...]
     tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
     bands: tuple[int, ...]  # the rules' max_words, sorted: a block's band is how many are below its word count
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan, and
+    # first character -> its rules (see starting)
 
     def plan(self, first: str, words: int) -> Plan:
         """The plan for blocks of ``words`` words starting with ``first`` ("" when not in GATE)."""
         key = (first, bisect_left(self.bands, words))
         plan = self.plans.get(key)
         if plan is None:
-            rules = []
-            for rule, tests in zip(self.rules, self.tests):
-                if rule.max_words is not None and rule.max_words < words:
-                    continue
-                possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
-                if possible is None or any(b.literals is None for b in possible):
-                    rules.append((rule, None))
-                elif possible:
-                    rules.append((rule, fewest(set().union(*(b.literals for b in possible)))))
-            plan = self.plans[key] = Plan(tuple(rules), fewest(lit for _, lits in rules if lits for lit in lits),
+            rules = tuple((rule, literals) for rule, literals in self.starting(first)
+                          if rule.max_words is None or rule.max_words >= words)
+            plan = self.plans[key] = Plan(rules, tuple(sorted({lit for _, lits in rules if lits for lit in lits})),
                                           tuple(r for r in rules if r[1] is None))
         return plan
+
+    def starting(self, first: str) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
+        """The rules that may match a block starting with ``first``, with their literals."""
+        found = self.plans.get(first)
+        if found is None:
+            found = []
+            for rule, tests in zip(self.rules, self.tests):
+                possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
+                if possible is None or any(b.literals is None for b in possible):
+                    found.append((rule, None))
+                elif possible:
+                    found.append((rule, fewest(set().union(*(b.literals for b in possible)))))
+            found = self.plans[first] = tuple(found)
+        return found
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
         first, words = text[:1], len(text.split())
