@@ -117,10 +117,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     # output) is left as it is, so that cleaning twice changes nothing
     model = ctx.rules.model("blocks") if cfg.classify_blocks and dropped else None
     hits = [r.category if r else None for r in matched]
-    # the headline, bylines and photo captions are the later stages' to take
-    protected = signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
-                          or (layout.region(i) == "head" and is_name(b.text)) or split_credit(b.text) is not None
-                          or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)}
+    protected = protected_blocks(blocks, layout, signed) if model else set()
     scores, sentences = classify(article, dropped.keys() | protected, hits, model, cfg) if model else ({}, set())
     for i, p in scores.items():
         # precision first: a sentence-like block needs a clearer verdict than a menu line
@@ -146,6 +143,14 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     ) + tuple(flagged)
     kept = tuple(b for i, b in enumerate(blocks) if i not in dropped)
     return StageResult(replace(article, blocks=kept), changes)
+
+
+def protected_blocks(blocks, layout: Layout, signed: set[int]) -> set[int]:
+    """What the classifier leaves alone: the headline, bylines and photo captions are the
+    later stages' to take."""
+    return signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
+                     or (layout.region(i) == "head" and is_name(b.text)) or split_credit(b.text) is not None
+                     or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)}
 
 
 def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
