@@ -23,10 +23,14 @@ MIN_LENGTH = 3  # shorter literals hold in nearly every paragraph: not worth tes
 
 
 def fold(text: str) -> str:
-    """Case-folded text in which a case-insensitive match of a literal stays a substring."""
+    """Case-folded text in which a case-insensitive match of a literal stays a substring.
+    ASCII text (most blocks) folds as it lowercases; the dotted and dotless i are mapped
+    only when present (``str.translate`` with a table is slow)."""
     if text.isascii():
         return text.lower()
-    return text.translate(_DOTTED).casefold().replace("i\u0307", "i")
+    if "ı" in text or "İ" in text:
+        text = text.translate(_DOTTED)
+    return text.casefold().replace("i\u0307", "i")
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

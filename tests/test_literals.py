@@ -84,3 +84,12 @@ def test_fold_agrees_with_regex_case_insensitivity():
         for p in {c.lower(), c.upper(), c.title(), c.casefold()} - {c}:
             if regex.fullmatch(regex.escape(p), c, regex.IGNORECASE | regex.V1):
                 assert fold(p) == fold(c), (c, p)
+
+
+def test_fold_shortcuts_fold_as_the_full_mapping():
+    """ASCII text is only lowercased and the i mapping runs only when an i needs it: the
+    result is the full mapping's."""
+    from pipeline.literals import _DOTTED
+    for text in ("Share this ARTICLE: https://x.com/A", "", "Straße İstanbul ıI", "“Quoted” — text’s end",
+                 "KELVIN \u212a and ANGSTROM \u212b", "ﬁne ǅ ſ"):
+        assert fold(text) == text.translate(_DOTTED).casefold().replace("i\u0307", "i"), text
