@@ -1,7 +1,8 @@
 """HTML to blocks and metadata: trafilatura (comments excluded), with bounded cost.
 
 Pure: an HTML string in, an ``Extracted`` value out (or ``RejectedInput`` when a limit is
-hit). trafilatura parses the page (once: handing it a parsed tree makes it copy the tree);
+hit). The page is parsed once, by trafilatura's own loader, and the tree handed to
+trafilatura (which works on a copy; the parse is where the depth limit shows, below);
 metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
 alone, JSON-LD and ``<time>``, and figure captions from the ``<figcaption>`` elements,
 because trafilatura's own metadata extraction costs more than its text extraction. Each
@@ -10,9 +11,10 @@ quotes. When trafilatura (with its own readability/jusText comparison) returns t
 its baseline extractor is the fallback; ``extractor`` says which produced the text.
 
 Limits: ``max_html_bytes`` and ``extract_timeout`` reject a page with the reason. Tree depth
-is bounded by the parser (libxml2 stops at 256 levels; real pages stay under 60): a page
-nested deeper keeps only what lies above that depth, and is rejected as empty when nothing
-does.
+is bounded by the parser: libxml2 stops at ``PARSER_MAX_DEPTH`` levels (the dev pages stay
+under 60) and drops the rest of the page, so a page that reaches that depth is rejected
+(``reject.html-too-deep``, read from the parser's log of that parse) rather than cleaned from
+what the parser kept.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from dataclasses import dataclass, replace
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Extractor
+from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER, load_html
 from trafilatura.xml import xmltotxt
 
 from .article import Article, Block, RejectedInput, Source
@@ -83,8 +87,10 @@ def time_limit(seconds: float):
 
 def extract_html(html: str, cfg: CleanConfig, url: str | None = None) -> Extracted:
     """Blocks and metadata of one HTML page. Raises RejectedInput over a limit."""
-    size = len(html.encode("utf-8", "surrogatepass"))
-    if size > cfg.max_html_bytes:
+    # UTF-8 takes one to four bytes a character: encode only when that leaves it open
+    if len(html) > cfg.max_html_bytes or (4 * len(html) > cfg.max_html_bytes
+                                          and len(html.encode("utf-8", "surrogatepass")) > cfg.max_html_bytes):
+        size = len(html.encode("utf-8", "surrogatepass"))
         raise RejectedInput("reject.html-too-large", f"HTML is {size:,} bytes, over max_html_bytes={cfg.max_html_bytes:,}")
     try:
         with time_limit(cfg.extract_timeout):
@@ -96,20 +102,43 @@ def extract_html(html: str, cfg: CleanConfig, url: str | None = None) -> Extract
 def _extract(html: str, cfg: CleanConfig, url: str | None) -> Extracted:
     meta = page_metadata(head_tree(html), html, url)
     figcaptions = tuple(t for t in (_squash(unescape(TAG.sub(" ", m))) for m in FIGCAPTION.findall(html)) if t)
-    document = trafilatura.bare_extraction(html, url=url, include_comments=False, with_metadata=False,
-                                           output_format="txt", as_dict=False)
+    tree = page_tree(html)
+    document = trafilatura.bare_extraction(tree, options=_options(url)) if tree is not None else None
     blocks = body_blocks(document.body) if document is not None and document.body is not None else ()
     extractor = "trafilatura"
-    if sum(len(t) for _, t in blocks) < cfg.html_min_chars:
-        fallback = _baseline(html)
+    if sum(len(t) for _, t in blocks) < cfg.html_min_chars and tree is not None:
+        fallback = _baseline(tree)
         if sum(len(t) for _, t in fallback) > sum(len(t) for _, t in blocks):
             blocks, extractor = fallback, "trafilatura-baseline"
     return Extracted(blocks, meta, figcaptions, extractor)
 
 
+# what trafilatura.extract(html, include_comments=False) runs with; built once (reading its
+# settings costs about a tenth of a millisecond a page)
+_OPTIONS = Extractor(output_format="txt", comments=False, with_metadata=False)
+
+
+def _options(url: str | None) -> Extractor:
+    return _OPTIONS if url is None else Extractor(output_format="txt", comments=False, with_metadata=False, url=url)
+
+
+PARSER_MAX_DEPTH = 256  # libxml2's limit without XML_PARSE_HUGE, which trafilatura does not set
+
+
+def page_tree(html: str) -> lxml_html.HtmlElement | None:
+    """The page parsed by trafilatura's own loader (as ``extract`` would parse it; None when
+    it is not HTML). Raises RejectedInput when the parser stopped at its depth limit: it
+    drops everything after that point, so what it kept is not the page."""
+    tree = load_html(html)
+    if any("depth" in e.message for e in TRAFILATURA_PARSER.error_log.filter_types(etree.ErrorTypes.ERR_RESOURCE_LIMIT)):
+        raise RejectedInput("reject.html-too-deep", f"the page nests elements {PARSER_MAX_DEPTH} levels deep or more, "
+                            "where the HTML parser stops and drops the rest of the page")
+    return tree
+
+
 def head_tree(html: str) -> etree._Element | None:
-    """The page's ``<head>`` (and ``<html>`` attributes) parsed alone: the whole page is
-    parsed once, by trafilatura, as handing it a parsed tree makes it copy the tree."""
+    """The page's ``<head>`` (and ``<html>`` attributes) parsed alone: the metadata reads the
+    tags before ``</head>``, never those a page puts in its body."""
     end = HEAD_END.search(html, 0, 1_000_000)
     try:
         return lxml_html.document_fromstring(html[:end.end()] if end else html[:200_000], parser=HEAD_PARSER)
@@ -117,8 +146,8 @@ def head_tree(html: str) -> etree._Element | None:
         return None
 
 
-def _baseline(html: str) -> tuple[tuple[str, str], ...]:
-    _, text, _ = trafilatura.baseline(html)
+def _baseline(tree: lxml_html.HtmlElement) -> tuple[tuple[str, str], ...]:
+    _, text, _ = trafilatura.baseline(tree)  # on a copy: the tree is left as it is
     return tuple(("paragraph", line.strip()) for line in (text or "").split("\n") if line.strip())
 
 

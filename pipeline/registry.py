@@ -65,6 +65,8 @@ BUILTIN = {
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
     "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.html-too-deep": ("reject", "ingest", "The HTML page nests elements 256 levels deep or more, where the "
+                             "parser stops and drops the rest of the page."),
 }
 
 

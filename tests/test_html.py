@@ -118,11 +118,32 @@ def test_too_large_html_is_rejected(ctx):
     assert rule_of(c) == "reject.html-too-large" and "max_html_bytes" in c.changes[0].detail
 
 
-def test_too_deep_html_is_bounded(ctx):
-    """The parser stops at 256 levels: a page nested deeper than that is cut there, and is
-    rejected when nothing is left above (never a crash or a recursion error)."""
-    html = "<html><body>" + "<div>" * 5000 + "<p>deep text</p>" + "</div>" * 5000 + "</body></html>"
-    assert rule_of(clean_html(html.encode(), id="x", path="x.html", ctx=ctx)) == "reject.empty"
+def paragraph(word: str) -> str:
+    return f"<p>{word} paragraph: " + "a sentence of the article that runs long enough to be kept as text. " * 4 + "</p>"
+
+
+def deep_page(levels: int) -> bytes:
+    return ("<html><head><title>Deep</title></head><body><article>" + paragraph("Opening") + "<div>" * levels
+            + paragraph("Nested") + "</div>" * levels + paragraph("Closing") + "</article></body></html>").encode()
+
+
+@pytest.mark.parametrize("levels", [260, 5000])
+def test_too_deep_html_is_rejected(ctx, levels):
+    """The parser stops at 256 levels and drops the rest of the page (the paragraph after the
+    deep part too): such a page is rejected with the reason, not cleaned from what was kept."""
+    c = clean_html(deep_page(levels), id="x", path="x.html", ctx=ctx)
+    assert rule_of(c) == "reject.html-too-deep" and "256 levels" in c.changes[0].detail
+
+
+def test_deep_html_under_the_limit_is_cleaned(ctx):
+    c = clean_html(deep_page(200), id="x", path="x.html", ctx=ctx)
+    assert not c.rejected and all(f"{w} paragraph" in body_text(c.article) for w in ("Opening", "Nested", "Closing"))
+
+
+def test_depth_verdict_is_of_the_page_just_parsed(ctx):
+    """The parser's log is read for the page at hand: a normal page after a deep one passes."""
+    assert clean_html(deep_page(300), id="x", path="x.html", ctx=ctx).rejected
+    assert not clean_html(deep_page(10), id="y", path="y.html", ctx=ctx).rejected
 
 
 def test_slow_extraction_is_rejected(ctx):
