@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..article import Article, Caption, Change, StageResult
 from ..context import Context
 from ..credits import split_credit
-from ..rules import Rule
+from ..rules import rule_group
 
 STAGE = "residue"
 TOKEN = re.compile(r"\w+")
@@ -62,16 +62,6 @@ def repeats_title(text: str, title: str | None) -> bool:
     return (whole.startswith(joined) or whole.endswith(joined)) and len(shorter) >= 0.6 * len(longer)
 
 
-def first_html_match(rules: tuple[Rule, ...], text: str, timeout: float) -> Rule | None:
-    """The first rule that matches, counting words once: every HTML rule is guarded by
-    ``max_words``, so running text is passed over without a regex."""
-    n = len(text.split())
-    for rule in rules:
-        if (rule.max_words is None or n <= rule.max_words) and rule.find(text, timeout):
-            return rule
-    return None
-
-
 def remove_residue(article: Article, ctx: Context) -> StageResult:
     if article.source.format != "html":
         return StageResult(article)
@@ -93,6 +83,7 @@ def remove_residue(article: Article, ctx: Context) -> StageResult:
     figcaptions = {squash(t) for t in dict(article.extra).get("figcaptions", ())}
     captions = list(article.captions)
     timeout = ctx.config.regex_timeout
+    html_rules = rule_group(ctx.rules.html)  # each rule tried only on blocks it can match (see RuleGroup)
     for i, block in enumerate(blocks):
         if i in taken:
             continue
@@ -106,7 +97,7 @@ def remove_residue(article: Article, ctx: Context) -> StageResult:
             captions.append(Caption(text=split[0], credit=split[1], line=block.line))
             taken[i] = Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": split[1]})
             continue
-        rule = first_html_match(ctx.rules.html, block.text, timeout)
+        rule = html_rules.first_match(block.text, timeout)
         if rule:
             taken[i] = Change(STAGE, rule.id, "drop", block.line, block.text, None, {"category": rule.category})
     if not taken:
