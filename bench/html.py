@@ -12,7 +12,8 @@ that machine load weighs on both alike, the first one alternating from page to p
 first to touch a page pays for the cold caches); ``--repeat N`` runs each N times and counts
 the fastest.
 Both get the page's bytes (both decode them, UTF-8 first); times are wall times per page,
-ours through every stage of the pipeline. When ../shared is absent the script says so and
+ours through every stage of the pipeline, and the process's CPU time beside them (on a shared
+machine the CPU ratio is the steadier one). When ../shared is absent the script says so and
 exits.
 """
 from __future__ import annotations
@@ -55,6 +56,7 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
     ctx = Context(io.load_config(None), io.load_rules())
     out = Path(dump or tempfile.mkdtemp(prefix="bench-html-")) / name
     times = {"trafilatura": [], "newsclean": []}
+    cpu = {"trafilatura": 0.0, "newsclean": 0.0}
     texts = {"trafilatura": {}, "newsclean": {}}
     for n, path in enumerate(pages):
         pid = path.name.split(".", 1)[0]
@@ -68,13 +70,16 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
         runs = {"trafilatura": lambda: trafilatura.extract(data, include_comments=False) or "", "newsclean": ours}
         order = list(runs) if n % 2 == 0 else list(reversed(runs))  # who runs first (a cold page) alternates
         best = {method: float("inf") for method in runs}
+        best_cpu = dict(best)
         for _ in range(repeat):
             for method in order:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 texts[method][pid] = runs[method]()
                 best[method] = min(best[method], time.perf_counter() - t0)
+                best_cpu[method] = min(best_cpu[method], time.process_time() - c0)
         for method, t in best.items():
             times[method].append(t)
+            cpu[method] += best_cpu[method]
     print(f"{name}: {len(pages)} pages")
     for method in ("trafilatura", "newsclean"):
         pred = out / method
@@ -85,9 +90,11 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
                                           check=True, capture_output=True, text=True).stdout.splitlines()[-1])
         t = times[method]
         print(f"  {method:12s} F1 {score['f1']:.4f}  P {score['precision']:.4f}  R {score['recall']:.4f}  "
-              f"empty {score['empty']:3d}  time {sum(t):6.2f} s  median {1000 * statistics.median(t):5.1f} ms/page")
+              f"empty {score['empty']:3d}  time {sum(t):6.2f} s  median {1000 * statistics.median(t):5.1f} ms/page  "
+              f"cpu {cpu[method]:6.2f} s")
     ratio = sum(times["newsclean"]) / sum(times["trafilatura"])
-    print(f"  time ratio newsclean/trafilatura {ratio:.2f}x (goal <= 1.15x); outputs in {out}")
+    print(f"  time ratio newsclean/trafilatura {ratio:.2f}x wall, {cpu['newsclean'] / cpu['trafilatura']:.2f}x cpu "
+          f"(goal <= 1.15x); outputs in {out}")
     if by_page:
         subprocess.run([sys.executable, str(scorer(bench)), str(folder), str(out / "newsclean"), "--by-page", str(by_page)])
 
