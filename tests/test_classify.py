@@ -213,3 +213,23 @@ def test_prose_comments_after_a_comment_heading_are_dropped(clean):
     text = body(clean(page.encode()))
     assert all(p in text for p in article)
     assert "I think we'll see" not in text and "Even if it increases" not in text and "Rating: 36" not in text
+
+
+def test_a_repeated_block_is_kept_once_the_copy_in_the_body(clean):
+    caption = "Former Governor Deval Patrick speaks with a business owner during a campaign stop on Tuesday."
+    article = [
+        "COLUMBIA, S.C. (AP) — About a dozen black female small-business owners gathered in a shared workspace on Tuesday.",
+        "Patrick listened to their concerns about access to capital and the cost of health insurance for their workers.",
+        caption,
+        "He told them that his campaign would focus on economic opportunity for families who feel left behind.",
+    ]
+    page = "\n".join(["Home", "Politics", caption, caption, "1 / 5", "Back to Gallery",
+                      "Patrick Courts Small-Business Owners in South Carolina"] + article + ["Share", "Tweet"])
+    out = clean(page.encode())
+    assert body(out).count(caption) == 1 and all(p in body(out) for p in article)
+    assert [c.rule for c in out.changes if c.before == caption].count("pos.duplicate") == 2
+    page = "\n".join(["The The Of The Day", "The The The The The", "The the the the the the the.",
+                      "The the the the the the the the the the!", "The The", "The the the the the the the the the the!"])
+    first = clean(page.encode())
+    again = clean("\n\n".join(b.text for b in first.article.blocks).encode())
+    assert [b.text for b in again.article.blocks] == [b.text for b in first.article.blocks]

@@ -123,6 +123,8 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
         # precision first: a sentence-like block needs a clearer verdict than a menu line
         if p < model.drop_below * (SENTENCE_DROP_FACTOR if i in sentences else 1.0):
             dropped[i] = "clf.blocks"
+    if scores:
+        dropped.update(duplicates(blocks, cfg, dropped, protected, not_body))
     if scores and cfg.drop_tail:  # the body may end earlier now: its new tail goes too
         end = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body).last_body
         for i in range(len(blocks) if end is None else end + 1, len(blocks)):
@@ -153,6 +155,28 @@ def protected_blocks(blocks, layout: Layout, signed: set[int]) -> set[int]:
                      or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)}
 
 
+DUPLICATE_MIN_WORDS = 8  # shorter lines (a song's chorus, "Pros") may repeat in an article
+
+
+def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
+    """Kept blocks of at least ``DUPLICATE_MIN_WORDS`` words whose text another kept block
+    repeats (a gallery's captions, a teaser shown twice, a pull quote): one copy stays, the
+    first inside the article body, else the first; the others go as ``pos.duplicate``."""
+    copies: dict[str, list[int]] = {}
+    for i, block in enumerate(blocks):
+        if i not in dropped and i not in protected and word_count(block.text) >= DUPLICATE_MIN_WORDS:
+            copies.setdefault(" ".join(block.text.lstrip("*+-•· ").split()).casefold(), []).append(i)
+    repeated = [found for found in copies.values() if len(found) > 1]
+    if not repeated:
+        return {}
+    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
+    out = {}
+    for found in repeated:
+        keep = next((i for i in found if layout.region(i) == "core"), found[0])
+        out.update((i, "pos.duplicate") for i in found if i != keep)
+    return out
+
+
 def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
     """Blocks the article's site repeats ({count, clusters, stats_version} each); none
     without site statistics. Bylines stay for the metadata stage."""
@@ -167,18 +191,18 @@ def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
 
 
 SENTENCE_DROP_FACTOR = 0.5  # a sentence-like block is dropped below half the model's drop_below
-GOOD, AFTER_END, AFTER_TIGHT = FEATURES.index("good"), FEATURES.index("after_end"), FEATURES.index("after_tight")
+GOOD, AFTER_END, TIGHT_DIST = FEATURES.index("good"), FEATURES.index("after_end"), FEATURES.index("tight_dist")
 
 
 def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[dict[int, float], set[int]]:
     """The model's probability of being article text for each block not in ``skip``, and
-    which blocks read as sentences before any end marker (a comment heading, a related list)
-    and not after the article core's end (``classify.tight_span``)."""
+    which blocks read as sentences inside the article core (``classify.tight_span``) and
+    before any end marker (a comment heading, a related list)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
     scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
-            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and not v[AFTER_TIGHT]})
+            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0})
 
 
 HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
@@ -192,5 +216,7 @@ HEURISTICS = {  # rule id -> (category, description), for logs, stats and the re
                    "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
     "site.repeated": ("site_chrome", "A line the article's site repeats across otherwise different articles "
                       "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
+    "pos.duplicate": ("duplicate", "A block whose text another kept block repeats (a gallery's captions, a teaser "
+                      "shown twice, a pull quote): the copy inside the article body stays, else the first."),
     "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
 }
