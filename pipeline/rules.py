@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import ahocorasick
 import regex
 
 from .classify import BlockModel, model_from_json
@@ -198,8 +199,8 @@ class RuleGroup:
     rules: tuple[Rule, ...]
     tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
     bands: tuple[int, ...]  # the rules' max_words, sorted: a block's band is how many are below its word count
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan, and
-    # first character -> its rules (see starting)
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan,
+    # first character -> its rules (see starting), and None -> the automaton of the literals (see held)
 
     def plan(self, first: str, words: int) -> Plan:
         """The plan for blocks of ``words`` words starting with ``first`` ("" when not in GATE)."""
@@ -226,13 +227,26 @@ class RuleGroup:
             found = self.plans[first] = tuple(found)
         return found
 
+    def held(self, folded: str) -> set[str]:
+        """The rules' literals that ``folded`` holds, found in one pass (Aho-Corasick) rather
+        than one substring search per literal."""
+        automaton = self.plans.get(None)
+        if automaton is None:
+            automaton = ahocorasick.Automaton()
+            for literal in {lit for tests in self.tests if tests for b in tests if b.literals for lit in b.literals}:
+                automaton.add_word(literal, literal)
+            if len(automaton):
+                automaton.make_automaton()
+            self.plans[None] = automaton
+        return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
+
     def first_match(self, text: str, timeout: float) -> Rule | None:
         first, words = text[:1], len(text.split())
         plan = self.plan(first if first in GATE else "", words)
-        folded = fold(text)
-        rules = plan.rules if any(map(folded.__contains__, plan.literals)) else plan.untested
+        held = self.held(fold(text)) if plan.literals else set()
+        rules = plan.rules if not held.isdisjoint(plan.literals) else plan.untested
         for rule, literals in rules:
-            if literals is not None and not any(map(folded.__contains__, literals)):
+            if literals is not None and held.isdisjoint(literals):
                 continue
             if rule.matches(text, timeout, words):
                 return rule
