@@ -71,7 +71,7 @@ LANGUAGES = tuple(sorted(STOPWORDS))
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
-@lru_cache(maxsize=1 << 14)  # asked of each block by the classifier (language, density) and metadata
+@lru_cache(maxsize=1 << 12)  # asked of each block of a page by the classifier (language, density) and metadata
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-case word tokens (letters only; an apostrophe inside a word kept)."""
     found = TOKEN.findall(text.lower())
