@@ -8,6 +8,10 @@ array of type string to null"). The header names the part files (``configs``) an
 column its contract type (``dataset_info.features``, from ``tasks.export.corpus_schema``), so
 every part is read with the same types. The card is made without ``datasets`` (a plain YAML
 text) and is the same bytes for every run of the same code.
+
+A run copies the card from ``tasks/corpus_card.md``, made by ``corpus_card()`` from the Arrow
+schema and kept in the repository (``python -m tasks.card`` rewrites it; a test checks it is
+current), so that publishing does not load pyarrow (about 30 MB of peak memory).
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from pipeline import io
 
 from . import paths
 from .export import corpus_schema
+
+CARD = Path(__file__).with_name("corpus_card.md")
 
 BODY = """
 # newsclean corpus
@@ -92,7 +98,7 @@ def corpus_card() -> str:
 def write_card(out: Path) -> bool:
     """Write ``corpus/README.md`` unless it already holds the card; whether it was written."""
     target = paths.corpus_card(out)
-    text = corpus_card()
+    text = card_text()
     if card_is_current(out, text):
         return False
     io.atomic_write_text(target, text)
@@ -102,6 +108,16 @@ def write_card(out: Path) -> bool:
 def card_is_current(out: Path, text: str | None = None) -> bool:
     target = paths.corpus_card(out)
     try:
-        return target.read_text(encoding="utf-8") == (text or corpus_card())
+        return target.read_text(encoding="utf-8") == (text or card_text())
     except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
         return False
+
+
+def card_text() -> str:
+    """The card as shipped (``tasks/corpus_card.md``)."""
+    return CARD.read_text(encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m tasks.card: rewrite tasks/corpus_card.md after a schema change
+    io.atomic_write_text(CARD, corpus_card())
+    print(f"wrote {CARD}")

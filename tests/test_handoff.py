@@ -1,6 +1,9 @@
 """show (plain and coloured), stats, export, and loading the corpus as it is downstream."""
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -177,7 +180,7 @@ def test_corpus_folder_has_a_dataset_card_that_no_jsonl_reader_takes_for_a_recor
     from tasks.card import corpus_card
 
     card = (seed_run / "corpus" / "README.md").read_text(encoding="utf-8")
-    assert card == corpus_card()
+    assert card == corpus_card(), "tasks/corpus_card.md is stale: rewrite it with python -m tasks.card"
     assert card.startswith("---\nconfigs:\n") and "\n  - split: train\n    path: part-*.jsonl\n" in card
     for line in card.splitlines():
         with pytest.raises(ValueError):
@@ -256,3 +259,14 @@ def test_a_run_writes_the_card_into_an_output_folder_made_without_it(tmp_path):
     mtime = card.stat().st_mtime_ns
     assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(out), "--quiet"]) == 0
     assert card.stat().st_mtime_ns == mtime
+
+
+def test_a_text_run_loads_neither_pyarrow_nor_the_html_extractor(tmp_path):
+    """Publishing copies the shipped card (no pyarrow: about 30 MB of peak memory), and text
+    inputs never load trafilatura or lxml."""
+    code = ("import sys; from tasks.batch import run_batch; ok, _ = run_batch(sys.argv[1], sys.argv[2]); "
+            "print(ok, sorted(m for m in ('pyarrow', 'trafilatura', 'lxml') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, "raw", str(tmp_path / "clean")], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.splitlines()[-1] == "True []"
+    assert (tmp_path / "clean" / "corpus" / "README.md").is_file()
