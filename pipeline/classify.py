@@ -22,7 +22,7 @@ from .article import Block
 from .bylines import parse_byline
 from .config import CleanConfig
 from .dates import is_date_line
-from .features import URL, ends_like_sentence, is_headline
+from .features import URL, ends_like_sentence, is_headline, is_name
 from .stopwords import guess_language, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
@@ -35,6 +35,7 @@ FEATURES = (
     "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
     "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
     "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
+    "teaser_run", "meta_near", "after_last_run",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
@@ -48,6 +49,11 @@ CAPITALISED_ASCII = re.compile(r"(?<![^\t\n\x0b\x0c\r ])[A-Z]")
 GLUED_ASCII = re.compile(r"[a-z]{3}[.!?]?[A-Z](?:[a-z]|[\t\n\x0b\x0c\r ])")
 SEPARATOR_CHARS = frozenset("|•·/»>")  # SEPARATOR matches none of a text without one of these
 DIGIT = re.compile(r"\d")
+# a sentence ends inside the block and another begins: "... said. The ..."
+INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
+TEASER_TITLE_WORDS = 15  # a teaser's title line is at most this long
+TEASER_SUMMARY_WORDS = 45  # and its summary one sentence of at most this many words
+LAST_RUN = 3  # the article's last dense run: this many sentence blocks in a row
 NO_ASCII_DIGITS = str.maketrans("", "", "0123456789")  # on ASCII text \d is these ten
 
 
@@ -227,6 +233,12 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     for text in texts:
         key = text.lower()
         seen[key] = seen.get(key, 0) + 1
+    teaser = _prefix([_teaser_unit(texts, locs, j, cfg) for j in range(n)])
+    # a reader comment's name, time and reply lines (after the article's first paragraph:
+    # the byline and dateline above it are the article's own)
+    meta = _prefix([j > first_good and (hits[j] is not None or is_date_line(texts[j]) or is_name(texts[j]))
+                    for j in range(n)])
+    last_run = _last_run(locs, hits)
     # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
     goods, shorts = _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs])
     vectors = []
@@ -288,8 +300,35 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(in_tight),
             math.log1p(tight_dist),
             float(after_tight),
+            min(teaser[high] - teaser[low], 3) / 3,
+            _ratio(meta[high] - meta[low] - (meta[i + 1] - meta[i]), window),
+            float(last_run is not None and i > last_run),
         ))
     return vectors
+
+
+def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], j: int, cfg: CleanConfig) -> bool:
+    """Block j is a teaser's title: a short headline-like line followed by a one-sentence
+    summary or a date (lists of other stories alternate the two)."""
+    if j + 1 >= len(texts) or locs[j].good or not 2 <= locs[j].words <= TEASER_TITLE_WORDS:
+        return False
+    if not is_headline(texts[j], cfg):
+        return False
+    nxt, text = locs[j + 1], texts[j + 1]
+    if is_date_line(text):
+        return True
+    return nxt.terminal and 5 <= nxt.words <= TEASER_SUMMARY_WORDS and INNER_SENTENCE.search(text) is None
+
+
+def _last_run(locs: Sequence[Local], hits: Sequence[str | None]) -> int | None:
+    """Index of the last block of the page's last run of ``LAST_RUN`` sentence blocks in a
+    row that no rule matched (the end of the article's last dense paragraph run)."""
+    run, last = 0, None
+    for i, b in enumerate(locs):
+        run = run + 1 if b.good and hits[i] is None else 0
+        if run >= LAST_RUN:
+            last = i
+    return last
 
 
 def _prefix(flags: Sequence[bool]) -> list[int]:

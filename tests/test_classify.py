@@ -233,3 +233,32 @@ def test_a_repeated_block_is_kept_once_the_copy_in_the_body(clean):
     first = clean(page.encode())
     again = clean("\n\n".join(b.text for b in first.article.blocks).encode())
     assert [b.text for b in again.article.blocks] == [b.text for b in first.article.blocks]
+
+
+def test_teaser_comment_and_last_run_features():
+    article = [
+        "The city council voted on Tuesday to expand the bus network to the northern suburbs by next spring.",
+        "The plan adds four routes and doubles the buses on the busiest line, the council said in a statement.",
+        "Opponents said the cost, about 12 million dollars a year, would fall on residents who never ride a bus.",
+    ]
+    teasers = [
+        "Mayor Opens New Library",
+        "The building replaces the old library that closed after the flood.",
+        "School Board Picks a New Chief",
+        "The board chose a former teacher from the district to lead its schools.",
+    ]
+    comment = ["Jane Miller", "3 hours ago", "I take the bus every day and I think this is a very good plan for everyone here.", "Reply"]
+    blocks = segment("\n".join(article + teasers + comment), CFG)
+    texts = [b.text for b in blocks]
+    vectors = block_vectors(blocks, CFG, "en", [None] * 10 + ["comment_form"])
+    feature = lambda i, name: vectors[i][FEATURES.index(name)]  # noqa: E731
+    # a teaser list alternates short titles and one-sentence summaries; an article does not
+    summary = texts.index(teasers[1])
+    assert feature(summary, "teaser_run") == 2 / 3 and feature(0, "teaser_run") == 1 / 3  # one title in its window
+    # a reader comment sits between a name, a time and a reply line; the lead does not count
+    # the article's own byline or date above it
+    prose = texts.index(comment[2])
+    assert feature(prose, "meta_near") >= 0.5 and feature(1, "meta_near") == 0
+    # everything after the last run of three sentence blocks in a row is past the article
+    assert [feature(i, "after_last_run") for i in range(3)] == [0.0] * 3
+    assert feature(summary, "after_last_run") == 1.0 and feature(prose, "after_last_run") == 1.0
