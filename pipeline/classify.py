@@ -322,10 +322,13 @@ def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], j: int, cfg: Clean
 
 def _last_run(locs: Sequence[Local], hits: Sequence[str | None]) -> int | None:
     """Index of the last block of the page's last run of ``LAST_RUN`` sentence blocks in a
-    row that no rule matched (the end of the article's last dense paragraph run)."""
+    row (the end of the article's last dense paragraph run). A block a rule matched (an ad
+    marker, an app prompt between two paragraphs) neither counts nor breaks the run."""
     run, last = 0, None
     for i, b in enumerate(locs):
-        run = run + 1 if b.good and hits[i] is None else 0
+        if hits[i] is not None:
+            continue
+        run = run + 1 if b.good else 0
         if run >= LAST_RUN:
             last = i
     return last
