@@ -12,7 +12,7 @@ from typing import Callable
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .context import Context
 from .decode import decode_bytes, decode_html
-from .inputs import Record, sha256, site_of
+from .inputs import Record, looks_like_html, sha256, site_of
 from .segment import segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
@@ -124,17 +124,6 @@ def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | N
     return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
 
 
-
-
-HTML_DOCUMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
-                           rb"(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
-
-
-def looks_like_html(data: bytes) -> bool:
-    """A text input that is an HTML document: it opens (after a BOM, white space, an XML
-    declaration or comments) with a doctype or an ``<html>`` tag. A text that only
-    mentions or quotes markup further down does not count."""
-    return HTML_DOCUMENT.match(data[:4096]) is not None
 
 
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:

@@ -57,6 +57,17 @@ def is_multi(name: str) -> bool:
     return file_format(name) in MULTI
 
 
+HTML_DOCUMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+                           rb"(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A text input that is an HTML document: it opens (after a BOM, white space, an XML
+    declaration or comments) with a doctype or an ``<html>`` tag. A text that only
+    mentions or quotes markup further down does not count."""
+    return HTML_DOCUMENT.match(data[:4096]) is not None
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

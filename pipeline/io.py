@@ -122,8 +122,7 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
     size = os.stat(path).st_size
     if size > max_bytes:
         raise RejectedInput("reject.too-large", f"input is {size:,} bytes, over max_input_bytes={max_bytes:,}")
-    side = path.with_name(input_id(path.name) + SIDECAR)
-    meta = read_sidecar(path) if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
+    meta = read_sidecar(path) if sidecar_in(raw, path) else None
     return read_bytes(path), meta
 
 
@@ -143,11 +142,20 @@ def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str, str | None]]
 def sidecar_sha256(raw: Path, rel: str) -> str | None:
     """sha256 of the sidecar (``<id>.meta.json``) beside a single-article input, None when
     there is none: an edited sidecar makes the article stale like an edited input."""
-    path = raw / rel
-    side = path.with_name(input_id(path.name) + SIDECAR)
-    if not side.is_file() or not side.resolve().is_relative_to(raw.resolve()):
-        return None
-    return file_sha256(side)
+    side = sidecar_in(raw, raw / rel)
+    return file_sha256(side) if side else None
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the sidecar of the input at ``path`` would be: ``<id>.meta.json`` beside it."""
+    return path.with_name(input_id(path.name) + SIDECAR)
+
+
+def sidecar_in(raw: Path, path: Path) -> Path | None:
+    """The sidecar of the input at ``path`` when there is one and it lies inside ``raw``
+    (a sidecar symlinked out of raw/ is not read)."""
+    side = sidecar_path(path)
+    return side if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
 
 
 def read_records(raw: Path, rel: str, limit: int) -> list[Record]:
@@ -288,7 +296,7 @@ def read_json(path: str | Path) -> dict | None:
 
 def read_sidecar(path: Path) -> dict | None:
     """``<name>.meta.json`` beside the input: {url, site, published, title, authors, language}."""
-    side = path.with_name(input_id(path.name) + SIDECAR)
+    side = sidecar_path(path)
     if not side.is_file():
         return None
     try:

@@ -125,8 +125,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
-        if old_log and fingerprint(old_log) == (entry.sha256, entry.sidecar_sha256, *current) \
-                and site_stats_current(old_log, ctx) and old_log["source"]["path"] == entry.rel \
+        if old_log and still_current(old_log, entry, ctx, current) and old_log["source"]["path"] == entry.rel \
                 and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
@@ -181,6 +180,12 @@ def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
 
 
 def is_current(log_line: str, entry: Entry, ctx: Context) -> bool:
-    current = current_fingerprint(ctx)
-    log = json.loads(log_line)
+    return still_current(json.loads(log_line), entry, ctx)
+
+
+def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:
+    """Whether a stored change-log record still holds for ``entry``: same input and sidecar
+    bytes, same pipeline stamp (``current``, when the caller computed it already) and the
+    statistics its site has now."""
+    current = current_fingerprint(ctx) if current is None else current
     return fingerprint(log) == (entry.sha256, entry.sidecar_sha256, *current) and site_stats_current(log, ctx)
