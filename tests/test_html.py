@@ -97,12 +97,41 @@ def test_record_metadata_wins_over_the_page(ctx):
     assert c.article.authors[0] == "Jane Roe"
 
 
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_trafilatura_body_is_bare_extractions(name):
+    """Our call of trafilatura's sequence (no copy of the tree) gives the body that
+    ``bare_extraction`` gives with the same options, element for element."""
+    import trafilatura
+    from lxml import etree
+    from pipeline.extract_html import _options, page_tree, trafilatura_body
+    html = page(name).decode("utf-8")
+    expected = trafilatura.bare_extraction(page_tree(html), options=_options(None)).body
+    ours = trafilatura_body(page_tree(html), _options(None))
+    assert len(ours) > 10 and etree.tostring(ours) == etree.tostring(expected)
+
+
+def test_trafilatura_body_is_none_without_text():
+    from pipeline.extract_html import _options, page_tree, trafilatura_body
+    tree = page_tree("<html><head><title>t</title></head><body><div><span></span></div></body></html>")
+    assert trafilatura_body(tree, _options(None)) is None
+
+
 def test_fallback_to_baseline_is_recorded(ctx):
     html = "<html><body><div>" + "<span>Short lines of plain text in spans only, no paragraph markup here. </span>" * 8 + "</div></body></html>"
     c = clean_html(html.encode(), id="x", path="x.html", ctx=ctx)
     assert c.source.extractor in ("trafilatura", "trafilatura-baseline")
     if c.source.extractor == "trafilatura-baseline":
         assert "Short lines of plain text" in body_text(c.article)
+
+
+def test_fallback_reads_the_whole_page(ctx):
+    """trafilatura prunes the comment section from the tree it is given; its baseline, the
+    fallback when it finds too little, reads the page as parsed (comments and all)."""
+    comment = "A reader comment that goes on about the article at some length. " * 3
+    html = f'<html><body><nav><p>Home</p></nav><div class="comments"><p>{comment}</p></div><p>Tiny.</p></body></html>'
+    extracted = extract_html(html, ctx.config)
+    assert extracted.extractor == "trafilatura-baseline"
+    assert [t for _, t in extracted.blocks] == ["Home", comment.strip(), "Tiny."]
 
 
 # ---- limits: a page over them is rejected with the reason, never a crash or a hang -----------
