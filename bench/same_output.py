@@ -7,7 +7,9 @@ blanked (the one field a code change is meant to change).
 
 REF_CHECKOUT is a checkout of the reference commit (``git worktree add --detach DIR main``);
 its outputs are kept in ``WORK/ref`` and reused when present (delete them after a rebase).
-Prints the differing records, if any, and exits 1 when there are any.
+Prints the differing records, if any, and exits 1 when there are any. ``--rules-changed``
+also blanks the rules digest: for a change to rule data that must change no decision (a
+``max_words`` bound a pattern already implies).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CODE_DIGEST = re.compile(rb'"code_digest":"[0-9a-f]+"')
+RULES_DIGEST = re.compile(rb'"rules_digest":"[0-9a-f]+"')
 
 
 def run_bare(checkout: Path, raw: Path, out: Path) -> None:
@@ -28,13 +31,16 @@ def run_bare(checkout: Path, raw: Path, out: Path) -> None:
     subprocess.run([sys.executable, str(checkout / "bench" / "bare.py"), str(raw), str(out)], env=env, check=True)
 
 
-def records(out: Path) -> dict[str, list[bytes]]:
-    return {p.relative_to(out).as_posix(): [CODE_DIGEST.sub(b'"code_digest":""', line) for line in p.read_bytes().splitlines()]
+def records(out: Path, rules_changed: bool = False) -> dict[str, list[bytes]]:
+    def blank(line: bytes) -> bytes:
+        line = CODE_DIGEST.sub(b'"code_digest":""', line)
+        return RULES_DIGEST.sub(b'"rules_digest":""', line) if rules_changed else line
+    return {p.relative_to(out).as_posix(): [blank(line) for line in p.read_bytes().splitlines()]
             for folder in ("corpus", "changelog") for p in sorted((out / folder).glob("part-*.jsonl"))}
 
 
-def compare(ref: Path, new: Path) -> list[str]:
-    a, b = records(ref), records(new)
+def compare(ref: Path, new: Path, rules_changed: bool = False) -> list[str]:
+    a, b = records(ref, rules_changed), records(new, rules_changed)
     problems = [f"part only in one output: {name}" for name in sorted(set(a) ^ set(b))]
     for name in sorted(set(a) & set(b)):
         if len(a[name]) != len(b[name]):
@@ -49,6 +55,7 @@ def main() -> int:
     ap.add_argument("raw")
     ap.add_argument("ref_checkout")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--rules-changed", action="store_true", help="also blank the rules digest")
     args = ap.parse_args()
     raw, work = Path(args.raw), Path(args.work or tempfile.mkdtemp(prefix="newsclean-same-"))
     ref, new = work / "ref", work / "new"
@@ -56,7 +63,7 @@ def main() -> int:
         run_bare(Path(args.ref_checkout).resolve(), raw, ref)
     subprocess.run(["rm", "-rf", str(new)], check=True)
     run_bare(HERE.parent, raw, new)
-    problems = compare(ref, new)
+    problems = compare(ref, new, args.rules_changed)
     count = sum(len(v) for v in records(ref).values())
     for p in problems[:20]:
         print(p)

@@ -16,10 +16,12 @@ from re import _parser
 # regex V1 syntax the standard parser would read differently, or not at all
 _NOT_STANDARD = ("[[", "--", "&&", "||", "~~", "{e", "\\L<", "(?r", "(?V", "(?f", "(?|", "(?(", "(?P>", "(?&", "(?R")
 _PROPERTY = re.compile(r"\\\\|\\[pP]\{[^}]*\}")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
 # regex matches both dotless ı and dotted İ with i under IGNORECASE; casefold would keep them
 # apart (İ folds to i and a combining dot, which would split a literal)
 _DOTTED = str.maketrans({"ı": "i", "İ": "i"})
 MIN_LENGTH = 3  # shorter literals hold in nearly every paragraph: not worth testing
+COMMON = frozenset(".,;-'\"()")  # punctuation too common to test, even alone
 
 
 def fold(text: str) -> str:
@@ -33,20 +35,36 @@ def fold(text: str) -> str:
     return text.casefold().replace("i\u0307", "i")
 
 
+def _standard(pattern: str) -> str | None:
+    """``pattern`` as the standard parser can read it (``\\p{..}`` becomes some class), or
+    None when it uses regex V1 syntax that parser would read differently. Escaped
+    characters do not count: ``\\(?(?:`` opens no conditional."""
+    plain = _PROPERTY.sub(lambda m: m[0] if m[0] == "\\\\" else r"\w", pattern)
+    unescaped = _ESCAPE.sub("_", plain)
+    if "\\L<" in plain or any(s in unescaped for s in _NOT_STANDARD):
+        return None
+    return plain
+
+
 def required_literals(pattern: str) -> frozenset[str] | None:
     """Folded strings of which every match of ``pattern`` contains one, or None when unsure
     or when the best such set has a string shorter than MIN_LENGTH."""
-    plain = _PROPERTY.sub(lambda m: m[0] if m[0] == "\\\\" else r"\w", pattern)  # \p{L}: some class
-    if any(s in plain for s in _NOT_STANDARD):
+    plain = _standard(pattern)
+    if plain is None:
         return None
     try:
         tree = _parser.parse(plain)
     except (re.error, RecursionError, OverflowError):
         return None
     found = _sequence(tree.data)
-    if not found or min(map(len, found)) < MIN_LENGTH:
+    if not found or not all(map(_selective, found)):
         return None
     return frozenset(fold(s) for s in found)
+
+
+def _selective(literal: str) -> bool:
+    """Worth testing: long enough, or made of symbols that most paragraphs lack (":", "©", "@")."""
+    return len(literal) >= MIN_LENGTH or not any(c.isalnum() or c.isspace() or c in COMMON for c in literal)
 
 
 def _sequence(items) -> frozenset[str] | None:
@@ -86,3 +104,95 @@ def _item(op, av) -> frozenset[str] | None:
             union |= found
         return frozenset(union)
     return None  # a class, any character, an assertion, a group reference: no literal
+
+
+def required_prefixes(pattern: str) -> frozenset[str] | None:
+    """Folded strings one of which every match of ``pattern`` (anchored with ``^``) starts
+    with, or None when unsure. A block whose folded text starts with none of them cannot
+    match: ``str.startswith`` with a tuple is one C call, where a regex tried at the start
+    of the block costs several times more. Unlike required literals, short ones are kept:
+    a test at the start of the text is selective even for "ad"."""
+    plain = _standard(pattern)
+    if plain is None:
+        return None
+    try:
+        items = list(_parser.parse(plain).data)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    if not items or items[0] != (C.AT, C.AT_BEGINNING):
+        return None
+    found = _prefixes(items[1:])
+    return frozenset(fold(s) for s in found) if found else None
+
+
+def _prefixes(items) -> frozenset[str] | None:
+    """The strings one of which every match of this sequence starts with (None: unsure)."""
+    items = list(items)
+    run = ""
+    for k, (op, av) in enumerate(items):
+        if op is C.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            return frozenset([run])
+        rest = items[k + 1:]
+        if op in (C.ASSERT, C.ASSERT_NOT) or op is C.AT and av is not C.AT_BEGINNING:
+            continue  # zero width: what follows starts where it does
+        if op is C.SUBPATTERN:
+            return _prefixes(list(av[3].data) + rest)
+        if op is C.ATOMIC_GROUP:
+            return _prefixes(list(av.data) + rest)
+        if op is C.BRANCH:
+            return _union(_prefixes(list(alt.data) + rest) for alt in av[1])
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, inner = av
+            once = _prefixes(list(inner.data) + rest) if high == 1 else _prefixes(inner.data)
+            return once if low >= 1 else _union((once, _prefixes(rest)))
+        return None  # a class, any character: no fixed start
+    return frozenset([run]) if run else None
+
+
+def _union(sets) -> frozenset[str] | None:
+    union: set[str] = set()
+    for found in sets:
+        if not found:
+            return None
+        union |= found
+    return frozenset(union)
+
+
+def requires_digit(pattern: str) -> bool:
+    """Every match of ``pattern`` holds a decimal digit (``\\d``, ``[0-9]`` or a digit
+    literal that is not optional). False when unsure."""
+    plain = _standard(pattern)
+    if plain is None:
+        return False
+    try:
+        return _needs_digit(_parser.parse(plain).data)
+    except (re.error, RecursionError, OverflowError):
+        return False
+
+
+def _needs_digit(items) -> bool:
+    for op, av in items:
+        if op is C.LITERAL and chr(av).isdecimal() and chr(av).isascii():
+            return True
+        if op is C.IN and av and all(_digit_set_item(o, a) for o, a in av):
+            return True
+        if op is C.SUBPATTERN and _needs_digit(av[3].data):
+            return True
+        if op is C.ATOMIC_GROUP and _needs_digit(av.data):
+            return True
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1 and _needs_digit(av[2].data):
+            return True
+        if op is C.BRANCH and all(_needs_digit(alt.data) for alt in av[1]):
+            return True
+    return False
+
+
+def _digit_set_item(op, av) -> bool:
+    if op is C.CATEGORY:
+        return av is C.CATEGORY_DIGIT
+    if op is C.RANGE:
+        return 0x30 <= av[0] <= av[1] <= 0x39
+    return op is C.LITERAL and 0x30 <= av <= 0x39

@@ -27,7 +27,7 @@ import ahocorasick
 import regex
 
 from .classify import BlockModel, model_from_json
-from .literals import fold, required_literals
+from .literals import fold, required_literals, required_prefixes, requires_digit
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -43,6 +43,12 @@ class Branch:
 
     starts: frozenset[str] | None  # anchored: the characters of GATE a match may start with
     literals: frozenset[str] | None  # folded strings one of which every match holds (see literals.py)
+    prefixes: tuple[str, ...] | None = None  # anchored: folded strings one of which every match starts with
+    digit: bool = False  # every match holds a decimal digit
+
+    @property
+    def screened(self) -> bool:
+        return self.prefixes is not None or self.digit
 
 
 @dataclass(frozen=True)
@@ -166,20 +172,31 @@ def branch_tests(pattern: str, starts: frozenset[str] | None) -> tuple[Branch, .
     if branches is None:
         return None
     if len(branches) == 1:
-        return (Branch(starts, required_literals(pattern)),)
-    return tuple(Branch(first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None,
-                        required_literals(b)) for b in branches)
+        return (_branch(pattern, starts),)
+    return tuple(_branch(b, first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None)
+                 for b in branches)
+
+
+def _branch(pattern: str, starts: frozenset[str] | None) -> Branch:
+    prefixes = required_prefixes(pattern)
+    return Branch(starts, required_literals(pattern), None if prefixes is None else tuple(sorted(prefixes)),
+                  requires_digit(pattern))
+
+
+Screen = tuple[tuple[tuple[str, ...] | None, bool], ...]  # per branch: (prefixes, needs a digit)
+Planned = tuple["Rule", tuple[str, ...] | None, Screen | None]
 
 
 @dataclass(frozen=True)
 class Plan:
     """The rules that may match a block starting with a given character, in order, each with
-    the literals one of which the block must hold (None: no such test); ``literals``: all of
-    them, and ``untested``: the rules without a test, i.e. those left when none is held."""
+    the literals one of which the block must hold (None: no such test) and its screen (the
+    prefixes and digit tests of its branches; None: no such test); ``literals``: all of
+    them, and ``untested``: the rules without a literal test, i.e. those left when none is held."""
 
-    rules: tuple[tuple[Rule, tuple[str, ...] | None], ...]
+    rules: tuple[Planned, ...]
     literals: tuple[str, ...]
-    untested: tuple[tuple[Rule, None], ...]
+    untested: tuple[Planned, ...]
 
 
 def fewest(literals) -> tuple[str, ...]:
@@ -187,14 +204,18 @@ def fewest(literals) -> tuple[str, ...]:
     return tuple(sorted(s for s in set(literals) if not any(t != s and t in s for t in literals)))
 
 
+DIGIT = regex.compile(r"\d")  # the regex module's own \d, so the test is the patterns'
+
+
 @dataclass(frozen=True)
 class RuleGroup:
     """Rules tried in order (the first match wins), behind cheap tests. A rule's pattern is
     cut into its top-level alternatives; an alternative anchored with "^" cannot match a
-    block whose first character cannot start it, and one with required literals cannot
-    match a block whose folded text holds none of them. A rule none of whose alternatives
-    passes is not tried: most blocks cost a few substring tests instead of one regex per
-    rule, and the rules that are tried decide exactly as without the tests."""
+    block whose first character cannot start it, nor one whose folded text starts with none
+    of its prefixes; one with required literals cannot match a block whose folded text holds
+    none of them, and one that needs a digit a block without one. A rule none of whose
+    alternatives passes is not tried: most blocks cost a few substring tests instead of one
+    regex per rule, and the rules that are tried decide exactly as without the tests."""
 
     rules: tuple[Rule, ...]
     tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
@@ -207,23 +228,26 @@ class RuleGroup:
         key = (first, bisect_left(self.bands, words))
         plan = self.plans.get(key)
         if plan is None:
-            rules = tuple((rule, literals) for rule, literals in self.starting(first)
-                          if rule.max_words is None or rule.max_words >= words)
-            plan = self.plans[key] = Plan(rules, tuple(sorted({lit for _, lits in rules if lits for lit in lits})),
+            rules = tuple(r for r in self.starting(first) if r[0].max_words is None or r[0].max_words >= words)
+            plan = self.plans[key] = Plan(rules, tuple(sorted({lit for _, lits, _ in rules if lits for lit in lits})),
                                           tuple(r for r in rules if r[1] is None))
         return plan
 
-    def starting(self, first: str) -> tuple[tuple[Rule, tuple[str, ...] | None], ...]:
-        """The rules that may match a block starting with ``first``, with their literals."""
+    def starting(self, first: str) -> tuple[Planned, ...]:
+        """The rules that may match a block starting with ``first``, with their tests."""
         found = self.plans.get(first)
         if found is None:
             found = []
             for rule, tests in zip(self.rules, self.tests):
                 possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
+                if possible is not None and not possible:
+                    continue
+                screen = None if possible is None or not all(b.screened for b in possible) else \
+                    tuple((b.prefixes, b.digit) for b in possible)
                 if possible is None or any(b.literals is None for b in possible):
-                    found.append((rule, None))
-                elif possible:
-                    found.append((rule, fewest(set().union(*(b.literals for b in possible)))))
+                    found.append((rule, None, screen))
+                else:
+                    found.append((rule, fewest(set().union(*(b.literals for b in possible))), screen))
             found = self.plans[first] = tuple(found)
         return found
 
@@ -243,11 +267,18 @@ class RuleGroup:
     def first_match(self, text: str, timeout: float) -> Rule | None:
         first, words = text[:1], len(text.split())
         plan = self.plan(first if first in GATE else "", words)
-        held = self.held(fold(text)) if plan.literals else set()
+        folded = fold(text) if plan.rules else text
+        held = self.held(folded) if plan.literals else set()
         rules = plan.rules if not held.isdisjoint(plan.literals) else plan.untested
-        for rule, literals in rules:
+        digit = None
+        for rule, literals, screen in rules:
             if literals is not None and held.isdisjoint(literals):
                 continue
+            if screen is not None:
+                if digit is None:
+                    digit = DIGIT.search(text) is not None
+                if not any((p is None or folded.startswith(p)) and (digit or not d) for p, d in screen):
+                    continue
             if rule.matches(text, timeout, words):
                 return rule
         return None

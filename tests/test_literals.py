@@ -7,7 +7,10 @@ import pytest
 import regex
 
 from pipeline import io
-from pipeline.literals import fold, required_literals
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.literals import fold, required_literals, required_prefixes, requires_digit
 from pipeline.rules import fewest, rule_group, top_level_branches
 
 RULES = io.load_rules()
@@ -93,3 +96,55 @@ def test_fold_shortcuts_fold_as_the_full_mapping():
     for text in ("Share this ARTICLE: https://x.com/A", "", "Straße İstanbul ıI", "“Quoted” — text’s end",
                  "KELVIN \u212a and ANGSTROM \u212b", "ﬁne ǅ ſ"):
         assert fold(text) == text.translate(_DOTTED).casefold().replace("i\u0307", "i"), text
+
+
+@pytest.mark.parametrize("pattern, prefixes", [
+    (r"^(?:advertisements?|ads?)\s*$", {"ad"}),  # the parser factors out the common start
+    (r"^(?:main )?menu$", {"main menu", "menu"}),  # an optional start: with it and without
+    (r"^\(?(?:reporting|editing) by", {"(", "reporting by", "editing by"}),  # an escaped ( opens no conditional
+    (r"^(?=.{2,5}$)(?:Ab|cd)", {"ab", "cd"}),  # look-arounds are zero width; folded
+    (r"^(?:ab)*c", {"ab", "c"}),
+])
+def test_required_prefixes(pattern, prefixes):
+    assert required_prefixes(pattern) == prefixes
+
+
+@pytest.mark.parametrize("pattern", [r"\bads?$", r"^\s*ad", r"^(?:a?)*c", r"^[ab]c", r"^(?:x|)\w", r"^(?(1)a|b)"])
+def test_no_required_prefixes(pattern):
+    assert required_prefixes(pattern) is None
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    (r"at \d{1,2}:\d{2}", True), (r"[0-9]+ min", True), (r"(?:\d|x)", False), (r"\d?x", False),
+    (r"[^0-9]", False), (r"(?:a\d|\d{2}b)", True), (r"\w+", False),
+])
+def test_requires_digit(pattern, needs):
+    assert requires_digit(pattern) is needs
+
+
+def test_short_symbols_are_literals_short_words_are_not():
+    assert required_literals(r"^.{0,40}:\s*\w+$") == {":"}
+    assert required_literals(r"\b(?:©|copyright)\b") == {"©", "copyright"}
+    assert required_literals(r"^.{0,40}\.\s*\w+$") is None  # a full stop is in nearly every paragraph
+    assert required_literals(r"^(?:ad|on)$") is None
+
+
+screen_text = st.lists(st.sampled_from(["Advertisement", "ad", "ADS", "Skip to content", "Reporting by", "(Reporting",
+                                        "Editing by", "Sam", "on", "Jan", "1", "at", "10:30", "pm", "wrote", ":", "©",
+                                        "Copyright", "2024", "*", "•", "menu", "Main", "says", "Trump", "ı", "İ", "ß"]),
+                       max_size=12).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(screen_text, st.text(max_size=80)))
+def test_property_a_branch_that_matches_passes_its_screen(text):
+    """Whenever a branch of a rule matches, the block starts with one of its prefixes, holds
+    a digit when it must, and holds one of its literals: the screens never skip a match."""
+    for rule in ALL:
+        for branch, tests in zip(top_level_branches(rule.pattern) or (), rule.tests or ()):
+            if regex.search(branch, text, regex.IGNORECASE | regex.V1) is None:
+                continue
+            folded = fold(text)
+            assert tests.prefixes is None or folded.startswith(tests.prefixes), (rule.id, text)
+            assert not tests.digit or regex.search(r"\d", text), (rule.id, text)
+            assert tests.literals is None or any(lit in folded for lit in tests.literals), (rule.id, text)
