@@ -199,8 +199,11 @@ class Plan:
     untested: tuple[Planned, ...]
 
 
-def fewest(literals) -> tuple[str, ...]:
-    """The literals less those that hold another (a text holding "report " holds "report")."""
+@lru_cache(maxsize=1024)
+def fewest(literals: frozenset[str]) -> tuple[str, ...]:
+    """The literals less those that hold another (a text holding "report " holds "report").
+    Remembered: a rule offers the same set for most first characters, and each worker
+    process plans its groups anew."""
     return tuple(sorted(s for s in set(literals) if not any(t != s and t in s for t in literals)))
 
 
@@ -247,7 +250,7 @@ class RuleGroup:
                 if possible is None or any(b.literals is None for b in possible):
                     found.append((rule, None, screen))
                 else:
-                    found.append((rule, fewest(set().union(*(b.literals for b in possible))), screen))
+                    found.append((rule, fewest(frozenset().union(*(b.literals for b in possible))), screen))
             found = self.plans[first] = tuple(found)
         return found
 

@@ -49,7 +49,7 @@ def test_fold_keeps_case_insensitive_matches_substrings():
 
 
 def test_fewest_literals():
-    assert fewest({"report", "report ", "reporting", "news"}) == ("news", "report")
+    assert fewest(frozenset({"report", "report ", "reporting", "news"})) == ("news", "report")
 
 
 @pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)
