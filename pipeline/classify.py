@@ -16,7 +16,7 @@ from operator import mul
 
 import regex
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .article import Block
 from .bylines import parse_byline
@@ -121,8 +121,7 @@ def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[
     return out
 
 
-@dataclass(frozen=True)
-class Local:
+class Local(NamedTuple):  # a tuple: made for every block of every page, a frozen dataclass costs more
     words: int
     terminal: bool
     stop: float
@@ -142,7 +141,7 @@ def word_count(text: str) -> int:
 
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     toks = text.split()
-    n = word_count(text)
+    n = len(toks) if text.isascii() else word_count(text)
     terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
     stop = stopword_density(text, lang)
     url = bool(URL.search(text))

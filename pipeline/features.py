@@ -24,8 +24,20 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+CLOSERS = "\"'”’»)]"  # what may follow the terminal punctuation in TERMINAL, with white space
+TERMINALS = tuple(".!?…:;")
+
+
 def ends_like_sentence(text: str) -> bool:
-    return bool(TERMINAL.search(text.rstrip()))
+    """``TERMINAL`` matches: stripping the closing quotes, brackets and white space from the
+    end leaves terminal punctuation (the pattern, searched from the start, would try every
+    full stop of a long paragraph)."""
+    t = text.rstrip()
+    while True:
+        u = t.rstrip(CLOSERS).rstrip()
+        if u == t:
+            return t.endswith(TERMINALS)
+        t = u
 
 
 def is_sentence(text: str, cfg: CleanConfig) -> bool:

@@ -189,6 +189,18 @@ def test_property_ascii_feature_patterns_agree(text):
         assert classify.SEPARATOR.search(text) is None
 
 
+sentence_ends = st.text(st.sampled_from("ab .!?…:;\"'”’»)][\t\n\u00a0\u2003\x1c"), max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(sentence_ends, st.text(max_size=60)))
+def test_property_sentence_end_test_agrees_with_its_pattern(text):
+    """features.ends_like_sentence strips closers from the end instead of searching TERMINAL
+    from the start: same answer on any text."""
+    from pipeline import features
+    assert features.ends_like_sentence(text) == bool(features.TERMINAL.search(text.rstrip()))
+
+
 def split_credit_unguarded(text):
     """credits.split_credit without the per-pattern guards (each pattern tried on every line)."""
     t = text.strip()
