@@ -23,7 +23,7 @@ from .bylines import parse_byline
 from .config import CleanConfig
 from .dates import is_date_line
 from .features import URL, ends_like_sentence, is_headline, is_name
-from .stopwords import guess_language, stopword_density
+from .stopwords import guess_language, reader_address, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
 SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
@@ -35,7 +35,8 @@ FEATURES = (
     "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
     "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
     "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
-    "teaser_run", "meta_near", "after_last_run",
+    "teaser_run", "meta_near", "after_last_run", "reader_address", "caption_like",
+    "good_after_end", "good_after_comments", "good_after_last_run",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
@@ -55,6 +56,23 @@ TEASER_TITLE_WORDS = 15  # a teaser's title line is at most this long
 TEASER_SUMMARY_WORDS = 45  # and its summary one sentence of at most this many words
 LAST_RUN = 3  # the article's last dense run: this many sentence blocks in a row
 NO_ASCII_DIGITS = str.maketrans("", "", "0123456789")  # on ASCII text \d is these ten
+# A photo caption in news agency style: who is where in the picture ("Jane Doe, left, and ...")
+# or the full date with its weekday ("in Hanoi, Wednesday, Nov. 20, 2019"), which articles
+# rarely give for their own events; comment headers carry the same full date
+PICTURE_POSITION = re.compile(r", (?:left|right|center|centre|(?:second|third) from (?:left|right)|foreground|background),")
+FULL_DATE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                       r"[a-z]*\.? \d{1,2},? (?:19|20)\d\d\b")
+
+
+def caption_like(text: str) -> bool:
+    return ((", " in text and PICTURE_POSITION.search(text) is not None)
+            or ("day" in text and FULL_DATE.search(text) is not None))
+
+
+# a short line that greets or thanks someone: a reply in a comment thread ("Hi Alex,")
+GREETING = regex.compile(r"^(?:hi|hello|hey|dear|thanks|thank you|hola|bonjour|salut|hallo|ciao|olá|oi)\b[^.!?]{0,30}[,!.]?$",
+                         regex.I)
+GREETING_MAX_WORDS = 5
 
 
 def digits(text: str) -> int:
@@ -235,7 +253,8 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     teaser = _prefix([_teaser_unit(texts, locs, j, cfg) for j in range(n)])
     # a reader comment's name, time and reply lines (after the article's first paragraph:
     # the byline and dateline above it are the article's own)
-    meta = _prefix([j > first_good and (hits[j] is not None or is_date_line(texts[j]) or is_name(texts[j]))
+    meta = _prefix([j > first_good and (hits[j] is not None or is_date_line(texts[j]) or is_name(texts[j])
+                                        or locs[j].words <= GREETING_MAX_WORDS and GREETING.match(texts[j]) is not None)
                     for j in range(n)])
     last_run = _last_run(locs, hits)
     # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
@@ -302,6 +321,13 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             min(teaser[high] - teaser[low], 3) / 3,
             _ratio(meta[high] - meta[low] - (meta[i + 1] - meta[i]), window),
             float(last_run is not None and i > last_run),
+            reader_address(text, lang),
+            float(caption_like(text)),
+            # running text after the article's end markers reads like the article itself
+            # (comments, company boilerplate): these let the model weigh it apart
+            float(loc.good and i > end),
+            float(loc.good and i > comments),
+            float(loc.good and last_run is not None and i > last_run),
         ))
     return vectors
 

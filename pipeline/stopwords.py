@@ -68,6 +68,19 @@ was waren wat we wel werd wie wij worden wordt zal ze zei zich zij zijn zo zou
 }
 
 LANGUAGES = tuple(sorted(STOPWORDS))
+
+# First- and second-person words: a text that speaks to the reader or for the site ("Subscribe
+# to our newsletter", "Thank you for your comment", "Nous utilisons ...") rather than reports.
+# German "Sie"/"Ihr" and Italian "i" are left out: they are also "they"/"her" and "the".
+READER_ADDRESS = {
+    "en": frozenset("i me my mine we us our ours you your yours".split()),
+    "es": frozenset("yo me mi mis nosotros nosotras nuestro nuestra nuestros nuestras tú tu tus usted ustedes te os vosotros".split()),
+    "fr": frozenset("je me moi mon mes nous notre nos vous votre vos tu toi ton tes".split()),
+    "de": frozenset("ich mich mir mein meine meinen meinem meiner wir uns unser unsere unseren unserem unserer du dich dir dein deine euch euer eure".split()),
+    "pt": frozenset("eu me meu minha meus minhas nós nosso nossa nossos nossas você vocês te teu tua".split()),
+    "it": frozenset("io mi mio mia miei mie noi nostro nostra nostri nostre tu ti tuo tua tuoi voi vostro vostra".split()),
+    "nl": frozenset("ik mij mijn wij we ons onze jij jou jouw uw".split()),
+}
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -102,3 +115,13 @@ def stopword_density(text: str, lang: str | None) -> float:
     if lang in STOPWORDS:
         return sum(map(STOPWORDS[lang].__contains__, toks)) / len(toks)
     return max(stopword_counts(toks).values()) / len(toks)
+
+
+def reader_address(text: str, lang: str | None) -> float:
+    """Share of the words of ``text`` that are first- or second-person words of ``lang``
+    (English when the page's language is unknown)."""
+    toks = tokens(text)
+    if not toks:
+        return 0.0
+    words = READER_ADDRESS.get(lang or "en", READER_ADDRESS["en"])
+    return sum(map(words.__contains__, toks)) / len(toks)

@@ -10,7 +10,7 @@ from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors,
 from pipeline.config import CleanConfig
 from pipeline.rules import RuleError, build_ruleset
 from pipeline.segment import segment
-from pipeline.stopwords import guess_language, stopword_density
+from pipeline.stopwords import guess_language, reader_address, stopword_density
 
 CFG = CleanConfig()
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
@@ -262,3 +262,36 @@ def test_teaser_comment_and_last_run_features():
     # everything after the last run of three sentence blocks in a row is past the article
     assert [feature(i, "after_last_run") for i in range(3)] == [0.0] * 3
     assert feature(summary, "after_last_run") == 1.0 and feature(prose, "after_last_run") == 1.0
+
+
+@pytest.mark.parametrize("text, lang, low, high", [
+    ("Subscribe to our newsletter and we will send you the best stories.", "en", 0.2, 0.4),
+    ("The minister said the government would not raise taxes this year.", "en", 0.0, 0.0),
+    ("Inscrivez-vous à notre lettre et nous vous enverrons nos articles.", "fr", 0.3, 0.6),
+    ("Abonnieren Sie unseren Newsletter, wir informieren dich.", "de", 0.2, 0.5),
+    ("I grandi giornali italiani", "it", 0.0, 0.0),  # Italian "i" is "the", not "I"
+    ("", "en", 0.0, 0.0),
+])
+def test_reader_address(text, lang, low, high):
+    assert low <= reader_address(text, lang) <= high
+
+
+def test_caption_and_greeting_features():
+    article = [
+        "The city council voted on Tuesday to expand the bus network to the northern suburbs by next spring.",
+        "The plan adds four routes and doubles the buses on the busiest line, the council said in a statement.",
+        "Opponents said the cost, about 12 million dollars a year, would fall on residents who never ride a bus.",
+    ]
+    caption = "Mayor Jane Doe, left, and council member John Roe speak in Springfield, Tuesday, Nov. 19, 2019."
+    thread = ["Hi Alex,", "We looked at the routes again and the numbers hold up for the northern suburbs too."]
+    blocks = segment("\n".join(article + [caption] + thread), CFG)
+    texts = [b.text for b in blocks]
+    vectors = block_vectors(blocks, CFG, "en")
+    feature = lambda i, name: vectors[i][FEATURES.index(name)]  # noqa: E731
+    assert feature(texts.index(caption), "caption_like") == 1.0
+    assert [feature(texts.index(t), "caption_like") for t in article] == [0.0] * 3
+    # a greeting line counts as a comment-thread line for its neighbours, past the article
+    reply = texts.index(thread[1])
+    assert feature(reply, "meta_near") > 0 and feature(0, "meta_near") == 0
+    # running text past the article's last dense run is told apart from the article's own
+    assert feature(reply, "good_after_last_run") == 1.0 and feature(0, "good_after_last_run") == 0.0

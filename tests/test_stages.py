@@ -186,6 +186,17 @@ def test_captions_credit_and_title(clean):
                      ("cap.credit", "The minister arrives in Geneva on Monday. (Jane Doe/AFP via Getty Images)")]
 
 
+def test_captions_screen_reader_label(clean):
+    raw = "\n".join(["Talks To Resume Next Week In Geneva", BODY[0],
+                     "Image caption The minister arrived in Geneva on Monday for the first round",
+                     BODY[1], BODY[2], "Image captions are written by the picture desk, the editor said on Monday."])
+    c = clean(raw)
+    (cap,) = c.article.captions
+    assert (cap.text, cap.credit) == ("The minister arrived in Geneva on Monday for the first round", None)
+    assert [(ch.rule, ch.action) for ch in c.changes if ch.stage == "captions"] == [("cap.label", "move")]
+    assert c.article.blocks[-1].text.startswith("Image captions are written")  # a sentence about captions stays
+
+
 def test_metadata_byline_date_and_sidecar(clean):
     raw = "\n".join(["Talks To Resume Next Week In Geneva", "By Jane Doe and John Roe", "Published March 3, 2025", *BODY])
     c = clean(raw, meta={"url": "https://www.example.com/a", "language": "en"})

@@ -22,6 +22,7 @@ from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
 from ..rules import Rule, RuleGroup, rule_group
 from ..sitestats import repeated_blocks
+from .captions import is_lead_image_caption
 
 STAGE = "boilerplate"
 
@@ -117,7 +118,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     # output) is left as it is, so that cleaning twice changes nothing
     model = ctx.rules.model("blocks") if cfg.classify_blocks and dropped else None
     hits = [r.category if r else None for r in matched]
-    protected = protected_blocks(blocks, layout, signed) if model else set()
+    protected = protected_blocks(blocks, layout, signed, cfg) if model else set()
     scores, sentences = classify(article, dropped.keys() | protected, hits, model, cfg) if model else ({}, set())
     for i, p in scores.items():
         # precision first: a sentence-like block needs a clearer verdict than a menu line
@@ -147,12 +148,13 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     return StageResult(replace(article, blocks=kept), changes)
 
 
-def protected_blocks(blocks, layout: Layout, signed: set[int]) -> set[int]:
-    """What the classifier leaves alone: the headline, bylines and photo captions are the
-    later stages' to take."""
+def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
+    """What the classifier leaves alone: the headline, bylines and photo captions (credited,
+    or the lead image's line under the byline) are the later stages' to take."""
     return signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
                      or (layout.region(i) == "head" and is_name(b.text)) or split_credit(b.text) is not None
-                     or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)}
+                     or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)
+                     or (layout.region(i) == "head" and is_lead_image_caption(blocks, i, layout.first_body, cfg))}
 
 
 DUPLICATE_MIN_WORDS = 8  # shorter lines (a song's chorus, "Pros") may repeat in an article

@@ -2,10 +2,13 @@
 
 A block with a photo credit is a caption: its text and credit go to ``captions``; a short
 title-like block right before it becomes the caption's title. A short non-sentence line
-right under a byline, before the body, names the lead image: a caption without credit.
+right under a byline, before the body, names the lead image: a caption without credit. A
+line that a screen-reader label opens ("Image caption ...", "Media caption ...", as some
+broadcasters' pages give their captions) is a caption without credit too.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..article import Article, Caption, Change, StageResult
@@ -19,6 +22,7 @@ from ..layout import find_layout
 STAGE = "captions"
 CAPTION_TITLE_MAX_WORDS = 20
 LEAD_CAPTION_MAX_WORDS = 12
+CAPTION_LABEL = re.compile(r"^(?:image|media|photo|video) caption\s+(?P<text>\S.*)$", re.I)
 
 
 def separate_captions(article: Article, ctx: Context) -> StageResult:
@@ -41,7 +45,10 @@ def separate_captions(article: Article, ctx: Context) -> StageResult:
                                   {"caption_line": block.line})
             moved[i] = Change(STAGE, "cap.credit", "move", block.line, block.text, None, {"credit": credit})
             captions.append((i, Caption(text=text, credit=credit, title=title, line=block.line)))
-        elif _is_lead_image_caption(blocks, i, layout.first_body, cfg):
+        elif (label := CAPTION_LABEL.match(block.text.strip())) is not None:
+            moved[i] = Change(STAGE, "cap.label", "move", block.line, block.text, None, None)
+            captions.append((i, Caption(text=label.group("text").strip(), credit=None, title=None, line=block.line)))
+        elif is_lead_image_caption(blocks, i, layout.first_body, cfg):
             moved[i] = Change(STAGE, "cap.lead-image", "move", block.line, block.text, None, None)
             captions.append((i, Caption(text=block.text.strip(), credit=None, title=None, line=block.line)))
     if not moved:
@@ -57,7 +64,8 @@ def _is_caption_title(text: str, cfg) -> bool:
             and parse_byline(text) is None and split_credit(text) is None)
 
 
-def _is_lead_image_caption(blocks, i: int, first_body: int | None, cfg) -> bool:
+def is_lead_image_caption(blocks, i: int, first_body: int | None, cfg) -> bool:
+    """A short non-sentence line right under a byline, before the body: it names the lead image."""
     if i == 0 or (first_body is not None and i >= first_body):
         return False
     text = blocks[i].text
