@@ -64,6 +64,9 @@ FULL_DATE = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?:Jan|F
                        r"[a-z]*\.? \d{1,2},? (?:19|20)\d\d\b")
 
 
+CAPTION_MIN_WORDS = 8  # a caption says who does what: a date line alone is the date feature's
+
+
 def caption_like(text: str) -> bool:
     return ((", " in text and PICTURE_POSITION.search(text) is not None)
             or ("day" in text and FULL_DATE.search(text) is not None))
@@ -322,7 +325,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             _ratio(meta[high] - meta[low] - (meta[i + 1] - meta[i]), window),
             float(last_run is not None and i > last_run),
             reader_address(text, lang),
-            float(caption_like(text)),
+            float(loc.words >= CAPTION_MIN_WORDS and caption_like(text)),
             # running text after the article's end markers reads like the article itself
             # (comments, company boilerplate): these let the model weigh it apart
             float(loc.good and i > end),
