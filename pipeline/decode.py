@@ -74,15 +74,57 @@ CP1250_MIN_MARKS = 3
 
 
 def _central_european(data: bytes) -> str | None:
-    """The cp1250 reading of ``data`` when it holds at least three letters that only cp1250
-    puts inside words (see ``CP1250_MARK``) and decodes in cp1250; else None."""
-    marks = CP1250_MARK.findall(data)
-    if len(marks) < CP1250_MIN_MARKS or b"m\xb3" in data and len(marks) < 2 * CP1250_MIN_MARKS:
-        return None
+    """The cp1250 reading of ``data`` when it decodes in cp1250 and either holds at least
+    three letters that only cp1250 puts inside words (see ``CP1250_MARK``; Polish) or reads
+    as words of a Central European alphabet where cp1252 gives words no Western language
+    spells (see ``_spelled_in_cp1250``; Czech, Slovak, Croatian); else None."""
     try:
-        return data.decode("cp1250")
+        text = data.decode("cp1250")
     except UnicodeDecodeError:
         return None
+    marks = CP1250_MARK.findall(data)
+    if len(marks) >= CP1250_MIN_MARKS and not (b"m\xb3" in data and len(marks) < 2 * CP1250_MIN_MARKS):
+        return text
+    return text if _spelled_in_cp1250(text, data.decode("latin-1").translate(CP1252)) else None
+
+
+# the non-ASCII letters of each alphabet (lower case): a word spelled with letters of one of
+# them is a word of that language; cp1252 and cp1250 readings of the same bytes are compared
+WESTERN_ALPHABETS = tuple(frozenset(a) for a in (
+    "àâæçéèêëîïôœùûüÿ",  # French
+    "äöüß", "áéíñóúü", "ãõâêôáéíóúàç", "àèéìíîòóù", "éëïöüáèóíú",  # German, Spanish, Portuguese, Italian, Dutch
+    "åæøäöéü", "àèéíïòóúüç",  # Nordic, Catalan
+))
+CENTRAL_ALPHABETS = tuple(frozenset(a) for a in (
+    "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "ąćęłńóśźż",  # Czech, Slovak, Polish
+    "čćđšž", "áéíóöőúüű", "ăâîşţ", "äöüß",  # Croatian/Slovene/Bosnian, Hungarian, Romanian, German
+))
+ORDINALS = frozenset("ºª")
+CENTRAL_MIN_WORDS = 3  # this many words that only the cp1250 reading spells
+
+
+def _spelled_in_cp1250(central: str, western: str) -> bool:
+    """At least ``CENTRAL_MIN_WORDS`` words read differently in cp1250 and cp1252 are spelled
+    in a Central European alphabet in cp1250 and in no Western one in cp1252 ("příliš" against
+    "pøíliš"), and they outnumber three to one the words for which it is the other way round
+    (French "où" reads "oů" in cp1250, a Czech spelling: it counts for cp1252)."""
+    for_central = for_western = 0
+    for c, w in zip(WORD.findall(central), WORD.findall(western)):
+        if c == w:
+            continue
+        in_central, in_western = _spelled(c, CENTRAL_ALPHABETS), _spelled(w, WESTERN_ALPHABETS)
+        for_central += in_central and not in_western
+        for_western += in_western and not in_central
+    return for_central >= CENTRAL_MIN_WORDS and for_central >= 3 * for_western
+
+
+def _spelled(word: str, alphabets: tuple[frozenset[str], ...]) -> bool:
+    """Every non-ASCII letter of ``word`` is in one of ``alphabets`` (an ordinal, "1º", "2ª",
+    counts as spelled in any)."""
+    letters = {ch for ch in word.lower() if not ch.isascii()}
+    if word[:1].isdigit():
+        letters -= ORDINALS
+    return any(letters <= alphabet for alphabet in alphabets)
 
 
 def _detect(data: bytes) -> str | None:

@@ -42,6 +42,28 @@ def test_decode_cp1252_with_signs_cp1250_uses_for_letters_stays_cp1252():
     assert decode_bytes(WESTERN_LOOKALIKES.encode("cp1252")) == (WESTERN_LOOKALIKES, "cp1252")
 
 
+CZECH = ("Vláda schválila příliš drahý návrh zákona. Předseda řekl, že ministerstvo bude čekat "
+         "na rozhodnutí soudu. Ještě v úterý se objevily zprávy, že se jednání uskuteční až příští měsíc.\n")
+SLOVAK = ("Premiér povedal, že vláda ľutuje rozhodnutie. Ďalšie kroky budú závisieť od výsledku "
+          "rokovaní, ktoré sa uskutočnia v piatok. Ľudia čakajú na ďalšie správy.\n")
+WESTERN = ("Le président a déclaré à la presse : où allons-nous ? Il a répété ses critiques sur le rôle de l’État.\n"
+           "København og Århus: Søren Kierkegaard skrev om angst ved Øresund.\n"
+           "Il perché della città: è così, già più forte.\n"
+           "El 1º de mayo, la 2ª edición; el 3º puesto, la 4ª vez. Año, niño, señor.\n")
+
+
+@pytest.mark.parametrize("text", [CZECH, SLOVAK], ids=["czech", "slovak"])
+def test_decode_cp1250_czech_and_slovak_are_not_read_as_cp1252(text):
+    """No Polish marks here: cp1252 reads "příliš" as "pøíliš", a word no Western language spells."""
+    assert decode_bytes(text.encode("cp1250")) == (text, "cp1250")
+
+
+def test_decode_western_cp1252_with_letters_cp1250_reads_as_czech_stays_cp1252():
+    """"où" reads "oů" and "Søren" "Sřren" in cp1250, Czech spellings, but French and Danish
+    spell the cp1252 readings; ordinals ("1º") count for neither."""
+    assert decode_bytes(WESTERN.encode("cp1252")) == (WESTERN, "cp1252")
+
+
 @given(st.binary(max_size=2000))
 @settings(max_examples=300)
 def test_decode_never_raises(data):
