@@ -12,6 +12,7 @@ import stat
 import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,7 +134,7 @@ def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str, str | None]]
     out = []
     for r in list_raw(raw):
         if is_multi(r.path.name):
-            out.extend((rec.id, r.rel, rec.sha256, None) for rec in read_records(raw, r.rel, limit))
+            out.extend((rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit))
         else:
             out.append((r.id, r.rel, input_sha256(raw, r.rel), sidecar_sha256(raw, r.rel)))
     return out
@@ -159,16 +160,26 @@ def sidecar_in(raw: Path, path: Path) -> Path | None:
 
 
 def read_records(raw: Path, rel: str, limit: int) -> list[Record]:
-    """Every record of a JSONL or WARC file (any size: ``limit`` caps each record); a file
-    that cannot or must not be read gives one rejected record."""
+    """Every record of a JSONL or WARC file, as a list (see ``iter_records``)."""
+    return list(iter_records(raw, rel, limit))
+
+
+def iter_records(raw: Path, rel: str, limit: int) -> Iterator[Record]:
+    """The records of a JSONL or WARC file, one at a time as the file is read (any size:
+    ``limit`` caps each record; planning a batch and loading a shard hold one record at a
+    time, not the file); a file that cannot or must not be opened gives one rejected record,
+    one that breaks off, a rejected record after those read (see ``inputs.expand``)."""
     try:
-        with open(checked_input(raw, rel), "rb") as fh:
-            return list(expand(Path(rel).name, fh, limit))
+        fh = open(checked_input(raw, rel), "rb")
     except RejectedInput as exc:
         error = (exc.rule, exc.reason)
     except OSError as exc:
         error = ("reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
-    return [Record(input_id(Path(rel).name), "text", b"", None, f"unreadable:{error[0]}", error=error)]
+    else:
+        with fh:
+            yield from expand(Path(rel).name, fh, limit)
+        return
+    yield Record(input_id(Path(rel).name), "text", b"", None, f"unreadable:{error[0]}", error=error)
 
 
 def read_record(raw: Path, rel: str, limit: int) -> Record:
@@ -195,7 +206,7 @@ class RecordReader:
         if rel not in self.files:
             keep = self.wanted.get(rel)
             records: dict[str, Record] = {}
-            for rec in read_records(self.raw, rel, self.limit):
+            for rec in iter_records(self.raw, rel, self.limit):
                 if keep is None or rec.id in keep:
                     records.setdefault(rec.id, rec)
             self.files[rel] = records

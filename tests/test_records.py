@@ -125,3 +125,28 @@ def test_broken_files_are_rejected_not_fatal(tmp_path):
     assert len(recs) == 1 and recs[0].error[0] == "reject.unreadable"
     rec = io.read_record(tmp_path, "bad.html.gz", 1_000_000)
     assert rec.error[0] == "reject.bad-gzip"
+
+
+def test_planning_and_loading_a_jsonl_file_hold_one_record_at_a_time(tmp_path):
+    """list_inputs (the batch plan) and a shard's RecordReader stream a multi-record file:
+    their peak memory is about a record's, not the file's (here 200 records of 40 KB: 8 MB)."""
+    import tracemalloc
+
+    body = "A sentence of the article that goes on for a while. " * 780  # about 40 KB
+    with open(tmp_path / "big.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(200):
+            fh.write(json.dumps({"id": f"a{i}", "text": f"Story {i}. {body}"}) + "\n")
+    assert (tmp_path / "big.jsonl").stat().st_size > 8_000_000
+    tracemalloc.start()
+    try:
+        listed = io.list_inputs(tmp_path, 10_000_000)
+        _, plan_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        reader = io.RecordReader(tmp_path, 10_000_000, [("a7", "big.jsonl"), ("a150", "big.jsonl")])
+        assert b"Story 150." in reader("a150", "big.jsonl").data and b"Story 7." in reader("a7", "big.jsonl").data
+        _, load_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [row[0] for row in listed] == [f"a{i}" for i in range(200)]
+    assert plan_peak < 1_500_000, plan_peak  # the whole file's records would be over 8 MB
+    assert load_peak < 1_500_000, load_peak  # two records kept, the other 198 passed over
