@@ -13,21 +13,20 @@ packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Ea
     inputs      optional: ["html"] for a rule that only applies to text extracted from HTML
                 (what trafilatura leaves; run by the residue stage, scope any, general packs)
     examples.match / examples.keep   blocks that must / must not match (tested)
+
+How a block is matched against a pack's rules, fast, is ``matching.py``.
 """
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 import json
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
-import ahocorasick
 import regex
 
 from .classify import BlockModel, model_from_json
-from .literals import fold, required_literals, required_prefixes, requires_digit
+from .matching import GATE, Branch, branch_tests, first_chars, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -35,20 +34,6 @@ REQUIRED = ("id", "category", "description", "pattern")
 
 class RuleError(ValueError):
     """A rule pack is invalid; the message names the file and the rule id."""
-
-
-@dataclass(frozen=True)
-class Branch:
-    """What a block must show for one top-level alternative of a rule's pattern to match it."""
-
-    starts: frozenset[str] | None  # anchored: the characters of GATE a match may start with
-    literals: frozenset[str] | None  # folded strings one of which every match holds (see literals.py)
-    prefixes: tuple[str, ...] | None = None  # anchored: folded strings one of which every match starts with
-    digit: bool = False  # every match holds a decimal digit
-
-    @property
-    def screened(self) -> bool:
-        return self.prefixes is not None or self.digit
 
 
 @dataclass(frozen=True)
@@ -91,210 +76,6 @@ class Rule:
     @property
     def length_bounds(self) -> tuple[int, int] | None:
         return length_bounds(self.pattern)
-
-
-@lru_cache(maxsize=256)
-def length_bounds(pattern: str) -> tuple[int, int] | None:
-    """(m, n) when ``pattern`` opens with ``^(?=.{m,n}$)`` and has no top-level alternation:
-    then it can only match a block (a line, no newline) of m to n characters, and the
-    pattern need not run on any other."""
-    m = _LENGTH_GATE.match(pattern)
-    if m is None or not is_screenable(pattern) or _alternates_at_top(pattern):
-        return None
-    return int(m[1]), int(m[2])
-
-
-# characters whose fitness to start a match is computed once per anchored rule
-GATE = frozenset(chr(i) for i in range(32, 0x250)) | frozenset("“”‘’«»„—–…•·▪►■●")
-
-
-def first_chars(compiled: regex.Pattern) -> frozenset[str]:
-    """The characters of GATE that a match of an anchored pattern may start with: those
-    for which a partial match of the one character succeeds."""
-    return frozenset(c for c in GATE if compiled.match(c, None, None, None, True, 1.0) is not None)
-
-
-def is_anchored(pattern: str) -> bool:
-    """Every alternative at the top level starts with ``^``, so every match starts at
-    position 0 (rules never use MULTILINE). False when unsure (odd character sets)."""
-    branches = top_level_branches(pattern)
-    return branches is not None and all(b.startswith("^") for b in branches)
-
-
-_LENGTH_GATE = regex.compile(r"\^\(\?=\.\{(\d+),(\d+)\}\$\)")
-
-
-def top_level_branches(pattern: str) -> list[str] | None:
-    """The alternatives of ``pattern`` outside every group ("a|(b|c)" gives "a", "(b|c)"),
-    or None when unsure (a nested or odd character set)."""
-    branches, begin, depth, i, in_set = [], 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_set:
-            if c == "[":
-                return None
-            in_set = c != "]"
-        elif c == "[":
-            i += 2 if pattern[i + 1:i + 2] == "^" else 1
-            if pattern[i:i + 1] in ("]", ""):
-                return None
-            in_set = True
-            continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            branches.append(pattern[begin:i])
-            begin = i + 1
-        i += 1
-    return None if depth or in_set else branches + [pattern[begin:]]
-
-
-def _alternates_at_top(pattern: str) -> bool:
-    branches = top_level_branches(pattern)
-    return branches is None or len(branches) > 1
-
-
-# A pattern may be cut into its top-level alternatives when that cannot change what it matches: no global
-# inline flags, group references, conditionals or recursion. Every "(?" must open a plain,
-# look-around or scoped-flag group.
-_SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|[a-z]*-?[a-z]+:))*$")
-
-
-def branch_tests(pattern: str, starts: frozenset[str] | None) -> tuple[Branch, ...] | None:
-    """The tests of each top-level alternative of ``pattern`` (``starts``: the whole pattern's,
-    when anchored); None when it cannot be split."""
-    branches = top_level_branches(pattern) if is_screenable(pattern) else None
-    if branches is None:
-        return None
-    if len(branches) == 1:
-        return (_branch(pattern, starts),)
-    return tuple(_branch(b, first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None)
-                 for b in branches)
-
-
-def _branch(pattern: str, starts: frozenset[str] | None) -> Branch:
-    prefixes = required_prefixes(pattern)
-    return Branch(starts, required_literals(pattern), None if prefixes is None else tuple(sorted(prefixes)),
-                  requires_digit(pattern))
-
-
-Screen = tuple[tuple[tuple[str, ...] | None, bool], ...]  # per branch: (prefixes, needs a digit)
-Planned = tuple["Rule", tuple[str, ...] | None, Screen | None]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The rules that may match a block starting with a given character, in order, each with
-    the literals one of which the block must hold (None: no such test) and its screen (the
-    prefixes and digit tests of its branches; None: no such test); ``literals``: all of
-    them, and ``untested``: the rules without a literal test, i.e. those left when none is held."""
-
-    rules: tuple[Planned, ...]
-    literals: tuple[str, ...]
-    untested: tuple[Planned, ...]
-
-
-@lru_cache(maxsize=1024)
-def fewest(literals: frozenset[str]) -> tuple[str, ...]:
-    """The literals less those that hold another (a text holding "report " holds "report").
-    Remembered: a rule offers the same set for most first characters, and each worker
-    process plans its groups anew."""
-    return tuple(sorted(s for s in set(literals) if not any(t != s and t in s for t in literals)))
-
-
-DIGIT = regex.compile(r"\d")  # the regex module's own \d, so the test is the patterns'
-
-
-@dataclass(frozen=True)
-class RuleGroup:
-    """Rules tried in order (the first match wins), behind cheap tests. A rule's pattern is
-    cut into its top-level alternatives; an alternative anchored with "^" cannot match a
-    block whose first character cannot start it, nor one whose folded text starts with none
-    of its prefixes; one with required literals cannot match a block whose folded text holds
-    none of them, and one that needs a digit a block without one. A rule none of whose
-    alternatives passes is not tried: most blocks cost a few substring tests instead of one
-    regex per rule, and the rules that are tried decide exactly as without the tests."""
-
-    rules: tuple[Rule, ...]
-    tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
-    bands: tuple[int, ...]  # the rules' max_words, sorted: a block's band is how many are below its word count
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan,
-    # first character -> its rules (see starting), and None -> the automaton of the literals (see held)
-
-    def plan(self, first: str, words: int) -> Plan:
-        """The plan for blocks of ``words`` words starting with ``first`` ("" when not in GATE)."""
-        key = (first, bisect_left(self.bands, words))
-        plan = self.plans.get(key)
-        if plan is None:
-            rules = tuple(r for r in self.starting(first) if r[0].max_words is None or r[0].max_words >= words)
-            plan = self.plans[key] = Plan(rules, tuple(sorted({lit for _, lits, _ in rules if lits for lit in lits})),
-                                          tuple(r for r in rules if r[1] is None))
-        return plan
-
-    def starting(self, first: str) -> tuple[Planned, ...]:
-        """The rules that may match a block starting with ``first``, with their tests."""
-        found = self.plans.get(first)
-        if found is None:
-            found = []
-            for rule, tests in zip(self.rules, self.tests):
-                possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
-                if possible is not None and not possible:
-                    continue
-                screen = None if possible is None or not all(b.screened for b in possible) else \
-                    tuple((b.prefixes, b.digit) for b in possible)
-                if possible is None or any(b.literals is None for b in possible):
-                    found.append((rule, None, screen))
-                else:
-                    found.append((rule, fewest(frozenset().union(*(b.literals for b in possible))), screen))
-            found = self.plans[first] = tuple(found)
-        return found
-
-    def held(self, folded: str) -> set[str]:
-        """The rules' literals that ``folded`` holds, found in one pass (Aho-Corasick) rather
-        than one substring search per literal."""
-        automaton = self.plans.get(None)
-        if automaton is None:
-            automaton = ahocorasick.Automaton()
-            for literal in {lit for tests in self.tests if tests for b in tests if b.literals for lit in b.literals}:
-                automaton.add_word(literal, literal)
-            if len(automaton):
-                automaton.make_automaton()
-            self.plans[None] = automaton
-        return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
-
-    def first_match(self, text: str, timeout: float) -> Rule | None:
-        first, words = text[:1], len(text.split())
-        plan = self.plan(first if first in GATE else "", words)
-        folded = fold(text) if plan.rules else text
-        held = self.held(folded) if plan.literals else set()
-        rules = plan.rules if not held.isdisjoint(plan.literals) else plan.untested
-        digit = None
-        for rule, literals, screen in rules:
-            if literals is not None and held.isdisjoint(literals):
-                continue
-            if screen is not None:
-                if digit is None:
-                    digit = DIGIT.search(text) is not None
-                if not any((p is None or folded.startswith(p)) and (digit or not d) for p, d in screen):
-                    continue
-            if rule.matches(text, timeout, words):
-                return rule
-        return None
-
-
-def is_screenable(pattern: str) -> bool:
-    return _SCREENABLE.match(pattern) is not None
-
-
-@lru_cache(maxsize=64)
-def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
-    """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    return RuleGroup(rules, tuple(r.tests for r in rules), tuple(sorted({r.max_words for r in rules if r.max_words is not None})))
 
 
 @dataclass(frozen=True)

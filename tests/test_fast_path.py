@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from pipeline import classify, credits, io
 from pipeline.record import changelog_record, corpus_record, dumps
-from pipeline.rules import length_bounds, rule_group, top_level_branches
+from pipeline.matching import length_bounds, rule_group, top_level_branches
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
 from pipeline.stages.normalize import STEPS, is_normal

@@ -20,7 +20,8 @@ from ..credits import split_credit
 from ..context import Context
 from ..features import is_name, is_sentence
 from ..layout import Layout, find_layout
-from ..rules import Rule, RuleGroup, rule_group
+from ..matching import RuleGroup, rule_group
+from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
 

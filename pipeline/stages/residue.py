@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..article import Article, Caption, Change, StageResult
 from ..context import Context
 from ..credits import split_credit
-from ..rules import rule_group
+from ..matching import rule_group
 
 STAGE = "residue"
 TOKEN = re.compile(r"\w+")
