@@ -1,9 +1,9 @@
 """HTML to blocks and metadata: trafilatura (comments excluded), with bounded cost.
 
 Pure: an HTML string in, an ``Extracted`` value out (or ``RejectedInput`` when a limit is
-hit). The page is parsed once, by trafilatura's own loader, and the tree handed to
-trafilatura (which works on a copy; the parse is where the depth limit shows, below);
-metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
+hit). The page is parsed once, as trafilatura's own loader parses it (``html_parse.py``,
+where the depth limit shows), and the tree handed to trafilatura's extraction sequence,
+which prunes it in place; metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
 alone, JSON-LD and ``<time>``, and figure captions from the ``<figcaption>`` elements,
 because trafilatura's own metadata extraction costs more than its text extraction. Each
 top-level element of trafilatura's result becomes blocks: headings, paragraphs, list items,
@@ -11,7 +11,7 @@ quotes. When trafilatura (with its own readability/jusText comparison) returns t
 its baseline extractor is the fallback; ``extractor`` says which produced the text.
 
 Limits: ``max_html_bytes`` and ``extract_timeout`` reject a page with the reason. Tree depth
-is bounded by the parser: libxml2 stops at ``PARSER_MAX_DEPTH`` levels (the dev pages stay
+is bounded by the parser: libxml2 stops at ``html_parse.PARSER_MAX_DEPTH`` levels (the dev pages stay
 under 60) and drops the rest of the page, so a page that reaches that depth is rejected
 (``reject.html-too-deep``, read from the parser's log of that parse) rather than cleaned from
 what the parser kept.
@@ -30,13 +30,14 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
-from trafilatura.utils import HTML_PARSER as TRAFILATURA_PARSER, load_html
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from .article import Article, Block, RejectedInput, Source
 from .config import CleanConfig
 from .context import Context
 from .dates import parse_date
+from .html_parse import page_tree
 from .inputs import site_of
 
 HEAD_END = re.compile(r"</head\s*>", re.I)
@@ -136,20 +137,6 @@ def trafilatura_body(tree: lxml_html.HtmlElement, options: Extractor) -> etree._
     if len(text) < options.min_output_size and 0 < options.min_output_comm_size:  # no comments: their length is 0
         return None
     return body
-
-
-PARSER_MAX_DEPTH = 256  # libxml2's limit without XML_PARSE_HUGE, which trafilatura does not set
-
-
-def page_tree(html: str) -> lxml_html.HtmlElement | None:
-    """The page parsed by trafilatura's own loader (as ``extract`` would parse it; None when
-    it is not HTML). Raises RejectedInput when the parser stopped at its depth limit: it
-    drops everything after that point, so what it kept is not the page."""
-    tree = load_html(html)
-    if any("depth" in e.message for e in TRAFILATURA_PARSER.error_log.filter_types(etree.ErrorTypes.ERR_RESOURCE_LIMIT)):
-        raise RejectedInput("reject.html-too-deep", f"the page nests elements {PARSER_MAX_DEPTH} levels deep or more, "
-                            "where the HTML parser stops and drops the rest of the page")
-    return tree
 
 
 def head_tree(html: str) -> etree._Element | None:
