@@ -8,6 +8,7 @@ by two languages counts for both (guessing uses the whole page, so that evens ou
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import chain
 from typing import Sequence
@@ -69,6 +70,7 @@ was waren wat we wel werd wie wij worden wordt zal ze zei zich zij zijn zo zou
 
 LANGUAGES = tuple(sorted(STOPWORDS))
 
+
 # First- and second-person words: a text that speaks to the reader or for the site ("Subscribe
 # to our newsletter", "Thank you for your comment", "Nous utilisons ...") rather than reports.
 # German "Sie"/"Ihr" and Italian "i" are left out: they are also "they"/"her" and "the".
@@ -92,7 +94,12 @@ def tokens(text: str) -> tuple[str, ...]:
 
 
 def stopword_counts(toks: Sequence[str]) -> dict[str, int]:
-    return {lang: sum(map(words.__contains__, toks)) for lang, words in STOPWORDS.items()}
+    """How many of ``toks`` are stop words of each language (every language, in
+    ``STOPWORDS`` order): the distinct tokens are counted once and met with each
+    language's stop words as sets, not tested one by one per language."""
+    counts = Counter(toks)
+    found = counts.keys()
+    return {lang: sum(counts[w] for w in words & found) for lang, words in STOPWORDS.items()}
 
 
 def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) -> str | None:

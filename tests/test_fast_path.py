@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import classify, credits, io
-from pipeline.record import changelog_record, corpus_record, dumps
+from pipeline import classify, credits, io, stopwords
 from pipeline.matching import length_bounds, rule_group, top_level_branches
+from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
 from pipeline.stages.normalize import STEPS, is_normal
@@ -199,6 +199,17 @@ def test_property_sentence_end_test_agrees_with_its_pattern(text):
     from the start: same answer on any text."""
     from pipeline import features
     assert features.ends_like_sentence(text) == bool(features.TERMINAL.search(text.rstrip()))
+
+
+stop_tokens = st.lists(st.sampled_from(sorted({w for ws in stopwords.STOPWORDS.values() for w in ws}) + ["house", "zzz"]),
+                       max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(stop_tokens)
+def test_property_stopword_counts_in_one_pass_count_like_a_pass_per_language(toks):
+    assert stopwords.stopword_counts(toks) == {lang: sum(t in words for t in toks)
+                                               for lang, words in stopwords.STOPWORDS.items()}
 
 
 def split_credit_unguarded(text):
