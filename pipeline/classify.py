@@ -36,7 +36,7 @@ FEATURES = (
     "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
     "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
     "teaser_run", "meta_near", "after_last_run", "reader_address", "caption_like",
-    "good_after_end", "good_after_comments", "good_after_last_run",
+    "good_after_end", "good_after_comments", "good_after_last_run", "good_ends_past_tight", "other_after_tight",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
@@ -331,6 +331,10 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(loc.good and i > end),
             float(loc.good and i > comments),
             float(loc.good and last_run is not None and i > last_run),
+            # running text with end markers between the article core and it: a comment thread
+            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if after_tight and loc.good else 0.0,
+            # a short or non-sentence block past the core (a time stamp, a teaser's title)
+            float(after_tight and not loc.good),
         ))
     return vectors
 

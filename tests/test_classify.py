@@ -295,3 +295,26 @@ def test_caption_and_greeting_features():
     assert feature(reply, "meta_near") > 0 and feature(0, "meta_near") == 0
     # running text past the article's last dense run is told apart from the article's own
     assert feature(reply, "good_after_last_run") == 1.0 and feature(0, "good_after_last_run") == 0.0
+
+
+def test_running_text_past_the_core_and_its_end_markers():
+    article = [
+        "The city council voted on Tuesday to expand the bus network to the northern suburbs by next spring.",
+        "The plan adds four routes and doubles the buses on the busiest line, the council said in a statement.",
+        "Opponents said the cost, about 12 million dollars a year, would fall on residents who never ride a bus.",
+        "The first new route is due to open in March, with the others following before the end of the year.",
+    ]
+    thread = ["Comments", "Jane Miller", "I take the bus every day and I think this plan is a very good one for all of us.",
+              "18:09", "Tom Roe", "The buses on my line are always late and nobody at the council seems to care about it."]
+    blocks = segment("\n".join(article + thread), CFG)
+    texts = [b.text for b in blocks]
+    hits = [None] * len(article) + ["comment_form", None, None, None, None, None]
+    vectors = block_vectors(blocks, CFG, "en", hits)
+    feature = lambda i, name: vectors[i][FEATURES.index(name)]  # noqa: E731
+    first, second = texts.index(thread[2]), texts.index(thread[5])
+    # a comment's prose has the comment heading between the article core and it
+    assert feature(first, "good_ends_past_tight") == 0.2 and feature(second, "good_ends_past_tight") == 0.2
+    assert [feature(i, "good_ends_past_tight") for i in range(len(article))] == [0.0] * len(article)
+    # a time stamp past the core is told apart from running text there
+    assert feature(texts.index("18:09"), "other_after_tight") == 1.0 and feature(first, "other_after_tight") == 0.0
+    assert feature(0, "other_after_tight") == 0.0
