@@ -148,9 +148,7 @@ def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | No
     html, encoding = decode_html(data, charset)
     source = replace(source, encoding=encoding)
 
-    cfg = replace(ctx.config, drop_lead=ctx.config.html_drop_lead, drop_tail=ctx.config.html_drop_tail,
-                  classify_blocks=ctx.config.html_classify_blocks)
-    html_ctx = replace(ctx, config=cfg, rules=ctx.rules.without(cfg.html_skip_rules))
+    html_ctx = ctx.html
 
     def build() -> Article:
         from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs

@@ -1,7 +1,8 @@
 """Context: what every stage may read besides the article (config, rules, site statistics)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from .config import CleanConfig
 from .rules import RuleSet
@@ -13,3 +14,12 @@ class Context:
     config: CleanConfig
     rules: RuleSet
     site_stats: SiteStats | None = None  # lines each site repeats (``newsclean sitestats``), if built
+
+    @cached_property
+    def html(self) -> Context:
+        """The context an HTML input is cleaned with: the config's ``html_*`` position and
+        classifier switches, the rules less ``html_skip_rules``. Made once per Context (not
+        once per page)."""
+        cfg = replace(self.config, drop_lead=self.config.html_drop_lead, drop_tail=self.config.html_drop_tail,
+                      classify_blocks=self.config.html_classify_blocks)
+        return replace(self, config=cfg, rules=self.rules.without(cfg.html_skip_rules))

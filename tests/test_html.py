@@ -230,3 +230,15 @@ def test_html_sniffing_can_be_switched_off_and_ignores_quoted_markup(ctx):
     quoted = ("How To Write A Web Page\nStart the file with <!DOCTYPE html> and an <html> element, "
               "then add a head and a body to it as the tutorial shows.\n").encode()
     assert clean_record(single_record("t", "t.txt", quoted, None, 10_000), path="t.txt", ctx=ctx).source.format == "text"
+
+
+def test_html_context_is_made_once_with_the_html_switches(ctx):
+    html = ctx.html
+    assert html is ctx.html  # once per Context, not once per page
+    cfg = ctx.config
+    assert (html.config.drop_lead, html.config.drop_tail, html.config.classify_blocks) == (
+        cfg.html_drop_lead, cfg.html_drop_tail, cfg.html_classify_blocks)
+    assert cfg.html_skip_rules and not {r.id for r in html.rules.general} & set(cfg.html_skip_rules)
+    assert {r.id for r in ctx.rules.general} - {r.id for r in html.rules.general} == set(cfg.html_skip_rules)
+    other = replace(ctx, config=replace(cfg, html_drop_tail=not cfg.html_drop_tail))
+    assert other.html.config.drop_tail is (not cfg.html_drop_tail)
