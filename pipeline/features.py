@@ -20,6 +20,11 @@ WORD = re.compile(r"\w+")
 NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zà-ÿ'’.-]*[a-zà-ÿ.]|[A-Z]\.|(?:de|da|van|von|der|la|le|bin|al|del|di)|[A-Z][a-z]+-[A-Z][a-z]+|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)$")
 
 
+def squash(text: str) -> str:
+    """The text with its white space runs made one space, case-folded: for comparing lines."""
+    return " ".join(text.split()).casefold()
+
+
 def words(text: str) -> int:
     return len(text.split())
 

@@ -10,6 +10,7 @@ folding (``regex.IGNORECASE | regex.V1``): text and literals are compared throug
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from re import _constants as C
 from re import _parser
 
@@ -46,17 +47,26 @@ def _standard(pattern: str) -> str | None:
     return plain
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Folded strings of which every match of ``pattern`` contains one, or None when unsure
-    or when the best such set has a string shorter than MIN_LENGTH."""
+@lru_cache(maxsize=512)
+def _tree(pattern: str) -> tuple | None:
+    """The items of ``pattern``'s parse tree (the standard parser's), or None when it cannot
+    be read for sure; parsed once for the three analyses below."""
     plain = _standard(pattern)
     if plain is None:
         return None
     try:
-        tree = _parser.parse(plain)
+        return tuple(_parser.parse(plain).data)
     except (re.error, RecursionError, OverflowError):
         return None
-    found = _sequence(tree.data)
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Folded strings of which every match of ``pattern`` contains one, or None when unsure
+    or when the best such set has a string shorter than MIN_LENGTH."""
+    items = _tree(pattern)
+    if items is None:
+        return None
+    found = _sequence(items)
     if not found or not all(map(_selective, found)):
         return None
     return frozenset(fold(s) for s in found)
@@ -96,13 +106,7 @@ def _item(op, av) -> frozenset[str] | None:
         low, _, item = av
         return _sequence(item.data) if low >= 1 else None
     if op is C.BRANCH:
-        union: set[str] = set()
-        for alternative in av[1]:
-            found = _sequence(alternative.data)
-            if not found:
-                return None
-            union |= found
-        return frozenset(union)
+        return _union(_sequence(alternative.data) for alternative in av[1])
     return None  # a class, any character, an assertion, a group reference: no literal
 
 
@@ -112,13 +116,7 @@ def required_prefixes(pattern: str) -> frozenset[str] | None:
     match: ``str.startswith`` with a tuple is one C call, where a regex tried at the start
     of the block costs several times more. Unlike required literals, short ones are kept:
     a test at the start of the text is selective even for "ad"."""
-    plain = _standard(pattern)
-    if plain is None:
-        return None
-    try:
-        items = list(_parser.parse(plain).data)
-    except (re.error, RecursionError, OverflowError):
-        return None
+    items = _tree(pattern)
     if not items or items[0] != (C.AT, C.AT_BEGINNING):
         return None
     found = _prefixes(items[1:])
@@ -164,12 +162,10 @@ def _union(sets) -> frozenset[str] | None:
 def requires_digit(pattern: str) -> bool:
     """Every match of ``pattern`` holds a decimal digit (``\\d``, ``[0-9]`` or a digit
     literal that is not optional). False when unsure."""
-    plain = _standard(pattern)
-    if plain is None:
-        return False
+    items = _tree(pattern)
     try:
-        return _needs_digit(_parser.parse(plain).data)
-    except (re.error, RecursionError, OverflowError):
+        return items is not None and _needs_digit(items)
+    except RecursionError:
         return False
 
 

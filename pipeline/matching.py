@@ -110,14 +110,14 @@ def _alternates_at_top(pattern: str) -> bool:
 _SCREENABLE = regex.compile(r"^(?:[^(\\]|\\[^1-9gk]|\((?!\?)|\(\?(?::|=|!|<=|<!|[a-z]*-?[a-z]+:))*$")
 
 
-def branch_tests(pattern: str, starts: frozenset[str] | None) -> tuple[Branch, ...] | None:
-    """The tests of each top-level alternative of ``pattern`` (``starts``: the whole pattern's,
-    when anchored); None when it cannot be split."""
+def branch_tests(pattern: str, anchored: regex.Pattern | None) -> tuple[Branch, ...] | None:
+    """The tests of each top-level alternative of ``pattern`` (``anchored``: the compiled
+    pattern when every alternative is anchored); None when it cannot be split."""
     branches = top_level_branches(pattern) if is_screenable(pattern) else None
     if branches is None:
         return None
     if len(branches) == 1:
-        return (_branch(pattern, starts),)
+        return (_branch(pattern, None if anchored is None else first_chars(anchored)),)
     return tuple(_branch(b, first_chars(regex.compile(b, regex.IGNORECASE | regex.V1)) if b.startswith("^") else None)
                  for b in branches)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .classify import BlockModel, model_from_json
-from .matching import GATE, Branch, branch_tests, first_chars, is_anchored, length_bounds
+from .matching import Branch, branch_tests, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -50,8 +50,7 @@ class Rule:
     compiled: regex.Pattern
     inputs: tuple[str, ...] = ()  # () for every input; ("html",) for HTML-only rules
     anchored: bool = False  # the pattern only matches at the start: match() is search()
-    starts: frozenset[str] | None = None  # anchored: the characters of GATE a match can start with
-    tests: tuple[Branch, ...] | None = field(default=None, compare=False, repr=False)  # see RuleGroup
+    tests: tuple[Branch, ...] | None = field(default=None, compare=False, repr=False)  # see matching.RuleGroup
 
     def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
         """``words``: the block's word count when the caller already has it."""
@@ -64,12 +63,10 @@ class Rule:
 
     def find(self, text: str, timeout: float) -> bool:
         """The pattern occurs in ``text``. An anchored pattern is tried at the start only (the
-        regex module's search would try it at every position), and not at all when the first
-        character cannot start a match. Arguments are positional (string, pos, endpos,
+        regex module's search would try it at every position; which first characters can
+        start it is the rule group's test). Arguments are positional (string, pos, endpos,
         concurrent, partial, timeout): the regex module parses keywords slowly."""
         if self.anchored:
-            if self.starts is not None and text and text[0] in GATE and text[0] not in self.starts:
-                return False
             return self.compiled.match(text, None, None, None, False, timeout) is not None
         return self.compiled.search(text, None, None, None, False, timeout) is not None
 
@@ -153,13 +150,12 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
         if not examples.get("match"):
             raise RuleError(f"{source}: rule {rid}: needs at least one examples.match")
         compiled, anchored = _compile(source, rid, raw["pattern"]), is_anchored(raw["pattern"])
-        starts = first_chars(compiled) if anchored else None
         rules.append(Rule(
             id=rid, category=raw["category"], description=raw["description"].strip(),
             pattern=raw["pattern"], scope=scope, max_words=raw.get("max_words"),
             examples_match=tuple(examples.get("match", ())), examples_keep=tuple(examples.get("keep", ())),
             source=source, compiled=compiled, inputs=inputs, anchored=anchored,
-            starts=starts, tests=branch_tests(raw["pattern"], starts),
+            tests=branch_tests(raw["pattern"], compiled if anchored else None),
         ))
     return data.get("site"), tuple(rules)
 

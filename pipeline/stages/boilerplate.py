@@ -18,18 +18,14 @@ from ..bylines import is_role_only, parse_byline
 from ..classify import FEATURES, block_vectors, page_language, word_count
 from ..credits import split_credit
 from ..context import Context
-from ..features import is_name, is_sentence
+from ..features import is_name, is_sentence, squash
 from ..layout import Layout, find_layout
-from ..matching import RuleGroup, rule_group
+from ..matching import rule_group
 from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
 
 STAGE = "boilerplate"
-
-
-def first_match(rules: RuleGroup, text: str, timeout: float) -> Rule | None:
-    return rules.first_match(text, timeout)
 
 
 def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float) -> list[Rule | None]:
@@ -80,8 +76,14 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     dropped.update((i, "site.repeated") for i in repeated)
     authors = known_authors(article)
 
-    def scoped_match(scope: str, i: int) -> Rule | None:  # a block no rule matched matches no scoped rule
-        return None if matched[i] is None else first_match(scoped[scope], blocks[i].text, timeout)
+    def scoped_match(scope: str, i: int) -> Rule | None:
+        """The first rule of ``scope`` that matches block i. A block no rule matched matches
+        none; when the first rule that matched it (any scope first, then the others in pack
+        order) is of this scope, it is this scope's first too."""
+        first = matched[i]
+        if first is None or first.scope == scope:
+            return first
+        return scoped[scope].first_match(blocks[i].text, timeout)
 
     def not_body(i: int) -> bool:  # an author bio cannot end the body
         return starts_with_author(blocks[i].text, authors) or scoped_match("tail", i) is not None
@@ -93,11 +95,11 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     for i in unsure:
         del dropped[i]
     signed = tail_bylines(article, layout, dropped)
-    headline = " ".join(blocks[layout.title].text.split()).casefold() if layout.title is not None else None
+    headline = squash(blocks[layout.title].text) if layout.title is not None else None
     for i, block in enumerate(blocks):
         if i in dropped or i == layout.title:
             continue
-        if headline and " ".join(block.text.split()).casefold() == headline:
+        if headline and squash(block.text) == headline:
             dropped[i] = "pos.headline-repeat"
             continue
         region = layout.region(i)
@@ -168,7 +170,7 @@ def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
     copies: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
         if i not in dropped and i not in protected and word_count(block.text) >= DUPLICATE_MIN_WORDS:
-            copies.setdefault(" ".join(block.text.lstrip("*+-•· ").split()).casefold(), []).append(i)
+            copies.setdefault(squash(block.text.lstrip("*+-•· ")), []).append(i)
     repeated = [found for found in copies.values() if len(found) > 1]
     if not repeated:
         return {}

@@ -11,15 +11,11 @@ from ..article import Article, Change, StageResult
 from ..bylines import parse_byline
 from ..context import Context
 from ..dates import dateline
-from ..features import is_name, is_sentence
+from ..features import is_name, is_sentence, squash
 from ..layout import find_layout
 from ..stopwords import guess_language
 
 STAGE = "metadata"
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def extract_metadata(article: Article, ctx: Context) -> StageResult:
@@ -30,7 +26,7 @@ def extract_metadata(article: Article, ctx: Context) -> StageResult:
     title, authors, published = article.title, list(article.authors), article.published
 
     # the headline; when the title is already known (sidecar, HTML), only its repetition
-    if layout.title is not None and (title is None or _fold(title) == _fold(blocks[layout.title].text)):
+    if layout.title is not None and (title is None or squash(title) == squash(blocks[layout.title].text)):
         i = layout.title
         title = title or blocks[i].text.strip()
         taken[i] = Change(STAGE, "meta.title", "extract", blocks[i].line, blocks[i].text, None, {"field": "title"})

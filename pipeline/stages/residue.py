@@ -17,6 +17,7 @@ from dataclasses import replace
 from ..article import Article, Caption, Change, StageResult
 from ..context import Context
 from ..credits import split_credit
+from ..features import squash
 from ..matching import rule_group
 
 STAGE = "residue"
@@ -39,10 +40,6 @@ def is_dek(block) -> bool:
 
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(text.casefold())
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def repeats_title(text: str, title: str | None) -> bool:
