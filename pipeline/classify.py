@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
+from itertools import accumulate, groupby
 from operator import mul
+from typing import NamedTuple, Sequence
 
 import regex
-from dataclasses import dataclass
-from typing import NamedTuple, Sequence
 
 from .article import Block
 from .bylines import parse_byline
@@ -134,8 +135,7 @@ def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[
         before_window, after_window = first[max(0, i - WINDOW):i], first[i + 1:i + 1 + WINDOW]
         window = before_window + after_window
         before, after = max(before_window, default=0.0), max(after_window, default=0.0)
-        in_core = span is not None and span[0] <= i <= span[1]
-        dist = 0 if in_core else (n if span is None else (span[0] - i if i < span[0] else i - span[1]))
+        in_core, dist, _, _ = _where(span, i, n)
         out.append((1.0, math.log(q / (1 - q)), first[i - 1] if i else 0.0, first[i + 1] if i + 1 < n else 0.0,
                     _ratio(sum(window), len(window)), before, after, min(before, after), float(in_core),
                     math.log1p(dist)))
@@ -188,15 +188,10 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[in
     and related teasers after the article's end do not join it by their mass alone."""
     n = len(locals_)
     good = [b.good and hits[i] is None for i, b in enumerate(locals_)]
-    run = [0] * n
-    i = 0
-    while i < n:
-        j = i
-        while j < n and not good[j]:
-            j += 1
-        for k in range(i, j):
-            run[k] = j - i
-        i = max(j, i + 1)
+    run = []  # run[i]: the length of the run of non-sentence blocks holding block i (0 for a sentence)
+    for is_good, group in groupby(good):
+        size = len(list(group))
+        run.extend([0 if is_good else size] * size)
     values = []
     for i, b in enumerate(locals_):
         if hits[i] in END_CATEGORIES:
@@ -253,10 +248,11 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     for text in texts:
         key = text.lower()
         seen[key] = seen.get(key, 0) + 1
-    teaser = _prefix([_teaser_unit(texts, locs, j, cfg) for j in range(n)])
+    dates = [is_date_line(t) for t in texts]
+    teaser = _prefix([_teaser_unit(texts, locs, dates, j, cfg) for j in range(n)])
     # a reader comment's name, time and reply lines (after the article's first paragraph:
     # the byline and dateline above it are the article's own)
-    meta = _prefix([j > first_good and (hits[j] is not None or is_date_line(texts[j]) or is_name(texts[j])
+    meta = _prefix([j > first_good and (hits[j] is not None or dates[j] or is_name(texts[j])
                                         or locs[j].words <= GREETING_MAX_WORDS and GREETING.match(texts[j]) is not None)
                     for j in range(n)])
     last_run = _last_run(locs, hits)
@@ -270,18 +266,8 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
         next_good = i + 1 < n and locs[i + 1].good
         good_before = goods[i] > goods[max(0, i - 2)]
         good_after = goods[min(n, i + 3)] > goods[i + 1]
-        if span is None:
-            in_core, dist, before, after = False, n, False, False
-        else:
-            in_core = span[0] <= i <= span[1]
-            dist = 0 if in_core else (span[0] - i if i < span[0] else i - span[1])
-            before, after = i < span[0], i > span[1]
-        if tight is None:
-            in_tight, tight_dist, after_tight = False, n, False
-        else:
-            in_tight = tight[0] <= i <= tight[1]
-            tight_dist = 0 if in_tight else (tight[0] - i if i < tight[0] else i - tight[1])
-            after_tight = i > tight[1]
+        in_core, dist, before, after = _where(span, i, n)
+        in_tight, tight_dist, _, after_tight = _where(tight, i, n)
         short_run = shorts[min(n, i + 3)] - shorts[max(0, i - 2)]
         vectors.append((
             1.0,
@@ -296,7 +282,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             _ratio(digits(text), len(text)),
             _ratio(text.count(","), loc.words),
             float(is_headline(text, cfg)),
-            float(is_date_line(text)),
+            float(dates[i]),
             float(parse_byline(text) is not None),
             float(text.endswith(("...", "…"))),
             float(not SEPARATOR_CHARS.isdisjoint(text) and SEPARATOR.search(text) is not None),
@@ -339,7 +325,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     return vectors
 
 
-def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], j: int, cfg: CleanConfig) -> bool:
+def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], dates: Sequence[bool], j: int, cfg: CleanConfig) -> bool:
     """Block j is a teaser's title: a short headline-like line followed by a one-sentence
     summary or a date (lists of other stories alternate the two)."""
     if j + 1 >= len(texts) or locs[j].good or not 2 <= locs[j].words <= TEASER_TITLE_WORDS:
@@ -347,7 +333,7 @@ def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], j: int, cfg: Clean
     if not is_headline(texts[j], cfg):
         return False
     nxt, text = locs[j + 1], texts[j + 1]
-    if is_date_line(text):
+    if dates[j + 1]:
         return True
     return nxt.terminal and 5 <= nxt.words <= TEASER_SUMMARY_WORDS and INNER_SENTENCE.search(text) is None
 
@@ -368,7 +354,13 @@ def _last_run(locs: Sequence[Local], hits: Sequence[str | None]) -> int | None:
 
 def _prefix(flags: Sequence[bool]) -> list[int]:
     """counts[j]: how many of flags[:j] are true."""
-    counts = [0]
-    for flag in flags:
-        counts.append(counts[-1] + flag)
-    return counts
+    return list(accumulate(map(int, flags), initial=0))
+
+
+def _where(span: tuple[int, int] | None, i: int, n: int) -> tuple[bool, int, bool, bool]:
+    """Block i against a span of blocks: inside it, its distance from it (``n`` when there
+    is no span), before it, after it."""
+    if span is None:
+        return False, n, False, False
+    inside = span[0] <= i <= span[1]
+    return inside, 0 if inside else (span[0] - i if i < span[0] else i - span[1]), i < span[0], i > span[1]

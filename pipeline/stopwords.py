@@ -120,15 +120,16 @@ def stopword_density(text: str, lang: str | None) -> float:
     if not toks:
         return 0.0
     if lang in STOPWORDS:
-        return sum(map(STOPWORDS[lang].__contains__, toks)) / len(toks)
+        return _share(toks, STOPWORDS[lang])
     return max(stopword_counts(toks).values()) / len(toks)
 
 
 def reader_address(text: str, lang: str | None) -> float:
     """Share of the words of ``text`` that are first- or second-person words of ``lang``
     (English when the page's language is unknown)."""
-    toks = tokens(text)
-    if not toks:
-        return 0.0
-    words = READER_ADDRESS.get(lang or "en", READER_ADDRESS["en"])
-    return sum(map(words.__contains__, toks)) / len(toks)
+    return _share(tokens(text), READER_ADDRESS.get(lang or "en", READER_ADDRESS["en"]))
+
+
+def _share(toks: Sequence[str], words: frozenset[str]) -> float:
+    """The share of ``toks`` that are in ``words`` (0 for no tokens)."""
+    return sum(map(words.__contains__, toks)) / len(toks) if toks else 0.0
