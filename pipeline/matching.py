@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import ahocorasick
@@ -166,10 +166,23 @@ class RuleGroup:
     regex per rule, and the rules that are tried decide exactly as without the tests."""
 
     rules: tuple[Rule, ...]
-    tests: tuple[tuple[Branch, ...] | None, ...]  # per rule; None: always tried
-    bands: tuple[int, ...]  # the rules' max_words, sorted: a block's band is how many are below its word count
-    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan,
-    # first character -> its rules (see starting), and None -> the automaton of the literals (see held)
+    plans: dict = field(default_factory=dict, compare=False, repr=False)  # (first character, band) -> Plan
+    by_first: dict = field(default_factory=dict, compare=False, repr=False)  # first character -> see starting
+
+    @cached_property
+    def bands(self) -> tuple[int, ...]:
+        """The rules' max_words, sorted: a block's band is how many are below its word count."""
+        return tuple(sorted({r.max_words for r in self.rules if r.max_words is not None}))
+
+    @cached_property
+    def automaton(self) -> ahocorasick.Automaton:
+        """An Aho-Corasick automaton of every literal of the rules' branches."""
+        automaton = ahocorasick.Automaton()
+        for literal in {lit for r in self.rules if r.tests for b in r.tests if b.literals for lit in b.literals}:
+            automaton.add_word(literal, literal)
+        if len(automaton):
+            automaton.make_automaton()
+        return automaton
 
     def plan(self, first: str, words: int) -> Plan:
         """The plan for blocks of ``words`` words starting with ``first`` ("" when not in GATE)."""
@@ -183,10 +196,11 @@ class RuleGroup:
 
     def starting(self, first: str) -> tuple[Planned, ...]:
         """The rules that may match a block starting with ``first``, with their tests."""
-        found = self.plans.get(first)
+        found = self.by_first.get(first)
         if found is None:
             found = []
-            for rule, tests in zip(self.rules, self.tests):
+            for rule in self.rules:
+                tests = rule.tests
                 possible = tests if tests is None else [b for b in tests if not first or b.starts is None or first in b.starts]
                 if possible is not None and not possible:
                     continue
@@ -196,20 +210,13 @@ class RuleGroup:
                     found.append((rule, None, screen))
                 else:
                     found.append((rule, fewest(frozenset().union(*(b.literals for b in possible))), screen))
-            found = self.plans[first] = tuple(found)
+            found = self.by_first[first] = tuple(found)
         return found
 
     def held(self, folded: str) -> set[str]:
         """The rules' literals that ``folded`` holds, found in one pass (Aho-Corasick) rather
         than one substring search per literal."""
-        automaton = self.plans.get(None)
-        if automaton is None:
-            automaton = ahocorasick.Automaton()
-            for literal in {lit for tests in self.tests if tests for b in tests if b.literals for lit in b.literals}:
-                automaton.add_word(literal, literal)
-            if len(automaton):
-                automaton.make_automaton()
-            self.plans[None] = automaton
+        automaton = self.automaton
         return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
@@ -239,4 +246,4 @@ def is_screenable(pattern: str) -> bool:
 @lru_cache(maxsize=64)
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
-    return RuleGroup(rules, tuple(r.tests for r in rules), tuple(sorted({r.max_words for r in rules if r.max_words is not None})))
+    return RuleGroup(rules)
