@@ -70,7 +70,9 @@ Writer = Callable[[str | None, str], None]
 
 
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
-    source = Source(path=entry.rel, sha256=entry.sha256, format="text")
+    """Load and clean one entry; its record, a rejection included, carries the entry's
+    fingerprints (the input's and its sidecar's), so that an unchanged entry is reused."""
+    source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)
     try:
         record = load(entry)
     except RejectedInput as exc:  # a symlink out of raw/, a special file, an oversized file

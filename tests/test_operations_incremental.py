@@ -186,3 +186,19 @@ def test_an_empty_raw_folder_does_not_wipe_the_corpus(batch):
         cli("run", "--raw", raw, "--out", out, "--quiet")
     assert "refusing to remove them all" in str(exc.value.code)
     assert file_stats(out) == before
+
+
+def test_input_rejected_for_its_sidecar_is_not_redone_on_a_rerun(batch):
+    """A rejection at load (here an unreadable sidecar) carries the sidecar's digest like any
+    record of that input, so the next run finds it current and rewrites nothing."""
+    raw, out = batch
+    aid = "c001_002_110745e9e9445cd3"
+    (raw / f"{aid}.meta.json").write_bytes(b"{not json")
+    assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
+    log = {json.loads(line)["id"]: json.loads(line) for p in sorted((out / "changelog").glob("part-*.jsonl"))
+           for line in p.read_text(encoding="utf-8").splitlines()}
+    assert log[aid]["status"] == "rejected" and log[aid]["changes"][0]["rule"] == "reject.bad-sidecar"
+    assert log[aid]["source"]["sidecar_sha256"] == io.file_sha256(raw / f"{aid}.meta.json")
+    stats = file_stats(out)
+    assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
+    assert file_stats(out) == stats
