@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .article import Article, Change, RejectedInput, Source, StageResult
+from .config import CleanConfig
 from .context import Context
 from .decode import decode_bytes, decode_html
 from .inputs import Record, looks_like_html, sha256, site_of
@@ -126,11 +127,17 @@ def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | N
 
 
 
+def takes_html_path(record: Record, cfg: CleanConfig) -> bool:
+    """The record is an HTML page: by its format, or a text that is an HTML document
+    (``sniff_html``)."""
+    return record.format == "html" or cfg.sniff_html and looks_like_html(record.data)
+
+
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
     """Clean one record of a raw file (see ``inputs.py``): text or HTML."""
     if record.error is not None:
         return reject(record.id, Source(path=path, sha256=record.sha256, format=record.format), *record.error)
-    if record.format == "html" or ctx.config.sniff_html and looks_like_html(record.data):
+    if takes_html_path(record, ctx.config):
         return clean_html(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta,
                           sha=record.sha256, charset=record.charset)
     return clean_bytes(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta, sha=record.sha256)

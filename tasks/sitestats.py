@@ -9,6 +9,7 @@ from pathlib import Path
 import luigi
 
 from pipeline import io
+from pipeline.clean import takes_html_path
 from pipeline.sitepages import site_lines
 from pipeline.sitestats import Params, build_stats
 
@@ -33,7 +34,7 @@ def raw_pages(raw: Path, ctx):
             record = reader(aid, rel)
         except Exception:  # noqa: BLE001 - the batch rejects it with a reason
             continue
-        if record.error is None and record.format == "text":
+        if record.error is None and not takes_html_path(record, ctx.config):
             yield site_lines(record.data, record.meta, record.id, rel, ctx)
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from pipeline import io
 from pipeline.sitestats import BATCH_SITE, SiteStats, build_stats, cluster, normalize_line, repeated_blocks, shingles
 from tasks.cli import main
 
@@ -159,3 +160,18 @@ def test_refreshed_statistics_reprocess_only_the_grown_site(site_raw, tmp_path, 
     # a rebuild of an unchanged site's article gives its record unchanged
     assert main(["rebuild", "b1", "--raw", str(site_raw), "--out", str(out)]) == 0
     assert changelog(out)["b1"] == before["b1"]
+
+
+def test_site_statistics_leave_out_a_text_file_that_is_an_html_page(tmp_path):
+    """A .txt input that is an HTML document takes the HTML path when cleaned (sniff_html),
+    so its markup lines are not counted as the site's text lines either."""
+    from pipeline.context import Context
+    from tasks.sitestats import raw_pages
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_text("<!DOCTYPE html>\n<html><body><p>Hello there, reader.</p></body></html>\n",
+                                  encoding="utf-8")
+    (raw / "story.txt").write_text("A headline\nA first sentence of the story, long enough to count.\n", encoding="utf-8")
+    ctx = Context(io.load_config(None), io.load_rules())
+    assert len(list(raw_pages(raw, ctx))) == 1
