@@ -30,7 +30,6 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from .article import Article, Block, RejectedInput, Source
@@ -109,7 +108,7 @@ def _extract(html: str, cfg: CleanConfig, url: str | None) -> Extracted:
     blocks = body_blocks(body) if body is not None else ()
     extractor = "trafilatura"
     if sum(len(t) for _, t in blocks) < cfg.html_min_chars and tree is not None:
-        fallback = _baseline(load_html(html))  # trafilatura pruned the first tree: the page again, as parsed
+        fallback = _baseline(html)  # trafilatura pruned the first tree: the page parsed again
         if sum(len(t) for _, t in fallback) > sum(len(t) for _, t in blocks):
             blocks, extractor = fallback, "trafilatura-baseline"
     return Extracted(blocks, meta, figcaptions, extractor)
@@ -149,8 +148,8 @@ def head_tree(html: str) -> etree._Element | None:
         return None
 
 
-def _baseline(tree: lxml_html.HtmlElement) -> tuple[tuple[str, str], ...]:
-    _, text, _ = trafilatura.baseline(tree)  # on a copy: the tree is left as it is
+def _baseline(html: str) -> tuple[tuple[str, str], ...]:
+    _, text, _ = trafilatura.baseline(html)  # parses the page as load_html does (an element it would copy)
     return tuple(("paragraph", line.strip()) for line in (text or "").split("\n") if line.strip())
 
 
