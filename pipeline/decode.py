@@ -26,12 +26,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    text = _central_european(data)
+    western = data.decode("latin-1").translate(CP1252)  # the cp1252 reading (see CP1252)
+    text = _central_european(data, western)
     if text is not None:
         return text, "cp1250"
-    text = _latin_cp1252(data)
-    if text is not None:
-        return text, "cp1252"
+    if _reads_as_latin(western):
+        return western, "cp1252"
     guess = _detect(data)
     if guess is None or guess in WESTERN:
         guess = "cp1252"
@@ -54,15 +54,14 @@ WORD = re.compile(r"\w+")
 CP1252 = {i: bytes([i]).decode("cp1252", errors="replace") for i in range(0x80, 0xA0)}
 
 
-def _latin_cp1252(data: bytes) -> str | None:
-    """The cp1252 reading of ``data`` when it reads as Latin-script text: its accented
-    letters sit inside words that also hold ASCII letters ("café", "Müller"), or stand alone
-    ("à"). Detection guesses DOS, Mac or CJK code pages for such short, mostly-ASCII texts;
+def _reads_as_latin(text: str) -> bool:
+    """The cp1252 reading of some bytes reads as Latin-script text: its accented letters sit
+    inside words that also hold ASCII letters ("café", "Müller"), or stand alone ("à").
+    Detection guesses DOS, Mac or CJK code pages for such short, mostly-ASCII texts;
     Cyrillic, Greek or CJK bytes read as cp1252 give words of accented letters only."""
-    text = data.decode("latin-1").translate(CP1252)
     accented = [w for w in WORD.findall(text) if not w.isascii()]
     latin = sum(1 for w in accented if len(w) == 1 or any(ch.isascii() for ch in w))
-    return text if latin >= 0.9 * len(accented) else None
+    return latin >= 0.9 * len(accented)
 
 
 # Bytes that cp1250 (Polish, Czech, Slovak, Croatian... on Windows) uses for the letters ł ą ż
@@ -73,7 +72,7 @@ CP1250_MARK = re.compile(rb"(?<=[A-Za-z])[\xb3\xb9\xbf](?!\d)|(?<![A-Za-z0-9])[\
 CP1250_MIN_MARKS = 3
 
 
-def _central_european(data: bytes) -> str | None:
+def _central_european(data: bytes, western: str) -> str | None:
     """The cp1250 reading of ``data`` when it decodes in cp1250 and either holds at least
     three letters that only cp1250 puts inside words (see ``CP1250_MARK``; Polish) or reads
     as words of a Central European alphabet where cp1252 gives words no Western language
@@ -85,7 +84,7 @@ def _central_european(data: bytes) -> str | None:
     marks = CP1250_MARK.findall(data)
     if len(marks) >= CP1250_MIN_MARKS and not (b"m\xb3" in data and len(marks) < 2 * CP1250_MIN_MARKS):
         return text
-    return text if _spelled_in_cp1250(text, data.decode("latin-1").translate(CP1252)) else None
+    return text if _spelled_in_cp1250(text, western) else None
 
 
 # the non-ASCII letters of each alphabet (lower case): a word spelled with letters of one of

@@ -45,7 +45,7 @@ def site_stats_stamp(ctx: Context, site: str | None) -> dict | None:
     if ctx.site_stats is None:
         return None
     key = site or BATCH_SITE
-    entry = ctx.site_stats.sites.get(key)
+    entry = ctx.site_stats.for_site(key)
     return {"site": key, "version": entry["version"] if entry else None}
 
 
