@@ -247,11 +247,23 @@ def _lines(path: Path) -> list[str]:
 
 def write_if_changed(path: Path, lines: list[str]) -> bool:
     """Atomically write JSONL ``lines`` unless the file already holds exactly them."""
-    text = "".join(line + "\n" for line in lines)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    return write_text_if_changed(path, "".join(line + "\n" for line in lines))
+
+
+def write_text_if_changed(path: Path, text: str) -> bool:
+    """Atomically write ``text`` unless the file already holds exactly it; whether written."""
+    if holds_text(path, text):
         return False
     atomic_write_text(path, text)
     return True
+
+
+def holds_text(path: Path, text: str) -> bool:
+    """The file exists and holds exactly ``text`` (as UTF-8)."""
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return False
 
 
 class PartWriter:

@@ -95,22 +95,13 @@ def corpus_card() -> str:
     return "\n".join(header) + "\n" + BODY
 
 
-def write_card(out: Path) -> bool:
-    """Write ``corpus/README.md`` unless it already holds the card; whether it was written."""
-    target = paths.corpus_card(out)
-    text = card_text()
-    if card_is_current(out, text):
-        return False
-    io.atomic_write_text(target, text)
-    return True
+def write_card(out: Path) -> None:
+    """Write ``corpus/README.md`` unless it already holds the card."""
+    io.write_text_if_changed(paths.corpus_card(out), card_text())
 
 
-def card_is_current(out: Path, text: str | None = None) -> bool:
-    target = paths.corpus_card(out)
-    try:
-        return target.read_text(encoding="utf-8") == (text or card_text())
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
-        return False
+def card_is_current(out: Path) -> bool:
+    return io.holds_text(paths.corpus_card(out), card_text())
 
 
 def card_text() -> str:
