@@ -59,6 +59,7 @@ class ArticleView:
     raw_from: str  # "raw file", "change log" (the raw file could not be read), ...
     reason: str | None = None  # why the input was rejected
     note: str = ""  # why the raw file could not be read
+    reject_rule: str | None = None  # the rule that rejected it (reject.too-large, ...)
 
     @property
     def fates(self) -> Counter:
@@ -108,7 +109,7 @@ def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = N
         lines = tuple(LineView(i, text, "rejected" if is_visible(text) else "blank")
                       for i, text in enumerate(raw_lines, start=1))
         return ArticleView(log["id"], "rejected", None, log, lines, raw_from,
-                           str(reject["detail"]) if reject else "rejected", note)
+                           str(reject["detail"]) if reject else "rejected", note, reject["rule"] if reject else None)
     by_line: dict[int, list[dict]] = defaultdict(list)
     for change in log["changes"]:
         by_line[change["line"]].append(change)

@@ -97,10 +97,7 @@ def _rules_of(view: ArticleView) -> set[str]:
 def _rejected(manifest: dict, views: list[ArticleView]) -> list[dict]:
     """The manifest's rejections (duplicates included), else the rejected change logs."""
     logged = {v.id for v in views}
-    rows = manifest.get("rejected") or [{"id": v.id, "rule": _reject_rule(v.log), "reason": v.reason}
+    rows = manifest.get("rejected") or [{"id": v.id, "rule": v.reject_rule, "reason": v.reason}
                                         for v in views if v.status == "rejected"]
     return [dict(r, rule=r.get("rule"), page=r["id"] in logged) for r in rows]
 
-
-def _reject_rule(log: dict) -> str | None:
-    return next((c["rule"] for c in log.get("changes", ()) if c.get("action") == "reject"), None)
