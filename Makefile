@@ -53,4 +53,4 @@ clean-output:
 # HTML path vs trafilatura.extract(include_comments=False) on ../shared/bench (aeb, wcxb-dev):
 # F1/P/R and time of each, in one run (says so and stops when ../shared is absent)
 bench-html: $(STAMP)
-	$(PY) bench/html.py
+	$(PY) bench/html_bench.py

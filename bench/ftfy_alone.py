@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import sys
 
-# run as a script, bench/ comes first on sys.path, and bench/html.py (the HTML quality bench)
-# would hide the standard library's html module from the pipeline: look there last
-sys.path.append(sys.path.pop(0))
-
 from pathlib import Path
 
 import ftfy

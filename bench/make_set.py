@@ -36,9 +36,6 @@ import sys
 import tarfile
 from pathlib import Path
 
-# bench/html.py would shadow the standard library's html module (inscriptis imports it)
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
 NEWSPAPER4K_PAGES = ("article_with_br", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp",
                      "fox13now_001", "latvian_article", "spanish_article", "time_001", "video_article_02", "wired_001")

@@ -25,9 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/html.py would shadow the standard library's html module (the pipeline imports it):
-# keep this folder off the path
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))  # this checkout's pipeline
 
 from pipeline import io  # noqa: E402
 from pipeline.classify import model_from_json  # noqa: E402

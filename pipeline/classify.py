@@ -186,7 +186,6 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[in
     """The article core when breaks cost more: an end marker (a rule of an END category) or
     a run of ``BREAK_RUN`` non-sentence blocks costs ``BREAK_COST`` words, so that comments
     and related teasers after the article's end do not join it by their mass alone."""
-    n = len(locals_)
     good = [b.good and hits[i] is None for i, b in enumerate(locals_)]
     run = []  # run[i]: the length of the run of non-sentence blocks holding block i (0 for a sentence)
     for is_good, group in groupby(good):

@@ -1,5 +1,5 @@
 """bench/make_set.py: a held-out set built from page/truth pairs, in the layout of ../shared/bench,
-and bench/html.py's --bench option."""
+and bench/html_bench.py's --bench option."""
 import gzip
 import importlib.util
 import json
@@ -100,6 +100,6 @@ def test_scrape_with_inscriptis_is_one_block_per_line(make_set):
 
 
 def test_html_bench_says_so_when_the_bench_dir_is_absent(capsys):
-    html_bench = load("bench_html", "html.py")
+    html_bench = load("bench_html", "html_bench.py")
     assert html_bench.main(["newspaper", "--bench", "/nonexistent/otherpages"]) == 0
     assert "is absent" in capsys.readouterr().out

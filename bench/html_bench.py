@@ -2,7 +2,7 @@
 """HTML path benchmark: newsclean (trafilatura + our cleanup) against
 ``trafilatura.extract(html, include_comments=False)`` on the same pages, in the same run.
 
-Usage: bench/html.py [SET ...] [--bench DIR] [--limit N] [--dump DIR] [--by-page N]
+Usage: bench/html_bench.py [SET ...] [--bench DIR] [--limit N] [--dump DIR] [--by-page N]
 
 SET is a folder of ../shared/bench (aeb, wcxb-dev; default both), or of ``--bench DIR`` (a
 held-out set in the same layout, as bench/make_set.py builds), holding html/<id>.html.gz
@@ -21,10 +21,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# this file is named html.py: keep its folder off the path so that it does not shadow the
-# standard library's html module
-HERE, ROOT = Path(__file__).resolve().parent, Path(__file__).resolve().parents[1]
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(ROOT)]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT))
 
 import argparse  # noqa: E402
 import gzip  # noqa: E402
@@ -114,10 +112,10 @@ def main(argv: list[str] | None = None) -> int:
                    "as in a batch; more favours trafilatura's warm caches)")
     args = p.parse_args(argv)
     if not args.bench.is_dir():
-        print(f"bench/html.py: {args.bench} is absent; the development sets live there, nothing to measure")
+        print(f"bench/html_bench.py: {args.bench} is absent; the development sets live there, nothing to measure")
         return 0
     if not scorer(args.bench).is_file():
-        print(f"bench/html.py: no score.py in {SHARED} or {args.bench}; nothing measured")
+        print(f"bench/html_bench.py: no score.py in {SHARED} or {args.bench}; nothing measured")
         return 0
     trafilatura.extract("<html><body><p>warm up</p></body></html>")
     for name in args.sets:
