@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,8 @@ def records(out: Path, rules_changed: bool = False) -> dict[str, list[bytes]]:
             for folder in ("corpus", "changelog") for p in sorted((out / folder).glob("part-*.jsonl"))}
 
 
-def compare(ref: Path, new: Path, rules_changed: bool = False) -> list[str]:
+def compare(ref: Path, new: Path, rules_changed: bool = False) -> tuple[list[str], int]:
+    """The differences, and how many records the reference holds."""
     a, b = records(ref, rules_changed), records(new, rules_changed)
     problems = [f"part only in one output: {name}" for name in sorted(set(a) ^ set(b))]
     for name in sorted(set(a) & set(b)):
@@ -47,7 +49,7 @@ def compare(ref: Path, new: Path, rules_changed: bool = False) -> list[str]:
             problems.append(f"{name}: {len(a[name])} records before, {len(b[name])} after")
         problems += [f"{name} record {i}:\n  before {x[:300]!r}\n  after  {y[:300]!r}"
                      for i, (x, y) in enumerate(zip(a[name], b[name])) if x != y]
-    return problems
+    return problems, sum(len(v) for v in a.values())
 
 
 def main() -> int:
@@ -61,10 +63,9 @@ def main() -> int:
     ref, new = work / "ref", work / "new"
     if not ref.is_dir():
         run_bare(Path(args.ref_checkout).resolve(), raw, ref)
-    subprocess.run(["rm", "-rf", str(new)], check=True)
+    shutil.rmtree(new, ignore_errors=True)
     run_bare(HERE.parent, raw, new)
-    problems = compare(ref, new, args.rules_changed)
-    count = sum(len(v) for v in records(ref).values())
+    problems, count = compare(ref, new, args.rules_changed)
     for p in problems[:20]:
         print(p)
     print(f"same_output: {count:,} records compared, {len(problems)} differences")
