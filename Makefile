@@ -33,10 +33,11 @@ screenshots: $(STAMP) chromium
 	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x1500
 	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/articles/004_e0a4c11860b658b6.html docs/report-article.png --size 1280x1500
 
-# speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), the HTML path, and
-# peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)
+# speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,
+# the HTML path, and peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)
 bench: $(STAMP)
 	$(PY) bench/speed.py
+	$(PY) bench/budget.py
 	$(PY) bench/html_path.py
 	$(PY) bench/memory.py --sizes 1000 10000
 
