@@ -123,8 +123,8 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
     size = os.stat(path).st_size
     if size > max_bytes:
         raise RejectedInput("reject.too-large", f"input is {size:,} bytes, over max_input_bytes={max_bytes:,}")
-    meta = read_sidecar(path) if sidecar_in(raw, path) else None
-    return read_bytes(path), meta
+    side = sidecar_in(raw, path)
+    return read_bytes(path), (parse_sidecar(side) if side else None)
 
 
 def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str, str | None]]:
@@ -320,8 +320,11 @@ def read_json(path: str | Path) -> dict | None:
 def read_sidecar(path: Path) -> dict | None:
     """``<name>.meta.json`` beside the input: {url, site, published, title, authors, language}."""
     side = sidecar_path(path)
-    if not side.is_file():
-        return None
+    return parse_sidecar(side) if side.is_file() else None
+
+
+def parse_sidecar(side: Path) -> dict | None:
+    """The sidecar file's object (None when it holds another JSON value)."""
     try:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
