@@ -5,11 +5,12 @@ budget that issue 6's goal sets, and what each part of the pipeline spends of it
 
 RAW defaults to the dev texts (aeb and wcxb-dev text scrapes and the seeds, one copy, in a
 temporary folder; says so and skips when ``../shared`` is absent). In one process, with no
-start-up and no file I/O inside the timings: every input is read first, then CPU time
+start-up and no file I/O inside the timings: every input is loaded first, as a run loads it
+(``io.list_inputs`` and ``io.RecordReader``, sidecars included), then CPU time
 (``time.process_time``) is taken over all of them for
 
 - ``ftfy.fix_text`` alone on each decoded text (the reference of issue 6),
-- newsclean's cleaning (``clean_bytes`` and the JSON records, default config), with its
+- newsclean's cleaning (``clean_record`` and the JSON records, default config), with its
   parts timed apart: segmenting into blocks, each stage, and inside the boilerplate stage
   the rule patterns, the page layout, the block classifier (its feature vectors, the page
   language, the two logistic passes) and the rest,
@@ -39,6 +40,7 @@ from pipeline import clean, io
 from pipeline.classify import BlockModel
 from pipeline.context import Context
 from pipeline.decode import decode_bytes
+from pipeline.inputs import Record
 from pipeline.shard import record_lines
 from pipeline.stages import boilerplate
 
@@ -98,18 +100,27 @@ def ftfy_alone(texts: list[str]) -> float:
     return time.process_time() - start
 
 
-def cleaning(inputs: list[tuple[str, bytes]], ctx: Context) -> float:
+def load(raw: Path) -> list[tuple[str, Record]]:
+    """Every input of ``raw`` as a run lists and loads it, sidecar metadata included:
+    (its path in raw, its record)."""
+    limit = io.load_config(None).max_input_bytes
+    listed = [(aid, rel) for aid, rel, _, _ in io.list_inputs(raw, limit)]
+    reader = io.RecordReader(raw, limit, listed)
+    return [(rel, reader(aid, rel)) for aid, rel in listed]
+
+
+def cleaning(inputs: list[tuple[str, Record]], ctx: Context) -> float:
     """CPU seconds to clean every input and make its two JSON lines, as a run does."""
     start = time.process_time()
-    for name, data in inputs:
-        record_lines(clean.clean_bytes(data, id=name.split(".", 1)[0], path=name, ctx=ctx), ctx)
+    for rel, record in inputs:
+        record_lines(clean.clean_record(record, path=rel, ctx=ctx), ctx)
     return time.process_time() - start
 
 
-def measure(inputs: list[tuple[str, bytes]], rounds: int) -> tuple[dict[str, float], Counter[str]]:
+def measure(inputs: list[tuple[str, Record]], rounds: int) -> tuple[dict[str, float], Counter[str]]:
     """The best CPU seconds of each variant over ``rounds`` rounds, and the parts of the
     best full cleaning (by ``Timer`` label)."""
-    texts = [decode_bytes(data)[0] for _, data in inputs]
+    texts = [decode_bytes(record.data)[0] for _, record in inputs]
     config = io.load_config(None)
     full, bare = Context(config, io.load_rules()), Context(replace(config, classify_blocks=False), io.load_rules())
     best: dict[str, float] = {}
@@ -141,9 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         raw = Path(args.raw) if args.raw else Path(work)
         if args.raw is None:
             dataset.make_raw(raw, copies=1)
-        files = sorted(raw.rglob("*.txt"))
-        inputs = [(str(p.relative_to(raw)), p.read_bytes()) for p in files]
-    size = sum(len(data) for _, data in inputs) / 1e6
+        inputs = load(raw)
+    size = sum(len(record.data) for _, record in inputs) / 1e6
     print(f"budget: {len(inputs):,} articles, {size:.1f} MB, CPU seconds in one process (best of {args.rounds}), "
           f"python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     best, parts = measure(inputs, args.rounds)

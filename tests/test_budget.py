@@ -22,12 +22,12 @@ def budget(monkeypatch):
     return module
 
 
-def seeds() -> list[tuple[str, bytes]]:
-    return [(p.name, p.read_bytes()) for p in sorted((ROOT / "raw").glob("*.txt"))]
+def seeds(budget):
+    return budget.load(ROOT / "raw")
 
 
 def test_every_reported_part_is_measured(budget):
-    best, parts = budget.measure(seeds(), rounds=1)
+    best, parts = budget.measure(seeds(budget), rounds=1)
     assert set(best) == {"ftfy.fix_text alone", "cleaning (newsclean)", "cleaning, classifier off"}
     # (the residue stage returns at once on a text input: it cleans what trafilatura leaves)
     labels = ["segment into blocks"] + [f"stage {name}" for name in clean.STAGES if name != "residue"] + \
@@ -42,7 +42,7 @@ def test_every_reported_part_is_measured(budget):
 def test_the_pipeline_is_unwrapped_afterwards(budget):
     before = (dict(clean.STAGES), clean.article_from_text, BlockModel.probabilities,
               [getattr(boilerplate, name) for name, _ in budget.BOILERPLATE_PARTS])
-    budget.measure(seeds()[:1], rounds=1)
+    budget.measure(seeds(budget)[:1], rounds=1)
     after = (dict(clean.STAGES), clean.article_from_text, BlockModel.probabilities,
              [getattr(boilerplate, name) for name, _ in budget.BOILERPLATE_PARTS])
     assert after == before
