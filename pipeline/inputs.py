@@ -3,9 +3,10 @@
 A raw file is plain text (``.txt``, ``.text``), an HTML page (``.html``, ``.htm``), JSONL
 records (``.jsonl``: ``{id, url?, html? | text?, ...}``, as scrapers, datatrove and dolma
 write them; ``html`` wins over ``text``) or a WARC file (``.warc``: one article per HTML
-response record); any of them may be gzip-compressed (``.gz``). Single-article files keep
-the file name as id (``x.html.gz`` gives ``x``); a record's id is its own ``id`` field (a
-WARC record's ``WARC-Record-ID``), else a hash of its URL, sanitized to a plain name.
+response record); any of them may be gzip-compressed (``.gz``). A single-article file's id
+is its path under raw/ less the format suffix (``ids.py``: ``a/bbc.co.uk_1.html.gz`` gives
+``a/bbc.co.uk_1``); a record's id is its own ``id`` field (a WARC record's
+``WARC-Record-ID``), else a hash of its URL, sanitized to a plain name.
 
 Pure: functions over bytes and binary streams (``io.py`` opens the files). A record that
 cannot be read carries ``error`` (rule, reason) and is rejected by the cleaner, so that one
@@ -24,6 +25,8 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+
+from .ids import input_id
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
 MULTI = ("jsonl", "warc")
@@ -111,9 +114,10 @@ def open_stream(name: str, stream: BinaryIO) -> BinaryIO:
     return gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") and file_format(name) == "jsonl" else stream
 
 
-def expand(name: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
-    """Every record of a JSONL or WARC file, in file order."""
-    stem = name.split(".", 1)[0]
+def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> Iterator[Record]:
+    """Every record of a JSONL or WARC file, in file order. ``stem`` names the records
+    that have no id of their own (the file's id, ``ids.input_id``; default: from ``name``)."""
+    stem = stem or input_id(name)
     try:
         if file_format(name) == "jsonl":
             yield from jsonl_records(stem, open_stream(name, stream), limit)

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from .article import RejectedInput
 from .config import CleanConfig, ConfigError, config_from_mapping
+from .ids import SIDECAR, input_id, sidecar_name
 from .inputs import Record, expand, file_format, is_multi, single_record
 from .rules import RuleSet, build_ruleset
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
-SIDECAR = ".meta.json"
 
 
 @dataclass(frozen=True)
@@ -53,27 +53,55 @@ def load_config(path: str | Path | None) -> CleanConfig:
     return config_from_mapping(data.get("clean", data))
 
 
-def input_id(name: str) -> str:
-    """The raw file's name without its extensions: ``x.html.gz`` gives ``x``."""
-    return name.split(".", 1)[0] if not name.startswith(".") else name
-
-
 def is_input(path: Path) -> bool:
     name = path.name.lower()
     return not name.startswith(".") and file_format(name) is not None and not name.endswith(SIDECAR)
 
 
-def list_raw(raw: Path) -> list[RawInput]:
-    """Every input file under ``raw`` (recursively, sorted; symlinks not followed)."""
+def is_quietly_ignored(name: str) -> bool:
+    """Files of raw/ that are not inputs and need no mention: sidecars, dot-files, READMEs."""
+    low = name.lower()
+    return low.startswith(".") or low.endswith(SIDECAR) or low.startswith("readme")
+
+
+@dataclass(frozen=True)
+class RawListing:
+    inputs: list[RawInput]  # sorted by rel
+    ignored: list[str]  # rel paths of files that are not read (not an input format), sorted
+    skipped: str | None = None  # rel path of the output folder found inside raw/, not entered
+
+
+def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:
+    """Every input file under ``raw`` (recursively, sorted; symlinks not followed; hidden
+    folders such as ``.git`` not entered), and the files that are not read. ``skip``: an
+    output folder, never read as input when it lies inside ``raw``."""
     raw = raw.resolve()
-    found = []
+    skip_real = Path(skip).resolve() if skip is not None else None
+    found, ignored, skipped = [], [], None
     for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
-        dirnames.sort()
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if skip_real is not None and (here / d).resolve() == skip_real:
+                skipped = (here / d).relative_to(raw).as_posix()
+                continue
+            keep.append(d)
+        dirnames[:] = keep
         for name in sorted(filenames):
-            path = Path(dirpath) / name
+            path = here / name
+            rel = path.relative_to(raw).as_posix()
             if is_input(path):
-                found.append(RawInput(input_id(name), path, path.relative_to(raw).as_posix()))
-    return sorted(found, key=lambda r: r.rel)
+                found.append(RawInput(input_id(rel), path, rel))
+            elif not is_quietly_ignored(name):
+                ignored.append(rel)
+    return RawListing(sorted(found, key=lambda r: r.rel), sorted(ignored), skipped)
+
+
+def list_raw(raw: Path, skip: Path | None = None) -> list[RawInput]:
+    """Every input file under ``raw`` (see ``scan_raw``)."""
+    return scan_raw(raw, skip).inputs
 
 
 def open_regular(path: Path):
@@ -127,12 +155,13 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
     return read_bytes(path), (parse_sidecar(side) if side else None)
 
 
-def list_inputs(raw: Path, limit: int) -> list[tuple[str, str, str, str | None]]:
+def list_inputs(raw: Path, limit: int, skip: Path | None = None,
+                listing: RawListing | None = None) -> list[tuple[str, str, str, str | None]]:
     """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``: one per
     single-article file (its file's sha256, and its sidecar's when it has one), one per
     record of a JSONL or WARC file (the record's own; records carry their metadata)."""
     out = []
-    for r in list_raw(raw):
+    for r in (listing or scan_raw(raw, skip)).inputs:
         if is_multi(r.path.name):
             out.extend((rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit))
         else:
@@ -148,8 +177,9 @@ def sidecar_sha256(raw: Path, rel: str) -> str | None:
 
 
 def sidecar_path(path: Path) -> Path:
-    """Where the sidecar of the input at ``path`` would be: ``<id>.meta.json`` beside it."""
-    return path.with_name(input_id(path.name) + SIDECAR)
+    """Where the sidecar of the input at ``path`` would be: its name less the format
+    suffix, with ``.meta.json`` (``x/bbc.co.uk_a.html`` has ``x/bbc.co.uk_a.meta.json``)."""
+    return path.with_name(sidecar_name(path.name))
 
 
 def sidecar_in(raw: Path, path: Path) -> Path | None:
@@ -177,16 +207,15 @@ def iter_records(raw: Path, rel: str, limit: int) -> Iterator[Record]:
         error = ("reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
     else:
         with fh:
-            yield from expand(Path(rel).name, fh, limit)
+            yield from expand(Path(rel).name, fh, limit, stem=input_id(rel))
         return
-    yield Record(input_id(Path(rel).name), "text", b"", None, f"unreadable:{error[0]}", error=error)
+    yield Record(input_id(rel), "text", b"", None, f"unreadable:{error[0]}", error=error)
 
 
 def read_record(raw: Path, rel: str, limit: int) -> Record:
     """The record of a single-article file, with its sidecar metadata (see read_input)."""
     data, meta = read_input(raw, rel, limit)
-    name = Path(rel).name
-    return single_record(input_id(name), name, data, meta, limit)
+    return single_record(input_id(rel), Path(rel).name, data, meta, limit)
 
 
 class RecordReader:

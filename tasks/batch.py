@@ -7,6 +7,7 @@ so that a shard whose inputs, config and rules did not change is already complet
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import TextIO
@@ -26,7 +27,13 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
-    inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes)
+    if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
+        raise SystemExit(f"newsclean: the output folder {out!r} holds the raw folder {raw!r}: give the output "
+                         "its own folder (an output folder inside raw/ is fine: it is skipped)")
+    listing = io.scan_raw(raw_path, skip=out_path)
+    inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes, listing=listing)
+    io.write_text_if_changed(paths.listing(out_path), json.dumps(
+        {"ignored": listing.ignored, "skipped": listing.skipped}, ensure_ascii=False, indent=1) + "\n")
     held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
     if not inputs and held:  # an unmounted share looks like an empty folder
         raise SystemExit(f"newsclean: raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import __version__, io
+from pipeline import __version__, ids, io
 from pipeline.clean import clean_record
 from pipeline.article import RejectedInput
 from pipeline.inputs import Record, is_multi
@@ -30,11 +30,25 @@ def cmd_run(args) -> int:
         return 1
     if nothing_to_do:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
-        return 0
-    print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
-    for rej in manifest.get("rejected", [])[:20]:
-        print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+    else:
+        print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
+        for rej in manifest.get("rejected", [])[:20]:
+            print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+    print_listing(Path(args.out), args.raw)
     return 0
+
+
+def print_listing(out: Path, raw: str, show: int = 10) -> None:
+    """What the run saw in raw/ and did not read: files of no input format (named, so that a
+    wrong extension is noticed) and an output folder inside raw/ (skipped)."""
+    listing = io.read_json(paths.listing(out)) or {}
+    if listing.get("skipped"):
+        print(f"  skipped {raw}/{listing['skipped']}: it is the output folder")
+    ignored = listing.get("ignored") or []
+    if ignored:
+        more = f", and {len(ignored) - show} more" if len(ignored) > show else ""
+        print(f"  not read: {len(ignored)} files of no input format ({' '.join(ids.FORMAT_SUFFIXES)}, "
+              f"optionally .gz) in {raw}: " + ", ".join(ignored[:show]) + more)
 
 
 def cmd_sitestats(args) -> int:
@@ -73,18 +87,29 @@ def cmd_clean(args) -> int:
 
     ctx = load_context(args.config)
     path = Path(args.file)
+    base, rel = input_base(path, Path(args.raw))
     limit = ctx.config.max_input_bytes
     multi = is_multi(path.name)
     try:
-        records = io.read_records(path.parent, path.name, limit) if multi else [io.read_record(path.parent, path.name, limit)]
+        records = io.read_records(base, rel, limit) if multi else [io.read_record(base, rel, limit)]
     except (RejectedInput, OSError) as exc:
         error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
-        records = [Record(io.input_id(path.name), "text", b"", None, "unreadable", error=error)]
-    results = [clean_record(rec, path=path.name, ctx=ctx) for rec in records]
+        records = [Record(ids.input_id(rel), "text", b"", None, "unreadable", error=error)]
+    results = [clean_record(rec, path=rel, ctx=ctx) for rec in records]
     out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)} for c in results]
     json.dump(out if multi else out[0], sys.stdout, ensure_ascii=False, indent=1)  # a list for JSONL and WARC
     sys.stdout.write("\n")
     return 3 if any(c.rejected for c in results) else 0
+
+
+def input_base(path: Path, raw: Path) -> tuple[Path, str]:
+    """(folder, path under it) that give ``path`` the id a run over ``raw`` gives it: its
+    path under ``raw`` when it lies there, else its bare name."""
+    try:
+        rel = path.resolve().relative_to(raw.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.parent, path.name
+    return raw, rel
 
 
 def parser() -> argparse.ArgumentParser:
@@ -128,6 +153,8 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi); a list for JSONL and WARC files")
     c.add_argument("file")
+    c.add_argument("--raw", default="raw", help="the id is the file's path under this folder when it lies there, "
+                                                "as a run gives it (default: raw/); else its name")
     c.add_argument("--config", default="")
     c.set_defaults(func=cmd_clean)
     return p

@@ -1,11 +1,9 @@
 """Where things live in an output folder."""
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
-PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+from pipeline.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
 
 
 def part_name(shard: int) -> str:
@@ -37,6 +35,11 @@ def shard_state(out: Path, shard: int, digest: str) -> Path:
     return state_dir(out) / "shards" / f"{shard:05d}-{digest}.json"
 
 
+def listing(out: Path) -> Path:
+    """What the last plan saw in raw/ besides its inputs: files not read, an output folder skipped."""
+    return state_dir(out) / "listing.json"
+
+
 def site_stats(out: Path) -> Path:
     return state_dir(out) / "sitestats.json"
 
@@ -47,14 +50,6 @@ def manifest(out: Path) -> Path:
 
 def shard_plan(out: Path, shard: int, digest: str) -> Path:
     return state_dir(out) / "plan" / f"{shard:05d}-{digest}.json"
-
-
-def safe_name(key: str) -> str:
-    """A file name stem for an article or rule id: the id itself when it is a plain name,
-    else a digest of it (ids from HTML or JSONL inputs may hold any character)."""
-    if PLAIN_NAME.match(key):
-        return key
-    return "x-" + hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
 
 
 def shard_lock(out: Path, shard: int) -> Path:

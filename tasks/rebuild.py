@@ -2,27 +2,25 @@
 with only that record replaced, exactly as a batch would produce it."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from pipeline import io
+from pipeline import ids, io
 from pipeline.shard import (Entry, clean_entry, is_current, plan_shards, process_shard, record_lines,
                             replace_record, shard_digest, shard_of)
 
 from . import paths
 from .common import input_loader, load_context
 
-PLAIN_ID = re.compile(r"^(?!\.)[A-Za-z0-9._-]{1,200}$")
-
-
 class RebuildError(Exception):
     pass
 
 
 def check_id(article_id: str) -> None:
-    if not PLAIN_ID.match(article_id) or ".." in article_id:
-        raise RebuildError(f"refusing id {article_id!r}: an id is a plain file name (letters, digits, . _ -), "
-                           "without path separators or '..'")
+    """Refuse an id that cannot name an input (pipeline.ids.check_id says why)."""
+    try:
+        ids.check_id(article_id)
+    except ids.IdError as exc:
+        raise RebuildError(str(exc)) from None
 
 
 def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
@@ -31,7 +29,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes) if shard_of(t[0], ctx.config.shards) == shard]
+    listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes, skip=out_path) if shard_of(t[0], ctx.config.shards) == shard]
     entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pipeline import io
+from pipeline import ids, io
 from pipeline.registry import RuleInfo, describe_rules, lookup
 from pipeline.review import ArticleView, changed_span, visible
 from pipeline.shard import shard_of
@@ -108,6 +108,11 @@ def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:
 def show(out: str, article_id: str, raw: str | None = None, color: bool | None = None, config: str = "") -> int:
     """Print one article: coloured when ``color`` (default: when stdout is a terminal),
     else the plain text of ``render``."""
+    try:
+        ids.check_id(article_id)
+    except ids.IdError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
     record, log = find_article(out, article_id)
     if log is None:
         print(f"newsclean: no article {article_id!r} in {out}", file=sys.stderr)

@@ -17,17 +17,17 @@ from . import paths
 from .common import BatchTask
 
 
-def raw_digest(raw: Path, limit: int) -> str:
+def raw_digest(raw: Path, limit: int, skip: Path | None = None) -> str:
     h = hashlib.sha256()
-    for aid, rel, sha, side in io.list_inputs(raw, limit):
+    for aid, rel, sha, side in io.list_inputs(raw, limit, skip=skip):
         h.update(f"{aid}\0{rel}\0{sha}\0{side or ''}\n".encode())
     return h.hexdigest()[:16]
 
 
-def raw_pages(raw: Path, ctx):
+def raw_pages(raw: Path, ctx, skip: Path | None = None):
     """(site, lines) of every readable text article (HTML pages are left to their extractor;
-    an unreadable input is left to the batch to reject)."""
-    inputs = io.list_inputs(raw, ctx.config.max_input_bytes)
+    an unreadable input is left to the batch to reject). ``skip``: the output folder."""
+    inputs = io.list_inputs(raw, ctx.config.max_input_bytes, skip=skip)
     reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(aid, rel) for aid, rel, *_ in inputs])
     for aid, rel, *_ in inputs:
         try:
@@ -53,10 +53,10 @@ class BuildSiteStats(BatchTask):
         return data.get("inputs") == self.inputs() and data.get("params") == self.params().to_json()
 
     def inputs(self) -> str:
-        return raw_digest(self.raw_path, self.ctx.config.max_input_bytes)
+        return raw_digest(self.raw_path, self.ctx.config.max_input_bytes, skip=self.out_path)
 
     def run(self):
-        stats = build_stats(raw_pages(self.raw_path, self.ctx), self.ctx.config, self.params())
+        stats = build_stats(raw_pages(self.raw_path, self.ctx, skip=self.out_path), self.ctx.config, self.params())
         io.atomic_write_json(paths.site_stats(self.out_path), stats | {"inputs": self.inputs()})
 
 

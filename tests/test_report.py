@@ -1,4 +1,5 @@
 """The HTML report for the seeds: written offline, and opened in a real headless browser."""
+import gzip
 import shutil
 
 import pytest
@@ -105,14 +106,13 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
     (raw / "good.txt").write_text("A Headline For The Test Story\n" + "This sentence is long enough to count as the body of the story. " * 3 + "\n",
                                   encoding="utf-8")
     (raw / "blank.txt").write_text("  \n\n", encoding="utf-8")
-    (raw / "sub").mkdir()
-    (raw / "sub" / "good.txt").write_text("same id again\n", encoding="utf-8")
+    (raw / "good.txt.gz").write_bytes(gzip.compress(b"same id again\n"))
     ok, _ = run_batch(str(raw), str(tmp_path / "clean"))
     assert ok
     index = html.fromstring(build_report(tmp_path / "clean").read_text(encoding="utf-8"))
     rows = {tuple(td.text_content() for td in tr.xpath("td")) for tr in index.xpath("//table[@class='rejected']/tbody/tr")}
     assert rows == {("blank", "reject.empty", "input holds no visible text"),
-                    ("good@sub/good.txt", "reject.duplicate-id", "id 'good' is already taken by good.txt")}
+                    ("good@good.txt.gz", "reject.duplicate-id", "id 'good' is already taken by good.txt")}
     page = html.fromstring((tmp_path / "clean" / "report" / article_href("blank")).read_text(encoding="utf-8"))
     assert "Rejected: input holds no visible text" in page.text_content()
 

@@ -1,4 +1,5 @@
 """The Luigi shell on a temporary folder with the local scheduler."""
+import gzip
 import json
 import os
 import shutil
@@ -116,19 +117,19 @@ def test_rebuild_touches_one_article_and_equals_batch(raw, tmp_path):
     assert records(out, "corpus") == batch
 
 
-@pytest.mark.parametrize("bad", ["../etc/passwd", "a/b", "..", ".hidden"])
+@pytest.mark.parametrize("bad", ["../etc/passwd", "a/../b", "..", ".hidden", "/abs"])
 def test_rebuild_refuses_non_plain_ids(raw, tmp_path, bad, capsys):
     assert main(["rebuild", bad, "--raw", str(raw), "--out", str(tmp_path / "clean")]) == 2
     assert "refusing id" in capsys.readouterr().err
 
 
 def test_duplicate_id_is_rejected_with_reason(raw, tmp_path):
-    (raw / "sub").mkdir()
-    (raw / "sub" / "001_88141e08922914d6.txt").write_text("Another Article With The Same Name\nIt has a body sentence of some length here.")
+    # ids keep sub-folders (sub/x is not x): only a file differing in its format suffix clashes
+    (raw / "001_88141e08922914d6.txt.gz").write_bytes(gzip.compress(b"Another Article With The Same Name\n"))
     out = tmp_path / "clean"
     assert run(raw, out) == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["rejected"] == [{"id": "001_88141e08922914d6@sub/001_88141e08922914d6.txt",
+    assert manifest["rejected"] == [{"id": "001_88141e08922914d6@001_88141e08922914d6.txt.gz",
                                      "rule": "reject.duplicate-id",
                                      "reason": "id '001_88141e08922914d6' is already taken by 001_88141e08922914d6.txt"}]
     assert records(out, "corpus")["001_88141e08922914d6"]["source"]["path"] == "001_88141e08922914d6.txt"

@@ -1,0 +1,79 @@
+"""Article ids: how an input's path becomes an id, which ids a person may ask for, and the
+one safe file name an id is written under.
+
+- A single-article file's id is its path relative to the raw folder, ``/``-separated,
+  without one format suffix (``.txt``, ``.text``, ``.html``, ``.htm``, ``.jsonl``,
+  ``.warc``) and an optional ``.gz``: ``raw/2026-12-04/bbc.co.uk_news_01.html.gz`` gives
+  ``2026-12-04/bbc.co.uk_news_01``. Dots inside the name stay; two ``index.html`` in two
+  folders are two articles; only two files that differ in that suffix alone clash.
+- Its sidecar is the same path with ``.meta.json`` for the suffix.
+- A record of a JSONL or WARC file keeps its own id (sanitised by ``inputs.plain_id``);
+  records without one are named after the file's id (``dump/2026.01-L3``).
+
+Pure: string functions only.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+FORMAT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".jsonl", ".warc")
+SIDECAR = ".meta.json"
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+HASHED = re.compile(r"--[0-9a-f]{10}$")  # the tail safe_name gives a name it rewrote
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class IdError(ValueError):
+    """An id a person typed that cannot name an input (``..``, a leading ``/``, ...)."""
+
+
+def strip_format_suffix(name: str) -> str:
+    """``name`` without an optional ``.gz`` and then one format suffix (case kept)."""
+    stem = name[:-3] if name.lower().endswith(".gz") else name
+    low = stem.lower()
+    for suffix in FORMAT_SUFFIXES:
+        if low.endswith(suffix) and len(stem) > len(suffix):
+            return stem[:-len(suffix)]
+    return name  # not an input's name: left whole
+
+
+def input_id(rel: str) -> str:
+    """The id of the single-article file at ``rel`` (relative to raw/, ``/``-separated)."""
+    return strip_format_suffix(rel.replace("\\", "/").lstrip("/"))
+
+
+def sidecar_name(name: str) -> str:
+    """The file name of the sidecar of the input named ``name``: ``x.y.html`` gives ``x.y.meta.json``."""
+    return strip_format_suffix(name) + SIDECAR
+
+
+def check_id(article_id: str) -> str:
+    """``article_id`` when it could name an input; raises IdError with the reason otherwise.
+
+    Refused: the empty id, a leading ``/``, a path segment that is empty (``a//b``) or
+    starts with a dot (``..``, ``.git``: hidden files and folders are never read), a
+    backslash and control characters."""
+    if not article_id:
+        raise IdError("refusing id '': an empty id names no article")
+    if article_id.startswith("/"):
+        raise IdError(f"refusing id {article_id!r}: an id is relative to the raw folder (no leading '/')")
+    if any(ord(c) < 32 or c == "\\" for c in article_id):
+        raise IdError(f"refusing id {article_id!r}: an id holds no backslash or control characters")
+    segments = article_id.split("/")
+    if any(not s or s.startswith(".") for s in segments):
+        raise IdError(f"refusing id {article_id!r}: no '..', hidden or empty path segment in an id")
+    return article_id
+
+
+def safe_name(key: str) -> str:
+    """The file name stem an article or rule id is written under (report pages, exports).
+
+    A plain name stays as it is; any other id becomes a readable plain name (every run of
+    other characters, ``/`` among them, made ``_``) with a digest of the whole id, so that
+    two ids never share a file and no id can climb out of its folder."""
+    if PLAIN_NAME.match(key) and not HASHED.search(key):
+        return key
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    readable = UNSAFE.sub("_", key).strip("._-")[:100]
+    return f"{readable}--{digest}" if readable else f"x-{digest}"
