@@ -4,9 +4,16 @@ YAML header when it loads the folder, ``load_dataset("clean/corpus", split="trai
 ``datasets`` otherwise takes the column types from the first records it reads, and a field
 that is null all through them (``published``, a caption's ``credit``, an empty ``captions``
 list) gets the type null, which a later part's strings cannot be cast to ("Couldn't cast
-array of type string to null"). The header names the part files (``configs``) and gives every
-column its contract type (``dataset_info.features``, from ``tasks.export.corpus_schema``), so
-every part is read with the same types. The card is made without ``datasets`` (a plain YAML
+array of type string to null"). The header gives every column its contract type
+(``dataset_info.features``, from ``tasks.export.corpus_schema``), so every part is read with
+the same types.
+
+NO_CONFIGS: the card declares no ``configs`` (data files). A config declared in the card is
+a predefined config, and datasets keys its cache by the config's name alone, without a hash
+of the data files: every corpus folder then shared one cache entry, and a folder loaded
+again after an incremental run gave its old rows. Without it datasets finds the part files
+itself (README.md and hidden temporary files are not data files) and keys the cache by
+them and their modification times. The card is made without ``datasets`` (a plain YAML
 text) and is the same bytes for every run of the same code.
 
 A run copies the card from ``tasks/corpus_card.md``, made by ``corpus_card()`` from the Arrow
@@ -80,13 +87,8 @@ def corpus_card() -> str:
     import pyarrow as pa
 
     schema = corpus_schema()
-    header = [
+    header = [  # no `configs:` block: see NO_CONFIGS
         "---",
-        "configs:",
-        "- config_name: default",
-        "  data_files:",
-        "  - split: train",
-        "    path: part-*.jsonl",
         "dataset_info:",
         "  features:",
         *_features(pa.struct(list(schema)), "  "),

@@ -1,9 +1,12 @@
 """show (plain and coloured), stats, export, and loading the corpus as it is downstream."""
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
 
 import pandas as pd
 import pyarrow as pa
@@ -181,7 +184,8 @@ def test_corpus_folder_has_a_dataset_card_that_no_jsonl_reader_takes_for_a_recor
 
     card = (seed_run / "corpus" / "README.md").read_text(encoding="utf-8")
     assert card == corpus_card(), "tasks/corpus_card.md is stale: rewrite it with python -m tasks.card"
-    assert card.startswith("---\nconfigs:\n") and "\n  - split: train\n    path: part-*.jsonl\n" in card
+    assert card.startswith("---\ndataset_info:\n  features:\n")
+    assert "configs:" not in card  # a predefined config keys datasets' cache by name (test below)
     for line in card.splitlines():
         with pytest.raises(ValueError):
             json.loads(line)
@@ -270,3 +274,35 @@ def test_a_text_run_loads_neither_pyarrow_nor_the_html_extractor(tmp_path):
                           cwd=Path(__file__).resolve().parent.parent, check=True)
     assert done.stdout.splitlines()[-1] == "True []"
     assert (tmp_path / "clean" / "corpus" / "README.md").is_file()
+
+
+def test_hf_datasets_gives_current_rows_across_runs_and_folders(tmp_path, monkeypatch):
+    """Issue 13.5: with one cache (as every user has), loading a second output folder gave the
+    first folder's rows, and a folder loaded again after an incremental run its old rows: the
+    card's predefined config keyed datasets' cache by its name, not by the data files."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    datasets = pytest.importorskip("datasets")
+    cache = str(tmp_path / "hf-cache")
+    seeds = sorted(RAW.glob("*.txt"))
+    raw_a, raw_b = tmp_path / "a", tmp_path / "b"
+    raw_a.mkdir(), raw_b.mkdir()
+    for seed in seeds[:3]:
+        shutil.copy(seed, raw_a / seed.name)
+    for seed in seeds[3:]:
+        shutil.copy(seed, raw_b / seed.name)
+    out_a, out_b = tmp_path / "out-a", tmp_path / "out-b"
+    for raw, out in ((raw_a, out_a), (raw_b, out_b)):
+        assert main(["run", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+
+    def ids(out):
+        return sorted(datasets.load_dataset(str(out / "corpus"), split="train", cache_dir=cache)["id"])
+
+    assert ids(out_a) == sorted(s.stem for s in seeds[:3])
+    assert ids(out_b) == sorted(s.stem for s in seeds[3:])
+    for seed in seeds[3:]:  # an incremental run adds two articles to folder a
+        shutil.copy(seed, raw_a / seed.name)
+    assert main(["run", "--raw", str(raw_a), "--out", str(out_a), "--quiet"]) == 0
+    assert ids(out_a) == sorted(s.stem for s in seeds)
+    (raw_a / seeds[0].name).unlink()  # and one that removes one
+    assert main(["run", "--raw", str(raw_a), "--out", str(out_a), "--quiet"]) == 0
+    assert ids(out_a) == sorted(s.stem for s in seeds[1:])
