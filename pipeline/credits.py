@@ -114,7 +114,9 @@ def _short(m: re.Match) -> bool:
 
 def _labelled_credit(m: re.Match) -> bool:
     before = m.string[:m.start("credit")]
-    return _short(m) and (_after_separator(before) or _after_running_text(before, m.group("credit")))
+    credit = m.group("credit")
+    return _short(m) and (_after_separator(before) or _after_running_text(before, credit)
+                          or PROVIDER.search(credit) is not None)  # "Main image credit: Getty"
 
 
 def _copyright_credit(m: re.Match) -> bool:

@@ -26,6 +26,7 @@ CREDITED = [
      "Credit: The Siberian Times", "The Siberian Times"),
     ("(Reed Saxon / Associated Press)", "Reed Saxon / Associated Press"),
     ("Photograph: Tim Robberts/Getty Images", "Tim Robberts/Getty Images"),
+    ("Main image credit: Getty", "image credit: Getty"),
     # wcxb-dev
     ("If you are new to hammocking, a pro move is to do some car camping tests with a backup in case you don’t get "
      "the hang of it on your first overnight. – photo credit: casey handley (cleverhiker.com)",
