@@ -30,9 +30,12 @@ BUILTIN = {
     "enc.ftfy": ("encoding", "stage", "Mojibake repaired with ftfy; its explanation (the steps it applied) is in detail."),
     "cap.credit": ("caption", "stage", "A photo caption (a line that ends in an agency or photographer credit) "
                    "moved out of the body into captions."),
+    "cap.glued-credit": ("caption", "stage", "A photo credit glued to the end of a body paragraph (several sentences, "
+                         "or a quotation): the credit moved into captions, the paragraph kept in the body without it."),
     "cap.title": ("caption", "stage", "A short title-like line right above a credited caption, moved into that caption's title."),
     "cap.label": ("caption", "stage", "A line opened by a screen reader's caption label ('Image caption ...', "
-                  "'Media caption ...'): the caption's text moved into captions, the label left out."),
+                  "'Media caption ...'), or 'Image:' before a sentence: the caption's text moved into captions, the label "
+                  "left out."),
     "cap.lead-image": ("caption", "stage", "A short non-sentence line under the byline, before the body: the lead "
                        "image's caption, moved into captions."),
     "meta.title": ("metadata", "stage", "The headline, taken out of the body into title."),

@@ -218,11 +218,11 @@ def split_credit_unguarded(text):
     if len(t) > credits.MAX_CAPTION_CHARS or not any(mark in t for mark in credits.CREDIT_MARKS):
         return None
     m = credits.PAREN.match(t)
-    if m and credits.PAREN_CREDIT.search(m.group("credit")) and not m.group("credit").lower().startswith(("reporting", "editing", "additional")):
+    if m and credits.is_paren_credit(m.group("credit")):
         return credits._pair(m)
-    for pattern in (credits.AGENCY, credits.LABELLED, credits.COPYRIGHT):
+    for pattern, _needs, accept in credits.PATTERNS:
         m = pattern.match(t)
-        if m and len(m.group("credit")) < 140:
+        if m and accept(m):
             return credits._pair(m)
     return None
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..article import Article, Change, StageResult
 from ..bylines import is_role_only, parse_byline
 from ..classify import FEATURES, block_vectors, page_language, word_count
-from ..credits import split_credit
+from ..credits import caption_credit
 from ..context import Context
 from ..features import is_name, is_sentence, squash
 from ..layout import Layout, find_layout
@@ -153,10 +153,11 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
 
 def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
     """What the classifier leaves alone: the headline, bylines and photo captions (credited,
-    or the lead image's line under the byline) are the later stages' to take."""
+    or the lead image's line under the byline) are the later stages' to take. A body paragraph
+    that a credit ends is not a caption (``caption_credit``): the classifier judges it."""
     return signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
-                     or (layout.region(i) == "head" and is_name(b.text)) or split_credit(b.text) is not None
-                     or (i + 1 < len(blocks) and split_credit(blocks[i + 1].text) is not None)
+                     or (layout.region(i) == "head" and is_name(b.text)) or caption_credit(b.text) is not None
+                     or (i + 1 < len(blocks) and caption_credit(blocks[i + 1].text) is not None)
                      or (layout.region(i) == "head" and is_lead_image_caption(blocks, i, layout.first_body, cfg))}
 
 

@@ -1,10 +1,13 @@
 """Caption separation: a formatter that moves photo captions out of the body.
 
 A block with a photo credit is a caption: its text and credit go to ``captions``; a short
-title-like block right before it becomes the caption's title. A short non-sentence line
+title-like block right before it becomes the caption's title. A body paragraph that a
+credit ends (several sentences, or a quotation: a scraper glued a photo's credit to it)
+stays in the body, and only its credit leaves, into captions, as a logged edit. A short non-sentence line
 right under a byline, before the body, names the lead image: a caption without credit. A
 line that a screen-reader label opens ("Image caption ...", "Media caption ...", as some
-broadcasters' pages give their captions) is a caption without credit too.
+broadcasters' pages give their captions), or "Image:" before a sentence, is a caption
+without credit too.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from dataclasses import replace
 from ..article import Article, Caption, Change, StageResult
 from ..bylines import parse_byline
 from ..context import Context
-from ..credits import split_credit
+from ..credits import reads_as_body, split_credit
 from ..dates import dateline
 from ..features import is_headline, is_sentence, words
 from ..layout import find_layout
@@ -22,7 +25,9 @@ from ..layout import find_layout
 STAGE = "captions"
 CAPTION_TITLE_MAX_WORDS = 20
 LEAD_CAPTION_MAX_WORDS = 12
-CAPTION_LABEL = re.compile(r"^(?:image|media|photo|video) caption\s+(?P<text>\S.*)$", re.I)
+# "Image caption ..." (a screen reader's label) or "Image: ..." before a caption's sentence
+# (a credit after "Image:" is split_credit's: "Image: Jane Doe/AFP")
+CAPTION_LABEL = re.compile(r"^(?:(?:image|media|photo|video) caption\s+|(?:image|photo|picture):\s+)(?P<text>\S.*)$", re.I)
 
 
 def separate_captions(article: Article, ctx: Context) -> StageResult:
@@ -30,12 +35,17 @@ def separate_captions(article: Article, ctx: Context) -> StageResult:
     blocks = article.blocks
     layout = find_layout(blocks, cfg)
     moved: dict[int, Change] = {}
+    edited: dict[int, Change] = {}
     captions: list[tuple[int, Caption]] = []
     for i, block in enumerate(blocks):
         if i == layout.title:
             continue
         split = split_credit(block.text)
-        if split is not None:
+        if split is not None and reads_as_body(split[0]):
+            text, credit = split
+            edited[i] = Change(STAGE, "cap.glued-credit", "edit", block.line, block.text, text, {"credit": credit})
+            captions.append((i, Caption(text=None, credit=credit, title=None, line=block.line)))
+        elif split is not None:
             text, credit = split
             title = None
             j = i - 1
@@ -51,11 +61,11 @@ def separate_captions(article: Article, ctx: Context) -> StageResult:
         elif is_lead_image_caption(blocks, i, layout.first_body, cfg):
             moved[i] = Change(STAGE, "cap.lead-image", "move", block.line, block.text, None, None)
             captions.append((i, Caption(text=block.text.strip(), credit=None, title=None, line=block.line)))
-    if not moved:
+    if not moved and not edited:
         return StageResult(article)
-    kept = tuple(b for i, b in enumerate(blocks) if i not in moved)
-    new = article.captions + tuple(c for _, c in sorted(captions))
-    changes = tuple(moved[i] for i in sorted(moved))
+    kept = tuple(replace(b, text=edited[i].after) if i in edited else b for i, b in enumerate(blocks) if i not in moved)
+    new = article.captions + tuple(c for _, c in sorted(captions, key=lambda c: c[0]))
+    changes = tuple((moved | edited)[i] for i in sorted(moved | edited))
     return StageResult(replace(article, blocks=kept, captions=new), changes)
 
 
