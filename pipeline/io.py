@@ -240,13 +240,19 @@ class DamagedPart(Exception):
 def read_parts(out: Path, name: str) -> dict[str, tuple[str | None, str]]:
     """Stored records of one shard: id -> (corpus line or None, change-log line). Raises
     DamagedPart when a line of either part is not a record (a truncated file)."""
-    corpus = dict(_records(out / "corpus" / name))
-    return {rid: (corpus.get(rid), line) for rid, line in _records(out / "changelog" / name)}
+    corpus = dict(part_records(out / "corpus" / name))
+    return {rid: (corpus.get(rid), line) for rid, line in part_records(out / "changelog" / name)}
 
 
-def _records(path: Path) -> list[tuple[str, str]]:
+def part_records(path: Path) -> list[tuple[str, str]]:
+    """(id, line) of every record of a part file, in order; DamagedPart on a line that is
+    not a JSON record with an id."""
+    try:
+        lines = _lines(path)
+    except UnicodeDecodeError as exc:
+        raise DamagedPart(path, f"is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     found = []
-    for n, line in enumerate(_lines(path), start=1):
+    for n, line in enumerate(lines, start=1):
         rid = _record_id(line)
         if rid is None:
             raise DamagedPart(path, f"line {n} is not a JSON record with an id")

@@ -244,3 +244,33 @@ def discard_unreadable(out: Path, shard: int, digest: str) -> bool:
         warn(f"{state.relative_to(out)} cannot be read: discarded, shard {shard} is cleaned again")
         state.unlink(missing_ok=True)
     return rewrite
+
+
+# --- readers refuse damaged parts ----------------------------------------------------------
+
+class DamagedOutput(Exception):
+    """An output folder whose parts do not hold what the manifest records: one line."""
+
+
+def assert_intact(out: Path, shards: list[int] | None = None) -> None:
+    """Raise DamagedOutput when a part of ``shards`` (default: every recorded part) is
+    missing, differs from its record or does not read back as records."""
+    table, pending = manifest_parts(out), journals(out)
+    rels = sorted(set(table) | {p["path"] for j in pending.values() for p in j["parts"] if "path" in p}) \
+        if shards is None else [rel for shard in shards for rel in paths.shard_parts(shard)]
+    for rel in rels:
+        records = expected(out, rel, table, pending)
+        problem = part_problem(paths.part_path(out, rel), records)
+        if problem is None and paths.part_path(out, rel).is_file():
+            problem = unreadable_line(paths.part_path(out, rel))
+        if problem:
+            raise DamagedOutput(f"{out / rel} is damaged: it {problem}; run `newsclean run --out {out}` "
+                                "to rebuild it from the raw folder")
+
+
+def unreadable_line(path: Path) -> str | None:
+    try:
+        io.part_records(path)
+    except io.DamagedPart as exc:
+        return f"holds a line that does not read back ({exc.reason})"
+    return None
