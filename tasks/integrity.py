@@ -163,7 +163,9 @@ def part_problem(path: Path, records: list[dict]) -> str | None:
     held = io.part_record(path)
     if any(_matches(r, held["bytes"], held["sha256"]) and r.get("records") == held["records"] for r in records):
         return None
-    return f"holds {held['records']} records, {held['bytes']} bytes, another sha256"
+    if any(r.get("bytes") == held["bytes"] and r.get("records") == held["records"] for r in records):
+        return "differs from its record (sha256)"
+    return f"holds {held['records']} records, {held['bytes']} bytes"
 
 
 def read_stat_cache(out: Path) -> dict[str, list]:

@@ -30,7 +30,8 @@ class CleanShard(BatchTask):
     def run(self):
         with io.locked(paths.shard_lock(self.out_path, self.shard)):  # a rebuild may be at work on it
             result, parts = self.clean()
-        state = {**result.state(self.shard, self.digest), "parts": parts}
+        run = ((io.read_json(paths.manifest(self.out_path)) or {}).get("run") or 0) + 1
+        state = {**result.state(self.shard, self.digest), "parts": parts, "run": run}
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), state)
         self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
                         f"{len(result.rejected)} rejected, {len(result.removed)} removed")
