@@ -7,7 +7,6 @@ import pytest
 
 from pipeline import io
 from pipeline.shard import shard_of
-from tasks import integrity
 
 from .operations_support import cli, make_raw, manifest, parts
 
@@ -105,7 +104,9 @@ def test_verify_finds_an_id_written_twice(batch):
     m = manifest(out)
     m["parts"] = [entry if p["path"] == entry["path"] else p for p in m["parts"]]
     (out / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
-    problems, _ = __import__("tasks.verify", fromlist=["verify"]).verify(out)
+    from tasks.verify import verify
+
+    problems, _ = verify(out)
     assert any("written 2 times" in p for p in problems)
 
 
@@ -126,5 +127,7 @@ def test_export_and_show_refuse_a_damaged_part_in_one_line(batch, tmp_path, caps
 
 
 def test_check_parts_reports_nothing_on_a_sound_output(batch):
+    from tasks import integrity
+
     raw, out, _ = batch
     assert integrity.check_parts(out, SHARDS) == {}
