@@ -258,13 +258,59 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+class DamagedPart(Exception):
+    """A part file that cannot be read back: a line that is not a JSON record with an id."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+
 def read_parts(out: Path, name: str) -> dict[str, tuple[str | None, str]]:
-    """Stored records of one shard: id -> (corpus line or None, change-log line)."""
-    corpus = {}
-    for line in _lines(out / "corpus" / name):
-        corpus[json.loads(line)["id"]] = line
-    return {json.loads(line)["id"]: (corpus.get(json.loads(line)["id"]), line)
-            for line in _lines(out / "changelog" / name)}
+    """Stored records of one shard: id -> (corpus line or None, change-log line). Raises
+    DamagedPart when a line of either part is not a record (a truncated file)."""
+    corpus = dict(part_records(out / "corpus" / name))
+    return {rid: (corpus.get(rid), line) for rid, line in part_records(out / "changelog" / name)}
+
+
+def part_records(path: Path) -> list[tuple[str, str]]:
+    """(id, line) of every record of a part file, in order; DamagedPart on a line that is
+    not a JSON record with an id."""
+    try:
+        lines = _lines(path)
+    except UnicodeDecodeError as exc:
+        raise DamagedPart(path, f"is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    found = []
+    for n, line in enumerate(lines, start=1):
+        rid = _record_id(line)
+        if rid is None:
+            raise DamagedPart(path, f"line {n} is not a JSON record with an id")
+        found.append((rid, line))
+    return found
+
+
+def _record_id(line: str) -> str | None:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    return data["id"] if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+
+
+def salvage_ids(path: Path) -> set[str]:
+    """The ids of the lines of a (maybe damaged) part that still read as records."""
+    try:
+        return {rid for rid in map(_record_id, _lines(path)) if rid is not None}
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def part_record(path: Path) -> dict:
+    """What a part file holds: its record count, size in bytes and sha256 (file_sha256)."""
+    with open_regular(path) as fh:
+        data = fh.read()
+    return {"records": sum(1 for line in data.split(b"\n") if line.strip()), "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _lines(path: Path) -> list[str]:
@@ -298,29 +344,48 @@ def holds_text(path: Path, text: str) -> bool:
 class PartWriter:
     """Stream JSONL lines into a temporary file beside ``path``; on a clean exit it replaces
     ``path`` atomically, unless ``path`` already holds exactly these bytes (then it is left
-    untouched, as ``write_if_changed`` does). On an error the temporary file is removed."""
+    untouched, as ``write_if_changed`` does). On an error the temporary file is removed.
+
+    ``record()`` gives what the new part holds (records, bytes, sha256), counted as it is
+    written; ``commit()`` replaces ``path`` before the block ends, so that a caller can
+    write down that record durably first."""
 
     def __init__(self, path: Path):
         self.path = path
+        self.records, self.bytes, self.hash, self.committed = 0, 0, hashlib.sha256(), False
 
     def __enter__(self) -> "PartWriter":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=_temp_prefix(self.path), suffix=".tmp", dir=self.path.parent)
         os.fchmod(fd, _FILE_MODE)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self.fh = os.fdopen(fd, "wb")
         return self
 
     def write(self, line: str) -> None:
-        self.fh.write(line + "\n")
+        data = (line + "\n").encode("utf-8")
+        self.fh.write(data)
+        self.hash.update(data)
+        self.records += 1
+        self.bytes += len(data)
+
+    def record(self) -> dict:
+        return {"records": self.records, "bytes": self.bytes, "sha256": self.hash.hexdigest()}
+
+    def commit(self) -> None:
+        if self.committed:
+            return
+        self.committed = True
+        self.fh.flush()
+        if not _same_bytes(self.tmp, self.path):
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.replace(self.tmp, self.path)
+            _fsync_dir(self.path.parent)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            self.fh.flush()
-            if exc_type is None and not _same_bytes(self.tmp, self.path):
-                os.fsync(self.fh.fileno())
-                self.fh.close()
-                os.replace(self.tmp, self.path)
-                _fsync_dir(self.path.parent)
+            if exc_type is None:
+                self.commit()
         finally:
             self.fh.close()
             if os.path.exists(self.tmp):
@@ -458,7 +523,7 @@ def remove_stale(out: Path, keep_parts: int, keep_states: set[str], keep_plans: 
     return gone + remove_temp_files(out)
 
 
-TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan")
+TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal")
 FOREIGN_TEMP_AGE = 24 * 3600  # seconds; another host's temporary file older than this is dead
 
 

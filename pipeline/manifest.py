@@ -13,18 +13,24 @@ def batch_digest(digests: list[str]) -> str:
 
 
 def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context,
-                   dropped_parts: set[str] = frozenset()) -> dict:
+                   dropped_parts: set[str] = frozenset(), parts: list[dict] = ()) -> dict:
     """Aggregate shard states. A shard whose digest equals the previous manifest's was not
-    run again, so all its articles count as unchanged. An id is removed when it left its
+    run again, so all its articles count as unchanged, unless its state was written by this
+    run (its ``run`` is past the previous manifest's, which counts the runs that wrote one). An id is removed when it left its
     shard's parts (or sat in a part file ``dropped_parts`` of a shard that no longer
     exists) and no shard holds it now: an article that moved shard (``shards`` changed) is
-    not removed."""
+    not removed. ``dropped_parts`` also holds the ids a shard's journal recorded as removed
+    (by a run that was killed before its manifest). ``parts``: what each part file holds
+    (path, shard, records, bytes, sha256), the record a later run checks the parts against."""
     before = (previous or {}).get("shard_digests") or []
+    last_run = (previous or {}).get("run") or 0
     counts = Counter(read=0, cleaned=0, unchanged=0, rejected=0, removed=0)
     rules, categories = Counter(), Counter()
     rejected, removed = {}, []
     for i, state in enumerate(states):
-        skipped = i < len(before) and before[i] == digests[i]
+        # a state written since the previous manifest (a damaged part or another rebuild's
+        # record cleaned again) counts what it did, even when the shard's digest is the same
+        skipped = i < len(before) and before[i] == digests[i] and (state.get("run") or 0) <= last_run
         n_ok = len(state["cleaned"]) + len(state["unchanged"])
         counts["read"] += n_ok + len(state["rejected"])
         counts["unchanged"] += n_ok if skipped else len(state["unchanged"])
@@ -39,6 +45,7 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
     removed = sorted((set(removed) | set(dropped_parts)) - present)
     counts["removed"] = len(removed)
     return {
+        "run": last_run + 1,
         "raw": raw,
         "pipeline": stamp(ctx),
         "shards": shards,
@@ -49,6 +56,7 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         "rejected": [_rejection(k, v) for k, v in sorted(rejected.items())],
         "removed": removed,
         "shard_digests": digests,
+        "parts": sorted(parts, key=lambda p: p["path"]),
     }
 
 

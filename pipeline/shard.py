@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterable
 
 from .article import RejectedInput, Source
@@ -34,6 +34,34 @@ class Entry:
     sha256: str
     duplicate_of: str | None = None  # the input that already holds this id
     sidecar_sha256: str | None = None  # its sidecar's, when it has one
+
+    def to_json(self) -> dict:
+        """The entry as a plan file holds it: its fields by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_json(cls, data: dict | list) -> "Entry":
+        """An entry of a plan file: an object of named fields, or the positional list that
+        earlier versions wrote (4 or 5 fields). Raises ValueError on anything else."""
+        names = [f.name for f in fields(cls)]
+        if isinstance(data, list) and 3 <= len(data) <= len(names):
+            data = dict(zip(names, data))
+        if not isinstance(data, dict) or not {"id", "rel", "sha256"} <= set(data) or set(data) - set(names) \
+                or not all(isinstance(data.get(n), str) for n in ("id", "rel", "sha256")):
+            raise ValueError(f"not a plan entry: {str(data)[:80]}")
+        return cls(**data)
+
+
+def plan_json(shard: int, digest: str, entries: Iterable[Entry]) -> dict:
+    """A shard's plan file: its inputs, each by named fields (``Entry.to_json``)."""
+    return {"shard": shard, "digest": digest, "entries": [e.to_json() for e in entries]}
+
+
+def plan_entries(data: dict | None) -> list[Entry]:
+    """The entries of a plan file read back; ValueError when it is not one."""
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValueError("not a plan file")
+    return [Entry.from_json(e) for e in data["entries"]]
 
 
 def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
@@ -102,7 +130,8 @@ def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]
 
 
 def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
-                  write: Writer | None = None, progress: Callable[[int, int], None] | None = None) -> ShardOutput:
+                  write: Writer | None = None, progress: Callable[[int, int], None] | None = None,
+                  known: Iterable[str] = ()) -> ShardOutput:
     """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
     ``progress(done, total)`` is called before each entry with the count done so far.
@@ -113,6 +142,9 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
 
     An input whose id another input already holds is rejected; as the change log keeps one
     record per id, its rejection is reported in the shard state (and so the manifest).
+
+    ``known``: more ids the shard held whose records are not to be reused (those of a
+    damaged part): one that is no longer an input is reported removed, as from ``previous``.
     """
     out = ShardOutput()
     current = current_fingerprint(ctx)
@@ -147,7 +179,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             out.changelog.append(log_line)
         _count(log, out)
     kept = {e.id for e in entries if e.duplicate_of is None}
-    out.removed = sorted(set(previous) - kept)
+    out.removed = sorted((set(previous) | set(known)) - kept)
     return out
 
 

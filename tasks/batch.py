@@ -15,9 +15,9 @@ from typing import TextIO
 import luigi
 
 from pipeline import io
-from pipeline.shard import plan_shards, shard_digest
+from pipeline.shard import plan_json, plan_shards, shard_digest
 
-from . import paths
+from . import integrity, paths
 from .common import load_context
 from .publish import Publish
 
@@ -44,13 +44,19 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     for shard, entries in sorted(plan.items()):
         digest = shard_digest(entries, ctx)
         digests.append(digest)
-        target = paths.shard_plan(out_path, shard, digest)
-        if not target.exists():
-            io.atomic_write_json(target, {"shard": shard, "digest": digest,
-                                          "entries": [[e.id, e.rel, e.sha256, e.duplicate_of, e.sidecar_sha256]
-                                                      for e in entries]})
+        if integrity.discard_unreadable(out_path, shard, digest):
+            io.atomic_write_json(paths.shard_plan(out_path, shard, digest), plan_json(shard, digest, entries))
+    redo_damaged(out_path, digests)
     return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
                    shards=ctx.config.shards, digests=digests)
+
+
+def redo_damaged(out: Path, digests: list[str]) -> None:
+    """A shard with a part that is missing or differs from its record is cleaned again from
+    raw/: its state, which marks it done, is removed (CleanShard checks the part in full
+    and says what it rebuilds)."""
+    for shard in sorted(integrity.check_parts(out, len(digests))):
+        paths.shard_state(out, shard, digests[shard]).unlink(missing_ok=True)
 
 
 class Batch(luigi.WrapperTask):

@@ -17,6 +17,7 @@ from pipeline.rules import RuleError
 
 from . import paths
 from .review_cli import add_review_commands
+from .verify import add_verify_command
 
 
 def cmd_run(args) -> int:
@@ -150,6 +151,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--config", default="")
     s.set_defaults(func=cmd_show)
     add_review_commands(sub)
+    add_verify_command(sub)
 
     c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi); a list for JSONL and WARC files")
     c.add_argument("file")

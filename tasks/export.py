@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline import io
 
-from . import outputs
+from . import integrity, outputs
 from .paths import safe_name
 
 
@@ -98,6 +98,11 @@ def export_txt(records: list[dict], to: Path) -> None:
 
 
 def export(out: str, fmt: str, to: str) -> int:
+    """Export the corpus; ExportError (nothing written) when a part is damaged."""
+    try:
+        integrity.assert_intact(Path(out))
+    except integrity.DamagedOutput as exc:
+        raise ExportError(f"{exc}; nothing exported") from None
     records = outputs.corpus_records(out)
     {"parquet": export_parquet, "txt": export_txt}[fmt](records, Path(to))
     return len(records)

@@ -54,3 +54,24 @@ def shard_plan(out: Path, shard: int, digest: str) -> Path:
 
 def shard_lock(out: Path, shard: int) -> Path:
     return state_dir(out) / "locks" / f"{part_name(shard)}.lock"
+
+
+def part_path(out: Path, rel: str) -> Path:
+    """A part file named as the manifest's part table names it (``corpus/part-00003.jsonl``)."""
+    return out / rel
+
+
+def shard_parts(shard: int) -> list[str]:
+    """The part files of a shard, as the manifest's part table names them (corpus first)."""
+    return [f"corpus/{part_name(shard)}", f"changelog/{part_name(shard)}"]
+
+
+def journal(out: Path, shard: int) -> Path:
+    """What a shard's last commit removed and wrote, kept until a manifest reports it: not a
+    cache, never discarded (tasks/integrity.py)."""
+    return state_dir(out) / "journal" / f"{shard:05d}.json"
+
+
+def part_stats(out: Path) -> Path:
+    """A cache of each part's (size, mtime_ns, sha256), so that a run checks parts by stat."""
+    return state_dir(out) / "partstat.json"

@@ -7,7 +7,7 @@ import luigi
 from pipeline import io
 from pipeline.manifest import batch_digest, build_manifest
 
-from . import paths
+from . import integrity, paths
 from .card import card_is_current, write_card
 from .common import BatchTask
 from .shards import CleanShard
@@ -32,11 +32,18 @@ class Publish(BatchTask):
     def run(self):
         states = [io.read_json(t.output().path) for t in self.requires()]
         previous = io.read_json(paths.manifest(self.out_path))
-        dropped = {i for name in io.stale_parts(self.out_path, self.shards) for i in io.read_parts(self.out_path, name)}
+        dropped = {i for name in io.stale_parts(self.out_path, self.shards) for folder in ("corpus", "changelog")
+                   for i in io.salvage_ids(self.out_path / folder / name)}
+        pending = integrity.journals(self.out_path)
+        removed = dropped | {i for journal in pending.values() for i in journal["removed"]}
+        table = [part for shard, state in enumerate(states)
+                 for part in state.get("parts") or integrity.current_parts(self.out_path, shard)]
         manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
-                                  self.ctx, dropped)
+                                  self.ctx, removed, table)
         io.remove_stale(self.out_path, keep_parts=self.shards,
                         keep_states={t.output().path for t in self.requires()},
                         keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})
         write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)
+        integrity.clear_journals(self.out_path, pending)  # the manifest now reports what they held
+        integrity.remember_parts(self.out_path, table)

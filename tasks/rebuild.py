@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import ids, io
-from pipeline.shard import (Entry, clean_entry, is_current, plan_shards, process_shard, record_lines,
+from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_lines,
                             replace_record, shard_digest, shard_of)
 
-from . import paths
+from . import integrity, paths
 from .common import input_loader, load_context
 
 class RebuildError(Exception):
@@ -37,29 +37,43 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     io.remove_temp_files(out_path)
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
     with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
-        previous = io.read_parts(out_path, paths.part_name(shard))
+        try:
+            previous = io.read_parts(out_path, paths.part_name(shard))
+        except io.DamagedPart as exc:
+            raise RebuildError(f"{exc}: run `newsclean run` to rebuild the shard from the raw folder") from None
         corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
         # change log last: it holds the fingerprint, so a crash between the writes is redone
         io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
         io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
-        _mark_shard_if_current(out_path, shard, entries, ctx)
+        kept = _mark_shard_if_current(out_path, shard, entries, ctx)
+        _forget_other_states(out_path, shard, kept)
+        integrity.record_rebuilt_parts(out_path, shard)
     return log
 
 
-def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> None:
+def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> Path | None:
     """When every record of the shard is now current, record the shard as done so that the
-    next batch does not redo it."""
+    next batch does not redo it; returns its state file (None when not all are current)."""
     stored = io.read_parts(out, paths.part_name(shard))
     owners = [e for e in entries if e.duplicate_of is None]
     if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
-        return
+        return None
     digest = shard_digest(entries, ctx)
-    io.atomic_write_json(paths.shard_plan(out, shard, digest), {
-        "shard": shard, "digest": digest, "entries": [[e.id, e.rel, e.sha256, e.duplicate_of] for e in entries]})
-    state = io.read_json(paths.shard_state(out, shard, digest))
-    if state is None:  # every record is current, so process_shard only reuses and counts
+    io.atomic_write_json(paths.shard_plan(out, shard, digest), plan_json(shard, digest, entries))
+    target = paths.shard_state(out, shard, digest)
+    if not integrity.valid_state(io.read_json(target)):  # every record is current: process_shard only reuses and counts
         result = process_shard(entries, stored, _never_load, ctx)
-        io.atomic_write_json(paths.shard_state(out, shard, digest), result.state(shard, digest))
+        io.atomic_write_json(target, result.state(shard, digest))
+    return target
+
+
+def _forget_other_states(out: Path, shard: int, kept: Path | None) -> None:
+    """The shard's parts now hold a record made from this rebuild's raw folder and config:
+    a state of the shard made under any other (a batch's) no longer says it is done, so
+    that the batch's next run cleans again the records that are not its own."""
+    for path in sorted((paths.state_dir(out) / "shards").glob(f"{shard:05d}-*.json")):
+        if path != kept:
+            path.unlink(missing_ok=True)
 
 
 def _never_load(entry: Entry):

@@ -6,12 +6,14 @@ shards, not articles or stages. The shard's state file (named by its digest) mar
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import luigi
 
 from pipeline import io
-from pipeline.shard import Entry, process_shard
+from pipeline.shard import plan_entries, process_shard
 
-from . import paths
+from . import integrity, paths
 from .common import BatchTask, input_loader
 
 
@@ -22,18 +24,27 @@ class CleanShard(BatchTask):
     def output(self):
         return luigi.LocalTarget(str(paths.shard_state(self.out_path, self.shard, self.digest)))
 
+    def complete(self):
+        return integrity.valid_state(io.read_json(self.output().path))
+
     def run(self):
         with io.locked(paths.shard_lock(self.out_path, self.shard)):  # a rebuild may be at work on it
-            result = self.clean()
-        io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), result.state(self.shard, self.digest))
+            result, parts = self.clean()
+        run = ((io.read_json(paths.manifest(self.out_path)) or {}).get("run") or 0) + 1
+        state = {**result.state(self.shard, self.digest), "parts": parts, "run": run}
+        io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), state)
         self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
                         f"{len(result.rejected)} rejected, {len(result.removed)} removed")
         self.set_status_message(self.summary)
         self.set_progress_percentage(100)
 
     def clean(self):
-        entries = [Entry(*e) for e in io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest))["entries"]]
-        previous = io.read_parts(self.out_path, paths.part_name(self.shard))
+        """Clean the shard; returns its output and the records of the parts written. The
+        journal records what the shard removed and what its new parts hold before they
+        replace the old ones."""
+        entries = plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
+        previous, known = self.stored()
+        corpus_rel, log_rel = paths.shard_parts(self.shard)
         # the change-log part, which holds the fingerprints, replaces its old version after
         # the corpus part does: a crash between the two leaves records that the next run redoes
         with io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog, \
@@ -42,8 +53,30 @@ class CleanShard(BatchTask):
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 changelog.write(log_line)
-            return process_shard(entries, previous, input_loader(self.raw_path, self.ctx, entries), self.ctx, write,
-                                 self.report)
+            result = process_shard(entries, previous, input_loader(self.raw_path, self.ctx, entries), self.ctx, write,
+                                   self.report, known)
+            parts = [integrity.part_entry(corpus_rel, self.shard, corpus.record()),
+                     integrity.part_entry(log_rel, self.shard, changelog.record())]
+            integrity.write_journal(self.out_path, self.shard, result.removed, parts)
+            corpus.commit()
+            changelog.commit()
+        return result, parts
+
+    def stored(self) -> tuple[dict, set[str]]:
+        """(records to reuse, ids of damaged parts whose records are not reused): a part that
+        differs from its record or does not read back is not trusted, its shard is cleaned
+        again from raw/."""
+        name = paths.part_name(self.shard)
+        problems = integrity.check_in_full(self.out_path, self.shard)
+        if not problems:
+            try:
+                return io.read_parts(self.out_path, name), set()
+            except io.DamagedPart as exc:
+                problems = [f"{Path(exc.path).parent.name}/{name} {exc.reason}"]
+        for problem in problems:
+            integrity.warn(f"{problem}: shard {self.shard} is rebuilt from the raw folder")
+        return {}, io.salvage_ids(paths.corpus_part(self.out_path, self.shard)) | \
+            io.salvage_ids(paths.changelog_part(self.out_path, self.shard))
 
     def report(self, done: int, total: int) -> None:
         """Luigi status and progress (shown by luigid), every 50 articles."""

@@ -17,17 +17,19 @@ from pipeline.registry import RuleInfo, describe_rules, lookup
 from pipeline.review import ArticleView, changed_span, visible
 from pipeline.shard import shard_of
 
-from . import outputs, paths
+from . import integrity, outputs, paths
 from .common import load_context
 
 
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
-    """(corpus record or None, change-log record or None) of ``article_id``."""
+    """(corpus record or None, change-log record or None) of ``article_id``; DamagedOutput
+    when a part it reads is damaged."""
     out_path = Path(out)
     shards = outputs.manifest(out_path).get("shards")
     names = [paths.part_name(shard_of(article_id, shards))] if shards else \
         sorted(p.name for p in (out_path / "changelog").glob("part-*.jsonl"))
     for name in names:
+        integrity.assert_intact(out_path, [int(name[5:-6])])
         stored = io.read_parts(out_path, name)
         if article_id in stored:
             corpus_line, log_line = stored[article_id]
@@ -113,7 +115,11 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
     except ids.IdError as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
-    record, log = find_article(out, article_id)
+    try:
+        record, log = find_article(out, article_id)
+    except integrity.DamagedOutput as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 1
     if log is None:
         print(f"newsclean: no article {article_id!r} in {out}", file=sys.stderr)
         return 1

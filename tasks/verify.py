@@ -1,0 +1,106 @@
+"""``newsclean verify --out O``: check an output folder in full, against its manifest.
+
+Every part's sha256, size and record count against the manifest's part table (or its
+shard's journal, for parts a rebuild committed since), every line a record, every id once
+in the corpus and once in the change log, each in the part of its shard, and the manifest's
+counts against the records. Exit 0 when all holds, 1 when anything is damaged.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from pipeline import io
+from pipeline.shard import shard_of
+
+from . import integrity, paths
+
+DAMAGED = 1
+
+
+def verify(out: Path) -> tuple[list[str], dict[str, int]]:
+    """(problems, what was checked: parts and records)."""
+    manifest = io.read_json(paths.manifest(out))
+    if not isinstance(manifest, dict):
+        return [f"{paths.manifest(out)} is missing or cannot be read"], {}
+    if not isinstance(manifest.get("parts"), list):
+        return ["the manifest has no part table (written by an earlier version): run `newsclean run` once"], {}
+    table, pending = integrity.manifest_parts(out), integrity.journals(out)
+    problems = part_problems(out, table, pending)
+    ids = {folder: Counter() for folder in ("corpus", "changelog")}
+    status: dict[str, str] = {}
+    shards = manifest.get("shards")
+    for rel in sorted(table):
+        path = paths.part_path(out, rel)
+        if not path.is_file():
+            continue
+        folder = rel.split("/", 1)[0]
+        try:
+            for rid, line in io.part_records(path):
+                ids[folder][rid] += 1
+                if isinstance(shards, int) and paths.shard_parts(shard_of(rid, shards))[folder == "changelog"] != rel:
+                    problems.append(f"{rel}: {rid!r} belongs to another shard's part")
+                if folder == "changelog":
+                    status[rid] = json.loads(line).get("status")
+        except io.DamagedPart as exc:
+            problems.append(f"{rel}: {exc.reason}")
+    problems += id_problems(ids, status) + count_problems(manifest, ids, status)
+    return problems, {"parts": len(table), "records": sum(ids["changelog"].values())}
+
+
+def part_problems(out: Path, table: dict[str, dict], pending: dict[int, dict]) -> list[str]:
+    problems = []
+    for rel in sorted(table):
+        problem = integrity.part_problem(paths.part_path(out, rel), integrity.expected(out, rel, table, pending))
+        if problem:
+            problems.append(integrity.describe(rel, problem, table[rel]))
+    on_disk = {f"{folder}/{p.name}" for folder in ("corpus", "changelog") for p in (out / folder).glob("part-*.jsonl")}
+    problems += [f"{rel} is not in the manifest's part table" for rel in sorted(on_disk - set(table))]
+    return problems
+
+
+def id_problems(ids: dict[str, Counter], status: dict[str, str]) -> list[str]:
+    problems = [f"{folder}: {rid!r} is written {n} times" for folder, counts in ids.items()
+                for rid, n in sorted(counts.items()) if n > 1]
+    kept = {rid for rid, s in status.items() if s != "rejected"}
+    problems += [f"corpus: {rid!r} has no change-log record" for rid in sorted(set(ids["corpus"]) - set(status))]
+    problems += [f"corpus: {rid!r} is rejected in the change log" for rid in sorted(set(ids["corpus"]) & (set(status) - kept))]
+    problems += [f"changelog: {rid!r} has no corpus record" for rid in sorted(kept - set(ids["corpus"]))]
+    return problems
+
+
+def count_problems(manifest: dict, ids: dict[str, Counter], status: dict[str, str]) -> list[str]:
+    counts = manifest.get("counts") or {}
+    rejected = [r for r in manifest.get("rejected") or [] if r.get("rule") != "reject.duplicate-id"]
+    expect = {"corpus": counts.get("read", 0) - counts.get("rejected", 0),
+              "rejected in the change log": len(rejected)}
+    found = {"corpus": len(ids["corpus"]), "rejected in the change log": sum(s == "rejected" for s in status.values())}
+    problems = [f"the manifest counts {expect[k]} records {k}, the parts hold {found[k]}" for k in expect
+                if expect[k] != found[k]]
+    for part in manifest["parts"]:
+        if not isinstance(part, dict) or not {"path", "shard", "records", "bytes", "sha256"} <= set(part):
+            problems.append(f"the manifest's part table holds a malformed entry: {str(part)[:80]}")
+    return problems
+
+
+def cmd_verify(args) -> int:
+    out = Path(args.out)
+    problems, checked = verify(out)
+    for problem in problems:
+        print(f"  damaged: {problem}")
+    if problems:
+        print(f"newsclean: {out} is damaged ({len(problems)} problems); `newsclean run --out {out}` rebuilds "
+              "damaged parts from the raw folder", file=sys.stderr)
+        return DAMAGED
+    print(f"newsclean: {out} verified: {checked['parts']} parts, {checked['records']} records, "
+          "every checksum, count and id as the manifest records")
+    return 0
+
+
+def add_verify_command(sub: argparse._SubParsersAction) -> None:
+    v = sub.add_parser("verify", help="check an output folder in full against its manifest (exit 1 when damaged)")
+    v.add_argument("--out", default="clean", help="output folder (default: clean/)")
+    v.set_defaults(func=cmd_verify)
