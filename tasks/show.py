@@ -19,6 +19,7 @@ from pipeline.shard import shard_of
 
 from . import outputs, paths
 from .common import load_context
+from .exitcodes import Exit
 
 
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
@@ -111,7 +112,7 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
     record, log = find_article(out, article_id)
     if log is None:
         print(f"newsclean: no article {article_id!r} in {out}", file=sys.stderr)
-        return 1
+        return Exit.NOT_FOUND
     if color is None:
         color = sys.stdout.isatty()
     if not color:

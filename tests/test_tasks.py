@@ -171,7 +171,7 @@ def test_cli_clean_and_show(raw, tmp_path, capsys):
     assert main(["show", "004_e0a4c11860b658b6", "--out", str(tmp_path / "clean")]) == 0
     shown = capsys.readouterr().out
     assert "Lavrov asserts" in shown and "bp.comment-form-heading" in shown and "LEAVE A REPLY" in shown
-    assert main(["show", "nope", "--out", str(tmp_path / "clean")]) == 1
+    assert main(["show", "nope", "--out", str(tmp_path / "clean")]) == 4  # Exit.NOT_FOUND
 
 
 def test_config_file_changes_digest_and_output(raw, tmp_path):
