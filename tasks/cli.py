@@ -74,23 +74,66 @@ def cmd_show(args) -> int:
     return show(args.out, args.id, args.raw, args.color, args.config)
 
 
+STDIN_ID = "stdin"
+EXTENSIONS = {"text": ".txt", "html": ".html", "jsonl": ".jsonl", "warc": ".warc"}
+
+
+def stdin_records(fmt: str, limit: int) -> tuple[list[Record], str]:
+    """The records of standard input (id ``stdin``; records of JSONL/WARC keep their own),
+    its format sniffed unless ``fmt`` names it; and the name they are reported under."""
+    import io as stdio
+
+    from pipeline.inputs import expand, single_record
+    from pipeline.sniff import GZIP_MAGIC, sniff_format
+
+    data = sys.stdin.buffer.read(limit + 1)
+    fmt = sniff_format(data) if fmt == "auto" else fmt
+    name = STDIN_ID + EXTENSIONS[fmt] + (".gz" if data.startswith(GZIP_MAGIC) else "")
+    if len(data) > limit:
+        return [Record(STDIN_ID, "text", b"", None, "unreadable",
+                       error=("reject.too-large", f"standard input is over max_input_bytes={limit:,} bytes"))], name
+    if is_multi(name):
+        return list(expand(name, stdio.BytesIO(data), limit)), name
+    return [single_record(STDIN_ID, name, data, None, limit)], name
+
+
+def file_records(path: Path, limit: int) -> list[Record]:
+    try:
+        if is_multi(path.name):
+            return io.read_records(path.parent, path.name, limit)
+        return [io.read_record(path.parent, path.name, limit)]
+    except (RejectedInput, OSError) as exc:
+        error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
+        return [Record(io.input_id(path.name), "text", b"", None, "unreadable", error=error)]
+
+
 def cmd_clean(args) -> int:
+    """One corpus record per line (``--changelog``: change-log records; ``--pretty``: the
+    record and change log of each input as indented JSON, a list for JSONL and WARC)."""
+    from pipeline.shard import record_lines
+
     from .common import load_context
 
     ctx = load_context(args.config)
-    path = Path(args.file)
     limit = ctx.config.max_input_bytes
-    multi = is_multi(path.name)
-    try:
-        records = io.read_records(path.parent, path.name, limit) if multi else [io.read_record(path.parent, path.name, limit)]
-    except (RejectedInput, OSError) as exc:
-        error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
-        records = [Record(io.input_id(path.name), "text", b"", None, "unreadable", error=error)]
-    results = [clean_record(rec, path=path.name, ctx=ctx) for rec in records]
-    out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)} for c in results]
-    json.dump(out if multi else out[0], sys.stdout, ensure_ascii=False, indent=1)  # a list for JSONL and WARC
-    sys.stdout.write("\n")
-    return 3 if any(c.rejected for c in results) else 0
+    if args.file == "-":
+        records, name = stdin_records(args.format, limit)
+    else:
+        path = Path(args.file)
+        records, name = file_records(path, limit), path.name
+    results = [clean_record(rec, path=name, ctx=ctx) for rec in records]
+    if args.pretty:
+        out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)}
+               for c in results]
+        json.dump(out if is_multi(name) else out[0], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for c in results:
+            corpus_line, log_line, _ = record_lines(c, ctx)
+            line = log_line if args.changelog else corpus_line
+            if line is not None:
+                sys.stdout.write(line + "\n")
+    return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
 
 
 def positive_int(text: str) -> int:
@@ -144,9 +187,15 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_show)
     add_review_commands(sub, common)
 
-    c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi); a list for JSONL and WARC files",
+    c = sub.add_parser("clean", help="clean one file (- for standard input) to stdout as JSON Lines (no Luigi)",
                        parents=[common])
-    c.add_argument("file")
+    c.add_argument("file", help="the input file, or - for standard input (id: stdin)")
+    c.add_argument("--format", choices=("auto", *EXTENSIONS), default="auto",
+                   help="what standard input holds (default: sniffed from its first bytes)")
+    shape = c.add_mutually_exclusive_group()
+    shape.add_argument("--changelog", action="store_true", help="print the change-log records, not the corpus records")
+    shape.add_argument("--pretty", action="store_true",
+                       help="the record and change log of each input as indented JSON (a list for JSONL and WARC)")
     c.add_argument("--config", default="")
     c.set_defaults(func=cmd_clean)
     return p

@@ -162,7 +162,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_cli_clean_and_show(raw, tmp_path, capsys):
-    assert main(["clean", str(raw / "004_e0a4c11860b658b6.txt")]) == 0
+    assert main(["clean", str(raw / "004_e0a4c11860b658b6.txt"), "--pretty"]) == 0  # the former shape
     out = json.loads(capsys.readouterr().out)
     assert out["record"]["title"].startswith("Lavrov asserts") and out["record"]["authors"] == ["Asif Shahid"]
     assert out["changelog"]["id"] == "004_e0a4c11860b658b6"
