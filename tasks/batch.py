@@ -81,8 +81,11 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
         return True, True
     from . import progress as bar
 
-    states = [Path(t.output().path) for t in task.requires()]
-    bar.start(states, progress)
+    shards = task.requires()
+    states = [Path(t.output().path) for t in shards]
+    sizes = [0 if t.complete() else len(io.read_json(paths.shard_plan(Path(out), t.shard, t.digest))["entries"])
+             for t in shards]
+    bar.start(states, progress, sizes)
     _luigi_logging(verbose)
     factory = _KeepScheduler()
     kwargs = {"workers": workers, "detailed_summary": True,
@@ -104,9 +107,12 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
                 return False, False
             time.sleep(poll)  # a task of this batch is running in another worker process
     except KeyboardInterrupt:
+        bar.stop()
         done = sum(1 for p in states if p.exists())
         raise CommandError(f"interrupted after {done}/{len(states)} shards; rerun to resume",
                            Exit.INTERRUPTED) from None
+    finally:
+        bar.stop()
 
 
 last_failures: list[str] = []  # why the last run_batch did not complete, one line per task
