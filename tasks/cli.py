@@ -34,8 +34,6 @@ def cmd_run(args) -> int:
         print(f"newsclean: the batch did not complete: {why[0] if why else 'see the log with -v'}{more}; "
               "rerun to resume", file=sys.stderr)
         return Exit.FAILED
-    if args.quiet:
-        return Exit.OK
     if nothing_to_do:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
         return 0
@@ -52,9 +50,8 @@ def cmd_sitestats(args) -> int:
     if stats is None:
         print("newsclean: the site statistics were not built (see the Luigi summary above)", file=sys.stderr)
         return 1
-    if not args.quiet:
-        print(f"newsclean: site statistics {stats['version']} ({len(stats['sites'])} sites) -> "
-              f"{paths.site_stats(Path(args.out))}; the next run uses them")
+    print(f"newsclean: site statistics {stats['version']} ({len(stats['sites'])} sites) -> "
+          f"{paths.site_stats(Path(args.out))}; the next run uses them")
     return 0
 
 
@@ -63,8 +60,7 @@ def cmd_rebuild(args) -> int:
 
     raw = args.raw or (io.read_json(paths.manifest(Path(args.out))) or {}).get("raw") or "raw"
     log = rebuild(args.id, raw, args.out, args.config)  # RebuildError: one line and its code (main)
-    if not args.quiet:
-        print(f"newsclean: rebuilt {args.id} ({log['status']}, {len(log['changes'])} changes) in {args.out}")
+    print(f"newsclean: rebuilt {args.id} ({log['status']}, {len(log['changes'])} changes) in {args.out}")
     return 0
 
 

@@ -12,7 +12,7 @@ def common_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="more detail on stderr (-vv: Luigi's log); a traceback with an error")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary, only errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr, only errors (the result on stdout stays)")
     return p
 
 
@@ -32,8 +32,7 @@ def cmd_report(args) -> int:
     if no_run(args.out):
         return Exit.NOT_FOUND
     index = build_report(args.out, args.raw, args.config)
-    if not args.quiet:
-        print(f"newsclean: report written to {index}")
+    print(f"newsclean: report written to {index}")
     return 0
 
 
@@ -54,7 +53,7 @@ def cmd_export(args) -> int:
     if no_run(args.out):
         return Exit.NOT_FOUND
     n = export(args.out, args.format, args.to)  # ExportError: one line and its code (cli.main)
-    if not args.quiet:  # with --to -, stdout is the export itself: the line goes to stderr
+    if not (args.quiet and args.to == "-"):  # with --to -, stdout is the export itself: the line goes to stderr
         print(f"newsclean: {n} articles exported as {args.format} to {args.to}",
               file=sys.stderr if args.to == "-" else sys.stdout)
     return 0

@@ -36,9 +36,9 @@ def test_a_bad_option_prints_the_commands_own_usage(command, capsys):
     assert err.startswith(f"usage: newsclean {command} ") and "--no-such-option" in err
 
 
-def test_quiet_run_prints_nothing(tmp_path):
+def test_quiet_run_prints_only_its_result(tmp_path):
     done = cli_subprocess("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "out", "-q")
-    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    assert done.returncode == 0 and done.stderr == "" and len(done.stdout.splitlines()) == 1
 
 
 def test_export_parquet_to_stdout(tmp_path):
