@@ -152,6 +152,8 @@ def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
 def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
     nested = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
     meta = {k: v for k in META_FIELDS if (v := rec.get(k, nested.get(k))) not in (None, "", [])}
+    if "published" not in meta and nested.get("date") not in (None, "", []):  # datatrove's metadata.date
+        meta["published"] = nested["date"]
     url = meta.get("url") if isinstance(meta.get("url"), str) else None
     aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
     html, text = rec.get("html"), rec.get("text")

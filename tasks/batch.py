@@ -8,17 +8,21 @@ so that a shard whose inputs, config and rules did not change is already complet
 from __future__ import annotations
 
 import json
+import logging
+import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
 import luigi
+import luigi.interface
 
 from pipeline import io
 from pipeline.shard import plan_json, plan_shards, shard_digest
 
 from . import integrity, paths
 from .common import load_context
+from .exitcodes import CommandError, Exit
 from .publish import Publish
 
 
@@ -26,17 +30,17 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
     ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
-        raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
+        raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
-        raise SystemExit(f"newsclean: the output folder {out!r} holds the raw folder {raw!r}: give the output "
-                         "its own folder (an output folder inside raw/ is fine: it is skipped)")
+        raise CommandError(f"the output folder {out!r} holds the raw folder {raw!r}: give the output "
+                         "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
     listing = io.scan_raw(raw_path, skip=out_path)
     inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes, listing=listing)
     io.write_text_if_changed(paths.listing(out_path), json.dumps(
         {"ignored": listing.ignored, "skipped": listing.skipped}, ensure_ascii=False, indent=1) + "\n")
     held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
     if not inputs and held:  # an unmounted share looks like an empty folder
-        raise SystemExit(f"newsclean: raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "
+        raise CommandError(f"raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "
                          "from it: refusing to remove them all (is its storage mounted?); to start over, delete the "
                          "output folder")
     plan = plan_shards(inputs, ctx.config.shards)
@@ -74,31 +78,111 @@ FAILED = {"FAILED", "FAILED_AND_SCHEDULING_FAILED", "SCHEDULING_FAILED", "MISSIN
 
 
 def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None,
-              progress: TextIO | None = None, poll: float = 1.0):
+              progress: TextIO | None = None, poll: float = 1.0, verbose: int = 0):
     """Run a batch; returns (succeeded, nothing_to_do). ``progress``: where the progress bar
-    and, on failure, Luigi's summary go.
+    goes; on failure, the one-line reasons are in ``last_failures``. ``verbose``: Luigi's own
+    log (1: warnings and tracebacks, 2: everything) on stderr; none by default.
 
     With a central scheduler, a shard that another worker process holds is left to it, and
     this process schedules again (every ``poll`` seconds) until the batch is complete, so
-    that every worker process ends when the whole batch is done, and succeeds."""
+    that every worker process ends when the whole batch is done, and succeeds.
+    Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
     task = plan_batch(raw, out, config)
     io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
     if task.complete():
         return True, True
     from . import progress as bar
 
-    bar.start([Path(t.output().path) for t in task.requires()], progress)
-    kwargs = {"workers": workers, "detailed_summary": True, "log_level": "WARNING"}
+    shards = task.requires()
+    states = [Path(t.output().path) for t in shards]
+    sizes = [0 if t.complete() else len(io.read_json(paths.shard_plan(Path(out), t.shard, t.digest))["entries"])
+             for t in shards]
+    bar.start(states, progress, sizes)
+    _luigi_logging(verbose)
+    factory = _KeepScheduler()
+    kwargs = {"workers": workers, "detailed_summary": True,
+              "worker_scheduler_factory": factory}
     if scheduler_url:
         kwargs["scheduler_url"] = scheduler_url
     else:
         kwargs["local_scheduler"] = True
-    while True:
-        result = luigi.build([task], **kwargs)
-        if task.complete():
-            return True, False
-        if not scheduler_url or not result.scheduling_succeeded or result.status.name in FAILED:
-            if progress is not None:
-                print(result.summary_text, file=progress)
-            return False, False
-        time.sleep(poll)  # a task of this batch is running in another worker process
+    last_failures.clear()
+    try:
+        while True:
+            result = luigi.build([task], **kwargs)
+            if task.complete():
+                return True, False
+            if not scheduler_url or not result.scheduling_succeeded or result.status.name in FAILED:
+                last_failures.extend(_failures(factory.scheduler, [task, *task.requires()]))
+                if verbose:
+                    print(result.summary_text, file=sys.stderr)
+                return False, False
+            time.sleep(poll)  # a task of this batch is running in another worker process
+    except KeyboardInterrupt:
+        bar.stop()
+        done = sum(1 for p in states if p.exists())
+        raise CommandError(f"interrupted after {done}/{len(states)} shards; rerun to resume",
+                           Exit.INTERRUPTED) from None
+    finally:
+        bar.stop()
+
+
+last_failures: list[str] = []  # why the last run_batch did not complete, one line per task
+
+
+class _KeepScheduler(luigi.interface._WorkerSchedulerFactory):
+    """Luigi's factory, keeping the scheduler it made so that the tasks' errors can be asked."""
+
+    scheduler = None
+
+    def create_local_scheduler(self):
+        self.scheduler = super().create_local_scheduler()
+        return self.scheduler
+
+    def create_remote_scheduler(self, url):
+        self.scheduler = super().create_remote_scheduler(url)
+        return self.scheduler
+
+
+def _failures(scheduler, tasks) -> list[str]:
+    """The one-line reason of each failed task (``BatchTask.on_failure``), from the scheduler."""
+    found = []
+    for t in tasks:
+        try:
+            error = (scheduler.fetch_error(t.task_id) or {}).get("error") if scheduler else ""
+        except Exception:  # a remote scheduler gone away: the summary line still says what to do
+            error = ""
+        if not error:
+            continue
+        try:
+            error = json.loads(error)
+        except (TypeError, ValueError):
+            pass
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        if lines:
+            found.append(f"{t.task_family} {getattr(t, 'shard', '')}".rstrip() + f": {lines[-1].strip()}")
+    return found
+
+
+class _Stderr(logging.StreamHandler):
+    """A handler on whatever sys.stderr is when it writes."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
+def _luigi_logging(verbose: int) -> None:
+    """Luigi's log: ours to set (Luigi's own set-up would print every task failure's traceback)."""
+    from luigi.setup_logging import InterfaceLogging
+
+    InterfaceLogging._configured = True
+    log = logging.getLogger("luigi-interface")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        log.addHandler(_Stderr())
+        log.propagate = False
+    log.setLevel({0: logging.CRITICAL + 1, 1: logging.WARNING}.get(verbose, logging.INFO))

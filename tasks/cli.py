@@ -16,19 +16,23 @@ from pipeline.record import changelog_record, corpus_record
 from pipeline.rules import RuleError
 
 from . import paths
-from .review_cli import add_review_commands
 from .verify import add_verify_command
+from .exitcodes import CommandError, Exit, explain
+from .review_cli import add_review_commands, common_options
 
 
 def cmd_run(args) -> int:
-    from .batch import run_batch
+    from . import batch
 
-    ok, nothing_to_do = run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
-                                  progress=None if args.quiet else sys.stderr)
+    ok, nothing_to_do = batch.run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
+                                        progress=None if args.quiet else sys.stderr, verbose=args.verbose)
     manifest = io.read_json(paths.manifest(Path(args.out))) or {}
     if not ok:
-        print("newsclean: the batch did not complete (see the Luigi summary above); rerun to resume", file=sys.stderr)
-        return 1
+        why = batch.last_failures
+        more = f" (and {len(why) - 1} more)" if len(why) > 1 else ""
+        print(f"newsclean: the batch did not complete: {why[0] if why else 'see the log with -v'}{more}; "
+              "rerun to resume", file=sys.stderr)
+        return Exit.FAILED
     if nothing_to_do:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
     else:
@@ -65,14 +69,10 @@ def cmd_sitestats(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from .rebuild import RebuildError, rebuild
+    from .rebuild import rebuild
 
     raw = args.raw or (io.read_json(paths.manifest(Path(args.out))) or {}).get("raw") or "raw"
-    try:
-        log = rebuild(args.id, raw, args.out, args.config)
-    except RebuildError as exc:
-        print(f"newsclean: {exc}", file=sys.stderr)
-        return 2
+    log = rebuild(args.id, raw, args.out, args.config)  # RebuildError: one line and its code (main)
     print(f"newsclean: rebuilt {args.id} ({log['status']}, {len(log['changes'])} changes) in {args.out}")
     return 0
 
@@ -83,24 +83,78 @@ def cmd_show(args) -> int:
     return show(args.out, args.id, args.raw, args.color, args.config)
 
 
+STDIN_ID = "stdin"
+EXTENSIONS = {"text": ".txt", "html": ".html", "jsonl": ".jsonl", "warc": ".warc"}
+
+
+def stdin_records(fmt: str, limit: int) -> tuple[list[Record], str]:
+    """The records of standard input (id ``stdin``; records of JSONL/WARC keep their own),
+    its format sniffed unless ``fmt`` names it; and the name they are reported under."""
+    import io as stdio
+
+    from pipeline.inputs import expand, single_record
+    from pipeline.sniff import GZIP_MAGIC, sniff_format
+
+    data = sys.stdin.buffer.read(limit + 1)
+    fmt = sniff_format(data) if fmt == "auto" else fmt
+    name = STDIN_ID + EXTENSIONS[fmt] + (".gz" if data.startswith(GZIP_MAGIC) else "")
+    if len(data) > limit:
+        return [Record(STDIN_ID, "text", b"", None, "unreadable",
+                       error=("reject.too-large", f"standard input is over max_input_bytes={limit:,} bytes"))], name
+    if is_multi(name):
+        return list(expand(name, stdio.BytesIO(data), limit)), name
+    return [single_record(STDIN_ID, name, data, None, limit)], name
+
+
+def file_records(base: Path, rel: str, limit: int) -> list[Record]:
+    """The records of the file at ``base/rel``, with the ids a run over ``base`` gives them."""
+    try:
+        if is_multi(rel):
+            return io.read_records(base, rel, limit)
+        return [io.read_record(base, rel, limit)]
+    except (RejectedInput, OSError) as exc:
+        error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
+        return [Record(ids.input_id(rel), "text", b"", None, "unreadable", error=error)]
+
+
 def cmd_clean(args) -> int:
+    """One corpus record per line (``--changelog``: change-log records; ``--pretty``: the
+    record and change log of each input as indented JSON, a list for JSONL and WARC)."""
+    from pipeline.shard import record_lines
+
     from .common import load_context
 
     ctx = load_context(args.config)
-    path = Path(args.file)
-    base, rel = input_base(path, Path(args.raw))
     limit = ctx.config.max_input_bytes
-    multi = is_multi(path.name)
+    if args.file == "-":
+        records, name = stdin_records(args.format, limit)
+    else:
+        base, name = input_base(Path(args.file), Path(args.raw))
+        records = file_records(base, name, limit)
+    results = [clean_record(rec, path=name, ctx=ctx) for rec in records]
+    if args.pretty:
+        out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)}
+               for c in results]
+        json.dump(out if is_multi(name) else out[0], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for c in results:
+            corpus_line, log_line, _ = record_lines(c, ctx)
+            line = log_line if args.changelog else corpus_line
+            if line is not None:
+                sys.stdout.write(line + "\n")
+    return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
-        records = io.read_records(base, rel, limit) if multi else [io.read_record(base, rel, limit)]
-    except (RejectedInput, OSError) as exc:
-        error = (exc.rule, exc.reason) if isinstance(exc, RejectedInput) else ("reject.unreadable", f"{type(exc).__name__}: {exc}")
-        records = [Record(ids.input_id(rel), "text", b"", None, "unreadable", error=error)]
-    results = [clean_record(rec, path=rel, ctx=ctx) for rec in records]
-    out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)} for c in results]
-    json.dump(out if multi else out[0], sys.stdout, ensure_ascii=False, indent=1)  # a list for JSONL and WARC
-    sys.stdout.write("\n")
-    return 3 if any(c.rejected for c in results) else 0
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
 
 
 def input_base(path: Path, raw: Path) -> tuple[Path, str]:
@@ -117,32 +171,33 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsclean", description="Clean scraped news articles into a corpus with a change log.")
     p.add_argument("--version", action="version", version=f"newsclean {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+    common = common_options()
 
-    r = sub.add_parser("run", help="clean every input of a raw folder (incremental)")
+    r = sub.add_parser("run", help="clean every input of a raw folder (incremental)", parents=[common])
     r.add_argument("--raw", default="raw", help="raw input folder (default: raw/)")
     r.add_argument("--out", default="clean", help="output folder (default: clean/)")
-    r.add_argument("--workers", type=int, default=1, help="Luigi worker processes (default: 1)")
+    r.add_argument("--workers", type=positive_int, default=1, help="Luigi worker processes, at least 1 (default: 1)")
     r.add_argument("--config", default="", help="operator config file (TOML)")
     r.add_argument("--scheduler-url", default=None, help="central luigid URL (default: local scheduler)")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_run)
 
-    t = sub.add_parser("sitestats", help="count the lines each site repeats across its articles (used by later runs)")
+    t = sub.add_parser("sitestats", help="count the lines each site repeats across its articles (used by later runs)",
+                       parents=[common])
     t.add_argument("--raw", default="raw", help="raw input folder (default: raw/)")
     t.add_argument("--out", default="clean", help="output folder; writes OUT/_state/sitestats.json (default: clean/)")
     t.add_argument("--config", default="", help="operator config file (TOML)")
-    t.add_argument("--min-clusters", type=int, default=3, help="drop a line seen in at least this many different stories (default: 3)")
+    t.add_argument("--min-clusters", type=positive_int, default=3, help="drop a line seen in at least this many different stories (default: 3)")
     t.add_argument("--min-fraction", type=float, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
     t.set_defaults(func=cmd_sitestats)
 
-    b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place")
+    b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place", parents=[common])
     b.add_argument("id")
     b.add_argument("--raw", default=None, help="raw folder (default: the one the manifest names, else raw/)")
     b.add_argument("--out", default="clean")
     b.add_argument("--config", default="")
     b.set_defaults(func=cmd_rebuild)
 
-    s = sub.add_parser("show", help="print one clean article and its change log")
+    s = sub.add_parser("show", help="print one clean article and its change log", parents=[common])
     s.add_argument("id")
     s.add_argument("--out", default="clean")
     s.add_argument("--raw", default=None, help="raw folder (default: the one the manifest names)")
@@ -150,29 +205,62 @@ def parser() -> argparse.ArgumentParser:
                    help="every raw line coloured by its fate (default: when stdout is a terminal)")
     s.add_argument("--config", default="")
     s.set_defaults(func=cmd_show)
-    add_review_commands(sub)
-    add_verify_command(sub)
+    add_review_commands(sub, common)
+    add_verify_command(sub, common)
 
-    c = sub.add_parser("clean", help="clean one file to stdout as JSON (no Luigi); a list for JSONL and WARC files")
-    c.add_argument("file")
+    c = sub.add_parser("clean", help="clean one file (- for standard input) to stdout as JSON Lines (no Luigi)",
+                       parents=[common])
+    c.add_argument("file", help="the input file, or - for standard input (id: stdin)")
     c.add_argument("--raw", default="raw", help="the id is the file's path under this folder when it lies there, "
                                                 "as a run gives it (default: raw/); else its name")
+    c.add_argument("--format", choices=("auto", *EXTENSIONS), default="auto",
+                   help="what standard input holds (default: sniffed from its first bytes)")
+    shape = c.add_mutually_exclusive_group()
+    shape.add_argument("--changelog", action="store_true", help="print the change-log records, not the corpus records")
+    shape.add_argument("--pretty", action="store_true",
+                       help="the record and change log of each input as indented JSON (a list for JSONL and WARC)")
     c.add_argument("--config", default="")
     c.set_defaults(func=cmd_clean)
     return p
 
 
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with its own command's usage."""
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if extra:
+        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parse(argv)
     try:
-        return args.func(args)
+        return int(args.func(args))
+    except CommandError as exc:
+        return _fail(args, str(exc), exc.code)
     except (ConfigError, RuleError) as exc:
-        print(f"newsclean: {exc}", file=sys.stderr)
-        return 2
+        return _fail(args, str(exc), Exit.USAGE)
     except BrokenPipeError:  # `newsclean show ID | head`: the reader left, not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return Exit.OK
+    except KeyboardInterrupt:
+        return _fail(args, "interrupted; writes are atomic, so nothing is half-written: rerun to resume",
+                     Exit.INTERRUPTED)
+    except OSError as exc:
+        return _fail(args, explain(exc), Exit.FAILED)
+
+
+def _fail(args, message: str, code: Exit) -> int:
+    """One line on stderr (with -v, the traceback before it) and the exit status."""
+    if getattr(args, "verbose", 0):
+        import traceback
+
+        traceback.print_exc()
+    print(f"newsclean: {message}", file=sys.stderr)
+    return int(code)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,13 @@ class BatchTask(luigi.Task):
     out = luigi.Parameter(description="output folder")
     config = luigi.Parameter(default="", description="operator config file (TOML), empty for defaults")
 
+    def on_failure(self, exception):
+        """One line (what failed, what to do) for the run's summary, instead of a traceback;
+        with -v, Luigi's log has the traceback."""
+        from .exitcodes import explain
+
+        return explain(exception)
+
     @property
     def out_path(self) -> Path:
         return Path(self.out)

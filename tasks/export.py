@@ -13,11 +13,12 @@ from pathlib import Path
 from pipeline import io
 
 from . import integrity, outputs
+from .exitcodes import CommandError
 from .paths import safe_name
 
 
-class ExportError(Exception):
-    pass
+class ExportError(CommandError):
+    """A target that holds other files (Exit.USAGE)."""
 
 
 def corpus_schema():
@@ -97,6 +98,24 @@ def export_txt(records: list[dict], to: Path) -> None:
     io.replace_tree(to, {safe_name(r["id"]) + ".txt": plain_text(r) for r in records})
 
 
+def export_stdout(records: list[dict], fmt: str) -> None:
+    """``--to -``: Parquet as binary, or every article's plain text, a blank line between."""
+    import sys
+
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        sink = pa.BufferOutputStream()
+        pq.write_table(to_table(records), sink, compression="zstd")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(sink.getvalue().to_pybytes())
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write("\n".join(plain_text(r) for r in records))
+        sys.stdout.flush()
+
+
 def export(out: str, fmt: str, to: str) -> int:
     """Export the corpus; ExportError (nothing written) when a part is damaged."""
     try:
@@ -104,5 +123,8 @@ def export(out: str, fmt: str, to: str) -> int:
     except integrity.DamagedOutput as exc:
         raise ExportError(f"{exc}; nothing exported") from None
     records = outputs.corpus_records(out)
-    {"parquet": export_parquet, "txt": export_txt}[fmt](records, Path(to))
+    if to == "-":
+        export_stdout(records, fmt)
+    else:
+        {"parquet": export_parquet, "txt": export_txt}[fmt](records, Path(to))
     return len(records)

@@ -10,9 +10,10 @@ from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shar
 
 from . import integrity, paths
 from .common import input_loader, load_context
+from .exitcodes import CommandError, Exit
 
-class RebuildError(Exception):
-    pass
+class RebuildError(CommandError):
+    """A refused id (Exit.USAGE) or one that names no input (Exit.NOT_FOUND)."""
 
 
 def check_id(article_id: str) -> None:
@@ -33,7 +34,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
-        raise RebuildError(f"no input with id {article_id!r} in {raw_path}")
+        raise RebuildError(f"no input with id {article_id!r} in {raw_path}", Exit.NOT_FOUND)
     io.remove_temp_files(out_path)
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
     with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard

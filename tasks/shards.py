@@ -79,7 +79,10 @@ class CleanShard(BatchTask):
             io.salvage_ids(paths.changelog_part(self.out_path, self.shard))
 
     def report(self, done: int, total: int) -> None:
-        """Luigi status and progress (shown by luigid), every 50 articles."""
+        """The progress bar's count, and Luigi status and progress (shown by luigid) every 50 articles."""
+        from . import progress
+
+        progress.article_done(self.shard, done)
         if done % 50 == 0:
             self.set_status_message(f"{done}/{total} articles")
             self.set_progress_percentage(100 * done // max(total, 1))

@@ -19,6 +19,7 @@ from pipeline.shard import shard_of
 
 from . import integrity, outputs, paths
 from .common import load_context
+from .exitcodes import Exit
 
 
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
@@ -114,15 +115,15 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
         ids.check_id(article_id)
     except ids.IdError as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     try:
         record, log = find_article(out, article_id)
     except integrity.DamagedOutput as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
-        return 1
+        return Exit.FAILED
     if log is None:
         print(f"newsclean: no article {article_id!r} in {out}", file=sys.stderr)
-        return 1
+        return Exit.NOT_FOUND
     if color is None:
         color = sys.stdout.isatty()
     if not color:

@@ -100,7 +100,8 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def add_verify_command(sub: argparse._SubParsersAction) -> None:
-    v = sub.add_parser("verify", help="check an output folder in full against its manifest (exit 1 when damaged)")
+def add_verify_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
+    v = sub.add_parser("verify", help="check an output folder in full against its manifest (exit 1 when damaged)",
+                       parents=[common] if common is not None else [])
     v.add_argument("--out", default="clean", help="output folder (default: clean/)")
     v.set_defaults(func=cmd_verify)

@@ -49,7 +49,7 @@ def test_show_coloured_marks_every_line(seed_run, capsys):
             assert c["rule"] in text
             assert c["before"].strip()[:30] in " ".join(text.split())
     assert "\x1b[9;31m" in raw  # dropped lines struck through in red
-    assert main(["show", "no-such-id", "--out", str(seed_run), "--color"]) == 1
+    assert main(["show", "no-such-id", "--out", str(seed_run), "--color"]) == 4  # Exit.NOT_FOUND
 
 
 def test_show_coloured_rejected(clean, ctx):
@@ -83,7 +83,7 @@ def test_stats_table_and_tsv(seed_run, capsys):
 
 @pytest.mark.parametrize("command", [["stats"], ["report"], ["export", "--format", "txt", "--to", "x"]])
 def test_review_commands_without_a_run(tmp_path, capsys, command):
-    assert main([*command, "--out", str(tmp_path)]) == 1
+    assert main([*command, "--out", str(tmp_path)]) == 4  # Exit.NOT_FOUND
     assert "run `newsclean run" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 

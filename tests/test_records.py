@@ -110,12 +110,12 @@ def test_batch_over_jsonl_warc_and_gzip_is_incremental_per_record(tmp_path, caps
 
 def test_clean_command_reads_every_format(tmp_path, capsys):
     (tmp_path / "dump.jsonl").write_bytes(jsonl({"id": "j1", "html": PAGE}, {"id": "j2", "text": TEXT}))
-    assert main(["clean", str(tmp_path / "dump.jsonl")]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert [o["record"]["id"] for o in out] == ["j1", "j2"]
+    assert main(["clean", str(tmp_path / "dump.jsonl")]) == 0  # JSON Lines: one corpus record per line
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [o["id"] for o in out] == ["j1", "j2"]
     assert main(["clean", str(PAGES / "aeb-3f65af7b.html.gz")]) == 0
     one = json.loads(capsys.readouterr().out)
-    assert one["record"]["source"]["format"] == "html" and one["record"]["title"].startswith("South Dakota")
+    assert one["source"]["format"] == "html" and one["title"].startswith("South Dakota")
 
 
 def test_broken_files_are_rejected_not_fatal(tmp_path):

@@ -163,7 +163,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def test_cli_clean_and_show(raw, tmp_path, capsys):
-    assert main(["clean", str(raw / "004_e0a4c11860b658b6.txt")]) == 0
+    assert main(["clean", str(raw / "004_e0a4c11860b658b6.txt"), "--pretty"]) == 0  # the former shape
     out = json.loads(capsys.readouterr().out)
     assert out["record"]["title"].startswith("Lavrov asserts") and out["record"]["authors"] == ["Asif Shahid"]
     assert out["changelog"]["id"] == "004_e0a4c11860b658b6"
@@ -172,7 +172,7 @@ def test_cli_clean_and_show(raw, tmp_path, capsys):
     assert main(["show", "004_e0a4c11860b658b6", "--out", str(tmp_path / "clean")]) == 0
     shown = capsys.readouterr().out
     assert "Lavrov asserts" in shown and "bp.comment-form-heading" in shown and "LEAVE A REPLY" in shown
-    assert main(["show", "nope", "--out", str(tmp_path / "clean")]) == 1
+    assert main(["show", "nope", "--out", str(tmp_path / "clean")]) == 4  # Exit.NOT_FOUND
 
 
 def test_config_file_changes_digest_and_output(raw, tmp_path):

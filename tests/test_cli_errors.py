@@ -1,0 +1,104 @@
+"""The command line meets ordinary mistakes with one line and a documented exit status
+(tasks/exitcodes.py, docs/cli.md), never a traceback."""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tasks.cli import main
+from tasks.exitcodes import MEANING, Exit
+
+from .operations_support import ROOT, cli, cli_subprocess, file_stats, make_raw
+
+DOCS = ROOT / "docs" / "cli.md"
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_output_folder_under_a_file_is_one_line_and_failed(tmp_path):
+    (tmp_path / "file").write_text("x")
+    done = cli_subprocess("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "file" / "clean")
+    assert done.returncode == Exit.FAILED
+    line = one_line(done.stderr)
+    assert "Not a directory" in line and "choose another --out" in line
+
+
+def test_a_task_that_cannot_write_is_one_line(tmp_path):
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "corpus").write_text("a file where the corpus folder should be")
+    done = cli_subprocess("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o")
+    assert done.returncode == Exit.FAILED
+    line = one_line(done.stderr)
+    assert "did not complete" in line and "rerun to resume" in line and "corpus" in line
+
+
+@pytest.mark.parametrize("code,advice", [(errno.ENOSPC, "free some space"), (errno.EACCES, "permissions"),
+                                         (errno.EROFS, "read-only")])
+def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, capsys, code, advice):
+    from pipeline import io
+
+    def refuse(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(tmp_path / "out"))
+    monkeypatch.setattr(io, "atomic_write_text", refuse)
+    assert cli("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "out") == Exit.FAILED
+    assert advice in one_line(capsys.readouterr().err)
+
+
+def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
+    raw = make_raw(tmp_path / "raw", copies=80)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "tasks.cli", "run", "--raw", str(raw), "--out", str(out), "-q"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not list((out / "_state" / "shards").glob("*.json")) and time.time() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the batch finished before the signal arrived")
+    assert proc.returncode == Exit.INTERRUPTED
+    m = re.fullmatch(r"newsclean: interrupted after (\d+)/8 shards; rerun to resume", one_line(err))
+    assert m and int(m.group(1)) >= 1
+    done = {p: s for p, s in file_stats(out).items() if p.startswith("_state/shards/")}
+    rerun = cli_subprocess("run", "--raw", raw, "--out", out, "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    after = file_stats(out)
+    assert all(after.get(p) == s for p, s in done.items())  # finished shards are not redone
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_workers_must_be_at_least_one(workers, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--workers", workers])
+    assert exc.value.code == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "usage: newsclean run" in err and "--workers" in err
+
+
+def test_unknown_id_is_the_same_status_for_show_and_rebuild(tmp_path, capsys):
+    raw, out = make_raw(tmp_path / "raw"), tmp_path / "out"
+    assert cli("run", "--raw", raw, "--out", out, "-q") == 0
+    assert cli("show", "no_such_article", "--out", out) == Exit.NOT_FOUND
+    assert cli("rebuild", "no_such_article", "--raw", raw, "--out", out) == Exit.NOT_FOUND
+    assert cli("rebuild", "../x", "--raw", raw, "--out", out) == Exit.USAGE
+    for command in (["stats"], ["report"], ["export", "--format", "txt", "--to", tmp_path / "t"]):
+        assert cli(*command, "--out", tmp_path / "nothing") == Exit.NOT_FOUND
+    assert cli("run", "--raw", tmp_path / "missing", "--out", tmp_path / "o2") == Exit.NOT_FOUND
+
+
+def test_every_exit_status_is_in_the_docs_table():
+    rows = dict(re.findall(r"^\| (\d+) \| `(\w+)` \|", DOCS.read_text(encoding="utf-8"), re.M))
+    assert rows == {str(int(e)): e.name for e in Exit}
+    assert set(MEANING) == set(Exit)
