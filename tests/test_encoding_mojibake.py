@@ -25,7 +25,8 @@ from pipeline import io
 from pipeline.article import Article, Block, Source
 from pipeline.config import CleanConfig
 from pipeline.context import Context
-from pipeline.stages.encoding import _ftfy_config, fix_encoding, repair, repair_once
+from pipeline.stages import encoding
+from pipeline.stages.encoding import _ftfy_config, fix_encoding, repair
 
 SENTENCES = {
     "en": "The committee’s report — published on Monday — called the delay “a wake-up call”…",
@@ -222,7 +223,7 @@ pieces = st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(list(MOJIBA
 @settings(max_examples=300, deadline=None)
 @given(pieces)
 def test_property_the_repair_is_ftfys_in_the_texts_quote_style(text):
-    once, _ = repair_once(text, unescape_html=False)
+    once, _ = encoding.repair_once(text, unescape_html=False)
     assert uncurl_quotes(once) == ftfy.fix_and_explain(text, config=_ftfy_config(False)).text
     fixed, _ = repair(text, unescape_html=False)
     assert repair(fixed, unescape_html=False) == (fixed, [])  # repairing twice changes nothing
