@@ -240,3 +240,27 @@ def test_a_long_block_is_aligned_in_linear_time():
     assert time.process_time() - start < 5.0
     assert uncurl_quotes(fixed) == ftfy.fix_and_explain(block, config=_ftfy_config(False)).text
     assert fixed.startswith(HOSTS["quotes"][0]) and fixed.endswith(HOSTS["french"][1])
+
+
+def test_a_ligature_made_by_a_repair_stays_unless_re_encoded_as_macroman():
+    """The premise of encoding._ftfy's shortcut (ftfy with its ligature step off on text with
+    no ligature): of the encodings ftfy tries only MacRoman holds a ligature, and none is a
+    clue of ftfy's inconsistent-UTF-8 detector, so a repair cannot undo one otherwise."""
+    from ftfy.chardata import CHARMAP_ENCODINGS, LIGATURES, UTF8_CLUES
+
+    holding = {(name, chr(c)) for name in CHARMAP_ENCODINGS for c in LIGATURES
+               if chr(c).encode(name, errors="ignore")}
+    assert holding == {("macroman", "ﬁ"), ("macroman", "ﬂ")}
+    assert not any(chr(c) in clues for c in LIGATURES for clues in UTF8_CLUES.values())
+
+
+@pytest.mark.parametrize("text", [
+    misread("Die ﬁnale Fassung", CP1252),  # a repair that makes a ligature
+    misread(misread("ﬁnale Straße", MAC), CP1252),  # MacRoman, twice over, around one
+    "&filig;nale", "ﬁnale KÃ¶ln",
+])
+@pytest.mark.parametrize("unescape_html", [False, True])
+def test_the_ligature_shortcut_gives_what_ftfy_gives(text, unescape_html):
+    fixed, _ = repair(text, unescape_html)
+    assert uncurl_quotes(fixed) == ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html, True)).text
+    assert "ﬁ" not in fixed

@@ -19,6 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 import ftfy
+from ftfy.chardata import LIGATURES
 from ftfy.fixes import uncurl_quotes
 
 from ..article import Article, Change, StageResult
@@ -38,6 +39,7 @@ _UNSAFE = {
     True: re.compile(f"[^\\x00-\\x1a\\x1c-\\x25\\x27-\\x7f{_SAFE_EXTRA}]"),
 }
 UNCURL_STEP = ("apply", "uncurl_quotes")
+_LIGATURE = re.compile("[" + "".join(map(chr, sorted(LIGATURES))) + "]")
 LIGATURES_DEFAULT = CleanConfig.fix_latin_ligatures
 _ANCHORS = frozenset(chr(c) for c in range(0x80)) - {"'", '"'}
 RESYNC = 48  # characters: a repaired span is shorter (a mojibake character is 2-6 long)
@@ -81,16 +83,17 @@ def repair(text: str, unescape_html: bool,
 
 def full_repair(text: str, unescape_html: bool,
                 fix_latin_ligatures: bool = LIGATURES_DEFAULT) -> tuple[str, list]:
-    """``repair`` without the cheap test: ``repair_once`` until it changes nothing. A second
-    pass is rarely needed, when a quote that ftfy's uncurling broke out of a mojibake
+    """``repair`` without the cheap test: ``repair_once`` until it changes nothing (once
+    unless quotes were put back: ftfy's text is its own fixed point). A second pass is
+    rarely needed, when a quote that ftfy's uncurling broke out of a mojibake
     sequence (``С‚``, т in cp1251) was put back and ftfy can then repair it; it keeps the
     stage idempotent (cleaning its own output changes nothing)."""
     steps: list = []
     for _ in range(MAX_PASSES):
         fixed, more = repair_once(text, unescape_html, fix_latin_ligatures)
-        if fixed == text:
-            break
         text, steps = fixed, steps + more
+        if list(UNCURL_STEP) not in more:  # nothing put back: ftfy's fixed point
+            break
     return text, steps
 
 
@@ -98,13 +101,28 @@ def repair_once(text: str, unescape_html: bool,
                 fix_latin_ligatures: bool = LIGATURES_DEFAULT) -> tuple[str, list]:
     """ftfy as ``fix_text`` runs it, with the text's own quotes kept: ``fix_text``'s repair
     in the text's quote style."""
-    fixed, steps = ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html, fix_latin_ligatures))
-    steps = steps or []
+    fixed, steps = _ftfy(text, unescape_html, fix_latin_ligatures)
     if UNCURL_STEP in steps:
         if fixed == uncurl_quotes(text):  # ftfy only uncurled: nothing to repair
             return text, []
         fixed = keep_own_quotes(text, fixed, _ftfy_config(unescape_html, fix_latin_ligatures, uncurl=False))
     return fixed, [list(s) for s in steps]
+
+
+def _ftfy(text: str, unescape_html: bool, fix_latin_ligatures: bool) -> tuple[str, list]:
+    """ftfy's fix and explanation. Its ligature step costs a sixth of the stage on text with
+    no ligature, so a text without one is fixed with the step off. That is what ftfy does
+    with it on unless a repair made a ligature on the way; a ligature, once made, stays to
+    the end unless a text is re-encoded as MacRoman (the one encoding ftfy tries that holds
+    any: ﬁ and ﬂ; tests/test_encoding_mojibake.py checks this against ftfy). So ftfy runs
+    again with the step on only when its text holds a ligature or it encoded as MacRoman."""
+    if fix_latin_ligatures and _LIGATURE.search(text) is None:
+        fixed, steps = ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html, False))
+        steps = steps or []
+        if _LIGATURE.search(fixed) is None and ("encode", "macroman") not in steps:
+            return fixed, steps
+    fixed, steps = ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html, fix_latin_ligatures))
+    return fixed, steps or []
 
 
 def keep_own_quotes(text: str, fixed: str, no_uncurl: ftfy.TextFixerConfig) -> str:
