@@ -91,6 +91,8 @@ def full_repair(text: str, unescape_html: bool,
     steps: list = []
     for _ in range(MAX_PASSES):
         fixed, more = repair_once(text, unescape_html, fix_latin_ligatures)
+        if fixed == text:  # (ftfy may explain a step that changed nothing)
+            break
         text, steps = fixed, steps + more
         if list(UNCURL_STEP) not in more:  # nothing put back: ftfy's fixed point
             break
