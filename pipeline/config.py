@@ -48,8 +48,15 @@ class CleanConfig:
 
     # --- encoding repair (ftfy) -----------------------------------------------------------
     fix_encoding: bool = True
-    """Repair mojibake with ftfy (conservative: no quote uncurling, width or normal-form
-    changes here). Switch off for text known to be clean to save time."""
+    """Repair mojibake with ftfy: every repair ``ftfy.fix_text`` makes, the text's own
+    typographic quotes kept (no uncurling, width or normal-form changes here). Switch off
+    for text known to be clean to save time."""
+
+    fix_latin_ligatures: bool = True
+    """With ``fix_encoding``, turn Latin ligatures and single-code-point digraphs into their
+    letters ("ﬁ" to "fi", "ŉ" to "ʼn", "ǌ" to "nj"), as ftfy does by default: they come from
+    PDF and typesetting copy, and a search for "find" misses "ﬁnd". Switch off for text that
+    means them (a linguistics corpus)."""
 
     unescape_html: bool = False
     """Turn HTML entities (&amp;) into characters. Off by default: plain-text scrapes rarely

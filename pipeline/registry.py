@@ -27,7 +27,7 @@ class RuleInfo:
 
 # id -> (category, origin, description)
 BUILTIN = {
-    "enc.ftfy": ("encoding", "stage", "Mojibake repaired with ftfy; its explanation (the steps it applied) is in detail."),
+    "enc.ftfy": ("encoding", "stage", "Mojibake (and Latin ligatures) repaired with ftfy, the block's own quotes kept; ftfy's explanation (the steps it applied) is in detail."),
     "cap.credit": ("caption", "stage", "A photo caption (a line that ends in an agency or photographer credit) "
                    "moved out of the body into captions."),
     "cap.glued-credit": ("caption", "stage", "A photo credit glued to the end of a body paragraph (several sentences, "

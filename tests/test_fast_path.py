@@ -1,7 +1,8 @@
 """The fast text path changes nothing: a block that the cheap test (``cannot_hold_mojibake``)
-lets through without ftfy is a block ftfy would have left alone.
+lets through without ftfy is a block the repair would have left alone.
 
-Checked three ways against the full path (ftfy's ``fix_and_explain`` on every block): whole
+Checked three ways against the full path (``encoding.full_repair``: ftfy's ``fix_and_explain``
+on every block, own quotes kept): whole
 articles of a mojibake corpus (dev texts with UTF-8 mis-decoded as cp1252 or latin-1 on some
 lines), ftfy's classic examples, and a Hypothesis property over text mixing safe characters
 with the ones mojibake is made of.
@@ -9,6 +10,7 @@ with the ones mojibake is made of.
 import ftfy
 import ftfy.bad_codecs  # noqa: F401 - registers "sloppy-windows-1252"
 import pytest
+from ftfy.fixes import uncurl_quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +18,7 @@ from pipeline import classify, credits, io, stopwords
 from pipeline.matching import length_bounds, rule_group, top_level_branches
 from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.stages import encoding
-from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, repair
+from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, full_repair, repair
 from pipeline.stages.normalize import STEPS, is_normal
 
 from .conftest import FIXTURES
@@ -24,12 +26,6 @@ from .conftest import FIXTURES
 SOURCES = sorted((FIXTURES / "fast_path").glob("*.txt"))
 EXTRA = ["Café “naïve” résumé — 5 € … ‘quoted’ – dash", "Zürich, São Paulo, Kraków: 20 °C ±2", "Hello\u00a0World"]
 ENCODINGS = ("sloppy-windows-1252", "latin-1")
-
-
-def full_repair(text: str, unescape_html: bool) -> tuple[str, list]:
-    """The full path: ftfy on every block, no cheap test."""
-    fixed, steps = ftfy.fix_and_explain(text, config=_ftfy_config(unescape_html))
-    return fixed, [list(s) for s in (steps or [])]
 
 
 def mojibake(text: str, encoding_name: str) -> str:
@@ -122,6 +118,9 @@ def test_property_ftfy_leaves_the_safe_alphabet_alone(text):
     if "\x1b" not in text:
         assert cannot_hold_mojibake(text, False)
     if cannot_hold_mojibake(text, False):
+        # ftfy itself (quotes uncurled, as fix_text runs it) changes nothing but the quotes
+        fixed, _ = ftfy.fix_and_explain(text, config=_ftfy_config(False))
+        assert fixed == uncurl_quotes(text)
         assert full_repair(text, False) == (text, [])
 
 
