@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-memory bench-quality bench-html clean-output chromium report screenshots
+.PHONY: run test bench bench-memory bench-quality bench-html clean-output chromium report screenshots docs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ clean-output:
 # F1/P/R and time of each, in one run (says so and stops when ../shared is absent)
 bench-html: $(STAMP)
 	$(PY) bench/html_bench.py
+
+# docs/configuration.md from CleanConfig's field docs (tests/test_docs.py checks it is current)
+docs: $(STAMP)
+	$(PY) -m tasks.config_doc > docs/configuration.md
