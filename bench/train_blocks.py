@@ -144,17 +144,23 @@ def main() -> int:
         print(f"{name} ({role}) drop below {args.drop_below:.1f}: F1 {s['f1']:.3f} P {s['precision']:.3f} R {s['recall']:.3f}")
     for names, coef in ((FEATURES, model.weights), (CONTEXT_FEATURES, model.context_weights)):
         print("  " + "  ".join(f"{f} {c:+.2f}" for f, c in sorted(zip(names, coef), key=lambda x: -abs(x[1]))))
-    if args.write or args.save:
-        data = {"name": "blocks", "trained_on": train_names, "features": list(FEATURES),
-                "weights": [round(float(c), 4) for c in model.weights],
-                "context_features": list(CONTEXT_FEATURES),
-                "context_weights": [round(float(c), 4) for c in model.context_weights],
-                "drop_below": args.drop_below, "flag_below": args.flag_below}
-        for path in ([MODEL] if args.write else []) + ([args.save] if args.save else []):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-            print(f"wrote {path}")
+    write_model(model, train_names, args)
     return 0
+
+
+def write_model(model: BlockModel, train_names: list[str], args) -> None:
+    """Store the model where --write (the shipped model) and --save ask."""
+    if not (args.write or args.save):
+        return
+    data = {"name": "blocks", "trained_on": train_names, "features": list(FEATURES),
+            "weights": [round(float(c), 4) for c in model.weights],
+            "context_features": list(CONTEXT_FEATURES),
+            "context_weights": [round(float(c), 4) for c in model.context_weights],
+            "drop_below": args.drop_below, "flag_below": args.flag_below}
+    for path in ([MODEL] if args.write else []) + ([args.save] if args.save else []):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
 
 
 def leave_one_out(names: list[str], args, cfg: CleanConfig) -> int:
@@ -172,6 +178,7 @@ def leave_one_out(names: list[str], args, cfg: CleanConfig) -> int:
         s = page_scores(pages, truth, model, args.drop_below)
         t = page_scores(pages, truth, full, args.drop_below)
         print(f"| {held} | {', '.join(rest)} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {t['f1']:.3f} |")
+    write_model(full, names, args)  # --write / --save: the model trained on all of them
     return 0
 
 
