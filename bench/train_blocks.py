@@ -124,7 +124,7 @@ def main() -> int:
     ap.add_argument("--loso", nargs="*", help="leave-one-set-out over these sets (comma or space separated)")
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--C", type=float, default=1.0)
-    ap.add_argument("--drop-below", type=float, default=0.2)
+    ap.add_argument("--drop-below", type=float, default=0.3)  # the shipped model's threshold
     ap.add_argument("--flag-below", type=float, default=0.5)
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--save", type=Path, help="write the model to this file (for bench/quality.py --model)")
