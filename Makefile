@@ -47,6 +47,8 @@ bench-memory: $(STAMP)
 
 bench-quality: $(STAMP)   # needs ../shared/bench (the dev sets); says so when absent
 	$(PY) bench/quality.py
+	# leave one set out: train on three dev sets, score the fourth (needs the train extra: numpy, scikit-learn)
+	$(PY) bench/train_blocks.py --loso aeb,wcxb-dev,dragnet-train,daniel-dev
 
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -3,12 +3,12 @@
 
     python bench/quality.py [SET ...] [--bench DIR] [--worst N] [--out DIR] [--config FILE] [--model FILE]
 
-SET is a folder of the bench directory (default: aeb and wcxb-dev) holding ``text/*.txt`` and
+SET is a folder of the bench directory (default: the four, aeb, wcxb-dev, dragnet-train and daniel-dev) holding ``text/*.txt`` and
 ``truth.jsonl``; the bench directory defaults to ``../shared/bench`` beside the repository
 (the dev sets are not shipped with newsclean). The metric is the one of the bench's
 ``score.py`` (the article-extraction-benchmark's): 4-token shingles of ``\\w+`` tokens, per
 page precision and recall, corpus P and R the means over pages, F1 their harmonic mean.
-Prints one table row per set, the worst pages, and articles per second (one process, the
+Prints one table row per set (and per language where the truth gives one), the worst pages, and articles per second (one process, the
 library called directly, no Luigi). ``--out`` also writes ``<id>.txt`` per article.
 ``--model`` replaces the shipped block model with another one (``bench/train_blocks.py
 --save``), e.g. one trained on the other dev set, to measure how the model generalises.
@@ -33,7 +33,7 @@ from pipeline.clean import clean_bytes  # noqa: E402
 from pipeline.context import Context  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
-DEFAULT_SETS = ("aeb", "wcxb-dev")
+DEFAULT_SETS = ("aeb", "wcxb-dev", "dragnet-train", "daniel-dev")
 WORD = re.compile(r"\w+")
 N = 4
 
@@ -82,6 +82,26 @@ def read_truth(set_dir: Path) -> dict[str, str]:
     return truth
 
 
+def read_languages(set_dir: Path) -> dict[str, str]:
+    """id -> language for a set whose truth gives one (daniel-dev), else empty."""
+    langs = {}
+    for line in (set_dir / "truth.jsonl").read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            rec = json.loads(line)
+            if rec.get("language"):
+                langs[rec["id"]] = rec["language"]
+    return langs
+
+
+def by_language(preds: dict[str, str], truth: dict[str, str], langs: dict[str, str]) -> dict[str, dict]:
+    """The set's score restricted to each language's pages, by language code."""
+    out = {}
+    for lang in sorted(set(langs.values())):
+        sub = {pid: t for pid, t in truth.items() if langs.get(pid) == lang}
+        out[lang] = score(preds, sub)[0]
+    return out
+
+
 def clean_set(set_dir: Path, ctx: Context) -> tuple[dict[str, str], float, int]:
     """Clean every text input of a set: (id -> body text, seconds, articles)."""
     preds = {}
@@ -118,9 +138,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench-quality: {set_dir} has no truth.jsonl; skipped")
             continue
         preds, seconds, count = clean_set(set_dir, ctx)
-        summary, worst = score(preds, read_truth(set_dir))
+        truth = read_truth(set_dir)
+        summary, worst = score(preds, truth)
         table.append(f"| {name} text | {summary['pages']} | {summary['f1']:.3f} | {summary['precision']:.3f} | "
                      f"{summary['recall']:.3f} | {summary['page_f1']:.3f} | {summary['empty']} | {count / seconds:.0f} |")
+        for lang, sub in by_language(preds, truth, read_languages(set_dir)).items():
+            table.append(f"| {name} text, {lang} | {sub['pages']} | {sub['f1']:.3f} | {sub['precision']:.3f} | "
+                         f"{sub['recall']:.3f} | {sub['page_f1']:.3f} | {sub['empty']} | |")
         worst_lines.append(f"\nworst pages of {name} (id, F1, P, R):")
         worst_lines += [f"  {pid[:16]}  f1 {f:.3f}  p {p:.3f}  r {r:.3f}" for pid, f, p, r in worst[:args.worst]]
         if args.out:

@@ -66,6 +66,53 @@ aan al als bij dan dat de der deze die dit door een en er had heb hebben heeft h
 ik in is je kan maar me met mijn naar niet nog nu of om ons ook op over te tot u uit van veel voor
 was waren wat we wel werd wie wij worden wordt zal ze zei zich zij zijn zo zou
 """.split()),
+    # Cyrillic, Greek, Arabic and the other Latin-script languages of news (issue 15)
+    "ru": frozenset("""
+и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее её мне было
+вот от меня еще ещё нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас
+опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем
+была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой
+ним здесь этом один почти мой тем чтобы нее неё сейчас были куда зачем всех никогда можно при
+об другой хоть после над больше тот через эти нас про всего них какая много разве эту моя
+свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это
+также который которые которая которого которых является заявил сообщил отметил года году
+""".split()),
+    "uk": frozenset("""
+і й та в у на з із зі що не як до за від по для це він вона вони ми ви його її їх але або чи був була
+було були буде є також який яка яке які котрий після під над між через при про без тому коли де там
+тут вже ще лише тільки навіть може можна треба цей ця ці цього цієї цих того своє свій своя свої
+себе нас вас нам вам їм йому їй року році заявив повідомив зазначив
+""".split()),
+    "pl": frozenset("""
+i w z na do nie się to że jest o a od po za jak ale co czy dla przez tak przy już jego jej ich go
+mu ten ta te tym tego tej tych był była było byli będzie są być jako oraz lub ani tylko także też
+może można które który która którego których którym gdy kiedy gdzie tam tu teraz jeszcze bardzo
+jednak więc bo ponieważ aby żeby by pod nad przed między bez we ze ku u siebie sobie nam nas wam
+was im nich nim niej roku powiedział według około
+""".split()),
+    "cs": frozenset("""
+a i v ve na s se z ze do k o u je jsou byl byla bylo byli bude být to ten ta te tento tato toto
+tím tom toho té tu že aby by když kde jak co což který která které kterou kterého jejich jeho její
+jim mu ho ji pro při po před pod nad mezi bez od za ale nebo ani jen také však už ještě již tak
+jako jsem jsme jste si sebe nás vás nám vám tam zde může roku uvedl řekl podle
+""".split()),
+    "el": frozenset("""
+και το η ο οι τα τη την του της των τον τις στο στη στην στον στα στις στους σε με για από που
+θα να δεν μη μην είναι ήταν έχει είχε έχουν ένα ένας μια μία μιας ενός αυτό αυτή αυτός αυτά αυτές
+αυτοί αυτών αλλά ή ως όπως όταν αν καθώς ενώ μετά πριν κατά προς μέχρι έως χωρίς μεταξύ επί υπό
+οποίο οποία οποίος οποίοι οποίες οποίων τους μας σας τι πως πώς εδώ εκεί ακόμη ακόμα επίσης
+πολύ μόνο όμως δηλαδή ότι λόγω σύμφωνα δήλωσε
+""".split()),
+    "tr": frozenset("""
+ve bir bu da de için ile çok daha gibi olan olarak ama ancak en ne o şu her ya veya ki mi mı mu mü
+kadar sonra önce göre değil var yok diye ise bile hem çünkü nasıl neden şey ayrıca ilk yeni tüm
+bütün onun bunun şimdi artık hiç zaman olduğu olduğunu etti eden yapılan dedi belirtti
+""".split()),
+    "ar": frozenset("""
+في من على إلى الى عن مع أن ان إن لا ما هذا هذه ذلك التي الذي الذين كان كانت يكون قد لم لن ثم أو او
+بين بعد قبل حتى كل عند منذ خلال حول ضد أي كما وفي ومن وعلى وأن هو هي هم نحن أنه انه إنه التى فيه
+فيها به بها له لها لهم وقال قال وقالت يوم عام
+""".split()),
 }
 
 LANGUAGES = tuple(sorted(STOPWORDS))
@@ -82,6 +129,13 @@ READER_ADDRESS = {
     "pt": frozenset("eu me meu minha meus minhas nós nosso nossa nossos nossas você vocês te teu tua".split()),
     "it": frozenset("io mi mio mia miei mie noi nostro nostra nostri nostre tu ti tuo tua tuoi voi vostro vostra".split()),
     "nl": frozenset("ik mij mijn wij we ons onze jij jou jouw uw".split()),
+    "ru": frozenset("я меня мне мой моя моё мое мои мы нас нам наш наша наше наши ты тебя тебе твой вы вас вам ваш ваша ваше ваши".split()),
+    "uk": frozenset("я мене мені мій моя моє мої ми нас нам наш наша наше наші ти тебе тобі твій ви вас вам ваш ваша ваше ваші".split()),
+    "pl": frozenset("ja mnie mi mój moja moje my nas nam nasz nasza nasze nasi ty ciebie ci twój wy was wam wasz wasza państwo".split()),
+    "cs": frozenset("já mě mi můj moje my nás nám náš naše ty tebe ti tvůj vy vás vám váš vaše".split()),
+    "el": frozenset("εγώ μου με εμείς μας εμάς δικό δική σου εσύ εσείς σας δικός".split()),
+    "tr": frozenset("ben beni bana benim biz bizi bize bizim sen seni sana senin siz sizi size sizin".split()),
+    "ar": frozenset("أنا نحن لنا لي أنت أنتم لك لكم".split()),
 }
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 

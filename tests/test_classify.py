@@ -318,3 +318,17 @@ def test_running_text_past_the_core_and_its_end_markers():
     # a time stamp past the core is told apart from running text there
     assert feature(texts.index("18:09"), "other_after_tight") == 1.0 and feature(first, "other_after_tight") == 0.0
     assert feature(0, "other_after_tight") == 0.0
+
+
+def test_quality_bench_scores_each_language_apart(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    (tmp_path / "truth.jsonl").write_text(
+        '{"id": "a", "text": "one two three four five", "language": "en"}\n'
+        '{"id": "b", "text": "раз два три четыре пять", "language": "ru"}\n', encoding="utf-8")
+    truth, langs = quality.read_truth(tmp_path), quality.read_languages(tmp_path)
+    per = quality.by_language({"a": "one two three four five", "b": "меню"}, truth, langs)
+    assert sorted(per) == ["en", "ru"]
+    assert per["en"]["f1"] == pytest.approx(1.0) and per["ru"]["f1"] == 0.0 and per["ru"]["pages"] == 1
