@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-FORMAT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".jsonl", ".warc")
+FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
+FORMAT_SUFFIXES = tuple(FORMATS)  # the suffixes an input's name may end with (then an optional .gz)
 SIDECAR = ".meta.json"
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 HASHED = re.compile(r"--[0-9a-f]{10}$")  # the tail safe_name gives a name it rewrote

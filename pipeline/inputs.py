@@ -26,9 +26,8 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .ids import input_id
+from .ids import FORMATS, input_id
 
-FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".warc": "warc"}
 MULTI = ("jsonl", "warc")
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
