@@ -64,7 +64,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, nargs="+", default=[10000])
     ap.add_argument("--work", type=Path, help="keep (and reuse) the raw and output folders under this folder")
+    ap.add_argument("--shared", type=Path, help=f"the shared folder (default {dataset.SHARED})")
     args = ap.parse_args()
+    if args.shared:
+        dataset.SOURCES = tuple(args.shared / d.relative_to(dataset.SHARED) for d in dataset.SOURCES)
     if dataset.missing_sources():
         print(f"bench: skipped, dev texts absent: {', '.join(dataset.missing_sources())}")
         return 0

@@ -53,7 +53,7 @@ def pair_chart(rows: list[tuple[str, int, int]], names: tuple[str, str] = ("kept
             top_y = y + 3 + j * half
             parts.append(f'<g><title>{escape(label)}: {value} {escape(name)}</title>'
                          f'<rect class="{escape(name)}" x="{LABEL_W}" y="{top_y}" width="{w:.1f}" height="{half - 1}" rx="1"/>'
-                         (f'<text x="{LABEL_W + w + 6:.1f}" y="{top_y + half - 1}" class="value small">{value}</text>' if value else "")
+                         + (f'<text x="{LABEL_W + w + 6:.1f}" y="{top_y + half - 1}" class="value small">{value}</text>' if value else "")
                          + '</g>')
         out.append("".join(parts))
     width = LABEL_W + BAR_W + VALUE_W
