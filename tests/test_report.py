@@ -29,7 +29,7 @@ def test_report_pages_are_written_and_offline(report, seed_run):
     articles = outputs.articles(seed_run)
     assert len(articles) == 5
     rows = {row[0] for row in index_rows(root)}
-    chunked = {a["id"] for path in root.glob("data/c*.js") for a in unpack(path.read_text(encoding="utf-8"))}
+    chunked = {a["id"] for path in root.glob("data/c*.js") for a in unpack(path.read_bytes())}
     for _, log in articles:
         assert log["id"] in rows and log["id"] in chunked
         for c in log["changes"]:
@@ -146,7 +146,7 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
                     ("good@good.txt.gz", "reject.duplicate-id", "id 'good' is already taken by good.txt")}
     shown = {tr.xpath("td[1]/*")[0].text_content() for tr in index.xpath("//table[contains(@class, 'rejected')]/tbody/tr")}
     assert shown == {"blank", "good@go…txt.gz"}  # a long id shortened for display
-    [blank] = [a for p in (tmp_path / "clean" / "report").glob("data/c*.js") for a in unpack(p.read_text(encoding="utf-8"))
+    [blank] = [a for p in (tmp_path / "clean" / "report").glob("data/c*.js") for a in unpack(p.read_bytes())
                if a["id"] == "blank"]
     assert blank["status"] == "rejected" and blank["reason"] == "input holds no visible text"
 
@@ -166,8 +166,8 @@ def test_flagged_line_is_marked_on_its_page():
     files = render_site([article_view(record, log, ["Maybe a menu"])], {}, describe_rules(io.load_rules()))
     [article] = unpack(files["data/c00000.js"])
     meta = json.loads(files["data/meta.js"][len("NC.meta("):-len(");\n")])
-    [line] = article["lines"]
-    fields = dict(zip(meta["line_fields"], line))
-    assert FATES[fields["fate"]] == "kept" and fields["score"] == 0.4
-    assert [meta["rules"][f][0] for f in fields["flags"]] == ["clf.unsure"]
+    lines = article["lines"]
+    assert set(lines) == set(meta["line_fields"])
+    assert lines["text"] == ["Maybe a menu"] and FATES[int(lines["fates"])] == "kept" and lines["scores"] == [[1, 0.4]]
+    assert [(n, meta["rules"][r][0]) for n, r in lines["flags"]] == [(1, "clf.unsure")]
     assert rule_href("clf.unsure") in files

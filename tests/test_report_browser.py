@@ -194,3 +194,13 @@ def test_long_ids_are_shortened_with_the_full_id_on_hover(report, seed_run, driv
     link = driver.find_element(By.CSS_SELECTOR, "#articles tbody tr td a")
     full = shown_ids(driver)[0]
     assert len(full) > 14 and link.text == f"{full[:7]}…{full[-6:]}" and link.get_attribute("title") == full
+
+
+def test_no_script_errors(report, html_report, seed_run, driver):
+    driver.get_log("browser")  # what earlier tests left
+    first = outputs.articles(seed_run)[0][1]["id"]
+    for page, fragment, ready in ((report, "", "index"), (report.parent / "article.html", f"a={first}", first),
+                                  (html_report.parent / "article.html", "a=page", "page"),
+                                  (report.parent / "rules.html", "", "static")):
+        open_page(driver, page, fragment, ready)
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -18,18 +18,36 @@ const NC = (() => {
     S.rows.forEach(r => S.byId.set(r.id, r));
   }
   function rule(n) { const r = S.meta.rules[n]; return {id: r[0], category: r[1], description: r[2], href: r[3]}; }
-  function chunk(k, b64) { const w = S.waiting.get(k); if (w) { S.waiting.delete(k); w(b64); } }
-  async function inflate(b64) {
+  function chunk(k, size, text) { const w = S.waiting.get(k); if (w) { S.waiting.delete(k); w([size, text]); } }
+  function rows(c) {  // an article's line columns (data.py: lines_data) -> one array per visible line:
+    // [line, fate, rule, text, score, field, [flags], [[rule, before, after]...], final text]
+    const by = (pairs, many) => { const m = new Map(); for (const [n, ...v] of pairs) { if (many) { if (!m.has(n)) m.set(n, []); m.get(n).push(v.length > 1 ? v : v[0]); } else m.set(n, v[0]); } return m; };
+    const rules = by(c.rules), scores = by(c.scores), fields = by(c.fields), flags = by(c.flags, true), edits = by(c.edits, true), finals = by(c.finals);
+    const blank = S.meta.fates.indexOf("blank"), out = [];
+    c.text.forEach((t, i) => {
+      const n = i + 1, f = Number(c.fates[i]);
+      if (f !== blank) out.push([n, f, rules.get(n) ?? null, t, scores.get(n) ?? null, fields.get(n) ?? null, flags.get(n) ?? [], edits.get(n) ?? [], finals.get(n) ?? null]);
+    });
+    return out;
+  }
+  async function inflate([size, text]) {  // 15 bits a character from U+3000 (data.py: pack), then zlib
     if (typeof DecompressionStream === "undefined") throw new Error("this browser cannot decompress the report's data (DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or later)");
-    const bin = atob(b64), bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const text = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).text();
-    return JSON.parse(text);
+    const bytes = new Uint8Array(size);
+    let acc = 0, bits = 0, j = 0;
+    for (let i = 0; i < text.length && j < size; i++) {
+      acc = ((acc << 15) | (text.charCodeAt(i) - 0x3000)) & 0x7fffff;
+      bits += 15;
+      while (bits >= 8 && j < size) { bits -= 8; bytes[j++] = (acc >>> bits) & 255; }
+    }
+    const json = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"))).text();
+    const list = JSON.parse(json);
+    list.forEach(a => { a.text = a.lines.text; a.lines = rows(a.lines); });
+    return list;
   }
   function loadChunk(k) {  // -> Promise of the chunk's articles (cached)
     if (!S.chunks.has(k)) {
       S.chunks.set(k, new Promise((resolve, reject) => {
-        S.waiting.set(k, b64 => inflate(b64).then(resolve, reject));
+        S.waiting.set(k, data => inflate(data).then(resolve, reject));
         const s = document.createElement("script");
         s.src = `data/c${String(k).padStart(5, "0")}.js`;
         s.onerror = () => reject(new Error(`cannot load ${s.src}`));
@@ -165,7 +183,7 @@ const NC = (() => {
         $("searching").textContent = `searching the text: ${k}/${S.meta.chunks} parts`;
         const list = await loadChunk(k);
         if (gen !== T.gen) return;
-        for (const a of list) if (a.lines.some(l => l[3].toLowerCase().includes(T.q))) T.textHits.add(a.id);
+        for (const a of list) if (a.text.some(t => t.toLowerCase().includes(T.q))) T.textHits.add(a.id);
         S.chunks.delete(k);  // 10k articles do not stay in memory
         if (k % 20 === 19) render();
       }
