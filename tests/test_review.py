@@ -210,3 +210,15 @@ def test_what_the_extractor_left_out_is_its_own_fate():
     shares = dict(category_shares([view], REGISTRY))
     assert shares["extractor"] == pytest.approx((19 + 48) / view.visible_chars) and shares["extractor"] > shares["share"]
     assert [(label, k, r) for label, k, r in score_histogram([view]) if k or r] == [("0.0", 0, 1), ("0.9", 1, 0)]
+
+
+def test_show_marks_what_the_extractor_left_out():
+    from rich.console import Console
+
+    from tasks.show import render_rich
+
+    record, log = html_page_log()
+    console = Console(width=120, record=True)
+    console.print(render_rich(article_view(record, log), REGISTRY))
+    text = console.export_text()
+    assert "⊘ left_out 2" in text and "ext.not-extracted" in text and "Left out by the HTML extractor" in text
