@@ -171,3 +171,19 @@ def test_flagged_line_is_marked_on_its_page():
     assert lines["text"] == ["Maybe a menu"] and FATES[int(lines["fates"])] == "kept" and lines["scores"] == [[1, 0.4]]
     assert [(n, meta["rules"][r][0]) for n, r in lines["flags"]] == [(1, "clf.unsure")]
     assert rule_href("clf.unsure") in files
+
+
+@pytest.mark.parametrize("size", [0, 1, 14, 15, 16, 29, 30, 31, 1000])
+def test_chunk_payload_round_trip_and_stays_a_plain_string(size):
+    import random
+
+    from tasks.report.data import chunk_file, pack, unpack, unpack_payload
+
+    rng = random.Random(size)
+    value = ["".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(size)), rng.random(), None]
+    n, text = pack(value)
+    assert unpack_payload(n, text) == value
+    # U+3000..U+AFFF: no surrogate, quote, backslash or line terminator inside the JS string
+    assert all(0x3000 <= ord(ch) <= 0xAFFF for ch in text)
+    data = chunk_file(7, [value])
+    assert data.startswith(b"\xff\xfe") and unpack(data) == [value]  # UTF-16 with its BOM

@@ -20,7 +20,9 @@ fields. Rules are numbers into ``meta.rules``.
 from __future__ import annotations
 
 import json
+import sys
 import zlib
+from array import array
 
 from pipeline.registry import RuleInfo, lookup
 from pipeline.review import FATES, ArticleView, LineView
@@ -112,6 +114,7 @@ def index_row(view: ArticleView, rule) -> list:
             view.duplicate_of, view.reason]
 
 
+SHIFTS = tuple(15 * (7 - j) for j in range(8))
 BASE = 0x3000  # 15-bit values as the characters U+3000..U+AFFF: no surrogate, quote, backslash or line end
 
 
@@ -120,11 +123,13 @@ def pack(value) -> tuple[int, str]:
     count, a string of one character per 15 bits, the last zero-padded)."""
     data = zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
     padded = data + bytes(-len(data) % 15)
-    chars = []
+    chars = array("H")
     for i in range(0, len(padded), 15):  # 15 bytes are 8 characters
         n = int.from_bytes(padded[i:i + 15], "big")
-        chars.extend(chr(BASE + ((n >> (15 * (7 - j))) & 0x7FFF)) for j in range(8))
-    return len(data), "".join(chars)
+        chars.extend([((n >> shift) & 0x7FFF) + BASE for shift in SHIFTS])
+    if sys.byteorder != "little":
+        chars.byteswap()
+    return len(data), chars.tobytes().decode("utf-16-le")
 
 
 def unpack_payload(size: int, text: str):
