@@ -204,3 +204,16 @@ def test_no_script_errors(report, html_report, seed_run, driver):
                                   (report.parent / "rules.html", "", "static")):
         open_page(driver, page, fragment, ready)
     assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_an_id_with_slash_space_and_plus_opens(tmp_path, driver):
+    from tasks.report.pages import article_href
+
+    record, log = html_page_log()
+    record["id"] = log["id"] = "2026-12-05/a b+c"
+    io.replace_tree(tmp_path / "report", render_site([article_view(record, log)], {}, describe_rules(io.load_rules())))
+    fresh(driver, tmp_path / "report" / "index.html")
+    driver.find_element(By.CSS_SELECTOR, "#articles tbody a").click()
+    wait_ready(driver, "2026-12-05/a b+c")
+    assert driver.current_url.endswith(article_href("2026-12-05/a b+c"))
+    assert driver.find_element(By.ID, "L3").get_attribute("data-fate") == "kept"
