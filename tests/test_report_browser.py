@@ -87,6 +87,12 @@ def test_search_finds_a_word_of_the_text_only(report, seed_run, driver):
     WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "searching").text.startswith("searched"))
     assert shown_ids(driver) == [owner]
     assert driver.find_element(By.ID, "count").text == "1 of 5 articles"
+    driver.find_element(By.CSS_SELECTOR, "#articles tbody a").click()  # the article shows where the word is
+    wait_ready(driver, owner)
+    marked = driver.find_elements(By.CSS_SELECTOR, "#view mark")
+    assert marked and all(m.text.lower() == word for m in marked)
+    driver.back()
+    wait_ready(driver, "index")
     driver.execute_script("const q = document.getElementById('q'); q.value = ''; q.dispatchEvent(new Event('input'))")
     WebDriverWait(driver, 10).until(lambda d: len(shown_ids(d)) == 5)
 

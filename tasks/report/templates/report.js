@@ -9,6 +9,19 @@ const NC = (() => {
   const $ = id => document.getElementById(id);
   const fateLabel = f => FATE_LABEL[f] || f;
   const pct = x => x == null ? "—" : `${Math.round(100 * x)}%`;
+  const KEY = `nc:${new URL(".", location.href).pathname}:`;  // every file:// page shares one storage: one key per report
+  const store = {
+    get(k) { try { return sessionStorage.getItem(KEY + k); } catch (e) { return null; } },
+    set(k, v) { try { sessionStorage.setItem(KEY + k, v); } catch (e) { /* storage off or full */ } },
+  };
+  function mark(text, q) {  // the text, escaped, with the search words marked
+    if (!q) return esc(text);
+    const low = text.toLowerCase(), out = [];
+    let at = 0, i;
+    while ((i = low.indexOf(q, at)) >= 0) { out.push(esc(text.slice(at, i)), `<mark>${esc(text.slice(i, i + q.length))}</mark>`); at = i + q.length; }
+    out.push(esc(text.slice(at)));
+    return out.join("");
+  }
 
   // --- data ---------------------------------------------------------------------------
   function meta(m) { S.meta = m; }
@@ -160,7 +173,8 @@ const NC = (() => {
       const th = table.tHead.querySelector(`th[data-key="${T.sort}"]`);
       if (th) markSorted(table, th, T.dir);
       T.selected = -1;
-      try { sessionStorage.setItem("nc-order", JSON.stringify(rows.map(r => r.id))); sessionStorage.setItem("nc-q", T.q); } catch (e) { /* storage off */ }
+      store.set("order", JSON.stringify(rows.map(r => r.id)));
+      store.set("q", T.q);
     }
     function rowHtml(r) {
       const cell = k => {
@@ -208,15 +222,14 @@ const NC = (() => {
   // --- one article --------------------------------------------------------------------
   function articlePage() {
     const A = {id: null, changes: [], at: -1};
+    S.q = store.get("q") || "";  // the overview's search, marked in the text
     window.addEventListener("hashchange", show);
     document.addEventListener("keydown", keys);
     show();
 
     function order() {
-      try {
-        const o = JSON.parse(sessionStorage.getItem("nc-order") || "null");
-        if (o && o.includes(A.id)) return {ids: o, filtered: o.length < S.rows.length};
-      } catch (e) { /* storage off */ }
+      const o = JSON.parse(store.get("order") || "null");
+      if (o && o.includes(A.id)) return {ids: o, filtered: o.length < S.rows.length};
       return {ids: S.rows.map(r => r.id), filtered: false};
     }
     async function show() {
@@ -228,6 +241,7 @@ const NC = (() => {
       document.title = `${a.title || a.id} · newsclean report`;
       pager();
       $("view").innerHTML = articleHtml(a);
+      if (S.q) $("pager").insertAdjacentHTML("beforeend", `<span class="note">search <mark>${esc(S.q)}</mark>: ${$("view").querySelectorAll("mark").length} places</span>`);
       $("view").querySelectorAll("a.bl").forEach(x => x.addEventListener("click", ev => { ev.preventDefault(); go(Number(x.dataset.line)); }));
       A.changes = [...$("view").querySelectorAll("tr.line.change")];
       A.at = -1;
@@ -293,7 +307,7 @@ const NC = (() => {
     const sc = score !== null ? `<span class="score${score < 0.5 ? " low" : ""}" title="the block classifier's score: its probability that the line is article text">${score.toFixed(2)}</span>` : "";
     const badge = `<span class="badge fate-${fate}">${esc(fateLabel(fate))}${field && field !== "caption" ? `: ${esc(field)}` : ""}</span>`;
     const flagHtml = flags.map(f => `<span class="badge flag" title="${esc(tip(f))}">unsure</span>${ruleLink(f)}`).join("");
-    const body = edits.length ? edits.map(([r, b, a]) => `<div class="edit" title="${esc(tip(r))}">${diff(b, a)} ${ruleLink(r)}</div>`).join("") : `<div class="t">${esc(text)}</div>`;
+    const body = edits.length ? edits.map(([r, b, a]) => `<div class="edit" title="${esc(tip(r))}">${diff(b, a)} ${ruleLink(r)}</div>`).join("") : `<div class="t">${mark(text, S.q)}</div>`;
     return `<tr id="L${n}" class="line fate-${fate}${change}" data-fate="${fate}"${attrs}><td class="ln">${n}</td><td class="sc">${sc}</td><td class="fate">${badge}${rl !== null ? ruleLink(rl) : ""}${flagHtml}</td><td class="text">${body}</td></tr>`;
   }
   function articleHtml(a) {
@@ -306,7 +320,7 @@ const NC = (() => {
     const text = new Map(a.lines.map(l => [l[0], l[8] ?? l[3]]));
     const blocks = a.blocks.map(([n, kind]) => {
       const tag = {heading: "h4", quote: "blockquote"}[kind] || "p";
-      return `<${tag} id="B${n}"${kind === "list_item" ? ' class="li"' : ""}><a class="bl" href="" data-line="${n}">${n}</a>${esc(text.get(n))}</${tag}>`;
+      return `<${tag} id="B${n}"${kind === "list_item" ? ' class="li"' : ""}><a class="bl" href="" data-line="${n}">${n}</a>${mark(text.get(n), S.q)}</${tag}>`;
     }).join("");
     const captions = a.captions.length ? `<div class="captions"><h4>Captions</h4>${a.captions.map(([t, x, c]) => `<figure><figcaption>${t ? `<b>${esc(t)}</b> ` : ""}${esc(x ?? "")}${c ? ` <span class="credit">${esc(c)}</span>` : ""}</figcaption></figure>`).join("")}</div>` : "";
     const clean = a.status === "cleaned" ? `<article><h3 class="title">${esc(a.title || "(no title)")}</h3>
