@@ -31,7 +31,7 @@ report: run
 screenshots: $(STAMP) chromium
 	rm -rf /tmp/newsclean-shots && $(VENV)/bin/newsclean run --raw raw --out /tmp/newsclean-shots >/dev/null
 	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
-	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x1500
+	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x2200
 	$(PY) -m tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
 
 # speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,

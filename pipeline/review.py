@@ -297,4 +297,4 @@ def score_histogram(views: list[ArticleView], bins: int = 10) -> list[tuple[str,
                 continue
             b = min(int(line.score * bins), bins - 1)
             (removed if line.fate in REMOVED else kept)[b] += 1
-    return [(f"{i / bins:.1f}", kept[i], removed[i]) for i in range(bins)]
+    return [(f"{i / bins:.1f}–{(i + 1) / bins:.1f}", kept[i], removed[i]) for i in range(bins)]

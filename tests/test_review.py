@@ -209,7 +209,7 @@ def test_what_the_extractor_left_out_is_its_own_fate():
     assert lookup(REGISTRY, "ext.not-extracted").category == "extractor"
     shares = dict(category_shares([view], REGISTRY))
     assert shares["extractor"] == pytest.approx((19 + 48) / view.visible_chars) and shares["extractor"] > shares["share"]
-    assert [(label, k, r) for label, k, r in score_histogram([view]) if k or r] == [("0.0", 0, 1), ("0.9", 1, 0)]
+    assert [(label, k, r) for label, k, r in score_histogram([view]) if k or r] == [("0.0–0.1", 0, 1), ("0.9–1.0", 1, 0)]
 
 
 def test_show_marks_what_the_extractor_left_out():

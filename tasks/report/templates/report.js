@@ -195,7 +195,8 @@ const NC = (() => {
       if (!T.q) { $("searching").textContent = ""; return; }
       for (let k = 0; k < S.meta.chunks; k++) {
         $("searching").textContent = `searching the text: ${k}/${S.meta.chunks} parts`;
-        const list = await loadChunk(k);
+        let list;
+        try { list = await loadChunk(k); } catch (err) { $("searching").textContent = `titles only: ${err.message}`; return; }
         if (gen !== T.gen) return;
         for (const a of list) if (a.text.some(t => t.toLowerCase().includes(T.q))) T.textHits.add(a.id);
         S.chunks.delete(k);  // 10k articles do not stay in memory
