@@ -54,7 +54,7 @@ def _environment() -> Environment:
     return env
 
 
-def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str]:
+def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str | bytes]:
     env = _environment()
     logs = [v.log for v in views]
     hits = rule_hits(logs)
