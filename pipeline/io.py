@@ -549,9 +549,10 @@ def remove_temp_files(out: Path) -> list[Path]:
     return gone
 
 
-def replace_tree(target: Path, files: dict[str, str]) -> None:
-    """Write ``files`` ({relative path: text}) as the folder ``target``, replacing what was
-    there in one rename: a reader sees the old folder or the new one, never half of each."""
+def replace_tree(target: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` ({relative path: text, as UTF-8, or bytes}) as the folder ``target``,
+    replacing what was there in one rename: a reader sees the old folder or the new one,
+    never half of each."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
@@ -559,7 +560,10 @@ def replace_tree(target: Path, files: dict[str, str]) -> None:
         for rel, text in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8", newline="\n")
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():

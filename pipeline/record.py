@@ -111,7 +111,14 @@ def changelog_record(cleaned: Cleaned, ctx: Context) -> dict:
         "changes": [c.to_json() for c in cleaned.changes],
         "source": source_json(cleaned.source),
         "pipeline": record_stamp(ctx, cleaned.article),
-    }
+    } | block_scores(cleaned.article)
+
+
+def block_scores(article: Article | None) -> dict:
+    """``{"block_scores": [...]}``, one entry per body block of the corpus record (null where
+    the classifier did not judge the block), when the classifier judged any; else nothing."""
+    scores = [b.score for b in article.blocks] if article is not None else []
+    return {"block_scores": scores} if any(s is not None for s in scores) else {}
 
 
 def dumps(record: dict) -> str:

@@ -75,6 +75,9 @@ BUILTIN = {
 }
 
 
+EXTRACTOR_PREFIX = "ext."  # rule ids of what an HTML extractor left out (stage "extract")
+
+
 def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
     """Every known rule id, sorted: rule packs, heuristics and the built-in ids."""
     out = {rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()}
@@ -86,6 +89,10 @@ def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
 
 
 def lookup(registry: dict[str, RuleInfo], rule_id: str) -> RuleInfo:
-    """The rule's description; an id that no longer exists (an older run) says so."""
+    """The rule's description; an id that no longer exists (an older run) says so. An
+    extractor's id (``ext.*``, stage ``extract``) not described here is the extractor's."""
+    if rule_id not in registry and rule_id.startswith(EXTRACTOR_PREFIX):
+        return RuleInfo(rule_id, "extractor", "Left out by the HTML extractor: a visible text block of the "
+                        "page that the extracted article does not hold.", "extractor")
     return registry.get(rule_id) or RuleInfo(rule_id, "unknown", "Not described: a rule of another version "
                                              "of newsclean, or one that was removed.", "unknown")

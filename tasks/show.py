@@ -62,9 +62,9 @@ def render(record: dict | None, log: dict, width: int = 100) -> str:
 
 # --- the coloured view (rich): the report's article page, in a terminal ---------------------
 
-STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "caption": "cyan", "metadata": "magenta",
+STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "left_out": "dim strike", "caption": "cyan", "metadata": "magenta",
           "rejected": "dim", "missing": "bold white on red"}
-MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
+MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "left_out": "⊘", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
 
 
 def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:

@@ -147,7 +147,8 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
                | ({"score": round(scores[i], 3)} if i in scores else {}) | repeated.get(i, {}))
         for i, r in sorted(dropped.items())
     ) + tuple(flagged)
-    kept = tuple(b for i, b in enumerate(blocks) if i not in dropped)
+    kept = tuple(replace(b, score=round(scores[i], 3)) if i in scores else b
+                 for i, b in enumerate(blocks) if i not in dropped)
     return StageResult(replace(article, blocks=kept), changes)
 
 
