@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .article import Article, Change, RejectedInput, Source, StageResult
-from .config import CleanConfig
+from .config import CleanConfig, ConfigError
 from .context import Context
 from .decode import decode_bytes, decode_html
 from .inputs import Record, looks_like_html, sha256, site_of
@@ -21,6 +21,7 @@ from .stages.encoding import fix_encoding
 from .stages.metadata import extract_metadata
 from .stages.normalize import normalize
 from .stages.residue import remove_residue
+from .user_stages import user_stage
 
 Stage = Callable[[Article, Context], StageResult]
 STAGES: dict[str, Stage] = {
@@ -47,10 +48,20 @@ class Cleaned:
         return self.article is None
 
 
+def stage_function(name: str) -> Stage:
+    """A built-in stage by name, or a user stage (``module:function``, see user_stages.py)."""
+    return STAGES.get(name) or user_stage(name)
+
+
+def stage_names(article: Article, ctx: Context) -> tuple[str, ...]:
+    """The stages an article goes through: ``html_stages`` for HTML, else ``stages``."""
+    return ctx.config.html_stages if article.source.format == "html" else ctx.config.stages
+
+
 def run_stages(article: Article, ctx: Context) -> tuple[Article, tuple[Change, ...]]:
     changes: list[Change] = []
-    for name in (ctx.config.html_stages if article.source.format == "html" else ctx.config.stages):
-        result = STAGES[name](article, ctx)
+    for name in stage_names(article, ctx):
+        result = stage_function(name)(article, ctx)
         article = result.article
         changes.extend(result.changes)
     return article, tuple(changes)
@@ -107,6 +118,8 @@ def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx:
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
         return reject(id, source, "reject.regex-timeout", f"a rule ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
+    except ConfigError:  # a user stage that does not import: the config's fault, not the article's
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
         return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
     return Cleaned(id, source, article, changes)

@@ -600,3 +600,14 @@ def code_digest() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def module_source_digest(module_name: str) -> str:
+    """Digest of one importable module's source file (a user stage's module): stamped with the
+    library's code digest, so that editing a user stage makes its outputs stale."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module_name)
+    origin = spec.origin if spec else None
+    data = Path(origin).read_bytes() if origin and Path(origin).is_file() else b""
+    return hashlib.sha256(module_name.encode() + b"\0" + data).hexdigest()[:16]
