@@ -611,3 +611,43 @@ def module_source_digest(module_name: str) -> str:
     origin = spec.origin if spec else None
     data = Path(origin).read_bytes() if origin and Path(origin).is_file() else b""
     return hashlib.sha256(module_name.encode() + b"\0" + data).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def library_sources() -> dict[str, str]:
+    """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
+    own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
+    out = {}
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+        name = ".".join(("pipeline", *parts[:-1])) if parts[-1] == "__init__" else ".".join(("pipeline", *parts))
+        out[name] = path.read_text(encoding="utf-8")
+    return out
+
+
+def write_pickle(path: Path, value) -> None:
+    """A value pickled (the stage chain's intermediates, our own files), renamed into place.
+    Not fsynced: an intermediate is a cache, which the chain makes again when it is lost."""
+    import pickle
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=5)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_pickle(path: Path):
+    import pickle
+
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def remove_folder(path: Path) -> None:
+    """A folder and what it holds (the stage chain's intermediates of a committed shard)."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,202 @@
+"""The stages one at a time over a whole shard, for the Luigi chain (tasks/chain.py).
+
+The fused run (``shard.clean_entry``) decodes, builds and runs every stage of one article
+before the next article. The chain runs one step over every article of a shard, keeping the
+shard's articles between steps as a list of ``Pending`` values; the result is the same
+``Cleaned`` value, byte for byte (a test checks it).
+
+Each step has a digest that depends only on the shard's inputs and, for the step and every
+step before it, the config fields and rules its code reads and that code: a change to the
+normalisation switches changes the digest of ``normalize`` and what follows, not of
+``boilerplate`` (whose intermediate is then reused).
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from typing import Iterable
+
+from . import __version__
+from .article import Article, Change, Source
+from .clean import STAGES, Cleaned, guarded, stage_function, stage_names
+from .config import CleanConfig, ConfigError
+from .context import Context
+from .shard import Entry, Loader, finish, prepare_entry, with_sidecar
+from .user_stages import is_user_stage, module_of
+
+DECODE = "decode"  # the first step: load, decode, check and segment (or extract HTML)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One input between two steps: its article so far and the changes made to it (or its
+    rejection), and the source a later rejection names (before the article was built)."""
+
+    id: str
+    source: Source
+    cleaned: Cleaned
+
+
+def decode_entry(entry: Entry, load: Loader, ctx: Context) -> Pending:
+    """The first step: the entry loaded, decoded and its article built (no stage run yet)."""
+    prepared = prepare_entry(entry, load, ctx)
+    if isinstance(prepared, Cleaned):
+        return Pending(entry.id, prepared.source, prepared)
+
+    def build() -> Cleaned:
+        article = prepared.build()
+        return Cleaned(prepared.id, article.source, article, ())
+
+    return Pending(prepared.id, prepared.source, guarded(build, id=prepared.id, source=prepared.source, ctx=prepared.ctx))
+
+
+def apply_stage(name: str, pending: Pending, ctx: Context) -> Pending:
+    """One stage over one input, when its path (text or HTML) runs that stage."""
+    cleaned = pending.cleaned
+    if cleaned.rejected:
+        return pending
+    article: Article = cleaned.article
+    stage_ctx = ctx.html if article.source.format == "html" else ctx
+    if name not in stage_names(article, stage_ctx):
+        return pending
+
+    def step() -> Cleaned:
+        result = stage_function(name)(article, stage_ctx)
+        return Cleaned(pending.id, result.article.source, result.article, cleaned.changes + result.changes)
+
+    return replace(pending, cleaned=guarded(step, id=pending.id, source=pending.source, ctx=stage_ctx))
+
+
+def finished(pending: Pending, entry: Entry) -> Cleaned:
+    """The input's cleaned value after the last step, as the fused run gives it."""
+    return with_sidecar(finish(pending.cleaned), entry)
+
+
+def chain_stages(config: CleanConfig) -> tuple[str, ...]:
+    """The steps after decoding, in order: ``stages`` and ``html_stages`` merged, each
+    list's order kept (a stage of both lists is one step); ConfigError when the two lists
+    order two stages differently."""
+    a, b = tuple(config.stages), tuple(config.html_stages)
+    i = j = 0
+    order: list[str] = []
+    while i < len(a) or j < len(b):
+        if i < len(a) and j < len(b) and a[i] == b[j]:
+            order.append(a[i])
+            i, j = i + 1, j + 1
+        elif i < len(a) and a[i] not in b[j:]:
+            order.append(a[i])
+            i += 1
+        elif j < len(b) and b[j] not in a[i:]:
+            order.append(b[j])
+            j += 1
+        else:
+            order = []
+            break
+    if not order or len(set(order)) != len(order):
+        raise ConfigError(f"the stage chain needs html_stages in the order of stages: {list(b)} against {list(a)}")
+    return tuple(order)
+
+
+# --- what a step's output depends on -------------------------------------------------------
+
+NOT_FIELDS = ("stages", "html_stages", "shards")  # the chain and the entries say these
+
+
+def step_digests(entries: Iterable[Entry], ctx: Context, sources: dict[str, str]) -> list[tuple[str, str]]:
+    """(step, digest) of every step of a shard's chain, decode first. ``sources``: the
+    library's modules by name (``io.library_sources()``), whose code and config reads make
+    a step's digest."""
+    h = hashlib.sha256(__version__.encode())
+    for e in sorted(entries, key=lambda e: (e.id, e.rel)):
+        h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
+    previous = h.hexdigest()[:16]
+    out = []
+    for step in (DECODE, *chain_stages(ctx.config)):
+        what = {"step": step, "previous": previous, **step_inputs(step, ctx, sources)}
+        previous = hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
+        out.append((step, previous))
+    return out
+
+
+def step_inputs(step: str, ctx: Context, sources: dict[str, str]) -> dict:
+    """What a step reads besides the articles: its code's digest, the config fields its
+    code names, the rules and site statistics when it reads them, and which paths run it."""
+    cfg = ctx.config
+    if is_user_stage(step):  # it sees the whole context: every field, the rules, the statistics
+        from .io import module_source_digest
+
+        return {"code": module_source_digest(module_of(step)), "config": _fields(cfg, _all_fields()),
+                "rules": ctx.rules.digest, "site_stats": _stats(ctx), "paths": _paths(step, cfg)}
+    reads = step_reads(step, tuple(sorted(sources.items())))
+    return {"code": reads["code"], "config": _fields(cfg, reads["fields"]),
+            "rules": ctx.rules.digest if reads["rules"] else None,
+            "site_stats": _stats(ctx) if reads["site_stats"] else None, "paths": _paths(step, cfg)}
+
+
+def _fields(cfg: CleanConfig, names: Iterable[str]) -> dict:
+    data = cfg.to_json()
+    return {n: data[n] for n in sorted(names)}
+
+
+def _all_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(CleanConfig) if f.name not in NOT_FIELDS)
+
+
+def _stats(ctx: Context) -> str | None:
+    return ctx.site_stats.version if ctx.site_stats else None
+
+
+def _paths(step: str, cfg: CleanConfig) -> list[bool]:
+    return [step == DECODE or step in cfg.stages, step == DECODE or step in cfg.html_stages]
+
+
+@lru_cache(maxsize=32)
+def step_reads(step: str, sources: tuple[tuple[str, str], ...]) -> dict:
+    """The library modules a built-in step's code may run (its module and what that imports,
+    transitively; decoding leaves the stage modules out), their digest, and which config
+    fields, rules and site statistics they name. Naming is enough: a field named in a
+    comment counts, which can only rerun more than needed, never less."""
+    code = dict(sources)
+    root = "pipeline.clean" if step == DECODE else STAGES[step].__module__
+    skip = {m for m in code if m.startswith("pipeline.stages.")} if step == DECODE else set()
+    modules = _closure(root, code, skip)
+    text = "\n".join(code[m] for m in modules if m != "pipeline.config")
+    words = set(re.findall(r"\w+", text))
+    h = hashlib.sha256()
+    for m in modules:
+        h.update(m.encode() + b"\0" + code[m].encode() + b"\0")
+    return {"code": h.hexdigest()[:16], "fields": [f for f in _all_fields() if f in words],
+            "rules": "rules" in words, "site_stats": "site_stats" in words}
+
+
+def _closure(root: str, code: dict[str, str], skip: set[str]) -> list[str]:
+    seen, todo = set(), [root]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in code or name in skip:
+            continue
+        seen.add(name)
+        todo.extend(_imports(name, code[name], code))
+    return sorted(seen)
+
+
+def _imports(name: str, source: str, code: dict[str, str]) -> list[str]:
+    """The library modules a module imports (at the top or inside a function)."""
+    is_package = any(other.startswith(name + ".") for other in code)
+    package = name if is_package else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            found.append(base)
+            found.extend(f"{base}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names)
+    return [m for m in found if m in code]

@@ -1,0 +1,110 @@
+"""The stages as Luigi tasks: per shard, one task per step, each requiring the one before.
+
+    Decode -> Encoding -> Residue -> Boilerplate -> Captions -> Metadata -> Normalize
+           [-> UserStage(stage="mypkg.stages:drop_pii") ...] -> CleanShard (commit) -> Publish
+
+Between two steps the shard's articles wait in an intermediate under ``_state/chain/``
+(pickled ``pipeline.chain.Pending`` values), named by the step's digest
+(``pipeline.chain.step_digests``): a change to one stage's switches, rules or code makes
+that step and the ones after it incomplete, not the ones before. ``CleanShard`` commits the
+last step's articles and removes the shard's intermediates. ``newsclean run --chain``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import luigi
+
+from pipeline import io
+from pipeline.chain import DECODE, apply_stage, decode_entry, finished, step_digests
+from pipeline.shard import plan_entries
+
+from . import paths
+from .common import BatchTask, input_loader, load_context
+
+
+class ShardStep(BatchTask):
+    """One step of a shard's stage chain (a subclass per built-in stage, for luigid's page)."""
+
+    shard = luigi.IntParameter()
+    digest = luigi.Parameter(description="digest of the shard's inputs, config and rules (its plan file)")
+    stage = luigi.Parameter(description="the step: decode, a built-in stage or a user stage 'module:function'")
+    position = luigi.IntParameter(description="the step's place in the chain, decode being 0")
+
+    def requires(self):
+        if self.position == 0:
+            return []
+        previous, _ = self.chain()[self.position - 1]
+        return step_task(self, previous, self.position - 1)
+
+    def output(self):
+        step, digest = self.chain()[self.position]
+        return luigi.LocalTarget(str(paths.chain_step(self.out_path, self.shard, self.position, step, digest)))
+
+    def chain(self) -> list[tuple[str, str]]:
+        return shard_chain(self.out, self.config, self.shard, self.digest)
+
+    def entries(self):
+        return plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
+
+    def run(self):
+        if self.position == 0:
+            entries = [e for e in self.entries() if e.duplicate_of is None]
+            load = input_loader(self.raw_path, self.ctx, entries)
+            pending = [self.step(i, len(entries), lambda e=e: decode_entry(e, load, self.ctx)) for i, e in enumerate(entries)]
+        else:
+            before = io.read_pickle(Path(self.input().path))
+            pending = [self.step(i, len(before), lambda p=p: apply_stage(self.stage, p, self.ctx))
+                       for i, p in enumerate(before)]
+        io.write_pickle(Path(self.output().path), pending)
+        self.set_status_message(f"{self.stage}: {len(pending)} articles")
+        self.set_progress_percentage(100)
+
+    def step(self, done: int, total: int, work):
+        if done % 100 == 0:
+            self.set_status_message(f"{self.stage}: {done}/{total} articles")
+            self.set_progress_percentage(100 * done // max(total, 1))
+        return work()
+
+
+@lru_cache(maxsize=256)
+def shard_chain(out: str, config: str, shard: int, digest: str) -> list[tuple[str, str]]:
+    """(step, digest) of a shard's chain, decode first; its plan names the shard's inputs."""
+    entries = plan_entries(io.read_json(paths.shard_plan(Path(out), shard, digest)))
+    return step_digests(entries, load_context(config, out), io.library_sources())
+
+
+def _task_class(step: str) -> type:
+    name = "".join(part.capitalize() for part in step.split("_"))
+    return type(name, (ShardStep,), {"__doc__": f"The {step} step of a shard's stage chain.", "__module__": __name__})
+
+
+# one Luigi task family per built-in step, so that luigid's graph names the stages
+STEP_TASKS = {step: _task_class(step) for step in (DECODE, "encoding", "residue", "boilerplate", "captions",
+                                                   "metadata", "normalize")}
+UserStage = _task_class("user_stage")
+
+
+def step_task(batch: BatchTask, step: str, position: int, shard: int | None = None, digest: str | None = None):
+    """The task of one step of a shard's chain, with the batch's parameters."""
+    cls = STEP_TASKS.get(step, UserStage)
+    return cls(raw=batch.raw, out=batch.out, config=batch.config, shard=batch.shard if shard is None else shard,
+               digest=batch.digest if digest is None else digest, stage=step, position=position)
+
+
+def last_step(shard_task) -> ShardStep:
+    """The chain's last step for a shard (what its commit requires)."""
+    chain = shard_chain(shard_task.out, shard_task.config, shard_task.shard, shard_task.digest)
+    step, _ = chain[-1]
+    return step_task(shard_task, step, len(chain) - 1)
+
+
+def committed_cleaner(shard_task, entries):
+    """``entry -> Cleaned`` from the last step's intermediate, for the shard's commit."""
+    by_id = {p.id: p for p in io.read_pickle(Path(last_step(shard_task).output().path))}
+    return lambda entry: finished(by_id[entry.id], entry)
+
+
+def remove_intermediates(out: Path, shard: int) -> None:
+    io.remove_folder(paths.chain_dir(out, shard))
