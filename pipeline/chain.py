@@ -12,7 +12,6 @@ normalisation switches changes the digest of ``normalize`` and what follows, not
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import re
@@ -184,19 +183,23 @@ def _closure(root: str, code: dict[str, str], skip: set[str]) -> list[str]:
     return sorted(seen)
 
 
+FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.M)
+PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+
+
 def _imports(name: str, source: str, code: dict[str, str]) -> list[str]:
-    """The library modules a module imports (at the top or inside a function)."""
+    """The library modules a module imports (at the top or inside a function): its import
+    statements read as text (a regex over the lines: parsing every module costs more)."""
     is_package = any(other.startswith(name + ".") for other in code)
     package = name if is_package else name.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parts + ([base] if base else []))
-            found.append(base)
-            found.extend(f"{base}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.Import):
-            found.extend(a.name for a in node.names)
+    for dots, module, names in FROM_IMPORT.findall(source):
+        base = module
+        if dots:
+            parts = package.split(".")[: len(package.split(".")) - len(dots) + 1]
+            base = ".".join(parts + ([module] if module else []))
+        found.append(base)
+        found.extend(f"{base}.{n.split()[0]}" for n in re.split(r"[,\s]+as\s+\w+|,", names.strip("()")) if n.strip())
+    for names in PLAIN_IMPORT.findall(source):
+        found.extend(n.split()[0] for n in names.split(",") if n.strip())
     return [m for m in found if m in code]

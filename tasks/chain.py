@@ -49,13 +49,14 @@ class ShardStep(BatchTask):
         return plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
 
     def run(self):
+        ctx = self.ctx
         if self.position == 0:
             entries = [e for e in self.entries() if e.duplicate_of is None]
-            load = input_loader(self.raw_path, self.ctx, entries)
-            pending = [self.step(i, len(entries), lambda e=e: decode_entry(e, load, self.ctx)) for i, e in enumerate(entries)]
+            load = input_loader(self.raw_path, ctx, entries)
+            pending = [self.step(i, len(entries), lambda e=e: decode_entry(e, load, ctx)) for i, e in enumerate(entries)]
         else:
             before = io.read_pickle(Path(self.input().path))
-            pending = [self.step(i, len(before), lambda p=p: apply_stage(self.stage, p, self.ctx))
+            pending = [self.step(i, len(before), lambda p=p: apply_stage(self.stage, p, ctx))
                        for i, p in enumerate(before)]
         io.write_pickle(Path(self.output().path), pending)
         self.set_status_message(f"{self.stage}: {len(pending)} articles")
