@@ -20,11 +20,12 @@ from functools import lru_cache
 from typing import Iterable
 
 from . import __version__
-from .article import Article, Change, Source
+from .article import Article, Source
 from .clean import STAGES, Cleaned, guarded, stage_function, stage_names
 from .config import CleanConfig, ConfigError
 from .context import Context
-from .shard import Entry, Loader, finish, prepare_entry, with_sidecar
+from .record import current_fingerprint
+from .shard import Entry, Loader, finish, prepare_entry, still_current, with_sidecar
 from .user_stages import is_user_stage, module_of
 
 DECODE = "decode"  # the first step: load, decode, check and segment (or extract HTML)
@@ -51,6 +52,18 @@ def decode_entry(entry: Entry, load: Loader, ctx: Context) -> Pending:
         return Cleaned(prepared.id, article.source, article, ())
 
     return Pending(prepared.id, prepared.source, guarded(build, id=prepared.id, source=prepared.source, ctx=prepared.ctx))
+
+
+def to_clean(entries: Iterable[Entry], stored: dict[str, dict], ctx: Context) -> list[Entry]:
+    """The entries a shard's chain has to clean: not duplicates, and without a stored
+    change-log record (``stored``, by id) that still holds for them, which the commit reuses
+    (as the fused run does not clean them again either)."""
+    current = current_fingerprint(ctx)
+    return [e for e in entries if e.duplicate_of is None and not _reusable(stored.get(e.id), e, ctx, current)]
+
+
+def _reusable(log: dict | None, entry: Entry, ctx: Context, current: tuple) -> bool:
+    return bool(log) and (log.get("source") or {}).get("path") == entry.rel and still_current(log, entry, ctx, current)
 
 
 def apply_stage(name: str, pending: Pending, ctx: Context) -> Pending:

@@ -17,8 +17,8 @@ from pathlib import Path
 import luigi
 
 from pipeline import io
-from pipeline.chain import DECODE, apply_stage, decode_entry, finished, step_digests
-from pipeline.shard import plan_entries
+from pipeline.chain import DECODE, apply_stage, decode_entry, finished, step_digests, to_clean
+from pipeline.shard import clean_entry, plan_entries
 
 from . import paths
 from .common import BatchTask, input_loader, load_context
@@ -51,7 +51,7 @@ class ShardStep(BatchTask):
     def run(self):
         ctx = self.ctx
         if self.position == 0:
-            entries = [e for e in self.entries() if e.duplicate_of is None]
+            entries = to_clean(self.entries(), self.stored_logs(), ctx)
             load = input_loader(self.raw_path, ctx, entries)
             pending = [self.step(i, len(entries), lambda e=e: decode_entry(e, load, ctx)) for i, e in enumerate(entries)]
         else:
@@ -61,6 +61,13 @@ class ShardStep(BatchTask):
         io.write_pickle(Path(self.output().path), pending)
         self.set_status_message(f"{self.stage}: {len(pending)} articles")
         self.set_progress_percentage(100)
+
+    def stored_logs(self) -> dict[str, dict]:
+        """The shard's stored change-log records by id (none when its part does not read)."""
+        try:
+            return {r["id"]: r for r in io.read_jsonl(paths.changelog_part(self.out_path, self.shard))}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
 
     def step(self, done: int, total: int, work):
         if done % 100 == 0:
@@ -102,9 +109,18 @@ def last_step(shard_task) -> ShardStep:
 
 
 def committed_cleaner(shard_task, entries):
-    """``entry -> Cleaned`` from the last step's intermediate, for the shard's commit."""
+    """``entry -> Cleaned`` from the last step's intermediate, for the shard's commit. An
+    entry the chain left out, as its stored record held when Decode ran, but which the
+    commit cleans after all (its part changed since) is cleaned here, fused."""
     by_id = {p.id: p for p in io.read_pickle(Path(last_step(shard_task).output().path))}
-    return lambda entry: finished(by_id[entry.id], entry)
+    ctx = shard_task.ctx
+    load = input_loader(shard_task.raw_path, ctx, [e for e in entries if e.id not in by_id])
+
+    def clean(entry):
+        pending = by_id.get(entry.id)
+        return finished(pending, entry) if pending is not None else clean_entry(entry, load, ctx)
+
+    return clean
 
 
 def remove_intermediates(out: Path, shard: int) -> None:

@@ -156,3 +156,19 @@ def test_same_inputs_give_the_same_chain_digests(ctx, tmp_path, raw):
     b = plan_batch(str(raw), str(tmp_path / "b"), chain=True).requires()[0]
     assert chain_tasks.shard_chain(a.out, "", a.shard, a.digest) == chain_tasks.shard_chain(b.out, "", b.shard, b.digest)
     assert a.digest == b.digest
+
+
+def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monkeypatch):
+    out = tmp_path / "chain"
+    assert run(raw, out, "--chain") == 0
+    seed = sorted(raw.glob("0*.txt"))[0]
+    seed.write_text(seed.read_text() + "\nOne more sentence was added to this article later on.\n")
+    decoded = []
+    real = chain_tasks.decode_entry
+    monkeypatch.setattr(chain_tasks, "decode_entry", lambda e, *a: decoded.append(e.id) or real(e, *a))
+    assert run(raw, out, "--chain") == 0
+    assert decoded == [seed.stem]
+    assert run(raw, tmp_path / "fused") == 0
+    assert parts(out) == parts(tmp_path / "fused")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["cleaned"] == 1
