@@ -2,8 +2,9 @@
 
 The fused run (``shard.clean_entry``) decodes, builds and runs every stage of one article
 before the next article. The chain runs one step over every article of a shard, keeping the
-shard's articles between steps as a list of ``Pending`` values; the result is the same
-``Cleaned`` value, byte for byte (a test checks it).
+shard's articles between steps as a list of ``Pending`` values, each step's with that
+step's changes only (``gather`` joins them); the result is the same ``Cleaned`` value,
+byte for byte (a test checks it).
 
 Each step has a digest that depends only on the shard's inputs and, for the step and every
 step before it, the config fields and rules its code reads and that code: a change to the
@@ -17,10 +18,11 @@ import json
 import re
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from typing import Iterable
+from operator import attrgetter
+from typing import Callable, Iterable
 
 from . import __version__
-from .article import Article, Source
+from .article import Article, Block, Caption, Change, Source
 from .clean import STAGES, Cleaned, guarded, stage_function, stage_names
 from .config import CleanConfig, ConfigError
 from .context import Context
@@ -39,6 +41,83 @@ class Pending:
     id: str
     source: Source
     cleaned: Cleaned
+
+
+# --- the intermediate: Pending values as plain tuples -------------------------------------
+# marshal (version 2: no back-references, so the bytes are a function of the values) reads
+# and writes plain tuples of strings faster than pickle does dataclasses. The articles and
+# the step's changes are two blobs, so that a step reads only the articles and the commit
+# only the changes of the steps before the last. A value marshal cannot hold (an object a
+# user stage put in a change's detail) falls back to pickle for that shard.
+
+def _getter(cls) -> Callable:
+    return attrgetter(*(f.name for f in fields(cls)))
+
+
+_ARTICLE_REST = tuple(f.name for f in fields(Article) if f.name not in ("blocks", "captions", "source"))
+_REST, _BLOCK, _CAPTION, _SOURCE, _CHANGE = (attrgetter(*_ARTICLE_REST), _getter(Block), _getter(Caption),
+                                             _getter(Source), _getter(Change))
+
+
+def _article_plain(a: Article) -> tuple:
+    return (*_REST(a), tuple(map(_BLOCK, a.blocks)), tuple(map(_CAPTION, a.captions)), _SOURCE(a.source))
+
+
+def _article_value(t: tuple) -> Article:
+    *rest, blocks, captions, source = t
+    return Article(**dict(zip(_ARTICLE_REST, rest)), blocks=tuple(Block(*b) for b in blocks),
+                   captions=tuple(Caption(*c) for c in captions), source=Source(*source))
+
+
+def dumps(pending: list[Pending]) -> bytes:
+    """A shard's pending articles as bytes (the chain's intermediate): ``M``, the length of
+    the articles' blob (8 bytes), the articles, the changes; or ``P`` and a pickle."""
+    import marshal
+    import pickle
+
+    articles = [(p.id, _SOURCE(p.source), p.cleaned.id, _SOURCE(p.cleaned.source),
+                 None if p.cleaned.article is None else _article_plain(p.cleaned.article)) for p in pending]
+    try:
+        head = marshal.dumps(articles, 2)
+        return b"M" + len(head).to_bytes(8, "big") + head + marshal.dumps(
+            [tuple(map(_CHANGE, p.cleaned.changes)) for p in pending], 2)
+    except ValueError:
+        return b"P" + pickle.dumps(pending, protocol=5)
+
+
+def loads(data: bytes, articles: bool = True, changes: bool = True) -> list[Pending]:
+    """A shard's pending articles back from ``dumps``: without their ``changes`` (but a
+    rejection's) as the input of the next step, which records only its own; without the
+    ``articles`` (None in their place) for the commit, which needs only the changes of
+    the steps before the last."""
+    import marshal
+    import pickle
+
+    if data[:1] == b"P":
+        return [p if changes or p.cleaned.rejected else replace(p, cleaned=replace(p.cleaned, changes=()))
+                for p in pickle.loads(data[1:])]
+    size = int.from_bytes(data[1:9], "big")
+    heads = marshal.loads(data[9:9 + size]) if articles else None
+    made = marshal.loads(data[9 + size:]) if changes or articles else None
+    if not articles:
+        return [tuple(Change(*c) for c in m) for m in made]
+    return [Pending(pid, Source(*psource), Cleaned(cid, Source(*csource), None if art is None else _article_value(art),
+                                                   tuple(Change(*c) for c in m) if changes or art is None else ()))
+            for (pid, psource, cid, csource, art), m in zip(heads, made)]
+
+
+def gather(before: list[list[tuple[Change, ...]]], last: list[Pending]) -> dict[str, Pending]:
+    """The articles after the last step (``last``), by id, each with the changes of every
+    step in order (``before``: those of the steps before the last, from ``loads(...,
+    articles=False)``, in the order of ``last``); a rejected one with its rejection alone,
+    as the fused run gives it."""
+    out = {}
+    for i, p in enumerate(last):
+        if not p.cleaned.rejected:
+            made = tuple(c for step in before for c in step[i]) + p.cleaned.changes
+            p = replace(p, cleaned=replace(p.cleaned, changes=made))
+        out[p.id] = p
+    return out
 
 
 def decode_entry(entry: Entry, load: Loader, ctx: Context) -> Pending:

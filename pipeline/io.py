@@ -625,27 +625,18 @@ def library_sources() -> dict[str, str]:
     return out
 
 
-def write_pickle(path: Path, value) -> None:
-    """A value pickled (the stage chain's intermediates, our own files), renamed into place.
+def write_bytes_renamed(path: Path, data: bytes) -> None:
+    """Bytes written beside ``path`` and renamed into place (the stage chain's intermediates).
     Not fsynced: an intermediate is a cache, which the chain makes again when it is lost."""
-    import pickle
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=5)
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def read_pickle(path: Path):
-    import pickle
-
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
 
 
 def remove_folder(path: Path) -> None:

@@ -4,20 +4,21 @@
            [-> UserStage(stage="mypkg.stages:drop_pii") ...] -> CleanShard (commit) -> Publish
 
 Between two steps the shard's articles wait in an intermediate under ``_state/chain/``
-(pickled ``pipeline.chain.Pending`` values), named by the step's digest
+(``pipeline.chain.Pending`` values as marshalled tuples), named by the step's digest
 (``pipeline.chain.step_digests``): a change to one stage's switches, rules or code makes
 that step and the ones after it incomplete, not the ones before. ``CleanShard`` commits the
 last step's articles and removes the shard's intermediates. ``newsclean run --chain``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import luigi
 
 from pipeline import io
-from pipeline.chain import DECODE, apply_stage, decode_entry, finished, step_digests, to_clean
+from pipeline.chain import DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, step_digests, to_clean
 from pipeline.shard import clean_entry, plan_entries
 
 from . import paths
@@ -55,10 +56,10 @@ class ShardStep(BatchTask):
             load = input_loader(self.raw_path, ctx, entries)
             pending = [self.step(i, len(entries), lambda e=e: decode_entry(e, load, ctx)) for i, e in enumerate(entries)]
         else:
-            before = io.read_pickle(Path(self.input().path))
+            before = read_articles(Path(self.input().path))
             pending = [self.step(i, len(before), lambda p=p: apply_stage(self.stage, p, ctx))
                        for i, p in enumerate(before)]
-        io.write_pickle(Path(self.output().path), pending)
+        write_step(Path(self.output().path), pending)
         self.set_status_message(f"{self.stage}: {len(pending)} articles")
         self.set_progress_percentage(100)
 
@@ -109,10 +110,13 @@ def last_step(shard_task) -> ShardStep:
 
 
 def committed_cleaner(shard_task, entries):
-    """``entry -> Cleaned`` from the last step's intermediate, for the shard's commit. An
-    entry the chain left out, as its stored record held when Decode ran, but which the
-    commit cleans after all (its part changed since) is cleaned here, fused."""
-    by_id = {p.id: p for p in io.read_pickle(Path(last_step(shard_task).output().path))}
+    """``entry -> Cleaned`` from the chain's intermediates (the last step's articles, every
+    step's changes), for the shard's commit. An entry the chain left out, as its stored
+    record held when Decode ran, but which the commit cleans after all (its part changed
+    since) is cleaned here, fused."""
+    chain = shard_chain(shard_task.out, shard_task.config, shard_task.shard, shard_task.digest)
+    files = [paths.chain_step(shard_task.out_path, shard_task.shard, i, step, digest) for i, (step, digest) in enumerate(chain)]
+    by_id = gather([read_changes(f) for f in files[:-1]], read_articles(files[-1], changes=True))
     ctx = shard_task.ctx
     load = input_loader(shard_task.raw_path, ctx, [e for e in entries if e.id not in by_id])
 
@@ -124,4 +128,52 @@ def committed_cleaner(shard_task, entries):
 
 
 def remove_intermediates(out: Path, shard: int) -> None:
-    io.remove_folder(paths.chain_dir(out, shard))
+    folder = paths.chain_dir(out, shard)
+    io.remove_folder(folder)
+    for key in [k for k in _WRITTEN if Path(k).parent == folder]:
+        del _WRITTEN[key]
+
+
+# --- the intermediates this process wrote, kept in memory --------------------------------
+# With one worker, Luigi runs a shard's steps one after the other in this process: the next
+# step takes the articles the previous one wrote from here instead of reading them back
+# (and the commit the changes of every step), which halves the chain's cost. Only the
+# current shard's are kept (the last step's articles, every step's changes), and only while
+# the file is the one written (same size and mtime); another process reads the file.
+_WRITTEN: dict[str, tuple[tuple[int, int], list | None, list]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def write_step(path: Path, pending: list) -> None:
+    io.write_bytes_renamed(path, dumps(pending))
+    for key in list(_WRITTEN):
+        if Path(key).parent != path.parent:
+            del _WRITTEN[key]
+        else:
+            stamp, _, made = _WRITTEN[key]
+            _WRITTEN[key] = (stamp, None, made)
+    _WRITTEN[str(path)] = (_stamp(path), pending, [p.cleaned.changes for p in pending])
+
+
+def _kept(path: Path):
+    hit = _WRITTEN.get(str(path))
+    return hit if hit and path.is_file() and hit[0] == _stamp(path) else None
+
+
+def read_articles(path: Path, changes: bool = False) -> list:
+    """A step's articles, without their changes (but a rejection's) unless ``changes``."""
+    hit = _kept(path)
+    if hit is None or hit[1] is None:
+        return loads(io.read_bytes(path), changes=changes)
+    return hit[1] if changes else [p if p.cleaned.rejected else replace(p, cleaned=replace(p.cleaned, changes=()))
+                                   for p in hit[1]]
+
+
+def read_changes(path: Path) -> list:
+    """A step's own changes, article by article."""
+    hit = _kept(path)
+    return hit[2] if hit else loads(io.read_bytes(path), articles=False)

@@ -84,4 +84,4 @@ def chain_dir(out: Path, shard: int) -> Path:
 
 def chain_step(out: Path, shard: int, position: int, step: str, digest: str) -> Path:
     """The intermediate a step of a shard's chain writes: its articles after that step."""
-    return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.pickle"
+    return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.bin"

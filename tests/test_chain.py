@@ -53,7 +53,7 @@ def test_the_chain_writes_what_the_fused_run_writes(raw, tmp_path):
     assert manifests[0]["counts"] == manifests[1]["counts"] and manifests[0]["counts"]["rejected"] >= 2
     assert manifests[0]["rules"] == manifests[1]["rules"]
     # the intermediates are gone once the shards are committed; a rerun does nothing
-    assert not list((tmp_path / "chain" / "_state" / "chain").rglob("*.pickle"))
+    assert not list((tmp_path / "chain" / "_state" / "chain").rglob("*.bin"))
     before = parts(tmp_path / "chain")
     assert run(raw, tmp_path / "chain", "--chain") == 0 and parts(tmp_path / "chain") == before
 
@@ -133,7 +133,7 @@ def test_after_a_normalisation_change_the_chain_reruns_normalize_not_the_classif
     normalize = shard.requires()
     assert normalize.task_family == "Normalize"
     assert luigi.build([normalize], local_scheduler=True, log_level="WARNING")
-    assert len(list((out / "_state" / "chain").rglob("*.pickle"))) == 7
+    assert len(list((out / "_state" / "chain").rglob("*.bin"))) == 7
 
     ran = []
     real_apply, real_decode = chain_tasks.apply_stage, chain_tasks.decode_entry
@@ -148,7 +148,7 @@ def test_after_a_normalisation_change_the_chain_reruns_normalize_not_the_classif
     assert "normalize" in ran and not {DECODE, "encoding", "residue", "boilerplate", "captions", "metadata"} & set(ran)
     assert run(raw, tmp_path / "fused", "--config", str(cfg)) == 0
     assert parts(out) == parts(tmp_path / "fused")
-    assert not list((out / "_state" / "chain").rglob("*.pickle"))
+    assert not list((out / "_state" / "chain").rglob("*.bin"))
 
 
 def test_same_inputs_give_the_same_chain_digests(ctx, tmp_path, raw):
@@ -172,3 +172,25 @@ def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monke
     assert parts(out) == parts(tmp_path / "fused")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["cleaned"] == 1
+
+
+def test_the_chain_reads_its_intermediates_back_from_disk_as_another_process_would(raw, tmp_path, monkeypatch):
+    monkeypatch.setattr(chain_tasks, "_kept", lambda path: None)  # nothing kept in memory
+    assert run(raw, tmp_path / "chain", "--chain") == 0
+    assert run(raw, tmp_path / "fused") == 0
+    assert parts(tmp_path / "chain") == parts(tmp_path / "fused")
+
+
+def test_an_intermediate_reads_back_as_it_was_and_the_same_values_give_the_same_bytes(clean, tmp_path):
+    from pipeline.article import Change
+    from pipeline.chain import Pending, dumps, loads
+
+    values = [clean((RAW / "000_1be1833fb9aa4d76.txt").read_bytes(), id="a"), clean(b"  \n", id="empty")]
+    pending = [Pending(c.id, c.source, c) for c in values]
+    data = dumps(pending)
+    assert data[:1] == b"M" and loads(data) == pending and dumps(loads(data)) == data
+    assert [p.cleaned.changes for p in loads(data, changes=False)] == [(), values[1].changes]
+    assert loads(data, articles=False) == [c.changes for c in values]
+    odd = Change("x", "user.odd", "flag", 1, None, detail=object())  # not marshal's: pickled
+    strange = [Pending("a", values[0].source, replace(values[0], changes=(odd,)))]
+    assert dumps(strange)[:1] == b"P" and loads(dumps(strange))[0].cleaned.changes[0].rule == "user.odd"
