@@ -16,6 +16,7 @@ from pipeline import io
 from pipeline.shard import plan_entries, process_shard
 
 from . import integrity, paths
+from .chain import committed_cleaner, last_step, remove_intermediates
 from .common import BatchTask, input_loader
 
 
@@ -26,11 +27,7 @@ class CleanShard(BatchTask):
                                 "last task (tasks/chain.py) instead of cleaning them here")
 
     def requires(self):
-        if not self.chain:
-            return []
-        from .chain import last_step
-
-        return last_step(self)
+        return last_step(self) if self.chain else []
 
     def output(self):
         return luigi.LocalTarget(str(paths.shard_state(self.out_path, self.shard, self.digest)))
@@ -45,8 +42,6 @@ class CleanShard(BatchTask):
         state = {**result.state(self.shard, self.digest), "parts": parts, "run": run}
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), state)
         if self.chain:
-            from .chain import remove_intermediates
-
             remove_intermediates(self.out_path, self.shard)
         self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
                         f"{len(result.rejected)} rejected, {len(result.removed)} removed")
@@ -80,11 +75,7 @@ class CleanShard(BatchTask):
     def cleaner(self, entries):
         """Where the shard's cleaned articles come from: None to clean them in process_shard
         (the stages fused), or the last step of the stage chain."""
-        if not self.chain:
-            return None
-        from .chain import committed_cleaner
-
-        return committed_cleaner(self, entries)
+        return committed_cleaner(self, entries) if self.chain else None
 
     def stored(self) -> tuple[dict, set[str]]:
         """(records to reuse, ids of damaged parts whose records are not reused): a part that
