@@ -21,7 +21,8 @@ class CleanConfig:
     # --- the pipeline -------------------------------------------------------------------
     stages: tuple[str, ...] = STAGES
     """Order of the stages after decoding and segmentation. Remove one to switch it off
-    (e.g. drop "boilerplate" to only repair encoding and normalise)."""
+    (e.g. drop "boilerplate" to only repair encoding and normalise). A stage of your own is
+    named "module:function" (docs/stages.md)."""
 
     html_stages: tuple[str, ...] = ("encoding", "residue", "boilerplate", "metadata", "normalize")
     """Order of the stages for HTML inputs (after trafilatura). "residue" removes what
