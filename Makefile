@@ -33,6 +33,7 @@ screenshots: $(STAMP) chromium
 	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
 	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x2200
 	$(PY) -m tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
+	$(PY) bench/chain_graph.py docs/chain-graph.png   # luigid's graph of a --chain run (docs/stages.md)
 
 # speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,
 # the HTML path, and peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)

@@ -21,7 +21,8 @@ class CleanConfig:
     # --- the pipeline -------------------------------------------------------------------
     stages: tuple[str, ...] = STAGES
     """Order of the stages after decoding and segmentation. Remove one to switch it off
-    (e.g. drop "boilerplate" to only repair encoding and normalise)."""
+    (e.g. drop "boilerplate" to only repair encoding and normalise). A stage of your own is
+    named "module:function" (docs/stages.md)."""
 
     html_stages: tuple[str, ...] = ("encoding", "residue", "boilerplate", "metadata", "normalize")
     """Order of the stages for HTML inputs (after trafilatura). "residue" removes what
@@ -152,6 +153,24 @@ class CleanConfig:
         return d
 
 
+def check_stages(key: str, value) -> tuple[str, ...]:
+    """A stage list: built-in names and user stages (``"module:function"``, imported here so
+    that a name that does not import is one clear error when the config is read)."""
+    from .user_stages import is_user_stage, resolve
+
+    if isinstance(value, str) or not all(isinstance(s, str) for s in value):
+        raise ConfigError(f"{key} must be a list of stage names, got {value!r}")
+    bad = [s for s in value if s not in STAGES and not is_user_stage(s)]
+    if bad:
+        raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)}, or 'module:function' for a user stage)")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{key} names a stage twice: {list(value)}")
+    for name in value:
+        if is_user_stage(name):
+            resolve(name)
+    return tuple(value)
+
+
 def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanConfig:
     """Override defaults from a mapping (an operator file); unknown keys are an error."""
     base = base or CleanConfig()
@@ -165,10 +184,7 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
         if key == "html_skip_rules":
             value = tuple(str(v) for v in value)
         elif key in ("stages", "html_stages"):
-            bad = [s for s in value if s not in STAGES]
-            if bad:
-                raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)})")
-            value = tuple(value)
+            value = check_stages(key, value)
         elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false, got {value!r}")
         elif isinstance(default, (int, float)) and not isinstance(default, bool):

@@ -604,3 +604,45 @@ def code_digest() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def module_source_digest(module_name: str) -> str:
+    """Digest of one importable module's source file (a user stage's module): stamped with the
+    library's code digest, so that editing a user stage makes its outputs stale."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module_name)
+    origin = spec.origin if spec else None
+    data = Path(origin).read_bytes() if origin and Path(origin).is_file() else b""
+    return hashlib.sha256(module_name.encode() + b"\0" + data).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def library_sources() -> dict[str, str]:
+    """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
+    own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
+    out = {}
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+        name = ".".join(("pipeline", *parts[:-1])) if parts[-1] == "__init__" else ".".join(("pipeline", *parts))
+        out[name] = path.read_text(encoding="utf-8")
+    return out
+
+
+def write_bytes_renamed(path: Path, data: bytes) -> None:
+    """Bytes written beside ``path`` and renamed into place (the stage chain's intermediates).
+    Not fsynced: an intermediate is a cache, which the chain makes again when it is lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_folder(path: Path) -> None:
+    """A folder and what it holds (the stage chain's intermediates of a committed shard)."""
+    shutil.rmtree(path, ignore_errors=True)

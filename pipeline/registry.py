@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from .rules import RuleSet
 from .stages.boilerplate import HEURISTICS
+from .user_stages import USER_PREFIX, descriptions as user_descriptions
+
+USER_CATEGORY = "user"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ BUILTIN = {
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
     "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.user-stage": ("reject", "ingest", "A user stage (config 'stages' entry 'module:function') raised, "
+                          "or broke the stage contract: a rule id outside 'user.', or a line changed or removed "
+                          "without a Change; the reason names the stage."),
     "reject.html-too-deep": ("reject", "ingest", "The HTML page nests elements 256 levels deep or more, where the "
                              "parser stops and drops the rest of the page."),
 }
@@ -78,9 +84,12 @@ BUILTIN = {
 EXTRACTOR_PREFIX = "ext."  # rule ids of what an HTML extractor left out (stage "extract")
 
 
-def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
-    """Every known rule id, sorted: rule packs, heuristics and the built-in ids."""
-    out = {rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()}
+def describe_rules(rules: RuleSet, stages: tuple[str, ...] = ()) -> dict[str, RuleInfo]:
+    """Every known rule id, sorted: rule packs, heuristics, the built-in ids, and the ids the
+    user stages among ``stages`` describe (their function's ``rules`` attribute)."""
+    out = {rid: RuleInfo(rid, USER_CATEGORY, desc, f"user stage {stage}")
+           for rid, (desc, stage) in user_descriptions(stages).items()}
+    out.update({rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()})
     out.update({rid: RuleInfo(rid, cat, desc, "heuristic") for rid, (cat, desc) in HEURISTICS.items()})
     for rule in rules.by_id().values():
         out[rule.id] = RuleInfo(rule.id, rule.category, rule.description, f"rule pack {rule.source}",
@@ -90,9 +99,13 @@ def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
 
 def lookup(registry: dict[str, RuleInfo], rule_id: str) -> RuleInfo:
     """The rule's description; an id that no longer exists (an older run) says so. An
-    extractor's id (``ext.*``, stage ``extract``) not described here is the extractor's."""
+    extractor's id (``ext.*``, stage ``extract``) or a user stage's (``user.*``) not described
+    here is the extractor's or that stage's."""
     if rule_id not in registry and rule_id.startswith(EXTRACTOR_PREFIX):
         return RuleInfo(rule_id, "extractor", "Left out by the HTML extractor: a visible text block of the "
                         "page that the extracted article does not hold.", "extractor")
+    if rule_id not in registry and rule_id.startswith(USER_PREFIX):
+        return RuleInfo(rule_id, USER_CATEGORY, "A rule of a user stage (a config 'stages' entry 'module:function') "
+                        "that does not describe it.", "user stage")
     return registry.get(rule_id) or RuleInfo(rule_id, "unknown", "Not described: a rule of another version "
                                              "of newsclean, or one that was removed.", "unknown")

@@ -276,3 +276,19 @@ def unreadable_line(path: Path) -> str | None:
     except io.DamagedPart as exc:
         return f"holds a line that does not read back ({exc.reason})"
     return None
+
+
+def manifest_problems(out: Path) -> list[str]:
+    """What keeps an output folder from being published and consistent: no manifest (or one
+    without a part table), or a part that differs from the manifest's record of it (size,
+    then sha256 when its stat changed since last seen). Empty when it is consistent."""
+    manifest = io.read_json(paths.manifest(out))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("parts"), list):
+        return [f"{paths.manifest(out)} is missing or has no part table"]
+    cache = read_stat_cache(out)
+    problems = []
+    for part in manifest["parts"]:
+        problem, _ = _stat_problem(paths.part_path(out, part["path"]), [part], cache.get(part["path"]))
+        if problem:
+            problems.append(describe(part["path"], problem, part))
+    return problems

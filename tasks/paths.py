@@ -75,3 +75,13 @@ def journal(out: Path, shard: int) -> Path:
 def part_stats(out: Path) -> Path:
     """A cache of each part's (size, mtime_ns, sha256), so that a run checks parts by stat."""
     return state_dir(out) / "partstat.json"
+
+
+def chain_dir(out: Path, shard: int) -> Path:
+    """A shard's stage-chain intermediates (tasks/chain.py), removed when the shard commits."""
+    return state_dir(out) / "chain" / f"{shard:05d}"
+
+
+def chain_step(out: Path, shard: int, position: int, step: str, digest: str) -> Path:
+    """The intermediate a step of a shard's chain writes: its articles after that step."""
+    return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.bin"

@@ -16,9 +16,10 @@ from .shards import CleanShard
 class Publish(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/chain.py)")
 
     def requires(self):
-        return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d)
+        return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)
                 for i, d in enumerate(self.digests)]
 
     def output(self):

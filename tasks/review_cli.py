@@ -44,7 +44,7 @@ def cmd_stats(args) -> int:
 
     if no_run(args.out):
         return Exit.NOT_FOUND
-    return stats(args.out, describe_rules(load_context(args.config).rules), args.tsv)
+    return stats(args.out, describe_rules(load_context(args.config).rules, load_context(args.config).config.stages), args.tsv)
 
 
 def cmd_export(args) -> int:

@@ -130,5 +130,5 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
         print(render(record, log))
         return 0
     view = outputs.article_view_of(record, log, outputs.raw_folder(out, raw))
-    Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(load_context(config).rules)))
+    Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(load_context(config).rules, load_context(config).config.stages)))
     return 0
