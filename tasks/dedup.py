@@ -52,12 +52,14 @@ def links_digest(ctx) -> str:
 
 
 def corpus_shas(out: Path, shard_tasks) -> dict[str, str]:
-    """Each shard's corpus part sha256, as its state records it (read from disk without one)."""
+    """Each shard's corpus part sha256 as last committed (integrity.latest_parts), read from
+    disk when nothing records it."""
+    table, pending = integrity.manifest_parts(out), integrity.journals(out)
     found = {}
     for task in shard_tasks:
         rel = paths.shard_parts(task.shard)[0]
-        state = io.read_json(task.output().path) or {}
-        recorded = next((p for p in state.get("parts") or [] if p.get("path") == rel), None)
+        held = integrity.latest_parts(out, task.shard, io.read_json(task.output().path), table, pending)
+        recorded = next((p for p in held if p.get("path") == rel), None)
         if recorded is None:
             path = paths.part_path(out, rel)
             recorded = io.part_record(path) if path.is_file() else {"sha256": ""}
@@ -126,25 +128,33 @@ def write_table(out: Path, store, digest: str, parts: dict[str, str], result) ->
 def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
     """Set each record's link fields of one shard to ``links`` (id -> Link, or None: not
     linked; an id not in ``links`` is not linked), rewriting its two parts only when a line
-    changes, and record the new parts (journal, shard states) as a rebuild does. Whether
-    the parts changed. The one place that rewrites parts after cleaning."""
+    changes; the shard's journal records the new parts before they replace the old ones.
+    Whether the parts changed. The one place that rewrites parts after cleaning."""
     name = paths.part_name(shard)
     with io.locked(paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
-        corpus = [(rid, line) for rid, line in io.part_records(out / "corpus" / name)]
-        changelog = [(rid, line) for rid, line in io.part_records(out / "changelog" / name)]
+        corpus = io.part_records(out / "corpus" / name)
+        changelog = io.part_records(out / "changelog" / name)
         logs = dict(changelog)
         new_corpus, new_logs = [], dict(logs)
         for rid, line in corpus:
             record, log = with_link(json.loads(line), json.loads(logs[rid]), links.get(rid))
             new_corpus.append(_same_or(line, record))
             new_logs[rid] = _same_or(logs[rid], log)
-        lines = [new_logs[rid] for rid, _ in changelog]
-        if [line for _, line in corpus] == new_corpus and [line for _, line in changelog] == lines:
+        new_changelog = [new_logs[rid] for rid, _ in changelog]
+        if [line for _, line in corpus] == new_corpus and [line for _, line in changelog] == new_changelog:
             return False
-        # change log last: it holds the fingerprint, as in a rebuild
-        io.write_if_changed(paths.corpus_part(out, shard), new_corpus)
-        io.write_if_changed(paths.changelog_part(out, shard), lines)
-        integrity.record_rebuilt_parts(out, shard)
+        corpus_rel, log_rel = paths.shard_parts(shard)
+        # change log last: it holds the fingerprint, as in a shard's cleaning
+        with io.PartWriter(paths.changelog_part(out, shard)) as log_part, \
+                io.PartWriter(paths.corpus_part(out, shard)) as corpus_part:
+            for line in new_corpus:
+                corpus_part.write(line)
+            for line in new_changelog:
+                log_part.write(line)
+            integrity.record_relinked_parts(out, shard, [integrity.part_entry(corpus_rel, shard, corpus_part.record()),
+                                                         integrity.part_entry(log_rel, shard, log_part.record())])
+            corpus_part.commit()
+            log_part.commit()
     return True
 
 

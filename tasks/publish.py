@@ -41,8 +41,9 @@ class Publish(BatchTask):
                    for i in io.salvage_ids(self.out_path / folder / name)}
         pending = integrity.journals(self.out_path)
         removed = dropped | {i for journal in pending.values() for i in journal["removed"]}
+        recorded = integrity.manifest_parts(self.out_path)
         table = [part for shard, state in enumerate(states)
-                 for part in state.get("parts") or integrity.current_parts(self.out_path, shard)]
+                 for part in integrity.latest_parts(self.out_path, shard, state, recorded, pending)]
         manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
                                   self.ctx, removed, table, io.read_json(paths.dedup_summary(self.out_path)))
         io.remove_stale(self.out_path, keep_parts=self.shards,
