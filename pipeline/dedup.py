@@ -3,8 +3,8 @@
 Links, never drops. A record's *text* (the body after boilerplate removal, so that site
 chrome neither hides a copy nor fakes one) becomes a set of word shingles: the text is
 NFKC-normalised and case-folded, split into words (``\\w+``), and every run of
-``SHINGLE_WORDS`` (5) consecutive words is one shingle, hashed to 32 bits (blake2b, so the
-same on every machine, process and PYTHONHASHSEED).
+``SHINGLE_WORDS`` (5) consecutive words is one shingle, hashed to 32 bits (from CRC-32s of
+its words, so the same on every machine, process and PYTHONHASHSEED).
 
 Candidates: a MinHash signature of ``PERMUTATIONS`` (120) hash functions with fixed
 coefficients (derived from blake2b, no random generator), cut into ``BANDS`` (40) bands of
@@ -38,6 +38,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Protocol
@@ -51,6 +52,7 @@ BANDS = 40
 ROWS = PERMUTATIONS // BANDS
 _POLY = 0x100000001B3  # the FNV prime: the n-gram polynomial's base
 _MIX = 0x9E3779B97F4A7C15  # the golden-ratio multiplier: mixes an n-gram's hash
+_CRC_START = 0x5BD1E995  # the second CRC-32's start value
 _WORD = re.compile(r"\w+")
 
 RULE_COPY = "dup.near-copy"
@@ -92,28 +94,34 @@ class Params:
 # --- one text ---------------------------------------------------------------------------
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if not text.isascii():  # NFKC changes no ASCII text
+        text = unicodedata.normalize("NFKC", text)
+    return _WORD.findall(text.casefold())
 
 
+@lru_cache(maxsize=1 << 16)
 def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+    """64 bits of a word: two CRC-32s (zlib's, the same everywhere) with different starts;
+    common words are hashed once per process."""
+    data = word.encode()
+    return zlib.crc32(data) << 32 | zlib.crc32(data, _CRC_START)
 
 
 def shingles(text: str, n: int = SHINGLE_WORDS) -> frozenset[int]:
-    """The 32-bit hashes of the text's word n-grams (empty below n words): each word hashed
-    once (blake2b), an n-gram's hash a polynomial of its words' hashes (wrapping at 64
-    bits), mixed, its high 32 bits kept."""
+    """The 32-bit hashes of the text's word n-grams (empty below n words): an n-gram's hash a
+    polynomial of its words' hashes (wrapping at 64 bits), mixed, its high 32 bits kept."""
     import numpy as np
 
     w = words(text)
     if len(w) < n:
         return frozenset()
-    seen: dict[str, int] = {}
-    hw = np.array([seen.setdefault(x, _word_hash(x)) if x not in seen else seen[x] for x in w], dtype=np.uint64)
+    hw = np.array([_word_hash(x) for x in w], dtype=np.uint64)
+    count = len(w) - n + 1
     with np.errstate(over="ignore"):
-        h = np.zeros(len(w) - n + 1, dtype=np.uint64)
-        for k in range(n):
-            h = h * np.uint64(_POLY) + hw[k:len(w) - n + 1 + k]
+        h = hw[:count].copy()
+        for k in range(1, n):
+            h *= np.uint64(_POLY)
+            h += hw[k:count + k]
         h ^= h >> np.uint64(31)
         h *= np.uint64(_MIX)
     return frozenset((h >> np.uint64(32)).tolist())
@@ -366,6 +374,26 @@ def with_link(corpus: dict, log: dict, link: Link | None) -> tuple[dict, dict]:
     if link is not None:
         log = {**log, "changes": [*log["changes"], link_change(link)]}
     return corpus, log
+
+
+def carry_link(old: tuple[str | None, str] | None, corpus_line: str | None, log_line: str) -> tuple[str | None, str]:
+    """A record cleaned again alone (a rebuild) with the link its stored lines ``old`` held,
+    when its text and date are unchanged (the link still holds); otherwise unlinked until
+    the next batch's Dedup step relinks it."""
+    if old is None or old[0] is None or corpus_line is None:
+        return corpus_line, log_line
+    stored, record = json.loads(old[0]), json.loads(corpus_line)
+    if not stored.get("duplicate_of") or record_digest(stored) != record_digest(record):
+        return corpus_line, log_line
+    link = next((c for c in json.loads(old[1])["changes"] if c.get("stage") == STAGE), None)
+    if link is None:
+        return corpus_line, log_line
+    detail = link["detail"]
+    new_corpus, new_log = with_link(record, json.loads(log_line), Link(
+        record["id"], detail["of"], detail["similarity"], detail["containment"], link["rule"]))
+    from .record import dumps
+
+    return dumps(new_corpus), dumps(new_log)
 
 
 def without_links(record: dict) -> dict:

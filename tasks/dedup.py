@@ -17,7 +17,7 @@ from pathlib import Path
 import luigi
 
 from pipeline import io
-from pipeline.dedup import Link, Params, changed_docs, update, with_link
+from pipeline.dedup import Link, Params, changed_docs, link_change, update, with_link
 from pipeline.record import dumps
 
 from . import integrity, paths
@@ -135,14 +135,19 @@ def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
         corpus = io.part_records(out / "corpus" / name)
         changelog = io.part_records(out / "changelog" / name)
         logs = dict(changelog)
-        new_corpus, new_logs = [], dict(logs)
+        new_corpus, new_logs, changed = [], dict(logs), False
         for rid, line in corpus:
-            record, log = with_link(json.loads(line), json.loads(logs[rid]), links.get(rid))
-            new_corpus.append(_same_or(line, record))
-            new_logs[rid] = _same_or(logs[rid], log)
-        new_changelog = [new_logs[rid] for rid, _ in changelog]
-        if [line for _, line in corpus] == new_corpus and [line for _, line in changelog] == new_changelog:
+            link = links.get(rid)
+            if holds_link(line, logs[rid], link):
+                new_corpus.append(line)
+                continue
+            record, log = with_link(json.loads(line), json.loads(logs[rid]), link)
+            new_corpus.append(dumps(record))
+            new_logs[rid] = dumps(log)
+            changed = True
+        if not changed:
             return False
+        new_changelog = [new_logs[rid] for rid, _ in changelog]
         corpus_rel, log_rel = paths.shard_parts(shard)
         # change log last: it holds the fingerprint, as in a shard's cleaning
         with io.PartWriter(paths.changelog_part(out, shard)) as log_part, \
@@ -158,7 +163,22 @@ def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
     return True
 
 
-def _same_or(line: str, record: dict) -> str:
-    """The line itself when it already holds ``record`` (bytes kept), else the record's line."""
-    new = dumps(record)
-    return line if new == line else new
+_DUPLICATE_OF = '"duplicate_of":'
+_DEDUP_CHANGE = '"stage":"dedup"'
+
+
+def holds_link(corpus_line: str, log_line: str, link: Link | None) -> bool:
+    """Whether a record's two lines already hold exactly ``link``, read without parsing them:
+    in a JSON line a key's opening quote cannot be a string's (a string's quotes are
+    escaped), and ``duplicate_of`` is a key of the record itself, not of a nested object."""
+    at = corpus_line.find(_DUPLICATE_OF)
+    if at < 0:
+        return False
+    held, _ = json.JSONDecoder().raw_decode(corpus_line, at + len(_DUPLICATE_OF))
+    if held != (link.of if link else None):
+        return False
+    if link is None:
+        return _DEDUP_CHANGE not in log_line
+    return log_line.count(_DEDUP_CHANGE) == 1 and dumps(link_change(link)) in log_line
+
+

@@ -348,3 +348,18 @@ def test_export_drop_duplicates_and_the_pandas_one_liner_keep_one_record_per_gro
     assert len(every) == 8 and sorted(kept["id"]) == ["event-1", "event-2", "other", "site-a"]
     one_liner = every[every["duplicate_of"].isna()]  # docs/output.md
     assert sorted(one_liner["id"]) == sorted(kept["id"])
+
+
+def test_a_rebuild_keeps_a_link_that_still_holds(tmp_path):
+    raw, work = corpus_raw(tmp_path / "raw"), tmp_path / "out"
+    assert cli("run", "--raw", raw, "--out", work, "--quiet") == 0
+    before = parts(work)
+    assert cli("rebuild", "site-b", "--raw", raw, "--out", work, "--quiet") == 0
+    assert parts(work) == before and links_of(work)["site-b"] == "site-a"
+    (raw / "site-b.txt").write_text(article("Another story entirely on the same site today", body(77), *CHROME["b"]),
+                                    encoding="utf-8")
+    assert cli("rebuild", "site-b", "--raw", raw, "--out", work, "--quiet") == 0
+    assert links_of(work)["site-b"] is None  # its text changed: not linked until the next run relinks
+    assert cli("run", "--raw", raw, "--out", work, "--quiet") == 0
+    assert links_of(work)["site-b"] is None and links_of(work)["site-c"] == "site-a"
+    assert cli("verify", "--out", work, "--quiet") == 0

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Near-duplicate benchmark: the pairs the Dedup step links on the dev sets, against the pairs
+whose ground-truth bodies overlap, and its cost against the cleaning's.
+
+    python bench/dedup.py [SET ...] [--bench DIR] [--work DIR] [--repeat N]
+
+For each set (default: aeb, wcxb-dev, dragnet-train, daniel-dev under ../shared/bench):
+
+1. ``newsclean run`` (Luigi, one worker) cleans ``text/*.txt`` with ``dedup = false``: the
+   cleaning time (best of ``--repeat`` runs, each in a fresh output folder).
+2. The Dedup step alone (``tasks.dedup.relink``) on that output with the default switches,
+   from an empty index: the linking time (best of ``--repeat``); then the whole set is removed
+   from a copy and 10% added back, to time an incremental run against an index of 90%.
+3. Truth: two pages are a true pair when their ground-truth bodies (``truth.jsonl``) share at
+   least half of the smaller one's word 5-grams (containment >= 0.5, the 5-grams and their
+   normalisation those of pipeline/dedup.py). Found pairs are the verified edges of the index
+   (pairs over a threshold; a linked record's pair with its canonical is one of them).
+   Precision: found pairs that are true pairs; recall: true pairs found. Also the pairs linked
+   (record, canonical) and their precision.
+
+Prints one row per set, the false positives and missed pairs (with the truth's and the cleaned
+texts' containment), the index's size per record and the cost extrapolated to 100k articles.
+The machine may be shared: times are best-of-N.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import dedup  # noqa: E402
+from pipeline.dedup import measures, shingles  # noqa: E402
+from tasks import paths  # noqa: E402
+from tasks.batch import plan_batch, run_batch  # noqa: E402
+from tasks.common import load_context  # noqa: E402
+from tasks.dedup import relink  # noqa: E402
+
+DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
+DEFAULT_SETS = ("aeb", "wcxb-dev", "dragnet-train", "daniel-dev")
+TRUTH_CONTAINMENT = 0.5
+
+
+def truth_pairs(truth: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """Pairs of pages whose truth bodies' 5-gram containment is >= TRUTH_CONTAINMENT:
+    (a, b) with a < b -> (Jaccard, containment). An inverted index finds the pairs that share any."""
+    sets = {}
+    for line in truth.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        sets[row["id"]] = shingles(row.get("text") or "")
+    postings: dict[int, list[str]] = {}
+    for pid, s in sets.items():
+        for h in s:
+            postings.setdefault(h, []).append(pid)
+    shared: dict[tuple[str, str], int] = {}
+    for ids in postings.values():
+        if len(ids) > 50:  # a 5-gram on more than 50 pages is boilerplate of the truth itself; pairs still meet elsewhere
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                key = (a, b) if a < b else (b, a)
+                shared[key] = shared.get(key, 0) + 1
+    found = {}
+    for (a, b) in shared:
+        sim, con = measures(sets[a], sets[b])
+        if con >= TRUTH_CONTAINMENT:
+            found[(a, b)] = (sim, con)
+    return found
+
+
+def index_edges(out: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    db = sqlite3.connect(str(paths.dedup_index(out)))
+    rows = db.execute("SELECT da.id, db.id, e.sim, e.con FROM edges e JOIN docs da ON da.rid = e.a "
+                      "JOIN docs db ON db.rid = e.b WHERE da.id < db.id").fetchall()
+    db.close()
+    return {(a, b): (s, c) for a, b, s, c in rows}
+
+
+def linked_pairs(out: Path) -> set[tuple[str, str]]:
+    rows = [json.loads(line) for line in paths.duplicates(out).read_text(encoding="utf-8").splitlines()]
+    return {tuple(sorted((r["id"], r["duplicate_of"]))) for r in rows}
+
+
+def write_config(work: Path, text: str) -> str:
+    path = work / f"config-{abs(hash(text)) % 10**8}.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def clean(raw: Path, out: Path, config: str) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    ok, _ = run_batch(str(raw), str(out), config)
+    elapsed = time.perf_counter() - start
+    assert ok, f"the run over {raw} failed"
+    return elapsed
+
+
+def link_alone(out: Path, raw: Path, config: str) -> tuple[float, dict]:
+    """The Dedup step on a cleaned output, from an empty index."""
+    shutil.rmtree(paths.dedup_index(out).parent, ignore_errors=True)
+    paths.duplicates(out).unlink(missing_ok=True)
+    task = plan_batch(str(raw), str(out), config)
+    ctx = load_context(config, str(out))
+    start = time.perf_counter()
+    summary = relink(out, task.shard_tasks(), ctx)
+    return time.perf_counter() - start, summary
+
+
+def incremental(out: Path, raw: Path, work: Path, config: str) -> tuple[float, int]:
+    """Index 90% of the set, then time the run that adds the last 10%."""
+    names = sorted(p.name for p in raw.glob("*.txt"))
+    tail = set(names[::10])
+    part_raw, part_out = work / "inc-raw", work / "inc-out"
+    shutil.rmtree(part_raw, ignore_errors=True)
+    shutil.rmtree(part_out, ignore_errors=True)
+    part_raw.mkdir(parents=True)
+    for name in names:
+        if name not in tail:
+            shutil.copy(raw / name, part_raw / name)
+    assert run_batch(str(part_raw), str(part_out), config)[0]
+    for name in tail:
+        shutil.copy(raw / name, part_raw / name)
+    task = plan_batch(str(part_raw), str(part_out), config)
+    import luigi
+
+    luigi.build(task.shard_tasks(), local_scheduler=True, log_level="ERROR")  # cleaned, not linked yet
+    ctx = load_context(config, str(part_out))
+    start = time.perf_counter()
+    summary = relink(part_out, task.shard_tasks(), ctx)
+    return time.perf_counter() - start, summary["last_run"]["added"]
+
+
+def evaluate(name: str, bench: Path, work: Path, repeat: int) -> dict:
+    raw, truth = bench / name / "text", bench / name / "truth.jsonl"
+    out = work / name
+    off = write_config(work, "dedup = false\n")
+    on = write_config(work, "")
+    t_clean = min(clean(raw, out, off) for _ in range(repeat))
+    runs = [link_alone(out, raw, on) for _ in range(repeat)]
+    t_link = min(t for t, _ in runs)
+    summary = runs[-1][1]
+    t_inc, added = incremental(out, raw, work / f"{name}-inc", on)
+    edges = index_edges(out)
+    linked = linked_pairs(out)
+    true = truth_pairs(truth)
+    n = summary["indexed"]
+    size = paths.dedup_index(out).stat().st_size
+    tp = sum(1 for p in edges if p in true)
+    row = {"set": name, "articles": n, "truth_pairs": len(true), "found": len(edges), "true_found": tp,
+           "precision": tp / len(edges) if edges else 1.0, "recall": tp / len(true) if true else 1.0,
+           "linked": len(linked), "linked_precision": (sum(1 for p in linked if p in true) / len(linked)) if linked else 1.0,
+           "clean_s": t_clean, "link_s": t_link, "share": t_link / t_clean, "incremental_s": t_inc, "added": added,
+           "index_bytes": size, "bytes_per_record": size / max(n, 1)}
+    corpus = {json.loads(line)["id"]: json.loads(line)["text"]
+              for p in sorted((out / "corpus").glob("part-*.jsonl")) for line in p.read_text().splitlines()}
+    fps = [(a, b, edges[(a, b)]) for (a, b) in sorted(edges) if (a, b) not in true]
+    missed = []
+    for (a, b), (sim, con) in sorted(true.items()):
+        if (a, b) in edges:
+            continue
+        got = measures(shingles(corpus.get(a, "")), shingles(corpus.get(b, "")))
+        missed.append((a, b, (round(sim, 3), round(con, 3)), tuple(round(x, 3) for x in got),
+                       min(len(shingles(corpus.get(a, ""))), len(shingles(corpus.get(b, ""))))))
+    row["false_positives"], row["missed"] = fps, missed
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sets", nargs="*", default=list(DEFAULT_SETS))
+    ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsclean-bench-dedup"))
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = [evaluate(name, args.bench, args.work, args.repeat) for name in args.sets]
+    print(f"truth: pairs whose ground-truth bodies' word {dedup.SHINGLE_WORDS}-gram containment >= {TRUTH_CONTAINMENT}; "
+          f"found: the index's verified edges (Jaccard >= {dedup.Params().jaccard} or containment >= "
+          f"{dedup.Params().containment}, both >= {dedup.Params().min_shingles} 5-grams)\n")
+    print("| set | articles | truth pairs | found | true found | precision | recall | linked | linked P "
+          "| clean s | link s | link/clean | +10% s (added) | index B/record |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['set']} | {r['articles']} | {r['truth_pairs']} | {r['found']} | {r['true_found']} "
+              f"| {r['precision']:.3f} | {r['recall']:.3f} | {r['linked']} | {r['linked_precision']:.3f} "
+              f"| {r['clean_s']:.1f} | {r['link_s']:.2f} | {100 * r['share']:.1f}% | {r['incremental_s']:.2f} ({r['added']}) "
+              f"| {r['bytes_per_record']:.0f} |")
+    total_clean = sum(r["clean_s"] for r in rows)
+    total_link = sum(r["link_s"] for r in rows)
+    articles = sum(r["articles"] for r in rows)
+    per = total_link / max(articles, 1)
+    bpr = sum(r["index_bytes"] for r in rows) / max(articles, 1)
+    print(f"\nall sets: {articles} articles, linking {total_link:.2f} s = {100 * total_link / total_clean:.1f}% of "
+          f"cleaning {total_clean:.1f} s; {1000 * per:.2f} ms per article")
+    print(f"100k articles: about {per * 1e5 / 60:.1f} min of linking (candidates per new article grow with the "
+          f"index only for pages that share 5-grams), index about {bpr * 1e5 / 2**20:.0f} MB "
+          f"({bpr * 1e6 / 2**30:.2f} GB per million records)")
+    for r in rows:
+        for a, b, (sim, con) in r["false_positives"]:
+            print(f"  {r['set']}: found, not a true pair: {a} ~ {b} (cleaned: J {sim:.3f}, C {con:.3f})")
+        for a, b, t, got, smaller in r["missed"]:
+            print(f"  {r['set']}: missed: {a} ~ {b} (truth J, C {t}; cleaned J, C {got}; smaller has {smaller} 5-grams)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
