@@ -739,10 +739,19 @@ class DedupStore:
         self.db.execute("UPDATE docs SET link_of = ?, link_sim = ?, link_con = ?, link_rule = ? WHERE id = ?",
                         (*values, doc_id))
 
-    def linked(self) -> list[tuple]:
-        """(id, canonical id, similarity, containment, rule) of every linked record, by id."""
-        return list(self.db.execute("SELECT id, link_of, link_sim, link_con, link_rule FROM docs "
+    def linked(self) -> Iterator[tuple]:
+        """(id, canonical id, similarity, containment, rule) of every linked record, by id, read
+        as it is consumed."""
+        return iter(self.db.execute("SELECT id, link_of, link_sim, link_con, link_rule FROM docs "
                                     "WHERE link_of IS NOT NULL ORDER BY id"))
+
+    def link_counts(self) -> dict:
+        """Records indexed and linked, groups, and linked records per rule."""
+        indexed, linked, groups = self.db.execute(
+            "SELECT count(*), count(link_of), count(DISTINCT link_of) FROM docs").fetchone()
+        rules = dict(self.db.execute("SELECT link_rule, count(*) FROM docs WHERE link_of IS NOT NULL "
+                                     "GROUP BY link_rule ORDER BY link_rule"))
+        return {"indexed": indexed, "linked": linked, "groups": groups, "rules": rules}
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]

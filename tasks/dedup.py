@@ -109,16 +109,12 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
 
 
 def write_table(out: Path, store, digest: str, parts: dict[str, str], result) -> dict:
-    """The duplicates table and the summary (what Publish puts in the manifest)."""
-    rows = store.linked()
-    lines = [dumps({"id": rid, "duplicate_of": of, "similarity": sim, "containment": con, "rule": rule})
-             for rid, of, sim, con, rule in rows]
-    io.write_if_changed(paths.duplicates(out), lines)
-    rules: dict[str, int] = {}
-    for row in rows:
-        rules[row[4]] = rules.get(row[4], 0) + 1
-    summary = {"digest": digest, "parts": parts, "indexed": store.count(), "linked": len(rows),
-               "groups": len({row[1] for row in rows}), "rules": dict(sorted(rules.items())),
+    """The duplicates table (streamed from the index, replaced only when it changed) and the
+    summary (what Publish puts in the manifest)."""
+    with io.PartWriter(paths.duplicates(out)) as table:
+        for rid, of, sim, con, rule in store.linked():
+            table.write(dumps({"id": rid, "duplicate_of": of, "similarity": sim, "containment": con, "rule": rule}))
+    summary = {"digest": digest, "parts": parts, **store.link_counts(),
                "last_run": {"added": len(result.added), "removed": len(result.removed),
                             "relinked": len(result.relinked), "compared": result.compared}}
     io.atomic_write_json(paths.dedup_summary(out), summary)
