@@ -3,6 +3,7 @@
 whose ground-truth bodies overlap, and its cost against the cleaning's.
 
     python bench/dedup.py [SET ...] [--bench DIR] [--work DIR] [--repeat N]
+    python bench/dedup.py SET --scale 10000 100000    # after a run: memory and time against index size
 
 For each set (default: aeb, wcxb-dev, dragnet-train, daniel-dev under ../shared/bench):
 
@@ -25,6 +26,7 @@ The machine may be shared: times are best-of-N.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -88,7 +90,7 @@ def linked_pairs(out: Path) -> set[tuple[str, str]]:
 
 
 def write_config(work: Path, text: str) -> str:
-    path = work / f"config-{abs(hash(text)) % 10**8}.toml"
+    path = work / f"config-{hashlib.sha256(text.encode()).hexdigest()[:8]}.toml"
     path.write_text(text, encoding="utf-8")
     return str(path)
 
@@ -172,14 +174,66 @@ def evaluate(name: str, bench: Path, work: Path, repeat: int) -> dict:
     return row
 
 
+def scale(records: int, new: list[dict], work: Path) -> None:
+    """An index of ``records`` filler records (random 5-gram hashes, 600 each, and random band
+    keys: on disk as real ones, never candidates) and the cost of adding ``new`` real records
+    to it: time, peak Python memory (tracemalloc) and the index's size per record."""
+    import random
+    import tracemalloc
+
+    from pipeline import io
+    from pipeline.dedup import BANDS, Doc, Params, make_doc, update
+
+    path = work / f"scale-{records}.sqlite"
+    path.unlink(missing_ok=True)
+    store = io.DedupStore(path)
+    rng = random.Random(records)
+    with store.transaction():
+        for i in range(records):
+            store.add(Doc(f"filler-{i:08d}", i % 8, None, 4000, f"{i:016x}",
+                          frozenset(rng.getrandbits(32) for _ in range(600)),
+                          tuple(rng.getrandbits(63) for _ in range(BANDS))))
+    store.close()
+    size = path.stat().st_size
+
+    def add(index_path: Path) -> tuple[float, int]:
+        index = io.DedupStore(index_path)
+        start = time.perf_counter()
+        with index.transaction():
+            result = update(index, [make_doc(r, 0, Params()) for r in new], [], Params())
+        index.close()
+        return time.perf_counter() - start, result.compared
+
+    copy = path.with_suffix(".copy")
+    shutil.copy(path, copy)
+    tracemalloc.start()
+    add(copy)  # memory, on a copy (tracemalloc slows Python down)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    copy.unlink()
+    elapsed, compared = add(path)
+    print(f"index of {records} records: {size / records:.0f} B/record ({size / records * 1e6 / 2**30:.2f} GB per million); "
+          f"adding {len(new)} articles: {elapsed:.2f} s ({1000 * elapsed / len(new):.2f} ms each, "
+          f"{compared} pairs verified), peak Python memory {peak / 2**20:.1f} MB")
+    path.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sets", nargs="*", default=list(DEFAULT_SETS))
     ap.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsclean-bench-dedup"))
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--scale", type=int, nargs="*", default=[],
+                    help="also: index sizes (records) to add the first set's articles to")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.scale:
+        first = args.work / args.sets[0]
+        new = [json.loads(line) for p in sorted((first / "corpus").glob("part-*.jsonl")) for line in p.read_text().splitlines()]
+        for n in args.scale:
+            scale(n, new, args.work)
+        return 0
     rows = [evaluate(name, args.bench, args.work, args.repeat) for name in args.sets]
     print(f"truth: pairs whose ground-truth bodies' word {dedup.SHINGLE_WORDS}-gram containment >= {TRUTH_CONTAINMENT}; "
           f"found: the index's verified edges (Jaccard >= {dedup.Params().jaccard} or containment >= "
