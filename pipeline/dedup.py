@@ -115,7 +115,8 @@ def shingles(text: str, n: int = SHINGLE_WORDS) -> frozenset[int]:
     w = words(text)
     if len(w) < n:
         return frozenset()
-    hw = np.array([_word_hash(x) for x in w], dtype=np.uint64)
+    table = {x: _word_hash(x) for x in set(w)}
+    hw = np.fromiter(map(table.__getitem__, w), dtype=np.uint64, count=len(w))
     count = len(w) - n + 1
     with np.errstate(over="ignore"):
         h = hw[:count].copy()
@@ -139,10 +140,19 @@ def signature(hashes: Iterable[int]) -> "np.ndarray":
 
 
 def band_keys(sig: "np.ndarray") -> tuple[int, ...]:
-    """One 63-bit key per band (its index and its rows' values): equal keys make candidates."""
-    rows = sig.astype("<u8")
-    return tuple(int.from_bytes(hashlib.blake2b(b.to_bytes(2, "little") + rows[b * ROWS:(b + 1) * ROWS].tobytes(),
-                                                digest_size=8).digest(), "little") >> 1 for b in range(BANDS))
+    """One 63-bit key per band: a polynomial of its index and its rows' values (wrapping at
+    64 bits), mixed; equal keys make candidates."""
+    import numpy as np
+
+    rows = sig.reshape(BANDS, ROWS).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        key = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_MIX)
+        for r in range(ROWS):
+            key = key * np.uint64(_POLY) + rows[:, r]
+        key ^= key >> np.uint64(29)
+        key *= np.uint64(_MIX)
+        key ^= key >> np.uint64(32)
+    return tuple((key >> np.uint64(1)).tolist())
 
 
 def record_digest(record: dict) -> str:

@@ -695,11 +695,11 @@ class DedupStore:
         return priority(*row) if row else None
 
     def candidates(self, bands) -> set[str]:
-        found: set[str] = set()
-        for key in bands:
-            found.update(r[0] for r in self.db.execute(
-                "SELECT d.id FROM bands b JOIN docs d ON d.rid = b.rid WHERE b.key = ?", (key,)))
-        return found
+        if not bands:
+            return set()
+        marks = ",".join("?" * len(bands))
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT d.id FROM bands b JOIN docs d ON d.rid = b.rid WHERE b.key IN ({marks})", tuple(bands))}
 
     def neighbours(self, doc_id: str) -> dict[str, tuple[float, float]]:
         return {r[0]: (r[1], r[2]) for r in self.db.execute(
@@ -774,6 +774,30 @@ def _unpack(blob: bytes, code: str) -> list[int]:
     if sys.byteorder != "little":
         data.byteswap()
     return data.tolist()
+
+
+def part_lines(path: Path) -> list[tuple[str, str]]:
+    """(id, line) of every record of a part the run has checked already (tasks/dedup.py):
+    the id is read from the line's start, where every record writes it, without parsing
+    the rest (part_records parses each line; DamagedPart on a line without an id)."""
+    found = []
+    for line in _lines(path):
+        rid = _leading_id(line) if line.startswith('{"id":"') else _record_id(line)
+        if rid is None:
+            raise DamagedPart(path, "a line is not a JSON record with an id")
+        found.append((rid, line))
+    return found
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _leading_id(line: str) -> str | None:
+    try:
+        rid, _ = _DECODER.raw_decode(line, 6)
+    except ValueError:
+        return None
+    return rid if isinstance(rid, str) else None
 
 
 def iter_part(path: Path) -> Iterator[dict]:

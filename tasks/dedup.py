@@ -128,8 +128,8 @@ def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
     Whether the parts changed. The one place that rewrites parts after cleaning."""
     name = paths.part_name(shard)
     with io.locked(paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
-        corpus = io.part_records(out / "corpus" / name)
-        changelog = io.part_records(out / "changelog" / name)
+        corpus = io.part_lines(out / "corpus" / name)
+        changelog = io.part_lines(out / "changelog" / name)
         logs = dict(changelog)
         new_corpus, new_logs, changed = [], dict(logs), False
         for rid, line in corpus:
@@ -159,6 +159,7 @@ def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
     return True
 
 
+_DECODER = json.JSONDecoder()
 _DUPLICATE_OF = '"duplicate_of":'
 _DEDUP_CHANGE = '"stage":"dedup"'
 
@@ -170,7 +171,7 @@ def holds_link(corpus_line: str, log_line: str, link: Link | None) -> bool:
     at = corpus_line.find(_DUPLICATE_OF)
     if at < 0:
         return False
-    held, _ = json.JSONDecoder().raw_decode(corpus_line, at + len(_DUPLICATE_OF))
+    held, _ = _DECODER.raw_decode(corpus_line, at + len(_DUPLICATE_OF))
     if held != (link.of if link else None):
         return False
     if link is None:
