@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, fields, replace
 STAGES = ("encoding", "residue", "boilerplate", "captions", "metadata", "normalize")
 
 
+LINK_KEYS = ("dedup", "dedup_jaccard", "dedup_containment", "dedup_min_shingles")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -142,8 +145,32 @@ class CleanConfig:
     """When trafilatura extracts fewer characters than this, its baseline extractor is
     tried and kept if it finds more (``source.extractor`` says which was used)."""
 
+    # --- near-duplicates (pipeline/dedup.py; the Dedup task after the shards) -----------
+    dedup: bool = True
+    """Link near-duplicate records (``duplicate_of`` and a ``dup.*`` change; nothing is
+    dropped). Off: every record's ``duplicate_of`` is null and no index is kept."""
+
+    dedup_jaccard: float = 0.5
+    """Two records are copies when the Jaccard similarity of their word 5-gram sets (on the
+    cleaned body) is at least this (a copy with a changed paragraph or another ending)..."""
+
+    dedup_containment: float = 0.8
+    """... or when this share of the smaller record's 5-grams is in the larger one (a
+    shortened copy). Lower it to link looser rewrites, at the price of linking stories
+    that quote one long statement."""
+
+    dedup_min_shingles: int = 30
+    """Records with fewer word 5-grams than this (about 34 words) are never linked: short
+    texts (briefs, stubs, caption-only pages) are alike on unrelated pages. The ``dedup*``
+    keys are not in ``digest()`` (a changed threshold relinks the records, it does not clean
+    them again); they are in the links' digest, the manifest's ``pipeline.dedup_digest``."""
+
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+        """The digest of every key that changes how one article is cleaned (stamped on
+        every record); the ``dedup*`` keys are left out: they are in the links' digest
+        (``pipeline.dedup.Params.digest``, the manifest's ``pipeline.dedup_digest``)."""
+        data = {k: v for k, v in self.to_json().items() if k not in LINK_KEYS}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -194,4 +221,9 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
         values[key] = value
     if values.get("shards", base.shards) < 1:
         raise ConfigError("shards must be at least 1")
+    for key in ("dedup_jaccard", "dedup_containment"):
+        if not 0 < values.get(key, getattr(base, key)) <= 1:
+            raise ConfigError(f"{key} must be above 0 and at most 1")
+    if values.get("dedup_min_shingles", base.dedup_min_shingles) < 1:
+        raise ConfigError("dedup_min_shingles must be at least 1")
     return replace(base, **values)

@@ -113,6 +113,7 @@ def corpus_record(cleaned: Cleaned, ctx: Context) -> dict:
         "text": body_text(a),
         "blocks": [{"kind": b.kind, "text": b.text, "line": b.line} for b in a.blocks],
         "captions": [{"text": c.text, "credit": c.credit, "title": c.title} for c in a.captions],
+        "duplicate_of": None,  # set by the Dedup task after the shards (pipeline/dedup.py)
         "source": source_json(cleaned.source),
         "pipeline": record_stamp(ctx, a),
     }

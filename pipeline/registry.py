@@ -50,6 +50,12 @@ BUILTIN = {
     "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
                   "control characters, space runs); the count per switch is in detail."),
     "norm.empty": ("empty", "stage", "A line with nothing visible left after normalisation."),
+    "dup.near-copy": ("duplicate", "stage", "A near-copy of another record (the canonical of its group, in detail "
+                      "with the Jaccard similarity and containment of their word 5-grams); linked in duplicate_of, "
+                      "nothing dropped."),
+    "dup.contained": ("duplicate", "stage", "Most of this record's word 5-grams are in another one, or it holds most of "
+                      "another's (a shortened or extended copy): linked in duplicate_of to its group's canonical, "
+                      "nothing dropped."),
     "reject.too-large": ("reject", "ingest", "The input is larger than max_input_bytes."),
     "reject.empty": ("reject", "ingest", "The input holds no visible text."),
     "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),

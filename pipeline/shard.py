@@ -197,7 +197,11 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
 
 
 def _count(log: dict, out: ShardOutput) -> None:
+    """Count a record's changes; links (stage ``dedup``) are counted by the Dedup task, as a
+    reused record holds them and a freshly cleaned one does not yet."""
     for change in log["changes"]:
+        if change["stage"] == "dedup":
+            continue
         out.rules[change["rule"]] += 1
         detail = change.get("detail")
         if change["action"] == "drop" and isinstance(detail, dict) and detail.get("category"):

@@ -1,6 +1,6 @@
 """A batch: list raw/, hash every input, assign shards, and build the Luigi chain
 
-    CleanShard(shard 0..N-1)  ->  Publish (manifest)
+    CleanShard(shard 0..N-1)  ->  Dedup (near-duplicate links)  ->  Publish (manifest)
 
 ``plan_batch`` writes one plan file per shard (its inputs) named by the shard's digest,
 so that a shard whose inputs, config and rules did not change is already complete.
@@ -97,7 +97,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
         return True, True
     from . import progress as bar
 
-    shards = task.requires()
+    shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
     sizes = [0 if t.complete() else len(io.read_json(paths.shard_plan(Path(out), t.shard, t.digest))["entries"])
              for t in shards]
