@@ -98,10 +98,14 @@ def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict |
     return clean_article(build, id=id, source=source, ctx=ctx)
 
 
-def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
-    """Build the article (which may reject it) and run the stage list over it."""
+def clean_article(build: Callable[[], Article | StageResult], *, id: str, source: Source, ctx: Context) -> Cleaned:
+    """Build the article (which may reject it, and may come with changes of its own: the
+    lines an HTML extractor left out) and run the stage list over it."""
     try:
-        article, changes = run_stages(build(), ctx)
+        built = build()
+        first = built.changes if isinstance(built, StageResult) else ()
+        article, changes = run_stages(built.article if isinstance(built, StageResult) else built, ctx)
+        changes = first + changes
         source = article.source
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
@@ -145,8 +149,10 @@ def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
 
 def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
                sha: str | None = None, charset: str | None = None) -> Cleaned:
-    """Extract one HTML page (trafilatura) and clean the extracted text like text input;
-    the lines of the extracted text are the raw lines the change log accounts for."""
+    """Extract one HTML page (trafilatura and readability-lxml voting, or trafilatura alone)
+    and clean what they keep like text input. The page's raw lines are its visible text
+    blocks (``html_blocks``): the change log accounts for each, those the extractors left
+    out as "extract" drops."""
     source = Source(path=path, sha256=sha or sha256(data), format="html")
     try:
         check_limits(data, ctx)
@@ -157,7 +163,7 @@ def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | No
 
     html_ctx = ctx.html
 
-    def build() -> Article:
+    def build() -> StageResult:
         from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs
         return article_from_html(html, id, source, meta or {}, html_ctx)
 
