@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -38,8 +38,7 @@ WORD = re.compile(r"\w+")
 SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class PageBlock:
+class PageBlock(NamedTuple):  # a tuple: a page makes hundreds, and a frozen dataclass costs 3x to build
     text: str  # white space collapsed
     kind: str  # heading, paragraph, list_item, quote
     cell: bool  # a table cell's text
@@ -78,22 +77,25 @@ LINK_TEXT = re.compile(f"{LINK_ON}([^{LINK_OFF}]*){LINK_OFF}")
 
 def page_blocks(root: etree._Element) -> tuple[PageBlock, ...]:
     """The visible text blocks of a parsed page (see the module's docstring), in order."""
-    text = str(STYLESHEET(root))
+    text = SPACE.sub(" ", str(STYLESHEET(root)))  # the marks are not white space: collapsed once for all blocks
     out: list[PageBlock] = []
     kind = "paragraph"
     for n, segment in enumerate(text.split(BREAK)):
+        cell = False
         if n:
             code, segment = segment[:1], segment[1:]
             kind, cell = CODES.get(code) or kind, code == "c"
-        else:
-            cell = False
+        if len(segment) < 2 and not segment.strip():
+            continue
         links = 0
-        if LINK_ON in segment or LINK_OFF in segment:
-            links = sum(len(SPACE.sub(" ", m).strip()) for m in LINK_TEXT.findall(segment))
+        if LINK_ON in segment:
+            links = sum(len(m.strip()) for m in LINK_TEXT.findall(segment))
             segment = segment.replace(LINK_ON, "").replace(LINK_OFF, "")
-        block = SPACE.sub(" ", segment).strip()
+        elif LINK_OFF in segment:
+            segment = segment.replace(LINK_OFF, "")
+        block = segment.strip()
         if block:
-            out.append(PageBlock(block, kind, cell, min(links, len(block))))
+            out.append(PageBlock(" ".join(block.split()) if "  " in block else block, kind, cell, min(links, len(block))))
     return tuple(out)
 
 
@@ -107,7 +109,7 @@ def without_marks(html: str) -> str:
 
 
 def fold(text: str) -> str:
-    return SPACE.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()
 
 
 def _trigrams(words: list[str]) -> list[tuple[str, ...]]:
@@ -140,7 +142,7 @@ def coverage(blocks: tuple[PageBlock, ...], lines: list[str]) -> list[float]:
     out = [0.0] * len(blocks)
     rest = []
     for i, block in enumerate(blocks):
-        key = fold(block.text)
+        key = block.text.casefold()  # a block's text is already folded but for case
         if left[key] > 0:
             left[key] -= 1
             out[i] = 1.0
