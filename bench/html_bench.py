@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))
+sys.path.append(str(ROOT / "bench"))  # quality.py, when this file is loaded as a module (tests)
 
 import argparse  # noqa: E402
 import gzip  # noqa: E402

@@ -16,9 +16,10 @@ import math
 import re
 from dataclasses import dataclass
 from operator import mul
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from .html_blocks import PageBlock
+if TYPE_CHECKING:  # html_blocks loads lxml: the rule packs load this module on a text-only run too
+    from .html_blocks import PageBlock
 
 KEEP_AT = 0.5  # an extractor keeps a line when its output holds at least this share of it
 FEATURES = (
