@@ -1,14 +1,18 @@
-"""HTML to blocks and metadata: trafilatura (comments excluded), with bounded cost.
+"""HTML to blocks and metadata: the page's raw lines, the extractors' votes, with bounded cost.
 
 Pure: an HTML string in, an ``Extracted`` value out (or ``RejectedInput`` when a limit is
 hit). The page is parsed once, as trafilatura's own loader parses it (``html_parse.py``,
-where the depth limit shows), and the tree handed to trafilatura's extraction sequence,
-which prunes it in place; metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
+where the depth limit shows). Its raw lines, the visible text blocks, are read from that
+tree first (``html_blocks.page_blocks``); readability-lxml (default ``html_extractor``)
+works on a copy of it, and trafilatura's extraction sequence on the tree itself, which it
+prunes in place. Each extractor's output is matched to the raw lines (``coverage``), the
+lines both keep are kept, and the lines one keeps are put to the vote (``ensemble.py``);
+trafilatura alone decides in the fast mode. The body is made of raw lines, with the kinds of
+their elements; every line left out becomes an "extract" drop (``ext.*``). When trafilatura
+returns too little, its baseline extractor is the fallback; ``extractor`` says which ran.
+Metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
 alone, JSON-LD and ``<time>``, and figure captions from the ``<figcaption>`` elements,
-because trafilatura's own metadata extraction costs more than its text extraction. Each
-top-level element of trafilatura's result becomes blocks: headings, paragraphs, list items,
-quotes. When trafilatura (with its own readability/jusText comparison) returns too little,
-its baseline extractor is the fallback; ``extractor`` says which produced the text.
+because trafilatura's own metadata extraction costs more than its text extraction.
 
 Limits: ``max_html_bytes`` and ``extract_timeout`` reject a page with the reason. Tree depth
 is bounded by the parser: libxml2 stops at ``html_parse.PARSER_MAX_DEPTH`` levels (the dev pages stay
