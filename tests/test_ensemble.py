@@ -220,3 +220,40 @@ def test_readability_over_our_tree_gives_readabilitys_text(name):
     theirs = [b.text for b in page_blocks(lxml_html.fromstring(Document(html).summary(html_partial=True)))]
     assert len(ours) > 3
     assert ours == theirs
+
+
+# ---- conservation on generated pages (Hypothesis) --------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["the", "council", "voted", "Share", "Home", "bridge", "river", "said", "Read more", "«ещё»",
+                         "2019", "&amp;", "news", "to", "a"])
+TEXT = st.lists(WORDS, min_size=1, max_size=14).map(" ".join)
+
+
+def element(children):
+    return st.tuples(st.sampled_from(["p", "div", "li", "span", "a", "h2", "td", "em", "script", "noscript"]),
+                     st.lists(children, max_size=4), TEXT)
+
+
+NODES = st.recursive(TEXT, element, max_leaves=25)
+
+
+def render(node) -> str:
+    if isinstance(node, str):
+        return node
+    tag, children, tail = node
+    inner = "<br>".join(render(c) for c in children) if tag == "p" else "".join(render(c) for c in children)
+    return f"<{tag}>{inner}</{tag}> {tail} "
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(NODES, min_size=1, max_size=6), st.sampled_from(EXTRACTORS))
+def test_every_raw_line_of_a_generated_page_is_accounted_for(ctx, nodes, extractor):
+    html = "<html><head><title>A page</title></head><body>" + "".join(render(n) for n in nodes) + "</body></html>"
+    c = clean_html(html.encode(), id="x", path="x.html", ctx=mode(ctx, extractor))
+    record, log = corpus_record(c, ctx), changelog_record(c, ctx)
+    raw = html_raw_text(html)
+    assert unaccounted_lines(raw, record, log["changes"]) == []
+    if not c.rejected:
+        assert misnumbered_lines(raw, record, log["changes"]) == []
