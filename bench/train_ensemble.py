@@ -13,13 +13,15 @@ metric weighs it) and every set as much as the others. ``--loso`` trains on all 
 and scores that one, for each (the honest figure), then the in-sample score of the model
 trained on all; scores are of the extraction alone (kept lines, before the cleaning stages),
 beside trafilatura's and readability's votes alone. ``--write`` stores the model trained on
-all named sets in pipeline/rules/models/ensemble.json. Needs numpy and scikit-learn
+all named sets in pipeline/rules/models/ensemble.json. The cache's files are named after a
+digest of the code that computes the votes and the extractors' versions. Needs numpy and scikit-learn
 (``pip install -e '.[train]'``).
 """
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import pickle
 import sys
@@ -50,9 +52,20 @@ def page_votes(path: str):
     return path, (v.lines, v.trafilatura, v.readability), None
 
 
+def code_key() -> str:
+    """What the votes depend on: the code that computes them and the extractors' versions (a
+    cache made by other code is not used)."""
+    from importlib.metadata import version
+    h = hashlib.sha256()
+    for module in ("html_blocks.py", "extract_html.py", "extract_readability.py", "html_parse.py"):
+        h.update((ROOT / "pipeline" / module).read_bytes())
+    h.update(f"{version('trafilatura')} {version('readability-lxml')} {version('lxml')}".encode())
+    return h.hexdigest()[:12]
+
+
 def load_set(bench: Path, name: str, cache: Path):
     """(truth, [(id, lines, t, r)]) of one set, from the cache when it is there."""
-    cached = cache / f"{name}.pkl"
+    cached = cache / f"{name}-{code_key()}.pkl"
     truth = read_truth(bench / name)
     if cached.is_file():
         return truth, pickle.loads(cached.read_bytes())
