@@ -142,9 +142,10 @@ class CleanConfig:
     """Which extractors decide what of an HTML page is the article. "ensemble":
     trafilatura (without its own readability/jusText comparison) and readability-lxml vote
     on each of the page's lines, and a small model (``rules/models/ensemble.json``) decides
-    the lines only one of them keeps; better on every dev set, about 1.3-1.5x trafilatura's
-    time. "trafilatura": trafilatura alone, as ``trafilatura.extract`` (the fast mode, within
-    1.15x its time). See docs/evaluation.md and docs/performance.md."""
+    the lines only one of them keeps; better than either extractor on every dev set, at
+    1.4-1.7x trafilatura's time. "trafilatura": trafilatura alone, as ``trafilatura.extract``
+    (the fast mode, 1.1-1.2x its time), for large crawls where time matters more than the
+    last points of quality. See docs/evaluation.md and docs/performance.md."""
 
     html_min_chars: int = 250
     """When trafilatura extracts fewer characters than this, its baseline extractor is
