@@ -60,10 +60,12 @@ bench-report: $(STAMP)
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-# HTML path vs trafilatura.extract(include_comments=False) on ../shared/bench (aeb, wcxb-dev):
-# F1/P/R and time of each, in one run (says so and stops when ../shared is absent)
+# HTML path: trafilatura, readability-lxml, newsclean fast and default on ../shared/bench (all four
+# sets, daniel-dev per language): F1/P/R and time of each, in one run; then the vote's
+# leave-one-set-out table (needs the train extra). Says so and stops when ../shared is absent.
 bench-html: $(STAMP)
 	$(PY) bench/html_bench.py
+	$(PY) bench/train_ensemble.py
 
 # docs/configuration.md from CleanConfig's field docs (tests/test_docs.py checks it is current)
 docs: $(STAMP)

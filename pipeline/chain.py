@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .article import Article, Block, Caption, Change, Source
-from .clean import STAGES, Cleaned, guarded, stage_function, stage_names
+from .clean import STAGES, Cleaned, built_article, guarded, stage_function, stage_names
 from .config import CleanConfig, ConfigError
 from .context import Context
 from .record import current_fingerprint
@@ -127,8 +127,8 @@ def decode_entry(entry: Entry, load: Loader, ctx: Context) -> Pending:
         return Pending(entry.id, prepared.source, prepared)
 
     def build() -> Cleaned:
-        article = prepared.build()
-        return Cleaned(prepared.id, article.source, article, ())
+        article, first = built_article(prepared.build)
+        return Cleaned(prepared.id, article.source, article, first)
 
     return Pending(prepared.id, prepared.source, guarded(build, id=prepared.id, source=prepared.source, ctx=prepared.ctx))
 

@@ -106,7 +106,7 @@ class Prepared:
 
     id: str
     source: Source
-    build: Callable[[], Article]
+    build: Callable[[], Article | StageResult]
     ctx: Context
 
 
@@ -145,11 +145,22 @@ def guarded(step: Callable[[], Cleaned], *, id: str, source: Source, ctx: Contex
         return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
 
 
-def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
-    """Build the article (which may reject it) and run the stage list over it."""
+def built_article(build: Callable[[], Article | StageResult]) -> tuple[Article, tuple[Change, ...]]:
+    """The article a build makes, and the changes that came with it (the lines an HTML
+    extractor left out)."""
+    built = build()
+    if isinstance(built, StageResult):
+        return built.article, built.changes
+    return built, ()
+
+
+def clean_article(build: Callable[[], Article | StageResult], *, id: str, source: Source, ctx: Context) -> Cleaned:
+    """Build the article (which may reject it, and may come with changes of its own: the
+    lines an HTML extractor left out) and run the stage list over it."""
     def step() -> Cleaned:
-        article, changes = run_stages(build(), ctx)
-        return Cleaned(id, article.source, article, changes)
+        built, first = built_article(build)
+        article, changes = run_stages(built, ctx)
+        return Cleaned(id, article.source, article, first + changes)
 
     return guarded(step, id=id, source=source, ctx=ctx)
 
@@ -195,8 +206,10 @@ def prepare_record(record: Record, *, path: str, ctx: Context) -> Prepared | Cle
 
 def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
                sha: str | None = None, charset: str | None = None) -> Cleaned:
-    """Extract one HTML page (trafilatura) and clean the extracted text like text input;
-    the lines of the extracted text are the raw lines the change log accounts for."""
+    """Extract one HTML page (trafilatura and readability-lxml voting, or trafilatura alone)
+    and clean what they keep like text input. The page's raw lines are its visible text
+    blocks (``html_blocks``): the change log accounts for each, those the extractors left
+    out as "extract" drops."""
     return finish(prepare_html(data, id=id, path=path, ctx=ctx, meta=meta, sha=sha, charset=charset))
 
 
@@ -212,7 +225,7 @@ def prepare_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | 
 
     html_ctx = ctx.html
 
-    def build() -> Article:
+    def build() -> StageResult:
         from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs
         return article_from_html(html, id, source, meta or {}, html_ctx)
 

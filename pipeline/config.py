@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 
 STAGES = ("encoding", "residue", "boilerplate", "captions", "metadata", "normalize")
+HTML_EXTRACTORS = ("ensemble", "trafilatura")
 
 
 LINK_KEYS = ("dedup", "dedup_jaccard", "dedup_containment", "dedup_min_shingles")
@@ -141,6 +142,15 @@ class CleanConfig:
     scrapes; on trafilatura's output it costs about a third of trafilatura's own time and
     takes as much article text as it removes (measured on the dev sets)."""
 
+    html_extractor: str = "ensemble"
+    """Which extractors decide what of an HTML page is the article. "ensemble":
+    trafilatura (without its own readability/jusText comparison) and readability-lxml vote
+    on each of the page's lines, and a small model (``rules/models/ensemble.json``) decides
+    the lines only one of them keeps; better than either extractor on every dev set, at
+    1.4-1.7x trafilatura's time. "trafilatura": trafilatura alone, as ``trafilatura.extract``
+    (the fast mode, 1.1-1.2x its time), for large crawls where time matters more than the
+    last points of quality. See docs/evaluation.md and docs/performance.md."""
+
     html_min_chars: int = 250
     """When trafilatura extracts fewer characters than this, its baseline extractor is
     tried and kept if it finds more (``source.extractor`` says which was used)."""
@@ -219,6 +229,8 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
                 raise ConfigError(f"{key} must be a number, got {value!r}")
             value = type(default)(value)
         values[key] = value
+    if values.get("html_extractor", base.html_extractor) not in HTML_EXTRACTORS:
+        raise ConfigError(f"html_extractor must be one of {', '.join(HTML_EXTRACTORS)}, got {values['html_extractor']!r}")
     if values.get("shards", base.shards) < 1:
         raise ConfigError("shards must be at least 1")
     for key in ("dedup_jaccard", "dedup_containment"):

@@ -1,14 +1,18 @@
-"""HTML to blocks and metadata: trafilatura (comments excluded), with bounded cost.
+"""HTML to blocks and metadata: the page's raw lines, the extractors' votes, with bounded cost.
 
 Pure: an HTML string in, an ``Extracted`` value out (or ``RejectedInput`` when a limit is
 hit). The page is parsed once, as trafilatura's own loader parses it (``html_parse.py``,
-where the depth limit shows), and the tree handed to trafilatura's extraction sequence,
-which prunes it in place; metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
+where the depth limit shows). Its raw lines, the visible text blocks, are read from that
+tree first (``html_blocks.page_blocks``); readability-lxml (default ``html_extractor``)
+works on a copy of it, and trafilatura's extraction sequence on the tree itself, which it
+prunes in place. Each extractor's output is matched to the raw lines (``coverage``), the
+lines both keep are kept, and the lines one keeps are put to the vote (``ensemble.py``);
+trafilatura alone decides in the fast mode. The body is made of raw lines, with the kinds of
+their elements; every line left out becomes an "extract" drop (``ext.*``). When trafilatura
+returns too little, its baseline extractor is the fallback; ``extractor`` says which ran.
+Metadata (title, authors, date, site name, URL, language) comes from the ``<head>`` parsed
 alone, JSON-LD and ``<time>``, and figure captions from the ``<figcaption>`` elements,
-because trafilatura's own metadata extraction costs more than its text extraction. Each
-top-level element of trafilatura's result becomes blocks: headings, paragraphs, list items,
-quotes. When trafilatura (with its own readability/jusText comparison) returns too little,
-its baseline extractor is the fallback; ``extractor`` says which produced the text.
+because trafilatura's own metadata extraction costs more than its text extraction.
 
 Limits: ``max_html_bytes`` and ``extract_timeout`` reject a page with the reason. Tree depth
 is bounded by the parser: libxml2 stops at ``html_parse.PARSER_MAX_DEPTH`` levels (the dev pages stay
@@ -32,10 +36,13 @@ from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
 
-from .article import Article, Block, RejectedInput, Source
+from .article import Article, Block, Change, RejectedInput, Source, StageResult
 from .config import CleanConfig
 from .context import Context
 from .dates import parse_date
+from .ensemble import KEEP_AT, EnsembleModel, vote
+from .extract_readability import readability_article
+from .html_blocks import PageBlock, coverage, holds_marks, page_blocks, without_marks
 from .html_parse import page_tree
 from .inputs import site_of
 
@@ -51,15 +58,23 @@ TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
 @dataclass(frozen=True)
 class Extracted:
-    blocks: tuple[tuple[str, str], ...]  # (kind, text): one per line of the extracted text
+    blocks: tuple[tuple[str, str], ...]  # (kind, text) of each raw line kept, in page order
     meta: dict  # title, authors, published, site, url, language (absent: missing)
     figcaptions: tuple[str, ...]  # the page's <figcaption> texts, for the residue stage
-    extractor: str  # "trafilatura" or "trafilatura-baseline"
+    extractor: str  # "trafilatura+readability", "trafilatura" or "trafilatura-baseline"
+    lines: tuple[PageBlock, ...] = ()  # the page's raw lines (html_blocks.page_blocks)
+    kept: tuple[int, ...] = ()  # the line number (from 1) of each kept block
+    left_out: tuple[Change, ...] = ()  # an "extract" drop for every raw line not kept
 
     @property
     def text(self) -> str:
-        """The extracted text: the lines the change log accounts for."""
+        """The extracted text: the raw lines kept."""
         return "\n".join(text for _, text in self.blocks)
+
+    @property
+    def raw_text(self) -> str:
+        """The page's raw lines, one a line: what the change log accounts for."""
+        return "\n".join(line.text for line in self.lines)
 
 
 class ExtractionTimeout(Exception):
@@ -86,8 +101,10 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def extract_html(html: str, cfg: CleanConfig, url: str | None = None) -> Extracted:
-    """Blocks and metadata of one HTML page. Raises RejectedInput over a limit."""
+def extract_html(html: str, cfg: CleanConfig, url: str | None = None, ensemble: EnsembleModel | None = None) -> Extracted:
+    """Blocks and metadata of one HTML page. Raises RejectedInput over a limit. ``ensemble``
+    is the vote's model (``rules/models/ensemble.json``): without it, or with
+    ``html_extractor = "trafilatura"``, trafilatura alone decides."""
     # UTF-8 takes one to four bytes a character: encode only when that leaves it open
     if len(html) > cfg.max_html_bytes or (4 * len(html) > cfg.max_html_bytes
                                           and len(html.encode("utf-8", "surrogatepass")) > cfg.max_html_bytes):
@@ -95,32 +112,87 @@ def extract_html(html: str, cfg: CleanConfig, url: str | None = None) -> Extract
         raise RejectedInput("reject.html-too-large", f"HTML is {size:,} bytes, over max_html_bytes={cfg.max_html_bytes:,}")
     try:
         with time_limit(cfg.extract_timeout):
-            return _extract(html, cfg, url)
+            return _extract(html, cfg, url, ensemble)
     except ExtractionTimeout:
         raise RejectedInput("reject.extract-timeout", f"extraction ran over extract_timeout={cfg.extract_timeout}s") from None
 
 
-def _extract(html: str, cfg: CleanConfig, url: str | None) -> Extracted:
+@dataclass(frozen=True)
+class Votes:
+    """What each extractor kept of a page's raw lines: the share of each line in its output."""
+    lines: tuple[PageBlock, ...]
+    trafilatura: list[float]
+    readability: list[float] | None  # None: trafilatura alone
+    extractor: str
+
+
+def extractor_votes(html: str, cfg: CleanConfig, url: str | None, both: bool) -> Votes:
+    """The page's raw lines and the extractors' votes on them (``both``: readability-lxml
+    too, and trafilatura without its own comparison)."""
+    tree = page_tree(html)
+    if tree is None:
+        return Votes((), [], None, "trafilatura")
+    # the walk marks blocks with private code points: a page holding them is read without
+    lines = page_blocks(page_tree(without_marks(html)) if holds_marks(html) else tree)
+    second = readability_article(tree) if both else None  # it copies the tree: before trafilatura prunes it
+    body = trafilatura_body(tree, _options(url, fast=both))
+    found = body_blocks(body) if body is not None else ()
+    extractor = "trafilatura"
+    if sum(len(t) for _, t in found) < cfg.html_min_chars:
+        fallback = _baseline(html)  # trafilatura pruned the first tree: the page parsed again
+        if sum(len(t) for _, t in fallback) > sum(len(t) for _, t in found):
+            found, extractor = fallback, "trafilatura-baseline"
+    t_cover = coverage(lines, [t for _, t in found])
+    if not both:
+        return Votes(lines, t_cover, None, extractor)
+    r_cover = coverage(lines, [b.text for b in page_blocks(second)]) if second is not None else [0.0] * len(lines)
+    return Votes(lines, t_cover, r_cover, extractor + "+readability")
+
+
+def _extract(html: str, cfg: CleanConfig, url: str | None, ensemble: EnsembleModel | None = None) -> Extracted:
     meta = page_metadata(head_tree(html), html, url)
     figcaptions = tuple(t for t in (_squash(unescape(TAG.sub(" ", m))) for m in FIGCAPTION.findall(html)) if t)
-    tree = page_tree(html)
-    body = trafilatura_body(tree, _options(url)) if tree is not None else None
-    blocks = body_blocks(body) if body is not None else ()
-    extractor = "trafilatura"
-    if sum(len(t) for _, t in blocks) < cfg.html_min_chars and tree is not None:
-        fallback = _baseline(html)  # trafilatura pruned the first tree: the page parsed again
-        if sum(len(t) for _, t in fallback) > sum(len(t) for _, t in blocks):
-            blocks, extractor = fallback, "trafilatura-baseline"
-    return Extracted(blocks, meta, figcaptions, extractor)
+    votes = extractor_votes(html, cfg, url, both=cfg.html_extractor == "ensemble" and ensemble is not None)
+    lines, t_cover, r_cover = votes.lines, votes.trafilatura, votes.readability
+    if r_cover is None:
+        keep = [c >= KEEP_AT for c in t_cover]
+        left_out = tuple(_left_out(n, line, "ext.not-extracted", None) for n, (line, k) in enumerate(zip(lines, keep), 1)
+                         if not k)
+    else:
+        keep, scores = vote(lines, t_cover, r_cover, ensemble)
+        left_out = tuple(_left_out(i + 1, line, "ext.outvoted" if i in scores else "ext.not-extracted",
+                                   _vote_detail(t_cover[i], r_cover[i], scores.get(i)))
+                         for i, line in enumerate(lines) if not keep[i])
+    kept = tuple(n for n, k in enumerate(keep, 1) if k)
+    blocks = tuple((lines[n - 1].kind, lines[n - 1].text) for n in kept)
+    return Extracted(blocks, meta, figcaptions, votes.extractor, lines, kept, left_out)
+
+
+def _left_out(n: int, line: PageBlock, rule: str, detail) -> Change:
+    return Change("extract", rule, "drop", n, line.text, None, detail)
+
+
+def _vote_detail(t: float, r: float, score: float | None) -> dict:
+    """Who kept the line (the share of it in each extractor's output) and, when they
+    disagreed, the vote's probability that it is article text."""
+    detail = {"trafilatura": round(t, 2), "readability": round(r, 2)}
+    if score is not None:
+        detail["vote"] = round(score, 3)
+    return detail
 
 
 # what trafilatura.extract(html, include_comments=False) runs with; built once (reading its
 # settings costs about a tenth of a millisecond a page)
 _OPTIONS = Extractor(output_format="txt", comments=False, with_metadata=False)
+# in the ensemble, trafilatura without its own readability/jusText comparison: readability-lxml
+# votes on every line instead (and that comparison is a third of trafilatura's time)
+_OPTIONS_FAST = Extractor(output_format="txt", comments=False, with_metadata=False, fast=True)
 
 
-def _options(url: str | None) -> Extractor:
-    return _OPTIONS if url is None else Extractor(output_format="txt", comments=False, with_metadata=False, url=url)
+def _options(url: str | None, fast: bool = False) -> Extractor:
+    if url is None:
+        return _OPTIONS_FAST if fast else _OPTIONS
+    return Extractor(output_format="txt", comments=False, with_metadata=False, url=url, fast=fast)
 
 
 def trafilatura_body(tree: lxml_html.HtmlElement, options: Extractor) -> etree._Element | None:
@@ -253,19 +325,21 @@ def _is_link(value: str) -> bool:
     return value.strip().lower().startswith(("http://", "https://"))
 
 
-def article_from_html(html: str, id: str, source: Source, meta: dict, ctx: Context) -> Article:
-    """The Article of one page: extracted blocks numbered as lines of the extracted text;
-    the record's own metadata (sidecar, JSONL fields, WARC URL) wins over the page's."""
-    extracted = extract_html(html, ctx.config, url=meta.get("url") or None)
+def article_from_html(html: str, id: str, source: Source, meta: dict, ctx: Context) -> StageResult:
+    """The Article of one page, its blocks numbered as the page's raw lines, and an
+    "extract" drop for every raw line the extractors left out; the record's own metadata
+    (sidecar, JSONL fields, WARC URL) wins over the page's."""
+    extracted = extract_html(html, ctx.config, url=meta.get("url") or None, ensemble=ctx.rules.model("ensemble"))
     if not extracted.blocks:
         raise RejectedInput("reject.empty", f"no article text found in the HTML ({extracted.extractor})")
     page = {**extracted.meta, **{k: v for k, v in meta.items() if v not in (None, "", [])}}
     authors = page.get("authors") or ()
-    return Article(
+    article = Article(
         id=id, source=replace(source, extractor=extracted.extractor),
-        blocks=tuple(Block(line=i, text=text, kind=kind) for i, (kind, text) in enumerate(extracted.blocks, start=1)),
+        blocks=tuple(Block(line=n, text=text, kind=kind) for n, (kind, text) in zip(extracted.kept, extracted.blocks)),
         title=page.get("title") or None, authors=tuple([authors] if isinstance(authors, str) else authors),
         published=page.get("published") or None, site=site_of(page) or page.get("site_name"),
         url=page.get("url") or None, language=page.get("language") or None,
         extra=(("figcaptions", extracted.figcaptions),),
     )
+    return StageResult(article, extracted.left_out)

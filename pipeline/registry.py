@@ -75,6 +75,14 @@ BUILTIN = {
                        "into captions (credit split off)."),
     "cap.photo-credit": ("caption", "stage", "A short paragraph of an HTML page that ends in a photo credit "
                          "(Getty, Reuters, 'Photo:'), moved into captions."),
+    # what an HTML page's extractors left out (extract_html.py, ensemble.py): stage "extract"
+    "ext.not-extracted": ("extractor", "extractor", "A line of an HTML page (one of its visible text blocks) that the "
+                          "extractor left out: neither trafilatura nor readability-lxml kept it (trafilatura alone "
+                          "with html_extractor = \"trafilatura\"); menus, sidebars, footers, related lists, comments. "
+                          "detail: the share of the line in each extractor's output."),
+    "ext.outvoted": ("extractor", "extractor", "A line of an HTML page that one extractor kept and the other left "
+                     "out, and the vote (rules/models/ensemble.json) left out; detail: the share of the line in "
+                     "each extractor's output and the vote's probability that it is article text."),
     "reject.bad-gzip": ("reject", "ingest", "A .gz input cannot be decompressed, or decompresses to more than max_input_bytes."),
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 import regex
 
 from .classify import BlockModel, model_from_json
+from .ensemble import EnsembleModel, ensemble_from_json
 from .matching import Branch, branch_tests, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
@@ -80,7 +81,7 @@ class RuleSet:
     general: tuple[Rule, ...]
     sites: tuple[tuple[str, tuple[Rule, ...]], ...]
     digest: str
-    models: tuple[BlockModel, ...] = ()  # learned block classifiers (rules/models/*.json)
+    models: tuple[BlockModel | EnsembleModel, ...] = ()  # learned models (rules/models/*.json): block classifiers, the HTML vote
     html: tuple[Rule, ...] = ()  # rules for HTML inputs only (the residue stage)
 
     def model(self, name: str) -> BlockModel | None:
@@ -186,7 +187,9 @@ def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = 
     for source, text in sorted(models):
         digest.update(source.encode() + b"\0" + text.encode() + b"\0")
         try:
-            loaded.append(model_from_json(source.rsplit("/", 1)[-1].removesuffix(".json"), json.loads(text)))
+            data = json.loads(text)
+            load = ensemble_from_json if data.get("kind") == "ensemble" else model_from_json
+            loaded.append(load(source.rsplit("/", 1)[-1].removesuffix(".json"), data))
         except (ValueError, KeyError, TypeError) as exc:
             raise RuleError(f"{source}: bad model: {exc}") from None
     return RuleSet(

@@ -13,11 +13,12 @@ from pipeline.segment import split_lines
 from . import paths
 
 # source.format -> a function from the input's bytes and its change-log record to the text
-# the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages,
-# records inside JSONL/WARC files and compressed files, the raw lines are the lines of the
-# extracted text, numbered without blank lines, and the change log and the record hold every
-# one of them: those are rebuilt from the outputs (pipeline.review.lines_from_log), which is
-# exact, rather than extracted again.
+# the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages the
+# raw lines are the page's visible text blocks (pipeline.html_blocks), and for records inside
+# JSONL/WARC files and compressed files the lines of their text; the change log and the record
+# hold every one of them (an HTML page's lines its extractors left out as "extract" drops):
+# those are rebuilt from the outputs (pipeline.review.lines_from_log), which is exact, rather
+# than extracted again.
 RAW_TEXT: dict[str, Callable[[bytes, dict], str]] = {
     "text": lambda data, log: decode_bytes(data)[0],
 }

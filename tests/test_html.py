@@ -46,15 +46,25 @@ def page(name: str) -> bytes:
     return gzip.decompress((PAGES / f"{name}.html.gz").read_bytes())
 
 
+EXTRACTORS = {"ensemble": "trafilatura+readability", "trafilatura": "trafilatura"}  # html_extractor -> source.extractor
+
+
+def mode(ctx, extractor: str):
+    return replace(ctx, config=replace(ctx.config, html_extractor=extractor))
+
+
 @pytest.fixture(scope="module")
 def cleaned(ctx):
-    return {name: clean_html(page(name), id=name, path=f"{name}.html", ctx=ctx) for name in CASES}
+    return {(extractor, name): clean_html(page(name), id=name, path=f"{name}.html", ctx=mode(ctx, extractor))
+            for name in CASES for extractor in EXTRACTORS}
 
 
+@pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_real_page_snippets(cleaned, name):
+def test_real_page_snippets(cleaned, name, extractor):
+    """The default (the trafilatura + readability-lxml vote) and the fast mode alike."""
     title, published, must, must_not = CASES[name]
-    c = cleaned[name]
+    c = cleaned[extractor, name]
     assert not c.rejected, c.changes
     text = body_text(c.article) + "\n"
     for snippet in must:
@@ -63,15 +73,16 @@ def test_real_page_snippets(cleaned, name):
         assert snippet not in text, f"{name}: kept {snippet!r}"
     assert c.article.title == title
     assert c.article.published == published
-    assert c.source.format == "html" and c.source.extractor == "trafilatura"
+    assert c.source.format == "html" and c.source.extractor == EXTRACTORS[extractor]
     assert not text.startswith(title), "the repeated headline stays in the body"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_extracted_line_is_accounted_for(ctx, cleaned, name):
-    """The raw lines of an HTML input are the lines of its extracted text."""
-    extracted = extract_html(page(name).decode("utf-8"), ctx.config)
-    c = cleaned[name]
+    """Every line the extractor kept is accounted for (and so is every raw line of the page:
+    tests/test_ensemble.py)."""
+    extracted = extract_html(page(name).decode("utf-8"), ctx.config, ensemble=ctx.rules.model("ensemble"))
+    c = cleaned["ensemble", name]
     log = changelog_record(c, ctx)
     assert unaccounted_lines(extracted.text, corpus_record(c, ctx), log["changes"]) == []
 
@@ -119,8 +130,8 @@ def test_trafilatura_body_is_none_without_text():
 def test_fallback_to_baseline_is_recorded(ctx):
     html = "<html><body><div>" + "<span>Short lines of plain text in spans only, no paragraph markup here. </span>" * 8 + "</div></body></html>"
     c = clean_html(html.encode(), id="x", path="x.html", ctx=ctx)
-    assert c.source.extractor in ("trafilatura", "trafilatura-baseline")
-    if c.source.extractor == "trafilatura-baseline":
+    assert c.source.extractor in ("trafilatura+readability", "trafilatura-baseline+readability")
+    if c.source.extractor.startswith("trafilatura-baseline"):
         assert "Short lines of plain text" in body_text(c.article)
 
 
