@@ -159,7 +159,7 @@ def data_files(views: list[ArticleView], registry: dict[str, RuleInfo], stamp: d
     files["data/meta.js"] = _js("NC.meta", {
         "rules": rule.rows(), "fates": list(FATES), "index_fields": list(INDEX_FIELDS), "line_fields": list(LINE_FIELDS),
         "chunk": CHUNK, "chunks": (len(views) + CHUNK - 1) // CHUNK, "stamp": stamp,
-        "has_duplicates": any("duplicate_of" in (v.record or {}) for v in views)})
+        "has_duplicates": any((v.record or {}).get("duplicate_of") for v in views)})
     return files
 
 
