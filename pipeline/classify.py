@@ -10,6 +10,7 @@ the probability that the block is article text. Pure Python, no runtime dependen
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .bylines import parse_byline
 from .config import CleanConfig
 from .dates import is_date_line
 from .features import URL, ends_like_sentence, is_headline, is_name
+from .rules import RuleError
 from .stopwords import guess_language, reader_address, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
@@ -123,6 +125,19 @@ def model_from_json(name: str, data: dict) -> BlockModel:
     if len(weights) != len(FEATURES) or len(context) != len(CONTEXT_FEATURES):
         raise ValueError(f"model {name}: wrong number of weights")
     return BlockModel(name, weights, context, float(data["drop_below"]), float(data["flag_below"]))
+
+
+def load_models(files: Sequence[tuple[str, str]]) -> list[tuple[str, str, BlockModel]]:
+    """``(relative path, JSON text)`` of model files to ``(path, text, model)`` for
+    ``rules.build_ruleset``; a bad file is a RuleError that names it."""
+    loaded = []
+    for source, text in sorted(files):
+        try:
+            model = model_from_json(source.rsplit("/", 1)[-1].removesuffix(".json"), json.loads(text))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RuleError(f"{source}: bad model: {exc}") from None
+        loaded.append((source, text, model))
+    return loaded
 
 
 def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .article import RejectedInput
+from .classify import load_models
 from .config import CleanConfig, ConfigError, config_from_mapping
 from .ids import SIDECAR, input_id, sidecar_name
 from .inputs import Record, expand, file_format, is_multi, single_record
@@ -40,7 +41,7 @@ def load_rules(directory: Path = RULES_DIR, models: bool = True) -> RuleSet:
              for p in sorted(directory.rglob("*.toml"))]
     models = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
               for p in sorted(directory.glob("models/*.json"))] if models else []
-    return build_ruleset(packs, models)
+    return build_ruleset(packs, load_models(models))
 
 
 def load_config(path: str | Path | None) -> CleanConfig:

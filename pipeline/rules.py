@@ -19,14 +19,14 @@ How a block is matched against a pack's rules, fast, is ``matching.py``.
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import regex
 
-from .classify import BlockModel, model_from_json
-from .matching import Branch, branch_tests, is_anchored, length_bounds
+from .patterns import Branch, branch_tests, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -80,10 +80,12 @@ class RuleSet:
     general: tuple[Rule, ...]
     sites: tuple[tuple[str, tuple[Rule, ...]], ...]
     digest: str
-    models: tuple[BlockModel, ...] = ()  # learned block classifiers (rules/models/*.json)
+    # learned block classifiers (rules/models/*.json, ``classify.BlockModel``), parsed by
+    # ``classify.load_models``: the rule set carries them and hashes them, never reads them
+    models: tuple[Any, ...] = ()
     html: tuple[Rule, ...] = ()  # rules for HTML inputs only (the residue stage)
 
-    def model(self, name: str) -> BlockModel | None:
+    def model(self, name: str) -> Any | None:
         return next((m for m in self.models if m.name == name), None)
 
     def for_site(self, site: str | None) -> tuple[Rule, ...]:
@@ -160,9 +162,10 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
     return data.get("site"), tuple(rules)
 
 
-def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = ()) -> RuleSet:
+def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str, Any]] = ()) -> RuleSet:
     """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all.
-    ``models`` are ``(relative path, JSON text)`` pairs of block classifiers."""
+    ``models``: ``(relative path, JSON text, model)`` of the block classifiers
+    (``classify.load_models``)."""
     general: list[Rule] = []
     sites: dict[str, list[Rule]] = {}
     seen: dict[str, str] = {}
@@ -182,15 +185,10 @@ def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = 
         if site and any(r.inputs for r in rules):
             raise RuleError(f"{source}: HTML-only rules belong in general packs")
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
-    loaded = []
-    for source, text in sorted(models):
+    for source, text, _ in sorted(models, key=lambda m: m[0]):
         digest.update(source.encode() + b"\0" + text.encode() + b"\0")
-        try:
-            loaded.append(model_from_json(source.rsplit("/", 1)[-1].removesuffix(".json"), json.loads(text)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RuleError(f"{source}: bad model: {exc}") from None
     return RuleSet(
-        models=tuple(loaded),
+        models=tuple(m for _, _, m in sorted(models, key=lambda m: m[0])),
         general=tuple(r for r in general if not r.inputs),
         html=tuple(r for r in general if r.inputs),
         sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),

@@ -17,10 +17,6 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-import luigi
-
-from .shards import CleanShard
-
 _current: "Bar | None" = None
 
 
@@ -116,10 +112,11 @@ def _isatty(stream) -> bool:
         return False
 
 
-@CleanShard.event_handler(luigi.Event.SUCCESS)
-def _shard_done(task: CleanShard) -> None:
+def shard_done(shard: int, summary: str) -> None:
+    """Called when ``shard`` is clean (``CleanShard``'s success handler): its count is full
+    and, without a live bar, its line is printed."""
     if _current is None:
         return
-    article_done(task.shard, _current.sizes[task.shard] if task.shard < len(_current.sizes) else 0)
+    article_done(shard, _current.sizes[shard] if shard < len(_current.sizes) else 0)
     if _current.live is None:
-        print(_current.line(task.shard, task.summary), file=_current.stream, flush=True)
+        print(_current.line(shard, summary), file=_current.stream, flush=True)

@@ -12,7 +12,7 @@ from pipeline.clean import clean_html, clean_record
 from pipeline.inputs import single_record
 from pipeline.conservation import unaccounted_lines
 from pipeline.record import body_text, changelog_record, corpus_record
-from pipeline.matching import is_anchored
+from pipeline.patterns import is_anchored
 from pipeline.extract_html import extract_html
 
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.literals import fold, required_literals, required_prefixes, requires_digit
-from pipeline.matching import fewest, rule_group, top_level_branches
+from pipeline.matching import fewest, rule_group
+from pipeline.patterns import top_level_branches
 
 RULES = io.load_rules()
 ALL = list(RULES.general) + list(RULES.html) + [r for _, rules in RULES.sites for r in rules]

@@ -21,6 +21,7 @@ from ..context import Context
 from ..features import is_name, is_sentence, squash
 from ..layout import Layout, find_layout
 from ..matching import rule_group
+from ..registry import HEURISTICS
 from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
@@ -209,20 +210,3 @@ def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[
     scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
             {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0})
-
-
-HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
-    "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
-    "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
-                       "related headlines, author boxes, comment forms, footers."),
-    "pos.headline-repeat": ("headline", "The headline again (breadcrumb, share text, sticky header): the title "
-                            "is taken once by the metadata stage."),
-    "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
-    "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
-                   "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
-    "site.repeated": ("site_chrome", "A line the article's site repeats across otherwise different articles "
-                      "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
-    "pos.duplicate": ("duplicate", "A block whose text another kept block repeats (a gallery's captions, a teaser "
-                      "shown twice, a pull quote): the copy inside the article body stays, else the first."),
-    "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
-}
