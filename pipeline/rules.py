@@ -162,6 +162,16 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
     return data.get("site"), tuple(rules)
 
 
+def pack_name(source: str) -> str:
+    """What the rules digest knows a pack or model file by: its kind and file name, not the
+    folder it was loaded from (``sites/example.toml`` -> ``site:example.toml``,
+    ``models/blocks.json`` -> ``model:blocks.json``), so that moving the package data
+    leaves the digest, and the outputs stamped with it, unchanged."""
+    folder, _, name = source.rpartition("/")
+    kind = {"": "pack", "sites": "site", "models": "model"}.get(folder.rpartition("/")[2], "pack")
+    return f"{kind}:{name}"
+
+
 def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str, Any]] = ()) -> RuleSet:
     """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all.
     ``models``: ``(relative path, JSON text, model)`` of the block classifiers
@@ -171,7 +181,6 @@ def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str,
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
     for source, text in sorted(packs):
-        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
         site, rules = parse_pack(source, text)
         is_site_pack = source.startswith("sites/")
         if is_site_pack and not site:
@@ -185,8 +194,10 @@ def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str,
         if site and any(r.inputs for r in rules):
             raise RuleError(f"{source}: HTML-only rules belong in general packs")
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
-    for source, text, _ in sorted(models, key=lambda m: m[0]):
-        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
+    named = [(pack_name(source), text) for source, text in packs] + \
+        [(pack_name(source), text) for source, text, _ in models]
+    for name, text in sorted(named):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     return RuleSet(
         models=tuple(m for _, _, m in sorted(models, key=lambda m: m[0])),
         general=tuple(r for r in general if not r.inputs),

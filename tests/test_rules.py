@@ -56,3 +56,14 @@ def test_rules_digest_changes_with_a_rule():
     a = build_ruleset(pack(GOOD))
     b = build_ruleset(pack(GOOD.replace("^share$", "^share!?$")))
     assert a.digest != b.digest
+
+
+def test_rules_digest_hashes_pack_names_and_contents_not_folders():
+    """The digest stamped on every output must not change when the package data moves
+    (the namespace move) but must change with a pack's name or text."""
+    site = 'site = "example.com"\n' + GOOD.replace("bp.a", "bp.s")
+    here = build_ruleset([("share.toml", GOOD), ("sites/example.toml", site)])
+    moved = build_ruleset([("packs/share.toml", GOOD), ("sites/example.toml", site)])
+    renamed = build_ruleset([("other.toml", GOOD), ("sites/example.toml", site)])
+    assert here.digest == moved.digest
+    assert here.digest != renamed.digest
