@@ -25,6 +25,22 @@ def squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# regex matches both dotless ı and dotted İ with i under IGNORECASE; casefold would keep them
+# apart (İ folds to i and a combining dot, which would split a literal)
+_DOTTED = str.maketrans({"ı": "i", "İ": "i"})
+
+
+def fold(text: str) -> str:
+    """Case-folded text in which a case-insensitive match of a literal stays a substring.
+    ASCII text (most blocks) folds as it lowercases; the dotted and dotless i are mapped
+    only when present (``str.translate`` with a table is slow)."""
+    if text.isascii():
+        return text.lower()
+    if "ı" in text or "İ" in text:
+        text = text.translate(_DOTTED)
+    return text.casefold().replace("i\u0307", "i")
+
+
 def words(text: str) -> int:
     return len(text.split())
 

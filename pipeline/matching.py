@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 import ahocorasick
 import regex
 
-from .literals import fold
+from .features import fold
 from .patterns import GATE
 from .rules import Rule
 
