@@ -144,11 +144,11 @@ def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[
     """Second-pass features: a block's first-pass score and its neighbours'."""
     n = len(first)
     span = _max_segment([w if p >= 0.5 else -min(w, 10) - 2 for p, w in zip(first, words)])
-    out = []
+    out: list[tuple[float, ...]] = []
     for i, p in enumerate(first):
         q = min(max(p, 1e-4), 1 - 1e-4)
         before_window, after_window = first[max(0, i - WINDOW):i], first[i + 1:i + 1 + WINDOW]
-        window = before_window + after_window
+        window: list[float] = [*before_window, *after_window]
         before, after = max(before_window, default=0.0), max(after_window, default=0.0)
         in_core, dist, _, _ = _where(span, i, n)
         out.append((1.0, math.log(q / (1 - q)), first[i - 1] if i else 0.0, first[i + 1] if i + 1 < n else 0.0,
@@ -206,7 +206,7 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[in
     for is_good, group in groupby(good):
         size = len(list(group))
         run.extend([0 if is_good else size] * size)
-    values = []
+    values: list[float] = []
     for i, b in enumerate(locals_):
         if hits[i] in END_CATEGORIES:
             values.append(-BREAK_COST)
@@ -233,7 +233,7 @@ def _max_segment(values: Sequence[float]) -> tuple[int, int] | None:
     return best_span
 
 
-def _ratio(count: int, total: int) -> float:
+def _ratio(count: float, total: int) -> float:
     return count / total if total else 0.0
 
 
@@ -272,7 +272,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     last_run = _last_run(locs, hits)
     # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
     goods, shorts = _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs])
-    vectors = []
+    vectors: list[tuple[float, ...]] = []
     for i, (text, loc) in enumerate(zip(texts, locs)):
         low, high = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         window = high - low - 1
@@ -332,7 +332,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(loc.good and i > comments),
             float(loc.good and last_run is not None and i > last_run),
             # running text with end markers between the article core and it: a comment thread
-            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if after_tight and loc.good else 0.0,
+            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if tight and after_tight and loc.good else 0.0,
             # a short or non-sentence block past the core (a time stamp, a teaser's title)
             float(after_tight and not loc.good),
         ))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from re import _constants as C
-from re import _parser
+from re import _constants as C  # type: ignore[attr-defined]  # the parser's own tables (no stub)
+from re import _parser  # type: ignore[attr-defined]
 
 from .features import fold
 

@@ -103,7 +103,7 @@ class RuleGroup:
                 if possible is None or any(b.literals is None for b in possible):
                     found.append((rule, None, screen))
                 else:
-                    found.append((rule, fewest(frozenset().union(*(b.literals for b in possible))), screen))
+                    found.append((rule, fewest(frozenset().union(*(b.literals for b in possible if b.literals is not None))), screen))
             found = self.by_first[first] = tuple(found)
         return found
 

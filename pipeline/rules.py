@@ -97,7 +97,7 @@ class RuleSet:
                       if site == domain or site.endswith("." + domain) for r in rules)
         return self.general + extra
 
-    def without(self, ids: tuple[str, ...]) -> "RuleSet":
+    def without(self, ids: tuple[str, ...]) -> RuleSet:
         """The same rules less those named (the digest stays: the config names them)."""
         if not ids:
             return self

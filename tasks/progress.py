@@ -15,9 +15,9 @@ import multiprocessing
 import sys
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-_current: "Bar | None" = None
+_current: Bar | None = None
 
 
 class Bar:
@@ -25,7 +25,7 @@ class Bar:
         self.states, self.stream, self.width = states, stream, width
         self.sizes = sizes or [0] * len(states)
         self.done = multiprocessing.Array("q", len(states), lock=False)  # articles done, per shard
-        self.live = None
+        self.live: Any = None  # a rich Progress while a terminal shows the bar
 
     def line(self, shard: int, message: str) -> str:
         done = sum(1 for p in self.states if p.exists())
@@ -72,7 +72,7 @@ class Bar:
 class RateColumn:
     """Articles per second (rich's own speed columns speak of bytes)."""
 
-    def __new__(cls):
+    def __new__(cls) -> Any:  # a rich ProgressColumn, made when rich is imported
         from rich.progress import ProgressColumn
         from rich.text import Text
 

@@ -12,6 +12,8 @@ from pipeline import io
 from tasks import common
 from tasks.rebuild import RebuildError, check_id
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def batch(tmp_path):

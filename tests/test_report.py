@@ -10,6 +10,8 @@ from tasks.report import build_report
 from tasks.report.browser import dump_dom, find_chromium, screenshot
 from tasks.report.pages import article_href, rule_href
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def report(seed_run, tmp_path_factory):
