@@ -24,7 +24,7 @@ from .article import Block
 from .bylines import parse_byline
 from .config import CleanConfig
 from .dates import is_date_line
-from .features import URL, ends_like_sentence, is_headline, is_name
+from .features import URL, ends_like_sentence, is_headline, is_name, words
 from .rules import RuleError
 from .stopwords import guess_language, reader_address, stopword_density
 
@@ -83,7 +83,6 @@ GREETING_MAX_WORDS = 5
 
 def digits(text: str) -> int:
     return len(text) - len(text.translate(NO_ASCII_DIGITS)) if text.isascii() else len(DIGIT.findall(text))
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 CONTEXT_FEATURES = (
@@ -166,18 +165,9 @@ class Local(NamedTuple):  # a tuple: made for every block of every page, a froze
     good: bool
 
 
-def word_count(text: str) -> int:
-    """Words separated by spaces; in Chinese, Japanese and Korean text, two characters
-    count as a word (those scripts do not separate words)."""
-    if text.isascii():
-        return len(text.split())
-    cjk = len(CJK.findall(text))
-    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
-
-
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     toks = text.split()
-    n = len(toks) if text.isascii() else word_count(text)
+    n = words(text)
     terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
     stop = stopword_density(text, lang)
     url = bool(URL.search(text))

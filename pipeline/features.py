@@ -41,8 +41,18 @@ def fold(text: str) -> str:
     return text.casefold().replace("i\u0307", "i")
 
 
+# Chinese, Japanese and Korean characters: those scripts do not separate words by spaces
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def words(text: str) -> int:
-    return len(text.split())
+    """The one word count (rules' max_words, the predicates, the layout, the classifier):
+    words separated by white space; in Chinese, Japanese and Korean text two characters
+    count as a word."""
+    if text.isascii():
+        return len(text.split())
+    cjk = len(CJK.findall(text))
+    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
 
 
 CLOSERS = "\"'”’»)]"  # what may follow the terminal punctuation in TERMINAL, with white space

@@ -18,6 +18,7 @@ import ahocorasick
 import regex
 
 from .features import fold
+from .features import words as count_words
 from .patterns import GATE
 from .rules import Rule
 
@@ -114,7 +115,7 @@ class RuleGroup:
         return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
 
     def first_match(self, text: str, timeout: float) -> Rule | None:
-        first, words = text[:1], len(text.split())
+        first, words = text[:1], count_words(text)
         plan = self.plan(first if first in GATE else "", words)
         folded = fold(text) if plan.rules else text
         held = self.held(folded) if plan.literals else set()

@@ -26,6 +26,7 @@ from typing import Any
 
 import regex
 
+from .features import words as count_words
 from .patterns import Branch, branch_tests, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
@@ -54,7 +55,7 @@ class Rule:
 
     def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
         """``words``: the block's word count when the caller already has it."""
-        if self.max_words is not None and (len(text.split()) if words is None else words) > self.max_words:
+        if self.max_words is not None and (count_words(text) if words is None else words) > self.max_words:
             return False
         bounds = self.length_bounds
         if bounds is not None and not bounds[0] <= len(text) <= bounds[1] and "\n" not in text:

@@ -6,7 +6,8 @@ import pytest
 
 from pipeline import io
 from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, load_models, local,
-                               model_from_json, word_count)
+                               model_from_json)
+from pipeline.features import words as word_count
 from pipeline.config import CleanConfig
 from pipeline.rules import RuleError
 from pipeline.segment import segment

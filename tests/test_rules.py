@@ -67,3 +67,13 @@ def test_rules_digest_hashes_pack_names_and_contents_not_folders():
     renamed = build_ruleset([("other.toml", GOOD), ("sites/example.toml", site)])
     assert here.digest == moved.digest
     assert here.digest != renamed.digest
+
+
+def test_max_words_counts_words_as_the_classifier_does_in_cjk_text():
+    """One word count: a CJK block of 20 characters is 10 words (features.words), not 1,
+    so a rule limited to 3 words does not take it (it did while rules split on spaces)."""
+    pack = ('[[rule]]\nid = "bp.zh-share"\ncategory = "share"\ndescription = "d"\npattern = "分享"\n'
+            'max_words = 3\nexamples.match = ["分享到微信"]\n')
+    rule = build_ruleset([("x.toml", pack)]).general[0]
+    assert rule.matches("分享到微信", 1.0)
+    assert not rule.matches("政府周一宣布了新的经济政策分享支持中小企业的发展", 1.0)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from ..article import Article, Block, Change, StageResult
 from ..bylines import is_role_only, parse_byline
-from ..classify import FEATURES, block_vectors, page_language, word_count
+from ..classify import FEATURES, block_vectors, page_language
 from ..credits import caption_credit
 from ..context import Context
-from ..features import is_name, is_sentence, squash
+from ..features import is_name, is_sentence, squash, words
 from ..layout import Layout, find_layout
 from ..matching import RuleGroup, rule_group
 from ..registry import HEURISTICS
@@ -251,7 +251,7 @@ def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
     first inside the article body, else the first; the others go as ``pos.duplicate``."""
     copies: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if i not in dropped and i not in protected and word_count(block.text) >= DUPLICATE_MIN_WORDS:
+        if i not in dropped and i not in protected and words(block.text) >= DUPLICATE_MIN_WORDS:
             copies.setdefault(squash(block.text.lstrip("*+-•· ")), []).append(i)
     repeated = [found for found in copies.values() if len(found) > 1]
     if not repeated:
@@ -287,6 +287,6 @@ def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[
     before any end marker (a comment heading, a related list)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
-    scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
+    scores = model.probabilities(vectors, [words(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
             {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0})
