@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test test-unit lint bench bench-memory bench-quality bench-html clean-output chromium report screenshots docs
+.PHONY: run test test-unit lint bench bench-memory bench-quality bench-html bench-report clean-output chromium report screenshots docs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tasks tests bench
 	$(VENV)/bin/mypy
 
-# Debian's chromium, for the report's browser tests and the screenshots (root and apt needed).
+# Debian's chromium and its driver, for the report's browser tests (selenium, in the test
+# extra) and the screenshots (root and apt needed).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 report: run
 	$(VENV)/bin/newsclean report --out clean
@@ -39,8 +40,9 @@ report: run
 screenshots: $(STAMP) chromium
 	rm -rf /tmp/newsclean-shots && $(VENV)/bin/newsclean run --raw raw --out /tmp/newsclean-shots >/dev/null
 	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
-	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x1500
-	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/articles/004_e0a4c11860b658b6.html docs/report-article.png --size 1280x1500
+	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x2200
+	$(PY) -m tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
+	$(PY) bench/chain_graph.py docs/chain-graph.png   # luigid's graph of a --chain run (docs/stages.md)
 
 # speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,
 # the HTML path, and peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)
@@ -58,6 +60,11 @@ bench-quality: $(STAMP)   # needs ../shared/bench (the dev sets); says so when a
 	$(PY) bench/quality.py
 	# leave one set out: train on three dev sets, score the fourth (needs the train extra: numpy, scikit-learn)
 	$(PY) bench/train_blocks.py --loso aeb,wcxb-dev,dragnet-train,daniel-dev
+
+# the report's size at 10k articles (goal: under 100 MB) and at one copy of the dev texts;
+# needs ../shared/bench (says so when absent)
+bench-report: $(STAMP)
+	$(PY) bench/report_size.py --articles 897 10000
 
 clean-output:
 	find clean -mindepth 1 ! -name README.md -exec rm -rf {} +

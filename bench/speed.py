@@ -35,7 +35,7 @@ def parts(out: Path) -> dict[str, bytes]:
 
 def copies_agree(out: Path) -> tuple[int, int]:
     """(articles whose copies all give one record, articles checked), comparing corpus
-    records with id and source path taken out."""
+    records with id, source path and near-duplicate link taken out."""
     by_source: dict[str, set[str]] = {}
     for part in sorted((out / "corpus").glob("part-*.jsonl")):
         with open(part, encoding="utf-8", newline="\n") as fh:  # a line at a time: parts may be large
@@ -43,6 +43,7 @@ def copies_agree(out: Path) -> tuple[int, int]:
                 rec = json.loads(line)
                 origin = rec["id"].rsplit("-c", 1)[0]
                 rec["id"], rec["source"]["path"] = origin, None
+                rec.pop("duplicate_of", None)  # a copy is linked to its source: the link is not its cleaning
                 by_source.setdefault(origin, set()).add(json.dumps(rec, sort_keys=True))
     return sum(len(v) == 1 for v in by_source.values()), len(by_source)
 

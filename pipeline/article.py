@@ -18,6 +18,7 @@ class Block:
     line: int  # 1-based line number in the decoded (or extracted) text
     text: str
     kind: str = "paragraph"
+    score: float | None = None  # the block classifier's probability of article text, when it judged the block
 
 
 @dataclass(frozen=True)

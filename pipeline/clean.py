@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .article import Article, Change, RejectedInput, Source, StageResult
-from .config import CleanConfig
+from .config import CleanConfig, ConfigError
 from .context import Context
 from .decode import decode_bytes, decode_html
 from .inputs import Record, looks_like_html, sha256, site_of
@@ -21,6 +21,7 @@ from .stages.encoding import fix_encoding
 from .stages.metadata import extract_metadata
 from .stages.normalize import normalize
 from .stages.residue import remove_residue
+from .user_stages import user_stage
 
 Stage = Callable[[Article, Context], StageResult]
 STAGES: dict[str, Stage] = {
@@ -47,10 +48,20 @@ class Cleaned:
         return self.article is None
 
 
+def stage_function(name: str) -> Stage:
+    """A built-in stage by name, or a user stage (``module:function``, see user_stages.py)."""
+    return STAGES.get(name) or user_stage(name)
+
+
+def stage_names(article: Article, ctx: Context) -> tuple[str, ...]:
+    """The stages an article goes through: ``html_stages`` for HTML, else ``stages``."""
+    return ctx.config.html_stages if article.source.format == "html" else ctx.config.stages
+
+
 def run_stages(article: Article, ctx: Context) -> tuple[Article, tuple[Change, ...]]:
     changes: list[Change] = []
-    for name in (ctx.config.html_stages if article.source.format == "html" else ctx.config.stages):
-        result = STAGES[name](article, ctx)
+    for name in stage_names(article, ctx):
+        result = stage_function(name)(article, ctx)
         article = result.article
         changes.extend(result.changes)
     return article, tuple(changes)
@@ -88,43 +99,77 @@ def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
     return Cleaned(id, source, None, (Change("ingest", rule, "reject", 0, None, None, reason),))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An input decoded, its article not built yet: how to build it (which may reject it),
+    the source a rejection names, and the context its stages run with (text or HTML)."""
+
+    id: str
+    source: Source
+    build: Callable[[], Article]
+    ctx: Context
+
+
+def finish(prepared: Prepared | Cleaned) -> Cleaned:
+    """Build the article and run its stage list (the fused path); a rejection as it is."""
+    if isinstance(prepared, Cleaned):
+        return prepared
+    return clean_article(prepared.build, id=prepared.id, source=prepared.source, ctx=prepared.ctx)
+
+
 def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Cleaned:
     """Clean already-decoded text (the text path after decoding, and the HTML path after
     extraction)."""
+    return finish(prepare_text(text, id=id, source=source, ctx=ctx, meta=meta))
+
+
+def prepare_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Prepared:
     def build() -> Article:
         check_text(text, ctx)
         return article_from_text(text, id, source, meta, ctx)
 
-    return clean_article(build, id=id, source=source, ctx=ctx)
+    return Prepared(id, source, build, ctx)
 
 
-def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
-    """Build the article (which may reject it) and run the stage list over it."""
+def guarded(step: Callable[[], Cleaned], *, id: str, source: Source, ctx: Context) -> Cleaned:
+    """``step()``, or the rejection of the input naming why it failed."""
     try:
-        article, changes = run_stages(build(), ctx)
-        source = article.source
+        return step()
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
         return reject(id, source, "reject.regex-timeout", f"a rule ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
+    except ConfigError:  # a user stage that does not import: the config's fault, not the article's
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
         return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
-    return Cleaned(id, source, article, changes)
+
+
+def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
+    """Build the article (which may reject it) and run the stage list over it."""
+    def step() -> Cleaned:
+        article, changes = run_stages(build(), ctx)
+        return Cleaned(id, article.source, article, changes)
+
+    return guarded(step, id=id, source=source, ctx=ctx)
 
 
 def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
                 sha: str | None = None) -> Cleaned:
     """Decode and clean one plain-text input (``sha``: its fingerprint when not its bytes',
     e.g. of the compressed file)."""
+    return finish(prepare_bytes(data, id=id, path=path, ctx=ctx, meta=meta, sha=sha))
+
+
+def prepare_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
+                  sha: str | None = None) -> Prepared | Cleaned:
     source = Source(path=path, sha256=sha or sha256(data), format="text")
     try:
         check_limits(data, ctx)
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     text, encoding = decode_bytes(data)
-    return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
-
-
+    return prepare_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
 
 
 def takes_html_path(record: Record, cfg: CleanConfig) -> bool:
@@ -135,18 +180,28 @@ def takes_html_path(record: Record, cfg: CleanConfig) -> bool:
 
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
     """Clean one record of a raw file (see ``inputs.py``): text or HTML."""
+    return finish(prepare_record(record, path=path, ctx=ctx))
+
+
+def prepare_record(record: Record, *, path: str, ctx: Context) -> Prepared | Cleaned:
+    """A record decoded, ready to build (or its rejection)."""
     if record.error is not None:
         return reject(record.id, Source(path=path, sha256=record.sha256, format=record.format), *record.error)
     if takes_html_path(record, ctx.config):
-        return clean_html(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta,
-                          sha=record.sha256, charset=record.charset)
-    return clean_bytes(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta, sha=record.sha256)
+        return prepare_html(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta,
+                            sha=record.sha256, charset=record.charset)
+    return prepare_bytes(record.data, id=record.id, path=path, ctx=ctx, meta=record.meta, sha=record.sha256)
 
 
 def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
                sha: str | None = None, charset: str | None = None) -> Cleaned:
     """Extract one HTML page (trafilatura) and clean the extracted text like text input;
     the lines of the extracted text are the raw lines the change log accounts for."""
+    return finish(prepare_html(data, id=id, path=path, ctx=ctx, meta=meta, sha=sha, charset=charset))
+
+
+def prepare_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | None = None,
+                 sha: str | None = None, charset: str | None = None) -> Prepared | Cleaned:
     source = Source(path=path, sha256=sha or sha256(data), format="html")
     try:
         check_limits(data, ctx)
@@ -161,4 +216,4 @@ def clean_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | No
         from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs
         return article_from_html(html, id, source, meta or {}, html_ctx)
 
-    return clean_article(build, id=id, source=source, ctx=html_ctx)
+    return Prepared(id, source, build, html_ctx)

@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, fields, replace
 STAGES = ("encoding", "residue", "boilerplate", "captions", "metadata", "normalize")
 
 
+LINK_KEYS = ("dedup", "dedup_jaccard", "dedup_containment", "dedup_min_shingles")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -21,7 +24,8 @@ class CleanConfig:
     # --- the pipeline -------------------------------------------------------------------
     stages: tuple[str, ...] = STAGES
     """Order of the stages after decoding and segmentation. Remove one to switch it off
-    (e.g. drop "boilerplate" to only repair encoding and normalise)."""
+    (e.g. drop "boilerplate" to only repair encoding and normalise). A stage of your own is
+    named "module:function" (docs/stages.md)."""
 
     html_stages: tuple[str, ...] = ("encoding", "residue", "boilerplate", "metadata", "normalize")
     """Order of the stages for HTML inputs (after trafilatura). "residue" removes what
@@ -141,8 +145,32 @@ class CleanConfig:
     """When trafilatura extracts fewer characters than this, its baseline extractor is
     tried and kept if it finds more (``source.extractor`` says which was used)."""
 
+    # --- near-duplicates (pipeline/dedup.py; the Dedup task after the shards) -----------
+    dedup: bool = True
+    """Link near-duplicate records (``duplicate_of`` and a ``dup.*`` change; nothing is
+    dropped). Off: every record's ``duplicate_of`` is null and no index is kept."""
+
+    dedup_jaccard: float = 0.5
+    """Two records are copies when the Jaccard similarity of their word 5-gram sets (on the
+    cleaned body) is at least this (a copy with a changed paragraph or another ending)..."""
+
+    dedup_containment: float = 0.8
+    """... or when this share of the smaller record's 5-grams is in the larger one (a
+    shortened copy). Lower it to link looser rewrites, at the price of linking stories
+    that quote one long statement."""
+
+    dedup_min_shingles: int = 30
+    """Records with fewer word 5-grams than this (about 34 words) are never linked: short
+    texts (briefs, stubs, caption-only pages) are alike on unrelated pages. The ``dedup*``
+    keys are not in ``digest()`` (a changed threshold relinks the records, it does not clean
+    them again); they are in the links' digest, the manifest's ``pipeline.dedup_digest``."""
+
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:16]
+        """The digest of every key that changes how one article is cleaned (stamped on
+        every record); the ``dedup*`` keys are left out: they are in the links' digest
+        (``pipeline.dedup.Params.digest``, the manifest's ``pipeline.dedup_digest``)."""
+        data = {k: v for k, v in self.to_json().items() if k not in LINK_KEYS}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -150,6 +178,24 @@ class CleanConfig:
         d["html_stages"] = list(self.html_stages)
         d["html_skip_rules"] = list(self.html_skip_rules)
         return d
+
+
+def check_stages(key: str, value) -> tuple[str, ...]:
+    """A stage list: built-in names and user stages (``"module:function"``, imported here so
+    that a name that does not import is one clear error when the config is read)."""
+    from .user_stages import is_user_stage, resolve
+
+    if isinstance(value, str) or not all(isinstance(s, str) for s in value):
+        raise ConfigError(f"{key} must be a list of stage names, got {value!r}")
+    bad = [s for s in value if s not in STAGES and not is_user_stage(s)]
+    if bad:
+        raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)}, or 'module:function' for a user stage)")
+    if len(set(value)) != len(value):
+        raise ConfigError(f"{key} names a stage twice: {list(value)}")
+    for name in value:
+        if is_user_stage(name):
+            resolve(name)
+    return tuple(value)
 
 
 def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanConfig:
@@ -165,10 +211,7 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
         if key == "html_skip_rules":
             value = tuple(str(v) for v in value)
         elif key in ("stages", "html_stages"):
-            bad = [s for s in value if s not in STAGES]
-            if bad:
-                raise ConfigError(f"unknown stages: {bad} (known: {list(STAGES)})")
-            value = tuple(value)
+            value = check_stages(key, value)
         elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false, got {value!r}")
         elif isinstance(default, (int, float)) and not isinstance(default, bool):
@@ -178,4 +221,9 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
         values[key] = value
     if values.get("shards", base.shards) < 1:
         raise ConfigError("shards must be at least 1")
+    for key in ("dedup_jaccard", "dedup_containment"):
+        if not 0 < values.get(key, getattr(base, key)) <= 1:
+            raise ConfigError(f"{key} must be above 0 and at most 1")
+    if values.get("dedup_min_shingles", base.dedup_min_shingles) < 1:
+        raise ConfigError("dedup_min_shingles must be at least 1")
     return replace(base, **values)

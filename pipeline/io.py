@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import stat
+import sys
 import tempfile
 import time
 import tomllib
@@ -550,9 +551,10 @@ def remove_temp_files(out: Path) -> list[Path]:
     return gone
 
 
-def replace_tree(target: Path, files: dict[str, str]) -> None:
-    """Write ``files`` ({relative path: text}) as the folder ``target``, replacing what was
-    there in one rename: a reader sees the old folder or the new one, never half of each."""
+def replace_tree(target: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` ({relative path: text, as UTF-8, or bytes}) as the folder ``target``,
+    replacing what was there in one rename: a reader sees the old folder or the new one,
+    never half of each."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
@@ -560,7 +562,10 @@ def replace_tree(target: Path, files: dict[str, str]) -> None:
         for rel, text in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8", newline="\n")
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
@@ -601,3 +606,251 @@ def code_digest() -> str:
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def module_source_digest(module_name: str) -> str:
+    """Digest of one importable module's source file (a user stage's module): stamped with the
+    library's code digest, so that editing a user stage makes its outputs stale."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module_name)
+    origin = spec.origin if spec else None
+    data = Path(origin).read_bytes() if origin and Path(origin).is_file() else b""
+    return hashlib.sha256(module_name.encode() + b"\0" + data).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def library_sources() -> dict[str, str]:
+    """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
+    own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
+    out = {}
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+        name = ".".join(("pipeline", *parts[:-1])) if parts[-1] == "__init__" else ".".join(("pipeline", *parts))
+        out[name] = path.read_text(encoding="utf-8")
+    return out
+
+
+def write_bytes_renamed(path: Path, data: bytes) -> None:
+    """Bytes written beside ``path`` and renamed into place (the stage chain's intermediates).
+    Not fsynced: an intermediate is a cache, which the chain makes again when it is lost."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_folder(path: Path) -> None:
+    """A folder and what it holds (the stage chain's intermediates of a committed shard)."""
+    shutil.rmtree(path, ignore_errors=True)
+
+# --- the near-duplicate index (pipeline/dedup.py's Index, kept in SQLite) --------------------
+
+class DedupStore:
+    """The near-duplicate index of an output folder, one SQLite file: per record its shard,
+    date, length, text digest, shingle hashes (4 bytes each) and link; its LSH band keys;
+    the verified edges; and ``meta`` (what the index was built with, the part digests it
+    last saw). Lookups go to disk, so a run's memory does not grow with the index.
+
+    ``with store.transaction():`` holds every change until the block ends; a crash inside
+    leaves the index as it was before it (SQLite's journal)."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS docs (rid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, shard INTEGER NOT NULL,
+        published TEXT, length INTEGER NOT NULL, text_sha TEXT NOT NULL, shingles BLOB NOT NULL, bands BLOB NOT NULL,
+        link_of TEXT, link_sim REAL, link_con REAL, link_rule TEXT);
+    CREATE INDEX IF NOT EXISTS docs_shard ON docs (shard);
+    CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS edges (a INTEGER NOT NULL, b INTEGER NOT NULL, sim REAL NOT NULL, con REAL NOT NULL,
+        PRIMARY KEY (a, b)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """
+
+    def __init__(self, path: Path):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db.executescript(self.SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def clear(self) -> None:
+        for table in ("docs", "bands", "edges", "meta"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def get_meta(self, key: str):
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
+
+    def _rid(self, doc_id: str) -> int | None:
+        row = self.db.execute("SELECT rid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def shard_docs(self, shard: int) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, text_sha FROM docs WHERE shard = ?", (shard,)))
+
+    def shard_links(self, shard: int) -> dict:
+        """id -> Link or None, of every record of a shard."""
+        from .dedup import Link
+
+        return {row[0]: (Link(row[0], *row[1:]) if row[1] is not None else None) for row in self.db.execute(
+            "SELECT id, link_of, link_sim, link_con, link_rule FROM docs WHERE shard = ?", (shard,))}
+
+    def shards_of(self, ids) -> set[int]:
+        found = set()
+        for doc_id in ids:
+            row = self.db.execute("SELECT shard FROM docs WHERE id = ?", (doc_id,)).fetchone()
+            if row:
+                found.add(row[0])
+        return found
+
+    def get(self, doc_id: str):
+        from .dedup import Doc
+
+        row = self.db.execute("SELECT id, shard, published, length, text_sha, shingles, bands FROM docs WHERE id = ?",
+                              (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return Doc(*row[:5], frozenset(_unpack(row[5], "I")), tuple(_unpack(row[6], "q")))
+
+    def key(self, doc_id: str):
+        from .dedup import priority
+
+        row = self.db.execute("SELECT published, length, id FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return priority(*row) if row else None
+
+    def candidates(self, bands) -> set[str]:
+        if not bands:
+            return set()
+        marks = ",".join("?" * len(bands))
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT d.id FROM bands b JOIN docs d ON d.rid = b.rid WHERE b.key IN ({marks})", tuple(bands))}
+
+    def neighbours(self, doc_id: str) -> dict[str, tuple[float, float]]:
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT o.id, e.sim, e.con FROM docs d JOIN edges e ON e.a = d.rid JOIN docs o ON o.rid = e.b "
+            "WHERE d.id = ?", (doc_id,))}
+
+    def add(self, doc) -> None:
+        cur = self.db.execute("INSERT INTO docs (id, shard, published, length, text_sha, shingles, bands) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (doc.id, doc.shard, doc.published, doc.length, doc.text_sha,
+                               _pack(sorted(doc.shingles), "I"), _pack(doc.bands, "q")))
+        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", [(k, cur.lastrowid) for k in doc.bands])
+
+    def remove(self, doc_id: str) -> None:
+        row = self.db.execute("SELECT rid, bands FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return
+        rid, bands = row
+        self.db.executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(k, rid) for k in _unpack(bands, "q")])
+        self.db.execute("DELETE FROM edges WHERE a = ? OR b = ?", (rid, rid))
+        self.db.execute("DELETE FROM docs WHERE rid = ?", (rid,))
+
+    def add_edge(self, a: str, b: str, similarity: float, containment: float) -> None:
+        ra, rb = self._rid(a), self._rid(b)
+        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?)",
+                            [(ra, rb, similarity, containment), (rb, ra, similarity, containment)])
+
+    def link(self, doc_id: str):
+        from .dedup import Link
+
+        row = self.db.execute("SELECT link_of, link_sim, link_con, link_rule FROM docs WHERE id = ?",
+                              (doc_id,)).fetchone()
+        return Link(doc_id, *row) if row and row[0] is not None else None
+
+    def set_link(self, doc_id: str, link) -> None:
+        values = (link.of, link.similarity, link.containment, link.rule) if link else (None, None, None, None)
+        self.db.execute("UPDATE docs SET link_of = ?, link_sim = ?, link_con = ?, link_rule = ? WHERE id = ?",
+                        (*values, doc_id))
+
+    def linked(self) -> Iterator[tuple]:
+        """(id, canonical id, similarity, containment, rule) of every linked record, by id, read
+        as it is consumed."""
+        return iter(self.db.execute("SELECT id, link_of, link_sim, link_con, link_rule FROM docs "
+                                    "WHERE link_of IS NOT NULL ORDER BY id"))
+
+    def link_counts(self) -> dict:
+        """Records indexed and linked, groups, and linked records per rule."""
+        indexed, linked, groups = self.db.execute(
+            "SELECT count(*), count(link_of), count(DISTINCT link_of) FROM docs").fetchone()
+        rules = dict(self.db.execute("SELECT link_rule, count(*) FROM docs WHERE link_of IS NOT NULL "
+                                     "GROUP BY link_rule ORDER BY link_rule"))
+        return {"indexed": indexed, "linked": linked, "groups": groups, "rules": rules}
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+
+def _pack(values, code: str) -> bytes:
+    import array
+
+    data = array.array(code, values)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tobytes()
+
+
+def _unpack(blob: bytes, code: str) -> list[int]:
+    import array
+
+    data = array.array(code)
+    data.frombytes(blob)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tolist()
+
+
+def part_lines(path: Path) -> list[tuple[str, str]]:
+    """(id, line) of every record of a part the run has checked already (tasks/dedup.py):
+    the id is read from the line's start, where every record writes it, without parsing
+    the rest (part_records parses each line; DamagedPart on a line without an id)."""
+    found = []
+    for line in _lines(path):
+        rid = _leading_id(line) if line.startswith('{"id":"') else _record_id(line)
+        if rid is None:
+            raise DamagedPart(path, "a line is not a JSON record with an id")
+        found.append((rid, line))
+    return found
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _leading_id(line: str) -> str | None:
+    try:
+        rid, _ = _DECODER.raw_decode(line, 6)
+    except ValueError:
+        return None
+    return rid if isinstance(rid, str) else None
+
+
+def iter_part(path: Path) -> Iterator[dict]:
+    """The records of a part file one at a time (memory does not grow with the part)."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)

@@ -14,7 +14,8 @@ def batch_digest(digests: list[str]) -> str:
 
 
 def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context,
-                   dropped_parts: Collection[str] = frozenset(), parts: Sequence[dict] = ()) -> dict:
+                   dropped_parts: Collection[str] = frozenset(), parts: Sequence[dict] = (),
+                   links: dict | None = None) -> dict:
     """Aggregate shard states. A shard whose digest equals the previous manifest's was not
     run again, so all its articles count as unchanged, unless its state was written by this
     run (its ``run`` is past the previous manifest's, which counts the runs that wrote one). An id is removed when it left its
@@ -22,7 +23,9 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
     exists) and no shard holds it now: an article that moved shard (``shards`` changed) is
     not removed. ``dropped_parts`` also holds the ids a shard's journal recorded as removed
     (by a run that was killed before its manifest). ``parts``: what each part file holds
-    (path, shard, records, bytes, sha256), the record a later run checks the parts against."""
+    (path, shard, records, bytes, sha256), the record a later run checks the parts against.
+    ``links``: the Dedup step's summary; its counts go in ``duplicates``, its ``dup.*`` rule
+    counts in ``rules`` (a link is counted where it is made, not per shard)."""
     before = (previous or {}).get("shard_digests") or []
     last_run = (previous or {}).get("run") or 0
     counts = Counter(read=0, cleaned=0, unchanged=0, rejected=0, removed=0)
@@ -46,10 +49,12 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
     present = {i for state in states for key in ("cleaned", "unchanged", "rejected") for i in state[key]}
     removed = sorted((set(removed) | set(dropped_parts)) - present)
     counts["removed"] = len(removed)
+    links = links or {}
+    rules.update(links.get("rules") or {})
     return {
         "run": last_run + 1,
         "raw": raw,
-        "pipeline": stamp(ctx),
+        "pipeline": {**stamp(ctx), "dedup_digest": links.get("digest")},
         "shards": shards,
         "batch_digest": batch_digest(digests),
         "counts": dict(counts),
@@ -57,6 +62,7 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         "categories": dict(sorted(categories.items())),
         "rejected": [_rejection(k, v) for k, v in sorted(rejected.items())],
         "removed": removed,
+        "duplicates": {k: links.get(k, 0) for k in ("indexed", "linked", "groups")},
         "shard_digests": digests,
         "parts": sorted(parts, key=lambda p: p["path"]),
     }

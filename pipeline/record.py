@@ -13,7 +13,7 @@ from . import __version__
 from .article import Article, Source
 from .clean import Cleaned
 from .context import Context
-from .io import code_digest
+from .io import code_digest, module_source_digest
 from .sitestats import BATCH_SITE
 
 SCHEMA_VERSION = 1
@@ -25,8 +25,22 @@ def stamp(ctx: Context) -> dict:
         "schema_version": SCHEMA_VERSION,
         "config_digest": _config_digest(ctx.config),
         "rules_digest": rules_digest(ctx),
-        "code_digest": code_digest(),
+        "code_digest": with_user_code(code_digest(), ctx.config),
     }
+
+
+def with_user_code(library: str, config) -> str:
+    """The library's code digest, and the user stages' modules' when the config names any
+    (unchanged without them, so that outputs of a config without user stages stay current)."""
+    users = _user_code(config)
+    return library if not users else hashlib.sha256(f"{library}\0{users}".encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def _user_code(config) -> str:
+    from .user_stages import user_modules
+
+    return "\0".join(f"{m}={module_source_digest(m)}" for m in user_modules(config.stages + config.html_stages))
 
 
 def rules_digest(ctx: Context) -> str:
@@ -99,6 +113,7 @@ def corpus_record(cleaned: Cleaned, ctx: Context) -> dict:
         "text": body_text(a),
         "blocks": [{"kind": b.kind, "text": b.text, "line": b.line} for b in a.blocks],
         "captions": [{"text": c.text, "credit": c.credit, "title": c.title} for c in a.captions],
+        "duplicate_of": None,  # set by the Dedup task after the shards (pipeline/dedup.py)
         "source": source_json(cleaned.source),
         "pipeline": record_stamp(ctx, a),
     }
@@ -111,7 +126,14 @@ def changelog_record(cleaned: Cleaned, ctx: Context) -> dict:
         "changes": [c.to_json() for c in cleaned.changes],
         "source": source_json(cleaned.source),
         "pipeline": record_stamp(ctx, cleaned.article),
-    }
+    } | block_scores(cleaned.article)
+
+
+def block_scores(article: Article | None) -> dict:
+    """``{"block_scores": [...]}``, one entry per body block of the corpus record (null where
+    the classifier did not judge the block), when the classifier judged any; else nothing."""
+    scores = [b.score for b in article.blocks] if article is not None else []
+    return {"block_scores": scores} if any(s is not None for s in scores) else {}
 
 
 def dumps(record: dict) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .rules import RuleSet
+from .user_stages import USER_PREFIX, descriptions as user_descriptions
+
+USER_CATEGORY = "user"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ BUILTIN = {
     "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
                   "control characters, space runs); the count per switch is in detail."),
     "norm.empty": ("empty", "stage", "A line with nothing visible left after normalisation."),
+    "dup.near-copy": ("duplicate", "stage", "A near-copy of another record (the canonical of its group, in detail "
+                      "with the Jaccard similarity and containment of their word 5-grams); linked in duplicate_of, "
+                      "nothing dropped."),
+    "dup.contained": ("duplicate", "stage", "Most of this record's word 5-grams are in another one, or it holds most of "
+                      "another's (a shortened or extended copy): linked in duplicate_of to its group's canonical, "
+                      "nothing dropped."),
     "reject.too-large": ("reject", "ingest", "The input is larger than max_input_bytes."),
     "reject.empty": ("reject", "ingest", "The input holds no visible text."),
     "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),
@@ -87,14 +96,23 @@ BUILTIN = {
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
     "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.user-stage": ("reject", "ingest", "A user stage (config 'stages' entry 'module:function') raised, "
+                          "or broke the stage contract: a rule id outside 'user.', or a line changed or removed "
+                          "without a Change; the reason names the stage."),
     "reject.html-too-deep": ("reject", "ingest", "The HTML page nests elements 256 levels deep or more, where the "
                              "parser stops and drops the rest of the page."),
 }
 
 
-def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
-    """Every known rule id, sorted: rule packs, heuristics and the built-in ids."""
-    out = {rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()}
+EXTRACTOR_PREFIX = "ext."  # rule ids of what an HTML extractor left out (stage "extract")
+
+
+def describe_rules(rules: RuleSet, stages: tuple[str, ...] = ()) -> dict[str, RuleInfo]:
+    """Every known rule id, sorted: rule packs, heuristics, the built-in ids, and the ids the
+    user stages among ``stages`` describe (their function's ``rules`` attribute)."""
+    out = {rid: RuleInfo(rid, USER_CATEGORY, desc, f"user stage {stage}")
+           for rid, (desc, stage) in user_descriptions(stages).items()}
+    out.update({rid: RuleInfo(rid, cat, desc, origin) for rid, (cat, origin, desc) in BUILTIN.items()})
     out.update({rid: RuleInfo(rid, cat, desc, "heuristic") for rid, (cat, desc) in HEURISTICS.items()})
     for rule in rules.by_id().values():
         out[rule.id] = RuleInfo(rule.id, rule.category, rule.description, f"rule pack {rule.source}",
@@ -103,6 +121,14 @@ def describe_rules(rules: RuleSet) -> dict[str, RuleInfo]:
 
 
 def lookup(registry: dict[str, RuleInfo], rule_id: str) -> RuleInfo:
-    """The rule's description; an id that no longer exists (an older run) says so."""
+    """The rule's description; an id that no longer exists (an older run) says so. An
+    extractor's id (``ext.*``, stage ``extract``) or a user stage's (``user.*``) not described
+    here is the extractor's or that stage's."""
+    if rule_id not in registry and rule_id.startswith(EXTRACTOR_PREFIX):
+        return RuleInfo(rule_id, "extractor", "Left out by the HTML extractor: a visible text block of the "
+                        "page that the extracted article does not hold.", "extractor")
+    if rule_id not in registry and rule_id.startswith(USER_PREFIX):
+        return RuleInfo(rule_id, USER_CATEGORY, "A rule of a user stage (a config 'stages' entry 'module:function') "
+                        "that does not describe it.", "user stage")
     return registry.get(rule_id) or RuleInfo(rule_id, "unknown", "Not described: a rule of another version "
                                              "of newsclean, or one that was removed.", "unknown")

@@ -10,6 +10,7 @@ it became; ``edit`` changes are kept in order as (rule, before, after) steps:
     kept      the line is a body block, as it was (``flags``: a stage kept it but was unsure)
     edited    the line is a body block, changed by encoding repair or normalisation
     dropped   removed by a rule (the change log keeps its text)
+    left_out  left out of an HTML page by the extractor (stage ``extract``, rule ``ext.*``)
     caption   moved into ``captions``
     metadata  taken into ``title``, ``authors`` or ``published``
     blank     nothing visible (never a block)
@@ -25,7 +26,9 @@ from .registry import RuleInfo, lookup
 from .segment import is_visible
 
 FATE_OF_ACTION = {"drop": "dropped", "move": "caption", "extract": "metadata"}
-FATES = ("kept", "edited", "dropped", "caption", "metadata", "blank", "rejected", "missing")
+FATES = ("kept", "edited", "dropped", "left_out", "caption", "metadata", "blank", "rejected", "missing")
+REMOVED = ("dropped", "left_out")  # the fates that count as removed text
+EXTRACT_STAGE = "extract"  # HTML inputs: what the extractor left out of the page's visible text
 NO_SITE = "(no site)"
 
 
@@ -47,6 +50,7 @@ class LineView:
     kind: str | None = None  # the block's kind when kept
     field: str | None = None  # "title", "authors", "published" (metadata), "caption"
     flags: tuple[str, ...] = ()  # rules that kept the line but were unsure of it
+    score: float | None = None  # the block classifier's probability of article text, when it judged the line
 
 
 @dataclass(frozen=True)
@@ -71,17 +75,27 @@ class ArticleView:
 
     @property
     def dropped_chars(self) -> int:
-        return sum(len(v.raw.strip()) for v in self.lines if v.fate == "dropped")
+        """Characters on removed lines: dropped by a rule or left out by the extractor."""
+        return sum(len(v.raw.strip()) for v in self.lines if v.fate in REMOVED)
 
     @property
     def removed_share(self) -> float:
-        """Share of the visible raw characters on lines a rule dropped."""
+        """Share of the visible raw characters on lines a rule dropped or the extractor left out."""
         total = self.visible_chars
         return self.dropped_chars / total if total else 0.0
 
     @property
     def site(self) -> str:
         return ((self.record or {}).get("site")) or NO_SITE
+
+    @property
+    def language(self) -> str | None:
+        return (self.record or {}).get("language")
+
+    @property
+    def duplicate_of(self) -> str | None:
+        """The id this article duplicates, when the corpus record says so (absent: None)."""
+        return (self.record or {}).get("duplicate_of")
 
 
 def lines_from_log(record: dict | None, log: dict) -> list[str]:
@@ -114,25 +128,48 @@ def article_view(record: dict | None, log: dict, raw_lines: list[str] | None = N
     for change in log["changes"]:
         by_line[change["line"]].append(change)
     blocks = {b["line"]: b for b in (record or {}).get("blocks", ())}
+    kept_scores = block_scores(record, log)
     # a line may be logged beyond the raw lines given (the raw file changed since the run)
     last = max([len(raw_lines), *blocks, *(n for n in by_line if n > 0)], default=0)
     raw_lines = list(raw_lines) + [""] * (last - len(raw_lines))
-    lines = tuple(_line_view(i, raw_lines[i - 1], by_line.get(i, ()), blocks.get(i))
+    lines = tuple(_line_view(i, raw_lines[i - 1], by_line.get(i, ()), blocks.get(i), kept_scores.get(i))
                   for i in range(1, last + 1))
     return ArticleView(log["id"], "cleaned", record, log, lines, raw_from, None, note)
 
 
-def _line_view(n: int, raw: str, changes, block: dict | None) -> LineView:
+def block_scores(record: dict | None, log: dict) -> dict[int, float]:
+    """raw line -> the classifier's score of a body block (the change log's ``block_scores``,
+    aligned with the record's blocks); empty for a log written before it had them."""
+    scores = log.get("block_scores") or ()
+    blocks = (record or {}).get("blocks", ())
+    return {b["line"]: s for b, s in zip(blocks, scores) if s is not None}
+
+
+def fate_of(change: dict) -> str:
+    if change["action"] == "drop" and change.get("stage") == EXTRACT_STAGE:
+        return "left_out"
+    return FATE_OF_ACTION[change["action"]]
+
+
+def _score(changes) -> float | None:
+    """The classifier's score logged with a line's changes (a drop or an unsure flag)."""
+    found = [c["detail"]["score"] for c in changes if isinstance(c.get("detail"), dict) and "score" in c["detail"]]
+    return found[-1] if found else None
+
+
+def _line_view(n: int, raw: str, changes, block: dict | None, kept_score: float | None = None) -> LineView:
     edits = tuple(Edit(c["rule"], c["before"], c["after"]) for c in changes if c["action"] == "edit")
     flags = tuple(c["rule"] for c in changes if c["action"] == "flag")
     deciding = [c for c in changes if c["action"] in FATE_OF_ACTION]
+    score = _score(changes)
     if deciding:
         c = deciding[-1]
         detail = c.get("detail") if isinstance(c.get("detail"), dict) else {}
         field = detail.get("field") or ("caption" if c["action"] == "move" else None)
-        return LineView(n, raw, FATE_OF_ACTION[c["action"]], c["rule"], edits, c["before"], field=field, flags=flags)
+        return LineView(n, raw, fate_of(c), c["rule"], edits, c["before"], field=field, flags=flags, score=score)
     if block is not None:
-        return LineView(n, raw, "edited" if edits else "kept", None, edits, block["text"], block["kind"], flags=flags)
+        return LineView(n, raw, "edited" if edits else "kept", None, edits, block["text"], block["kind"], flags=flags,
+                        score=kept_score if kept_score is not None else score)
     if edits:  # edited, then kept nowhere: should not happen, say so
         return LineView(n, raw, "missing", None, edits)
     return LineView(n, raw, "missing" if is_visible(raw) else "blank")
@@ -234,3 +271,30 @@ def site_shares(views: list[ArticleView]) -> list[SiteShare]:
         dropped[v.site] += v.dropped_chars
     return sorted((SiteShare(s, n[s], dropped[s] / total[s] if total[s] else 0.0) for s in n),
                   key=lambda s: (-s.removed_share, s.site))
+
+
+def category_shares(views: list[ArticleView], registry: dict[str, RuleInfo]) -> list[tuple[str, float]]:
+    """Share of all visible raw characters (cleaned articles) that each category's rules
+    removed, the largest first."""
+    total = 0
+    removed: Counter = Counter()
+    for v in views:
+        if v.status != "cleaned":
+            continue
+        total += v.visible_chars
+        for line in v.lines:
+            if line.fate in REMOVED and line.rule:
+                removed[lookup(registry, line.rule).category] += len(line.raw.strip())
+    return sorted(((cat, n / total) for cat, n in removed.items() if total), key=lambda kv: (-kv[1], kv[0]))
+
+
+def score_histogram(views: list[ArticleView], bins: int = 10) -> list[tuple[str, int, int]]:
+    """The classifier's scores in ``bins`` bins over [0, 1]: (label, lines kept, lines removed)."""
+    kept, removed = [0] * bins, [0] * bins
+    for v in views:
+        for line in v.lines:
+            if line.score is None:
+                continue
+            b = min(int(line.score * bins), bins - 1)
+            (removed if line.fate in REMOVED else kept)[b] += 1
+    return [(f"{i / bins:.1f}–{(i + 1) / bins:.1f}", kept[i], removed[i]) for i in range(bins)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterable
 
 from .article import RejectedInput, Source
-from .clean import Cleaned, clean_record, reject
+from .clean import Cleaned, Prepared, finish, prepare_record, reject
 from .context import Context
 from .inputs import Record
 from .record import changelog_record, corpus_record, current_fingerprint, dumps, fingerprint, site_stats_current, stamp
@@ -100,6 +100,11 @@ Writer = Callable[[str | None, str], None]
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
     """Load and clean one entry; its record, a rejection included, carries the entry's
     fingerprints (the input's and its sidecar's), so that an unchanged entry is reused."""
+    return with_sidecar(finish(prepare_entry(entry, load, ctx)), entry)
+
+
+def prepare_entry(entry: Entry, load: Loader, ctx: Context) -> Prepared | Cleaned:
+    """Load and decode one entry, ready to build its article (or its rejection)."""
     source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)
     try:
         record = load(entry)
@@ -107,7 +112,11 @@ def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
         return reject(entry.id, source, exc.rule, exc.reason)
     except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
         return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
-    cleaned = clean_record(record, path=entry.rel, ctx=ctx)
+    return prepare_record(record, path=entry.rel, ctx=ctx)
+
+
+def with_sidecar(cleaned: Cleaned, entry: Entry) -> Cleaned:
+    """The cleaned input's source with the fingerprint of the entry's sidecar, when it has one."""
     if entry.sidecar_sha256 is None:
         return cleaned
     return replace(cleaned, source=replace(cleaned.source, sidecar_sha256=entry.sidecar_sha256))
@@ -131,7 +140,7 @@ def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]
 
 def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
                   write: Writer | None = None, progress: Callable[[int, int], None] | None = None,
-                  known: Iterable[str] = ()) -> ShardOutput:
+                  known: Iterable[str] = (), clean: Callable[[Entry], Cleaned] | None = None) -> ShardOutput:
     """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
     ``progress(done, total)`` is called before each entry with the count done so far.
@@ -145,7 +154,11 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
 
     ``known``: more ids the shard held whose records are not to be reused (those of a
     damaged part): one that is no longer an input is reported removed, as from ``previous``.
+
+    ``clean(entry)``: where an entry's cleaned value comes from (default: loaded with ``load``
+    and cleaned here, the fused run; the stage chain passes the last stage's results).
     """
+    clean = clean or (lambda entry: clean_entry(entry, load, ctx))
     out = ShardOutput()
     current = current_fingerprint(ctx)
     ordered = sorted(entries, key=lambda e: (e.id, e.rel))
@@ -164,7 +177,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
         else:
-            corpus_line, log_line, log = record_lines(clean_entry(entry, load, ctx), ctx)
+            corpus_line, log_line, log = record_lines(clean(entry), ctx)
             fresh = True
         if log["status"] == "rejected":
             first = log["changes"][0]
@@ -184,7 +197,11 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
 
 
 def _count(log: dict, out: ShardOutput) -> None:
+    """Count a record's changes; links (stage ``dedup``) are counted by the Dedup task, as a
+    reused record holds them and a freshly cleaned one does not yet."""
     for change in log["changes"]:
+        if change["stage"] == "dedup":
+            continue
         out.rules[change["rule"]] += 1
         detail = change.get("detail")
         if change["action"] == "drop" and isinstance(detail, dict) and detail.get("category"):

@@ -1,6 +1,6 @@
 """A batch: list raw/, hash every input, assign shards, and build the Luigi chain
 
-    CleanShard(shard 0..N-1)  ->  Publish (manifest)
+    CleanShard(shard 0..N-1)  ->  Dedup (near-duplicate links)  ->  Publish (manifest)
 
 ``plan_batch`` writes one plan file per shard (its inputs) named by the shard's digest,
 so that a shard whose inputs, config and rules did not change is already complete.
@@ -18,6 +18,7 @@ import luigi
 import luigi.interface
 
 from pipeline import io
+from pipeline.chain import chain_stages
 from pipeline.shard import plan_json, plan_shards, shard_digest
 
 from . import integrity, paths
@@ -26,8 +27,10 @@ from .exitcodes import CommandError, Exit
 from .publish import Publish
 
 
-def plan_batch(raw: str, out: str, config: str = "") -> Publish:
+def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Publish:
     ctx = load_context(config, out)
+    if chain:
+        chain_stages(ctx.config)  # html_stages out of the order of stages: one clear error
     raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
@@ -52,7 +55,7 @@ def plan_batch(raw: str, out: str, config: str = "") -> Publish:
             io.atomic_write_json(paths.shard_plan(out_path, shard, digest), plan_json(shard, digest, entries))
     redo_damaged(out_path, digests)
     return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
-                   shards=ctx.config.shards, digests=digests)
+                   shards=ctx.config.shards, digests=digests, chain=chain)
 
 
 def redo_damaged(out: Path, digests: list[str]) -> None:
@@ -69,16 +72,17 @@ class Batch(luigi.WrapperTask):
     raw = luigi.Parameter(default="raw")
     out = luigi.Parameter(default="clean")
     config = luigi.Parameter(default="")
+    chain = luigi.BoolParameter(default=False, description="one task per stage and shard (tasks/chain.py)")
 
     def requires(self):
-        return plan_batch(self.raw, self.out, self.config)
+        return plan_batch(self.raw, self.out, self.config, self.chain)
 
 
 FAILED = {"FAILED", "FAILED_AND_SCHEDULING_FAILED", "SCHEDULING_FAILED", "MISSING_EXT"}
 
 
 def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None,
-              progress: TextIO | None = None, poll: float = 1.0, verbose: int = 0):
+              progress: TextIO | None = None, poll: float = 1.0, verbose: int = 0, chain: bool = False):
     """Run a batch; returns (succeeded, nothing_to_do). ``progress``: where the progress bar
     goes; on failure, the one-line reasons are in ``last_failures``. ``verbose``: Luigi's own
     log (1: warnings and tracebacks, 2: everything) on stderr; none by default.
@@ -87,13 +91,13 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     this process schedules again (every ``poll`` seconds) until the batch is complete, so
     that every worker process ends when the whole batch is done, and succeeds.
     Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
-    task = plan_batch(raw, out, config)
+    task = plan_batch(raw, out, config, chain)
     io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
     if task.complete():
         return True, True
     from . import progress as bar
 
-    shards = task.requires()
+    shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
     sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(Path(out), t.shard, t.digest)) or {"entries": ()})["entries"])
              for t in shards]

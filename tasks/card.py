@@ -46,6 +46,12 @@ datasets' JSON reader takes a string that looks like an ISO 8601 time (`publishe
 timestamp and gives it back as `2024-05-01 00:00:00`; `newsclean export --format parquet`
 keeps every string as it is. This file is written by `newsclean run` (its Publish task) and
 rewritten only when the corpus types change.
+
+`duplicate_of` is the id of the canonical record of a near-duplicate group (the same story
+under another site's chrome, a shortened copy), or null; nothing is dropped. To keep one
+record per group:
+
+    ds = ds.filter(lambda r: r["duplicate_of"] is None)
 """
 
 

@@ -25,7 +25,8 @@ def cmd_run(args) -> int:
     from . import batch
 
     ok, nothing_to_do = batch.run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
-                                        progress=None if args.quiet else sys.stderr, verbose=args.verbose)
+                                        progress=None if args.quiet else sys.stderr, verbose=args.verbose,
+                                        chain=args.chain)
     manifest = io.read_json(paths.manifest(Path(args.out))) or {}
     if not ok:
         why = batch.last_failures
@@ -179,6 +180,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=positive_int, default=1, help="Luigi worker processes, at least 1 (default: 1)")
     r.add_argument("--config", default="", help="operator config file (TOML)")
     r.add_argument("--scheduler-url", default=None, help="central luigid URL (default: local scheduler)")
+    r.add_argument("--chain", action="store_true", help="one Luigi task per stage and shard, shown by luigid "
+                   "(docs/stages.md); same output, default: the stages fused in one task per shard")
     r.set_defaults(func=cmd_run)
 
     t = sub.add_parser("sitestats", help="count the lines each site repeats across its articles (used by later runs)",

@@ -30,6 +30,7 @@ def corpus_schema():
         ("language", s), ("text", s),
         ("blocks", pa.list_(pa.struct([("kind", s), ("text", s), ("line", pa.int64())]))),
         ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
+        ("duplicate_of", s),
         ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s),
                                  ("sidecar_sha256", s)])),
         ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
@@ -116,13 +117,17 @@ def export_stdout(records: list[dict], fmt: str) -> None:
         sys.stdout.flush()
 
 
-def export(out: str, fmt: str, to: str) -> int:
-    """Export the corpus; ExportError (nothing written) when a part is damaged."""
+def export(out: str, fmt: str, to: str, drop_duplicates: bool = False) -> int:
+    """Export the corpus; ExportError (nothing written) when a part is damaged.
+    ``drop_duplicates``: only the records that are no other's copy (``duplicate_of`` null):
+    one per near-duplicate group, its canonical record."""
     try:
         integrity.assert_intact(Path(out))
     except integrity.DamagedOutput as exc:
         raise ExportError(f"{exc}; nothing exported") from None
     records = outputs.corpus_records(out)
+    if drop_duplicates:
+        records = [r for r in records if not r.get("duplicate_of")]
     if to == "-":
         export_stdout(records, fmt)
     else:

@@ -82,6 +82,32 @@ def clear_journals(out: Path, folded: dict[int, dict]) -> None:
         paths.journal(out, shard).unlink(missing_ok=True)
 
 
+def latest_parts(out: Path, shard: int, state: dict | None, table: dict[str, dict] | None = None,
+                 pending: dict[int, dict] | None = None) -> list[dict]:
+    """The records of a shard's parts as last committed: its journal's (parts committed
+    since the manifest: a shard cleaned, a rebuild, links rewritten by tasks/dedup.py), else
+    its state's when the state is newer than the manifest, else the manifest's (which holds
+    the links rewritten after the state was written), else the state's or the files'."""
+    table = manifest_parts(out) if table is None else table
+    pending = journals(out) if pending is None else pending
+    held = (pending.get(shard) or {}).get("parts")
+    if held:
+        return held
+    state = state or {}
+    run = (io.read_json(paths.manifest(out)) or {}).get("run") or 0
+    if state.get("parts") and (state.get("run") or 0) > run:
+        return state["parts"]
+    recorded = [table[rel] for rel in paths.shard_parts(shard) if rel in table]
+    return recorded or state.get("parts") or current_parts(out, shard)
+
+
+def record_relinked_parts(out: Path, shard: int, parts: list[dict]) -> None:
+    """Before a shard's parts are replaced by the same records with other links (tasks/dedup.py):
+    its journal records the parts about to be committed, as a shard's cleaning does (its
+    state, which says how the shard was cleaned, is left as it is; the caller holds the lock)."""
+    write_journal(out, shard, [], parts)
+
+
 def expected(out: Path, rel: str, table: dict[str, dict], pending: dict[int, dict]) -> list[dict]:
     """The records a part may match: the manifest's, and the one its shard's journal holds
     (parts committed after the manifest was written)."""
@@ -277,3 +303,19 @@ def unreadable_line(path: Path) -> str | None:
     except io.DamagedPart as exc:
         return f"holds a line that does not read back ({exc.reason})"
     return None
+
+
+def manifest_problems(out: Path) -> list[str]:
+    """What keeps an output folder from being published and consistent: no manifest (or one
+    without a part table), or a part that differs from the manifest's record of it (size,
+    then sha256 when its stat changed since last seen). Empty when it is consistent."""
+    manifest = io.read_json(paths.manifest(out))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("parts"), list):
+        return [f"{paths.manifest(out)} is missing or has no part table"]
+    cache = read_stat_cache(out)
+    problems = []
+    for part in manifest["parts"]:
+        problem, _ = _stat_problem(paths.part_path(out, part["path"]), [part], cache.get(part["path"]))
+        if problem:
+            problems.append(describe(part["path"], problem, part))
+    return problems

@@ -75,3 +75,32 @@ def journal(out: Path, shard: int) -> Path:
 def part_stats(out: Path) -> Path:
     """A cache of each part's (size, mtime_ns, sha256), so that a run checks parts by stat."""
     return state_dir(out) / "partstat.json"
+
+
+def chain_dir(out: Path, shard: int) -> Path:
+    """A shard's stage-chain intermediates (tasks/chain.py), removed when the shard commits."""
+    return state_dir(out) / "chain" / f"{shard:05d}"
+
+
+def chain_step(out: Path, shard: int, position: int, step: str, digest: str) -> Path:
+    """The intermediate a step of a shard's chain writes: its articles after that step."""
+    return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.bin"
+
+def duplicates(out: Path) -> Path:
+    """The duplicates table: one line per linked record (tasks/dedup.py)."""
+    return out / "duplicates.jsonl"
+
+
+def dedup_index(out: Path) -> Path:
+    """The near-duplicate index (SQLite, pipeline/io.DedupStore): a cache of the corpus's
+    shingles, band keys, edges and links, rebuilt from the parts when lost."""
+    return state_dir(out) / "dedup" / "index.sqlite"
+
+
+def dedup_summary(out: Path) -> Path:
+    """What the last Dedup step saw and found: the corpus parts' digests, the links' digest, counts."""
+    return state_dir(out) / "dedup" / "summary.json"
+
+
+def dedup_lock(out: Path) -> Path:
+    return state_dir(out) / "locks" / "dedup.lock"

@@ -1,5 +1,5 @@
-"""Publish: after every shard is clean, write the manifest and the corpus folder's dataset card
-(tasks/card.py), and tidy stale parts."""
+"""Publish: after every shard is clean and linked (tasks/dedup.py), write the manifest and the
+corpus folder's dataset card (tasks/card.py), and tidy stale parts."""
 from __future__ import annotations
 
 import luigi
@@ -10,16 +10,22 @@ from pipeline.manifest import batch_digest, build_manifest
 from . import integrity, paths
 from .card import card_is_current, write_card
 from .common import BatchTask
+from .dedup import Dedup
 from .shards import CleanShard
 
 
 class Publish(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/chain.py)")
+
+    def shard_tasks(self) -> list[CleanShard]:
+        return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)
+                for i, d in enumerate(self.digests)]
 
     def requires(self):
-        return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d)
-                for i, d in enumerate(self.digests)]
+        return [*self.shard_tasks(), Dedup(raw=self.raw, out=self.out, config=self.config, shards=self.shards,
+                                           digests=self.digests, chain=self.chain)]
 
     def output(self):
         return luigi.LocalTarget(str(paths.manifest(self.out_path)))
@@ -30,18 +36,19 @@ class Publish(BatchTask):
             r.complete() for r in self.requires()) and card_is_current(self.out_path)
 
     def run(self):
-        states = [io.read_json(t.output().path) for t in self.requires()]
+        states = [io.read_json(t.output().path) for t in self.shard_tasks()]
         previous = io.read_json(paths.manifest(self.out_path))
         dropped = {i for name in io.stale_parts(self.out_path, self.shards) for folder in ("corpus", "changelog")
                    for i in io.salvage_ids(self.out_path / folder / name)}
         pending = integrity.journals(self.out_path)
         removed = dropped | {i for journal in pending.values() for i in journal["removed"]}
+        recorded = integrity.manifest_parts(self.out_path)
         table = [part for shard, state in enumerate(states)
-                 for part in state.get("parts") or integrity.current_parts(self.out_path, shard)]
+                 for part in integrity.latest_parts(self.out_path, shard, state, recorded, pending)]
         manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
-                                  self.ctx, removed, table)
+                                  self.ctx, removed, table, io.read_json(paths.dedup_summary(self.out_path)))
         io.remove_stale(self.out_path, keep_parts=self.shards,
-                        keep_states={t.output().path for t in self.requires()},
+                        keep_states={t.output().path for t in self.shard_tasks()},
                         keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})
         write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)

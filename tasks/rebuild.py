@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import ids, io
+from pipeline.dedup import carry_link
 from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_lines,
                             replace_record, shard_digest, shard_of)
 
@@ -42,6 +43,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
             previous = io.read_parts(out_path, paths.part_name(shard))
         except io.DamagedPart as exc:
             raise RebuildError(f"{exc}: run `newsclean run` to rebuild the shard from the raw folder") from None
+        corpus_line, log_line = carry_link(previous.get(article_id), corpus_line, log_line)
         corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
         # change log last: it holds the fingerprint, so a crash between the writes is redone
         io.write_if_changed(paths.corpus_part(out_path, shard), corpus)

@@ -44,7 +44,7 @@ def cmd_stats(args) -> int:
 
     if no_run(args.out):
         return Exit.NOT_FOUND
-    return stats(args.out, describe_rules(load_context(args.config).rules), args.tsv)
+    return stats(args.out, describe_rules(load_context(args.config).rules, load_context(args.config).config.stages), args.tsv)
 
 
 def cmd_export(args) -> int:
@@ -52,7 +52,7 @@ def cmd_export(args) -> int:
 
     if no_run(args.out):
         return Exit.NOT_FOUND
-    n = export(args.out, args.format, args.to)  # ExportError: one line and its code (cli.main)
+    n = export(args.out, args.format, args.to, args.drop_duplicates)  # ExportError: one line and its code (cli.main)
     if not (args.quiet and args.to == "-"):  # with --to -, stdout is the export itself: the line goes to stderr
         print(f"newsclean: {n} articles exported as {args.format} to {args.to}",
               file=sys.stderr if args.to == "-" else sys.stdout)
@@ -77,4 +77,6 @@ def add_review_commands(sub: argparse._SubParsersAction, common: argparse.Argume
     e.add_argument("--out", default="clean")
     e.add_argument("--format", choices=("parquet", "txt"), required=True)
     e.add_argument("--to", required=True, help="the Parquet file, or the folder of .txt files, to write; - for standard output")
+    e.add_argument("--drop-duplicates", action="store_true",
+                   help="keep one record per near-duplicate group (those whose duplicate_of is null)")
     e.set_defaults(func=cmd_export)

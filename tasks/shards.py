@@ -1,8 +1,10 @@
 """CleanShard: clean the inputs of one shard into its corpus and change-log parts.
 
-The stages run fused inside the task (decode, encoding, boilerplate, captions, metadata,
-normalize): a Luigi task costs 10-50 ms, one article about 1 ms, so Luigi schedules
-shards, not articles or stages. The shard's state file (named by its digest) marks it done.
+By default the stages run fused inside the task (decode, encoding, boilerplate, captions,
+metadata, normalize): a Luigi task costs 10-50 ms, one article about 1 ms, so Luigi schedules
+shards, not articles. With ``chain`` the task commits what the shard's stage chain
+(tasks/chain.py, one task per stage) made. The shard's state file (named by its digest)
+marks it done.
 """
 from __future__ import annotations
 
@@ -14,12 +16,18 @@ from pipeline import io
 from pipeline.shard import plan_entries, process_shard
 
 from . import integrity, paths, progress
+from .chain import committed_cleaner, last_step, remove_intermediates
 from .common import BatchTask, input_loader
 
 
 class CleanShard(BatchTask):
     shard = luigi.IntParameter()
     digest = luigi.Parameter(description="digest of the shard's inputs, config and rules")
+    chain = luigi.BoolParameter(default=False, description="take the cleaned articles from the stage chain's "
+                                "last task (tasks/chain.py) instead of cleaning them here")
+
+    def requires(self):
+        return last_step(self) if self.chain else []
 
     def output(self):
         return luigi.LocalTarget(str(paths.shard_state(self.out_path, self.shard, self.digest)))
@@ -33,6 +41,8 @@ class CleanShard(BatchTask):
         run = ((io.read_json(paths.manifest(self.out_path)) or {}).get("run") or 0) + 1
         state = {**result.state(self.shard, self.digest), "parts": parts, "run": run}
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), state)
+        if self.chain:
+            remove_intermediates(self.out_path, self.shard)
         self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
                         f"{len(result.rejected)} rejected, {len(result.removed)} removed")
         self.set_status_message(self.summary)
@@ -54,13 +64,18 @@ class CleanShard(BatchTask):
                     corpus.write(corpus_line)
                 changelog.write(log_line)
             result = process_shard(entries, previous, input_loader(self.raw_path, self.ctx, entries), self.ctx, write,
-                                   self.report, known)
+                                   self.report, known, self.cleaner(entries))
             parts = [integrity.part_entry(corpus_rel, self.shard, corpus.record()),
                      integrity.part_entry(log_rel, self.shard, changelog.record())]
             integrity.write_journal(self.out_path, self.shard, result.removed, parts)
             corpus.commit()
             changelog.commit()
         return result, parts
+
+    def cleaner(self, entries):
+        """Where the shard's cleaned articles come from: None to clean them in process_shard
+        (the stages fused), or the last step of the stage chain."""
+        return committed_cleaner(self, entries) if self.chain else None
 
     def stored(self) -> tuple[dict, set[str]]:
         """(records to reuse, ids of damaged parts whose records are not reused): a part that

@@ -38,7 +38,32 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     return None, None
 
 
-def render(record: dict | None, log: dict, width: int = 100) -> str:
+def copies(out: str, record: dict | None) -> list[dict]:
+    """The near-duplicate group of a record (from the duplicates table): its canonical first
+    (similarity None), then the linked records by id, each with its similarity and
+    containment to the canonical; empty when the record has no copy."""
+    if record is None:
+        return []
+    canonical = record.get("duplicate_of") or record["id"]
+    members = [row for row in io.iter_part(paths.duplicates(Path(out))) if row.get("duplicate_of") == canonical]
+    if not members:
+        return []
+    return [{"id": canonical, "similarity": None, "containment": None, "rule": "canonical"}, *members]
+
+
+def render_copies(group: list[dict], this: str) -> list[str]:
+    if not group:
+        return []
+    lines = ["", f"copies ({len(group)} records in the group; similarity and containment to its canonical):"]
+    for row in group:
+        mark = "*" if row["id"] == this else " "
+        figures = "canonical" if row["similarity"] is None else \
+            f"similarity {row['similarity']:.2f}  containment {row['containment']:.2f}  {row['rule']}"
+        lines.append(f" {mark} {row['id']:<30} {figures}")
+    return lines
+
+
+def render(record: dict | None, log: dict, width: int = 100, group: list[dict] = ()) -> str:
     lines = []
     if record is None:
         lines.append(f"{log['id']}: REJECTED")
@@ -52,6 +77,7 @@ def render(record: dict | None, log: dict, width: int = 100) -> str:
         for cap in record["captions"]:
             lines.append(f"[caption] {cap['title'] + ': ' if cap['title'] else ''}{cap['text'] or ''}"
                          f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}")
+        lines += render_copies(list(group), record["id"])
     lines += ["", f"change log ({len(log['changes'])} changes):"]
     for c in log["changes"]:
         text = c["before"] if c["before"] is not None else c["detail"]
@@ -62,12 +88,12 @@ def render(record: dict | None, log: dict, width: int = 100) -> str:
 
 # --- the coloured view (rich): the report's article page, in a terminal ---------------------
 
-STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "caption": "cyan", "metadata": "magenta",
+STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "left_out": "dim strike", "caption": "cyan", "metadata": "magenta",
           "rejected": "dim", "missing": "bold white on red"}
-MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
+MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "left_out": "⊘", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
 
 
-def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:
+def render_rich(view: ArticleView, registry: dict[str, RuleInfo], group: list[dict] = ()) -> Group:
     """The clean article's header and captions, then every raw line marked by its fate, with
     the deciding rule and its description for every line that did not stay as it was."""
     r = view.record
@@ -85,6 +111,8 @@ def render_rich(view: ArticleView, registry: dict[str, RuleInfo]) -> Group:
                         f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}\n")
         head.append(f"{100 * view.removed_share:.0f}% of the text removed; raw lines from the {view.raw_from}"
                     f"{' (' + view.note + ')' if view.note else ''}", style="dim")
+        for line in render_copies(list(group), view.id):
+            head.append(f"\n{line}" if line else "", style="cyan")
     legend = Text("  ".join(f"{MARKS[f]} {f} {n}" for f, n in sorted(view.fates.items()) if f in MARKS))
     table = Table(box=None, show_header=False, pad_edge=False, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
@@ -126,9 +154,12 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
         return Exit.NOT_FOUND
     if color is None:
         color = sys.stdout.isatty()
+    group = copies(out, record)
     if not color:
-        print(render(record, log))
+        print(render(record, log, group=group))
         return 0
     view = outputs.article_view_of(record, log, outputs.raw_folder(out, raw))
-    Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(load_context(config).rules)))
+    ctx = load_context(config)
+    Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(ctx.rules, ctx.config.stages),
+                                                                    group))
     return 0

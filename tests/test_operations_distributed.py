@@ -92,5 +92,6 @@ def test_progress_bar_and_luigi_status_messages(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "newsclean: [##############################] 1/1 shards  shard 0 done: 60 cleaned, 0 unchanged, " \
            "0 rejected, 0 removed" in err
-    assert (0, "50/60 articles") in messages and messages[-1] == (0, "60 cleaned, 0 unchanged, 0 rejected, 0 removed")
+    assert (0, "50/60 articles") in messages and messages[-2] == (0, "60 cleaned, 0 unchanged, 0 rejected, 0 removed")
+    assert messages[-1] == (0, "55 linked records in 5 groups")  # then the Dedup step: 5 seeds, 12 copies of each
     assert percents[0] == (0, 0) and percents[-1] == (0, 100)

@@ -9,6 +9,7 @@ import pytest
 
 from .operations_support import cli, file_stats, make_raw, manifest, parts, records
 from pipeline import io
+from pipeline.dedup import without_links
 from tasks import common
 from tasks.rebuild import RebuildError, check_id
 
@@ -66,7 +67,8 @@ def test_sidecar_edit_reprocesses_its_article(batch, edit):
     m = manifest(out)
     assert (m["counts"]["cleaned"], m["counts"]["unchanged"]) == (1, 14)
     after = records(out)
-    assert {i for i in after if after[i] != before[i]} == {aid}
+    # only its article is cleaned again; its copies' links may follow it (a longer text is the canonical one)
+    assert {i for i in after if without_links(json.loads(after[i])) != without_links(json.loads(before[i]))} == {aid}
     after = {i: json.loads(line) for i, line in after.items()}
     if edit == "remove":
         assert after[aid]["title"] != "A Title From The Sidecar" and after[aid]["source"]["sidecar_sha256"] is None

@@ -1,5 +1,6 @@
 """The HTML report for the seeds: written offline, and opened in a real headless browser."""
 import gzip
+import json
 import shutil
 
 import pytest
@@ -7,7 +8,8 @@ from lxml import html
 
 from tasks import outputs
 from tasks.report import build_report
-from tasks.report.browser import dump_dom, find_chromium, screenshot
+from tasks.report.browser import dump_dom, missing, screenshot
+from tasks.report.data import unpack
 from tasks.report.pages import article_href, rule_href
 
 pytestmark = pytest.mark.integration
@@ -28,17 +30,25 @@ def test_report_pages_are_written_and_offline(report, seed_run):
     root = report.parent
     articles = outputs.articles(seed_run)
     assert len(articles) == 5
+    rows = {row[0] for row in index_rows(root)}
+    chunked = {a["id"] for path in root.glob("data/c*.js") for a in unpack(path.read_bytes())}
     for _, log in articles:
-        assert (root / article_href(log["id"])).is_file()
+        assert log["id"] in rows and log["id"] in chunked
         for c in log["changes"]:
             assert (root / rule_href(c["rule"])).is_file()
     for page in root.rglob("*.html"):
         dom = html.fromstring(page.read_text(encoding="utf-8"))
-        assert not dom.xpath("//script"), page
         for link in dom.xpath("//@href | //@src"):
             assert "//" not in link and not link.startswith("/"), (page, link)  # relative: works offline
             target, _, anchor = link.partition("#")
             assert (page.parent / target).resolve().is_file() if target else dom.get_element_by_id(anchor) is not None
+        for script in dom.xpath("//script"):  # local files or inline: no network
+            assert script.get("src") is None or (page.parent / script.get("src")).is_file()
+
+
+def index_rows(root):
+    text = (root / "data" / "index.js").read_text(encoding="utf-8")
+    return json.loads(text[len("NC.index("):-len(");\n")])
 
 
 def test_report_replaces_the_previous_one(report):
@@ -51,21 +61,38 @@ def test_rule_page_lists_the_lines_it_removed(report, seed_run):
     _, log = next((r, log) for r, log in outputs.articles(seed_run) if any(c["rule"] == "bp.share-button" for c in log["changes"]))
     page = html.fromstring((report.parent / rule_href("bp.share-button")).read_text(encoding="utf-8"))
     rows = [" ".join(tr.text_content().split()) for tr in page.xpath("//tr[contains(@class, 'hit')]")]
-    assert any(log["id"] in row and "Share" in row for row in rows)
+    assert any("Share" in row for row in rows)
+    places = page.xpath("//td[@class='where']/a")
+    assert log["id"] in {a.get("title") for a in places}  # the id shortened for display, in full on hover
+    assert any(a.get("href").startswith(f"../article.html#a={log['id']}&l=") for a in places)
     assert page.get_element_by_id("rule-count").text_content() == str(outputs.manifest(seed_run)["rules"]["bp.share-button"])
     examples = [li.text_content() for li in page.xpath("//ul[contains(@class, 'match')]/li")]
     assert "Share This Article" in examples
 
 
-chromium = pytest.mark.skipif(find_chromium() is None, reason=(
-    "chromium is not installed: `apt-get update && apt-get install -y chromium` (.ci/run does this on CI)"))
+chromium = pytest.mark.skipif(missing() is not None, reason=f"no browser to drive: {missing()}")
+
+
+@pytest.fixture(scope="module")
+def driver():
+    from tasks.report.browser import browser
+
+    with browser(1280, 1000) as d:
+        yield d
+
+
+def article_rows(driver):
+    dom = html.fromstring(driver.execute_script("return document.documentElement.outerHTML"))
+    return dom, {int(tr.get("id")[1:]): tr for tr in dom.xpath("//tr[contains(@class, 'line')]")}
 
 
 @chromium
-def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run):
+def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run, driver):
+    from tasks.report.browser import open_page
+
     for _, log in outputs.articles(seed_run):
-        dom = html.fromstring(dump_dom(report.parent / article_href(log["id"])))
-        rows = {int(tr.get("id")[1:]): tr for tr in dom.xpath("//tr[contains(@class, 'line')]")}
+        open_page(driver, report.parent / "article.html", f"a={log['id']}", ready=log["id"])
+        _, rows = article_rows(driver)
         assert drops(log), log["id"]
         for c in drops(log):
             row = rows[c["line"]]
@@ -77,14 +104,17 @@ def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run):
 
 
 @chromium
-def test_browser_index_shows_the_per_rule_counts(report, seed_run):
+def test_browser_index_shows_the_per_rule_counts(report, seed_run, driver):
+    from tasks.report.browser import open_page
+
     manifest = outputs.manifest(seed_run)
-    dom = html.fromstring(dump_dom(report))
+    open_page(driver, report)
+    dom = html.fromstring(driver.execute_script("return document.documentElement.outerHTML"))
     shown = {td.get("data-rule"): int(td.text_content()) for td in dom.xpath("//table[@id='rule-counts']//td[@data-rule]")}
     assert shown == manifest["rules"]
     for key in ("read", "cleaned", "unchanged", "rejected"):
         assert int(dom.get_element_by_id(f"count-{key}").text_content()) == manifest["counts"][key]
-    assert len(dom.xpath("//*[local-name()='svg'][@class='bars']")) == 4
+    assert len(dom.xpath("//*[local-name()='svg'][contains(@class, 'bars')]")) == 6
 
 
 @chromium
@@ -96,7 +126,7 @@ def test_browser_screenshot(report, tmp_path):
 
 def test_chromium_missing_is_a_clear_error(monkeypatch, report):
     monkeypatch.setattr("tasks.report.browser.find_chromium", lambda: None)
-    with pytest.raises(FileNotFoundError, match="apt-get install"):
+    with pytest.raises(FileNotFoundError, match="chromium .*apt-get install"):
         dump_dom(report)
 
 
@@ -112,17 +142,21 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
     ok, _ = run_batch(str(raw), str(tmp_path / "clean"))
     assert ok
     index = html.fromstring(build_report(tmp_path / "clean").read_text(encoding="utf-8"))
-    rows = {tuple(td.text_content() for td in tr.xpath("td")) for tr in index.xpath("//table[@class='rejected']/tbody/tr")}
+    rows = {(tr.xpath("td[1]/*")[0].get("title"), *(td.text_content() for td in tr.xpath("td")[1:]))
+            for tr in index.xpath("//table[contains(@class, 'rejected')]/tbody/tr")}
     assert rows == {("blank", "reject.empty", "input holds no visible text"),
                     ("good@good.txt.gz", "reject.duplicate-id", "id 'good' is already taken by good.txt")}
-    page = html.fromstring((tmp_path / "clean" / "report" / article_href("blank")).read_text(encoding="utf-8"))
-    assert "Rejected: input holds no visible text" in page.text_content()
+    shown = {tr.xpath("td[1]/*")[0].text_content() for tr in index.xpath("//table[contains(@class, 'rejected')]/tbody/tr")}
+    assert shown == {"blank", "good@go…txt.gz"}  # a long id shortened for display
+    [blank] = [a for p in (tmp_path / "clean" / "report").glob("data/c*.js") for a in unpack(p.read_bytes())
+               if a["id"] == "blank"]
+    assert blank["status"] == "rejected" and blank["reason"] == "input holds no visible text"
 
 
 def test_flagged_line_is_marked_on_its_page():
     from pipeline import io
     from pipeline.registry import describe_rules
-    from pipeline.review import article_view
+    from pipeline.review import FATES, article_view
     from tasks.report.pages import render_site
 
     record = {"id": "f", "title": "T", "authors": [], "published": None, "site": None, "url": None,
@@ -132,7 +166,26 @@ def test_flagged_line_is_marked_on_its_page():
         {"stage": "boilerplate", "rule": "clf.unsure", "action": "flag", "line": 1, "before": "Maybe a menu",
          "after": None, "detail": {"score": 0.4}}]}
     files = render_site([article_view(record, log, ["Maybe a menu"])], {}, describe_rules(io.load_rules()))
-    row = html.fromstring(files[article_href("f")]).get_element_by_id("L1")
-    assert row.get("data-fate") == "kept" and row.get("data-rule") == "clf.unsure"
-    assert "unsure" in row.text_content() and "clf.unsure" in row.text_content()
+    [article] = unpack(files["data/c00000.js"])
+    meta = json.loads(files["data/meta.js"][len("NC.meta("):-len(");\n")])
+    lines = article["lines"]
+    assert set(lines) == set(meta["line_fields"])
+    assert lines["text"] == ["Maybe a menu"] and FATES[int(lines["fates"])] == "kept" and lines["scores"] == [[1, 0.4]]
+    assert [(n, meta["rules"][r][0]) for n, r in lines["flags"]] == [(1, "clf.unsure")]
     assert rule_href("clf.unsure") in files
+
+
+@pytest.mark.parametrize("size", [0, 1, 14, 15, 16, 29, 30, 31, 1000])
+def test_chunk_payload_round_trip_and_stays_a_plain_string(size):
+    import random
+
+    from tasks.report.data import chunk_file, pack, unpack, unpack_payload
+
+    rng = random.Random(size)
+    value = ["".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(size)), rng.random(), None]
+    n, text = pack(value)
+    assert unpack_payload(n, text) == value
+    # U+3000..U+AFFF: no surrogate, quote, backslash or line terminator inside the JS string
+    assert all(0x3000 <= ord(ch) <= 0xAFFF for ch in text)
+    data = chunk_file(7, [value])
+    assert data.startswith(b"\xff\xfe") and unpack(data) == [value]  # UTF-16 with its BOM

@@ -145,3 +145,82 @@ def test_flagged_line_stays_kept_and_names_its_rule():
          "after": None, "detail": {"score": 0.4}}]}
     (line,) = article_view(record, log, ["Maybe a menu"]).lines
     assert (line.fate, line.flags) == ("kept", ("clf.unsure",))
+
+
+def test_kept_blocks_have_their_classifier_scores_in_the_change_log(clean, ctx):
+    """block_scores: one entry per body block, the classifier's score; with the scores of the
+    dropped and unsure lines in their changes, every line the classifier judged has one."""
+    from pipeline.record import changelog_record, corpus_record
+
+    path = ROOT / "raw" / "002_110745e9e9445cd3.txt"
+    cleaned = clean(path.read_bytes(), id=path.stem)
+    record, log = corpus_record(cleaned, ctx), changelog_record(cleaned, ctx)
+    scores = log["block_scores"]
+    assert len(scores) == len(record["blocks"]) and all(s is None or 0 <= s <= 1 for s in scores)
+    assert sum(s is not None for s in scores) >= len(scores) - 2  # the body's paragraphs are all judged
+    view = article_view(record, log, split_lines(path.read_text(encoding="utf-8")))
+    by_line = {v.line: v for v in view.lines}
+    for block, score in zip(record["blocks"], scores):
+        assert by_line[block["line"]].fate in ("kept", "edited") and by_line[block["line"]].score == score
+    for change in log["changes"]:
+        if isinstance(change["detail"], dict) and "score" in change["detail"]:
+            assert by_line[change["line"]].score == change["detail"]["score"]
+
+
+def test_no_block_scores_when_the_classifier_did_not_run(clean, ctx):
+    from pipeline.record import changelog_record
+
+    clean_text = "A Headline For The Test Story\n" + "This sentence is long enough to be the body of a story. " * 3 + "\n"
+    assert "block_scores" not in changelog_record(clean(clean_text), ctx)
+
+
+def html_page_log():
+    """A synthetic HTML page's outputs as the html branch writes them: the raw lines are the
+    page's visible text blocks, and what the extractor left out is logged by stage extract."""
+    source = {"path": "page.html", "format": "html", "encoding": "utf-8", "extractor": "trafilatura"}
+    record = {"id": "page", "title": "Council approves bridge", "authors": [], "published": None,
+              "site": "example.org", "url": None, "language": "en", "captions": [], "source": source,
+              "blocks": [{"kind": "paragraph", "line": 3, "text": "The council voted on Tuesday to build a footbridge."},
+                         {"kind": "paragraph", "line": 4, "text": "Construction begins next spring and takes two years."}]}
+    changes = [
+        {"stage": "extract", "rule": "ext.not-extracted", "action": "drop", "line": 1, "before": "Home | News | Sport",
+         "after": None, "detail": {"category": "extractor"}},
+        {"stage": "metadata", "rule": "meta.title", "action": "extract", "line": 2, "before": "Council approves bridge",
+         "after": None, "detail": {"field": "title"}},
+        {"stage": "boilerplate", "rule": "bp.share-button", "action": "drop", "line": 5, "before": "Share this article",
+         "after": None, "detail": {"category": "share", "score": 0.05}},
+        {"stage": "extract", "rule": "ext.not-extracted", "action": "drop", "line": 6,
+         "before": "Subscribe to our newsletter for the best stories", "after": None, "detail": {"category": "extractor"}},
+    ]
+    log = {"id": "page", "status": "cleaned", "source": source, "pipeline": {}, "changes": changes,
+           "block_scores": [0.91, None]}
+    return record, log
+
+
+def test_what_the_extractor_left_out_is_its_own_fate():
+    from pipeline.review import category_shares, score_histogram
+
+    record, log = html_page_log()
+    view = article_view(record, log)  # an HTML page: the lines come from the change log
+    fates = {v.line: (v.fate, v.rule, v.score) for v in view.lines}
+    assert fates == {1: ("left_out", "ext.not-extracted", None), 2: ("metadata", "meta.title", None),
+                     3: ("kept", None, 0.91), 4: ("kept", None, None), 5: ("dropped", "bp.share-button", 0.05),
+                     6: ("left_out", "ext.not-extracted", None)}
+    removed = len("Home | News | Sport") + len("Share this article") + len("Subscribe to our newsletter for the best stories")
+    assert view.removed_share == pytest.approx(removed / view.visible_chars)
+    assert lookup(REGISTRY, "ext.not-extracted").category == "extractor"
+    shares = dict(category_shares([view], REGISTRY))
+    assert shares["extractor"] == pytest.approx((19 + 48) / view.visible_chars) and shares["extractor"] > shares["share"]
+    assert [(label, k, r) for label, k, r in score_histogram([view]) if k or r] == [("0.0–0.1", 0, 1), ("0.9–1.0", 1, 0)]
+
+
+def test_show_marks_what_the_extractor_left_out():
+    from rich.console import Console
+
+    from tasks.show import render_rich
+
+    record, log = html_page_log()
+    console = Console(width=120, record=True)
+    console.print(render_rich(article_view(record, log), REGISTRY))
+    text = console.export_text()
+    assert "⊘ left_out 2" in text and "ext.not-extracted" in text and "Left out by the HTML extractor" in text

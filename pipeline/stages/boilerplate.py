@@ -114,7 +114,9 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     if model is not None:
         drop_by_classifier(v, layout, model)
         drop_after_classifier(v)
-    return StageResult(replace(article, blocks=tuple(b for i, b in enumerate(v.blocks) if i not in v.dropped)),
+    kept = tuple(replace(b, score=round(v.scores[i], 3)) if i in v.scores else b
+                 for i, b in enumerate(v.blocks) if i not in v.dropped)
+    return StageResult(replace(article, blocks=kept),
                        drop_changes(v) + flag_changes(v, model.flag_below if model is not None else 0.0))
 
 

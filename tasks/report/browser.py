@@ -1,53 +1,120 @@
-"""Open report pages in a real headless browser (Debian's chromium): the DOM as rendered, or
-a screenshot. Used by the browser test and to make the screenshots in docs/.
+"""Open report pages in a real headless browser: Debian's chromium driven by its chromedriver
+through selenium. Used by the browser tests and to make the screenshots in docs/.
 
-    python -m tasks.report.browser PAGE.html OUT.png [--size 1400x1800]
+    python -m tasks.report.browser PAGE.html[#FRAGMENT] OUT.png [--size 1400x1800]
 
-Each call gets a fresh profile and no network features, so that a run is the same offline
-and on CI (which installs chromium when missing: see .ci/run).
+Selenium is pointed at /usr/bin/chromium and /usr/bin/chromedriver (or those on PATH) and
+runs with SE_AVOID_STATS=true, so that Selenium Manager neither downloads a browser nor sends
+usage statistics; each session gets a fresh profile and no network features, so that a run
+is the same offline and on CI (`make chromium` installs both packages: see .ci/run).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+BROWSERS = ("/usr/bin/chromium", "chromium", "chromium-browser")
+DRIVERS = ("/usr/bin/chromedriver", "chromedriver")
+FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--disable-dev-shm-usage")
+         "--hide-scrollbars", "--disable-dev-shm-usage", "--force-device-scale-factor=1")
 TIMEOUT = 60
+INSTALL = "apt-get update && apt-get install -y chromium chromium-driver (make chromium); pip install selenium (the test extra)"
+
+
+def _which(names) -> str | None:
+    return next((found for found in map(shutil.which, names) if found), None)
 
 
 def find_chromium() -> str | None:
-    return next((path for path in map(shutil.which, NAMES) if path), None)
+    return _which(BROWSERS)
 
 
-def _run(page: Path, *extra: str) -> subprocess.CompletedProcess:
-    binary = find_chromium()
-    if binary is None:
-        raise FileNotFoundError("chromium is not installed (apt-get install -y chromium)")
+def find_driver() -> str | None:
+    return _which(DRIVERS)
+
+
+def missing() -> str | None:
+    """Why the browser cannot be driven here, or None when it can."""
+    lacking = [name for name, found in (("chromium", find_chromium()), ("chromedriver", find_driver())) if not found]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        lacking.append("selenium")
+    return f"{' and '.join(lacking)} not installed ({INSTALL})" if lacking else None
+
+
+def page_url(page: Path | str, fragment: str = "") -> str:
+    """``file://`` URL of a report page; ``fragment`` (``a=ID``) goes after ``#``."""
+    text = str(page)
+    path, _, given = text.partition("#")
+    return Path(path).resolve().as_uri() + (f"#{fragment or given}" if fragment or given else "")
+
+
+@contextlib.contextmanager
+def browser(width: int = 1400, height: int = 1800):
+    """A selenium WebDriver on headless chromium, closed on exit."""
+    reason = missing()
+    if reason:
+        raise FileNotFoundError(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ["SE_AVOID_STATS"] = "true"
+    options = webdriver.ChromeOptions()
+    options.binary_location = find_chromium()
+    for flag in (*FLAGS, f"--window-size={width},{height}"):
+        options.add_argument(flag)
     with tempfile.TemporaryDirectory(prefix="newsclean-chromium-") as profile:
-        return subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *extra, page.resolve().as_uri()],
-                              capture_output=True, text=True, timeout=TIMEOUT, check=True)
+        options.add_argument(f"--user-data-dir={profile}")
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=find_driver()))
+        try:
+            driver.set_page_load_timeout(TIMEOUT)
+            yield driver
+        finally:
+            driver.quit()
 
 
-def dump_dom(page: Path) -> str:
-    """The page's DOM after the browser has loaded and laid it out."""
-    return _run(page, "--dump-dom").stdout
+def open_page(driver, page: Path | str, fragment: str = "", ready: str | None = None) -> None:
+    """Load a page and wait until its script has drawn it (``body[data-ready]``, equal to
+    ``ready`` when given: an article page sets it to the article's id)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(page_url(page, fragment))
+    wait_ready(driver, ready)
 
 
-def screenshot(page: Path, png: Path, width: int = 1400, height: int = 1800) -> Path:
+def wait_ready(driver, ready: str | None = None, timeout: float = TIMEOUT) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def done(d):
+        value = d.execute_script("return document.body && document.body.dataset.ready")
+        return value if value and (ready is None or value == ready) else False
+    WebDriverWait(driver, timeout).until(done)
+
+
+def dump_dom(page: Path | str, fragment: str = "") -> str:
+    """The page's DOM after the browser has loaded it and its script has drawn it."""
+    with browser() as driver:
+        open_page(driver, page, fragment)
+        return driver.execute_script("return document.documentElement.outerHTML")
+
+
+def screenshot(page: Path | str, png: Path, width: int = 1400, height: int = 1800) -> Path:
     png.parent.mkdir(parents=True, exist_ok=True)
-    _run(page, f"--window-size={width},{height}", f"--screenshot={png.resolve()}")
+    with browser(width, height) as driver:
+        open_page(driver, page)
+        driver.save_screenshot(str(png.resolve()))
     return png
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("page", type=Path)
+    p.add_argument("page", help="a report page; an article as article.html#a=ID")
     p.add_argument("png", type=Path)
     p.add_argument("--size", default="1400x1800", help="window WIDTHxHEIGHT in CSS pixels")
     args = p.parse_args(argv)

@@ -5,16 +5,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.registry import RuleInfo, lookup
-from pipeline.review import (ArticleView, category_counts, changed_span, group_hits, histogram, rule_hits,
-                             site_shares, visible)
+from pipeline.review import (ArticleView, category_counts, category_shares, changed_span, group_hits, histogram,
+                             rule_hits, score_histogram, site_shares, visible)
 
 from ..paths import safe_name
-from .svg import Bar, bar_chart
+from .data import data_files, short_id
+from .svg import Bar, bar_chart, pair_chart
 
 MAX_GROUPS = 500  # distinct lines listed on a rule page (the longest); the page says how many more
 MAX_PLACES = 8  # places linked per distinct line
@@ -25,8 +27,9 @@ def page_name(key: str) -> str:
     return safe_name(key) + ".html"
 
 
-def article_href(article_id: str, prefix: str = "") -> str:
-    return f"{prefix}articles/{page_name(article_id)}"
+def article_href(article_id: str, prefix: str = "", line: int | None = None) -> str:
+    """The article view (one page, drawn by its script from the data): ``article.html#a=ID``."""
+    return f"{prefix}article.html#a={quote(article_id, safe='')}" + (f"&l={line}" if line else "")
 
 
 def rule_href(rule_id: str, prefix: str = "") -> str:
@@ -46,17 +49,18 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["diff"] = diff
     env.filters["pct"] = lambda x: f"{100 * x:.0f}%"
+    env.filters["short"] = short_id
     env.globals.update(article_href=article_href, rule_href=rule_href, MAX_PLACES=MAX_PLACES)
     return env
 
 
-def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str]:
+def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str | bytes]:
     env = _environment()
     logs = [v.log for v in views]
     hits = rule_hits(logs)
     # counts of the last run from the manifest; the change logs when it has none
     rules = Counter(manifest.get("rules") or {r: len(h) for r, h in hits.items()})
-    info = {rid: lookup(registry, rid) for rid in {*registry, *rules}}
+    info = {rid: lookup(registry, rid) for rid in {*registry, *rules, *hits}}
     categories = category_counts(rules, registry)
     cleaned = [v for v in views if v.status == "cleaned"]
     sites = site_shares(cleaned)
@@ -73,13 +77,14 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
         rule_chart=bar_chart([Bar(rid, n, str(n), rule_href(rid), f"{rid}: {info[rid].description}")
                               for rid, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))]),
         category_chart=bar_chart([Bar(cat, n, str(n)) for cat, n in sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))]),
+        category_share_chart=bar_chart([Bar(cat, share, f"{100 * share:.1f}%")
+                                        for cat, share in category_shares(cleaned, registry)]),
+        score_chart=pair_chart(score_histogram(views)),
         rules=sorted(rules.items(), key=lambda kv: (info[kv[0]].category, kv[0])), info=info,
     )}
-    article_tpl = env.get_template("article.html")
-    for i, view in enumerate(views):
-        files[article_href(view.id)] = article_tpl.render(
-            site=site, prefix="../", view=view, info={r: lookup(registry, r) for r in _rules_of(view)},
-            prev=views[i - 1].id if i else None, next=views[i + 1].id if i + 1 < len(views) else None)
+    files["article.html"] = env.get_template("article.html").render(site=site, prefix="")
+    files.update(data_files(views, registry, site["stamp"], rule_href))
+    files["report.js"] = env.loader.get_source(env, "report.js")[0]
     rule_tpl = env.get_template("rule.html")
     for rid in sorted(info):
         groups = group_hits(hits.get(rid, []))
@@ -88,10 +93,6 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
     files["rules.html"] = env.get_template("rules.html").render(site=site, prefix="", info=info, rules=rules)
     files["style.css"] = env.get_template("style.css").render()
     return files
-
-
-def _rules_of(view: ArticleView) -> set[str]:
-    return {c["rule"] for c in view.log["changes"]}
 
 
 def _rejected(manifest: dict, views: list[ArticleView]) -> list[dict]:

@@ -36,3 +36,26 @@ def bar_chart(bars: list[Bar], css_class: str = "bars") -> Markup:
     width = LABEL_W + BAR_W + VALUE_W
     return Markup(f'<svg class="{css_class}" role="img" width="100%" style="max-width:{width}px" '
                   f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>')
+
+
+def pair_chart(rows: list[tuple[str, int, int]], names: tuple[str, str] = ("kept", "removed"),
+               css_class: str = "bars scores") -> Markup:
+    """Two bars per row (``names``: their CSS classes and tooltips), one scale for both."""
+    top = max((max(a, b) for _, a, b in rows), default=0) or 1
+    half = (ROW - 6) // 2
+    height = ROW * len(rows) + 4
+    out = []
+    for i, (label, *values) in enumerate(rows):
+        y = i * ROW + 2
+        parts = [f'<text x="{LABEL_W - 8}" y="{y + 15}" text-anchor="end" class="label">{escape(label)}</text>']
+        for j, (name, value) in enumerate(zip(names, values)):
+            w = max(1.0, BAR_W * value / top) if value else 0
+            top_y = y + 3 + j * half
+            parts.append(f'<g><title>{escape(label)}: {value} {escape(name)}</title>'
+                         f'<rect class="{escape(name)}" x="{LABEL_W}" y="{top_y}" width="{w:.1f}" height="{half - 1}" rx="1"/>'
+                         + (f'<text x="{LABEL_W + w + 6:.1f}" y="{top_y + half - 1}" class="value small">{value}</text>' if value else "")
+                         + '</g>')
+        out.append("".join(parts))
+    width = LABEL_W + BAR_W + VALUE_W
+    return Markup(f'<svg class="{css_class}" role="img" width="100%" style="max-width:{width}px" '
+                  f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{"".join(out)}</svg>')
