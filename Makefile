@@ -5,12 +5,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bench-memory bench-quality bench-html bench-report clean-output chromium report screenshots docs
+.PHONY: run test test-unit lint bench bench-memory bench-quality bench-html bench-report clean-output chromium report screenshots docs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,lint]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -18,6 +18,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# the unit tests alone (no Luigi batch, subprocess or bench script): about 1,200 tests, a minute on a shared machine
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -m "not integration and not bench"
+
+# ruff and mypy, as configured in pyproject.toml (the lint extra)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tasks tests bench
+	$(VENV)/bin/mypy
 
 # Debian's chromium and its driver, for the report's browser tests (selenium, in the test
 # extra) and the screenshots (root and apt needed).

@@ -85,7 +85,7 @@ def scrape(html: str) -> str:
     try:
         from inscriptis import get_text
     except ImportError:
-        raise SystemExit("make_set.py needs inscriptis: pip install -e '.[bench]' (or pip install inscriptis)")
+        raise SystemExit("make_set.py needs inscriptis: pip install -e '.[bench]' (or pip install inscriptis)") from None
     lines = (line.strip() for line in get_text(html).splitlines())
     return "\n".join(line for line in lines if line) + "\n"
 

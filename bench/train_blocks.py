@@ -34,7 +34,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 
 from pipeline import io  # noqa: E402
-from pipeline.classify import CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language, word_count  # noqa: E402
+from pipeline.classify import CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language  # noqa: E402
+from pipeline.features import words as word_count  # noqa: E402
 from pipeline.config import CleanConfig  # noqa: E402
 from pipeline.decode import decode_bytes  # noqa: E402
 from pipeline.segment import segment  # noqa: E402

@@ -10,6 +10,7 @@ the probability that the block is article text. Pure Python, no runtime dependen
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from .article import Block
 from .bylines import parse_byline
 from .config import CleanConfig
 from .dates import is_date_line
-from .features import URL, ends_like_sentence, is_headline, is_name
+from .features import URL, ends_like_sentence, is_headline, is_name, words
+from .ensemble import EnsembleModel, ensemble_from_json
+from .rules import RuleError
 from .stopwords import guess_language, reader_address, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
@@ -81,7 +84,6 @@ GREETING_MAX_WORDS = 5
 
 def digits(text: str) -> int:
     return len(text) - len(text.translate(NO_ASCII_DIGITS)) if text.isascii() else len(DIGIT.findall(text))
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 CONTEXT_FEATURES = (
@@ -125,15 +127,31 @@ def model_from_json(name: str, data: dict) -> BlockModel:
     return BlockModel(name, weights, context, float(data["drop_below"]), float(data["flag_below"]))
 
 
+def load_models(files: Sequence[tuple[str, str]]) -> list[tuple[str, str, BlockModel | EnsembleModel]]:
+    """``(relative path, JSON text)`` of model files to ``(path, text, model)`` for
+    ``rules.build_ruleset``: a block classifier, or the HTML vote (``"kind": "ensemble"``);
+    a bad file is a RuleError that names it."""
+    loaded: list[tuple[str, str, BlockModel | EnsembleModel]] = []
+    for source, text in sorted(files):
+        try:
+            data = json.loads(text)
+            load = ensemble_from_json if data.get("kind") == "ensemble" else model_from_json
+            model = load(source.rsplit("/", 1)[-1].removesuffix(".json"), data)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RuleError(f"{source}: bad model: {exc}") from None
+        loaded.append((source, text, model))
+    return loaded
+
+
 def context_vectors(first: Sequence[float], words: Sequence[int]) -> list[tuple[float, ...]]:
     """Second-pass features: a block's first-pass score and its neighbours'."""
     n = len(first)
     span = _max_segment([w if p >= 0.5 else -min(w, 10) - 2 for p, w in zip(first, words)])
-    out = []
+    out: list[tuple[float, ...]] = []
     for i, p in enumerate(first):
         q = min(max(p, 1e-4), 1 - 1e-4)
         before_window, after_window = first[max(0, i - WINDOW):i], first[i + 1:i + 1 + WINDOW]
-        window = before_window + after_window
+        window: list[float] = [*before_window, *after_window]
         before, after = max(before_window, default=0.0), max(after_window, default=0.0)
         in_core, dist, _, _ = _where(span, i, n)
         out.append((1.0, math.log(q / (1 - q)), first[i - 1] if i else 0.0, first[i + 1] if i + 1 < n else 0.0,
@@ -151,18 +169,9 @@ class Local(NamedTuple):  # a tuple: made for every block of every page, a froze
     good: bool
 
 
-def word_count(text: str) -> int:
-    """Words separated by spaces; in Chinese, Japanese and Korean text, two characters
-    count as a word (those scripts do not separate words)."""
-    if text.isascii():
-        return len(text.split())
-    cjk = len(CJK.findall(text))
-    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
-
-
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     toks = text.split()
-    n = len(toks) if text.isascii() else word_count(text)
+    n = words(text)
     terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
     stop = stopword_density(text, lang)
     url = bool(URL.search(text))
@@ -191,7 +200,7 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[in
     for is_good, group in groupby(good):
         size = len(list(group))
         run.extend([0 if is_good else size] * size)
-    values = []
+    values: list[float] = []
     for i, b in enumerate(locals_):
         if hits[i] in END_CATEGORIES:
             values.append(-BREAK_COST)
@@ -218,7 +227,7 @@ def _max_segment(values: Sequence[float]) -> tuple[int, int] | None:
     return best_span
 
 
-def _ratio(count: int, total: int) -> float:
+def _ratio(count: float, total: int) -> float:
     return count / total if total else 0.0
 
 
@@ -257,7 +266,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
     last_run = _last_run(locs, hits)
     # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
     goods, shorts = _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs])
-    vectors = []
+    vectors: list[tuple[float, ...]] = []
     for i, (text, loc) in enumerate(zip(texts, locs)):
         low, high = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         window = high - low - 1
@@ -317,7 +326,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             float(loc.good and i > comments),
             float(loc.good and last_run is not None and i > last_run),
             # running text with end markers between the article core and it: a comment thread
-            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if after_tight and loc.good else 0.0,
+            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if tight and after_tight and loc.good else 0.0,
             # a short or non-sentence block past the core (a time stamp, a teaser's title)
             float(after_tight and not loc.good),
         ))

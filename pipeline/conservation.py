@@ -26,7 +26,7 @@ def fold(text: str | None) -> str:
 
 
 def accounted(record: dict | None, changes: list[dict]) -> set[str]:
-    seen = set()
+    seen: set[str] = set()
     if record:
         seen.update(fold(b["text"]) for b in record["blocks"])
         for cap in record["captions"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .literals import fold
+from .features import fold
 
 PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
 # a parenthesis that a credit label opens: "(Photo: ...)", "(Image credit: ...)", "(Photos by ...)"

@@ -265,39 +265,68 @@ def _squash(text: str | None) -> str:
 
 
 def page_metadata(tree: etree._Element | None, html: str, url: str | None) -> dict:
-    """Metadata from the ``<head>`` tree, JSON-LD and ``<time>`` in the page's text."""
+    """Metadata from the ``<head>`` tree, JSON-LD and ``<time>`` in the page's text: each
+    field that the page gives, in this order."""
+    tags = meta_tags(tree)
+    author = page_author(tags)
+    found = {"title": page_title(tags, tree), "authors": [author] if author else None,
+             "published": page_date(tags, html), "site_name": page_site(tags),
+             "url": url or page_url(tags, tree), "language": page_language(tree)}
+    return {k: v for k, v in found.items() if v}
+
+
+def meta_tags(tree: etree._Element | None) -> dict[str, str]:
+    """The ``<meta>`` tags by property, name or itemprop (lower case), the first of each."""
     tags: dict[str, str] = {}
     for m in (tree.iter("meta") if tree is not None else ()):
         key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
         content = _squash(m.get("content"))
         if key and content and key not in tags:
             tags[key] = content
-    meta: dict = {}
-    title = next((tags[k] for k in TITLE_KEYS if k in tags), None) or (_title_element(tree) if tree is not None else None)
-    if title:
-        meta["title"] = title
-    author = next((tags[k] for k in AUTHOR_KEYS if k in tags and not _is_link(tags[k]) and not tags[k].startswith("@")), None)
-    if author:
-        meta["authors"] = [author]
+    return tags
+
+
+def page_title(tags: dict[str, str], tree: etree._Element | None) -> str | None:
+    """og:title and its kin, else the ``<title>`` less the site's suffix."""
+    return next((tags[k] for k in TITLE_KEYS if k in tags), None) or (_title_element(tree) if tree is not None else None)
+
+
+def page_author(tags: dict[str, str]) -> str | None:
+    """The first author tag that names a person (not a link, not a @handle)."""
+    return next((tags[k] for k in AUTHOR_KEYS if k in tags and not _is_link(tags[k]) and not tags[k].startswith("@")),
+                None)
+
+
+def page_date(tags: dict[str, str], html: str) -> str | None:
+    """The date tags, then JSON-LD's datePublished, then the first ``<time datetime>``."""
     date = next((d for d in (_date(tags[k]) for k in DATE_KEYS if k in tags) if d), None)
-    if date is None:  # JSON-LD, then the first <time datetime>
+    if date is None:
         ld = LD_DATE.search(html)
         date = _date(ld.group(1)) if ld else None
     if date is None:
         date = next((d for d in (_date(v) for v in TIME_DATETIME.findall(html, 0, 2_000_000)) if d), None)
-    if date:
-        meta["published"] = date
-    site = next((tags[k] for k in SITE_KEYS if k in tags and not tags[k].startswith("@")), None)
-    if site:
-        meta["site_name"] = site
-    page_url = url or next((tags[k] for k in URL_KEYS if k in tags and _is_link(tags[k])), None) or (
+    return date
+
+
+def page_site(tags: dict[str, str]) -> str | None:
+    return next((tags[k] for k in SITE_KEYS if k in tags and not tags[k].startswith("@")), None)
+
+
+def page_url(tags: dict[str, str], tree: etree._Element | None) -> str | None:
+    """og:url and its kin when a link, else the canonical ``<link>``."""
+    return next((tags[k] for k in URL_KEYS if k in tags and _is_link(tags[k])), None) or (
         _canonical(tree) if tree is not None else None)
-    if page_url:
-        meta["url"] = page_url
+
+
+LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def page_language(tree: etree._Element | None) -> str | None:
+    """The primary subtag of ``<html lang>`` (or xml:lang) when it is a language tag."""
     lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")) if tree is not None else None
-    if lang and re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*", lang.strip()):
-        meta["language"] = lang.strip().split("-")[0].split("_")[0].lower()
-    return meta
+    if lang and LANG.fullmatch(lang.strip()):
+        return lang.strip().split("-")[0].split("_")[0].lower()
+    return None
 
 
 def _date(value: str) -> str | None:

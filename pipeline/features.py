@@ -25,8 +25,34 @@ def squash(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+# regex matches both dotless ı and dotted İ with i under IGNORECASE; casefold would keep them
+# apart (İ folds to i and a combining dot, which would split a literal)
+_DOTTED = str.maketrans({"ı": "i", "İ": "i"})
+
+
+def fold(text: str) -> str:
+    """Case-folded text in which a case-insensitive match of a literal stays a substring.
+    ASCII text (most blocks) folds as it lowercases; the dotted and dotless i are mapped
+    only when present (``str.translate`` with a table is slow)."""
+    if text.isascii():
+        return text.lower()
+    if "ı" in text or "İ" in text:
+        text = text.translate(_DOTTED)
+    return text.casefold().replace("i\u0307", "i")
+
+
+# Chinese, Japanese and Korean characters: those scripts do not separate words by spaces
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def words(text: str) -> int:
-    return len(text.split())
+    """The one word count (rules' max_words, the predicates, the layout, the classifier):
+    words separated by white space; in Chinese, Japanese and Korean text two characters
+    count as a word."""
+    if text.isascii():
+        return len(text.split())
+    cjk = len(CJK.findall(text))
+    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
 
 
 CLOSERS = "\"'”’»)]"  # what may follow the terminal punctuation in TERMINAL, with white space

@@ -11,8 +11,8 @@ with ``load_html``'s); a page holding one goes through ``load_html`` itself.
 from __future__ import annotations
 
 from re import Pattern
-from re import _constants as C
-from re import _parser
+from re import _constants as C  # type: ignore[attr-defined]  # the parser's own tables (no stub)
+from re import _parser  # type: ignore[attr-defined]
 
 from lxml import etree
 from lxml import html as lxml_html

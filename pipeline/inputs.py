@@ -20,7 +20,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterable, Iterator, cast
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -100,7 +100,7 @@ def gunzip(data: bytes, limit: int) -> bytes:
 
 def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int) -> Record:
     """The record of a single-article file; its fingerprint is the stored file's sha256."""
-    fmt, digest = file_format(name), sha256(data)
+    fmt, digest = cast(str, file_format(name)), sha256(data)  # an input's name has a format (io.is_input)
     if name.lower().endswith(".gz"):
         try:
             data = gunzip(data, limit)
@@ -109,7 +109,7 @@ def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int
     return Record(id, fmt, data, meta, digest)
 
 
-def open_stream(name: str, stream: BinaryIO) -> BinaryIO:
+def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
     return gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") and file_format(name) == "jsonl" else stream
 
 
@@ -127,7 +127,7 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
                      error=("reject.unreadable", f"cannot read {name} past this point: {type(exc).__name__}: {exc}"))
 
 
-def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
+def jsonl_records(stem: str, lines: Iterable[bytes], limit: int) -> Iterator[Record]:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -136,6 +136,7 @@ def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
             yield Record(f"{stem}-L{n}", "text", b"", None, digest,
                          error=("reject.too-large", f"line {n} is {len(line):,} bytes, over max_input_bytes={limit:,}"))
             continue
+        reason: str | None
         try:
             rec = json.loads(line)
         except ValueError as exc:
@@ -149,7 +150,7 @@ def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
 
 
 def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
-    nested = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
+    nested = rec["metadata"] if isinstance(rec.get("metadata"), dict) else {}
     meta = {k: v for k in META_FIELDS if (v := rec.get(k, nested.get(k))) not in (None, "", [])}
     if "published" not in meta and nested.get("date") not in (None, "", []):  # datatrove's metadata.date
         meta["published"] = nested["date"]

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .article import RejectedInput
+from .classify import load_models
 from .config import CleanConfig, ConfigError, config_from_mapping
 from .ids import SIDECAR, input_id, sidecar_name
 from .inputs import Record, expand, file_format, is_multi, single_record
@@ -39,9 +40,9 @@ class RawInput:
 def load_rules(directory: Path = RULES_DIR, models: bool = True) -> RuleSet:
     packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
              for p in sorted(directory.rglob("*.toml"))]
-    models = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
-              for p in sorted(directory.glob("models/*.json"))] if models else []
-    return build_ruleset(packs, models)
+    model_files = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
+                   for p in sorted(directory.glob("models/*.json"))] if models else []
+    return build_ruleset(packs, load_models(model_files))
 
 
 def load_config(path: str | Path | None) -> CleanConfig:
@@ -161,7 +162,7 @@ def list_inputs(raw: Path, limit: int, skip: Path | None = None,
     """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``: one per
     single-article file (its file's sha256, and its sidecar's when it has one), one per
     record of a JSONL or WARC file (the record's own; records carry their metadata)."""
-    out = []
+    out: list[tuple[str, str, str, str | None]] = []
     for r in (listing or scan_raw(raw, skip)).inputs:
         if is_multi(r.path.name):
             out.extend((rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit))
@@ -355,7 +356,7 @@ class PartWriter:
         self.path = path
         self.records, self.bytes, self.hash, self.committed = 0, 0, hashlib.sha256(), False
 
-    def __enter__(self) -> "PartWriter":
+    def __enter__(self) -> PartWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=_temp_prefix(self.path), suffix=".tmp", dir=self.path.parent)
         os.fchmod(fd, _FILE_MODE)

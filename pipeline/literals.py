@@ -11,29 +11,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from re import _constants as C
-from re import _parser
+from re import _constants as C  # type: ignore[attr-defined]  # the parser's own tables (no stub)
+from re import _parser  # type: ignore[attr-defined]
+
+from .features import fold
 
 # regex V1 syntax the standard parser would read differently, or not at all
 _NOT_STANDARD = ("[[", "--", "&&", "||", "~~", "{e", "\\L<", "(?r", "(?V", "(?f", "(?|", "(?(", "(?P>", "(?&", "(?R")
 _PROPERTY = re.compile(r"\\\\|\\[pP]\{[^}]*\}")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
-# regex matches both dotless ı and dotted İ with i under IGNORECASE; casefold would keep them
-# apart (İ folds to i and a combining dot, which would split a literal)
-_DOTTED = str.maketrans({"ı": "i", "İ": "i"})
 MIN_LENGTH = 3  # shorter literals hold in nearly every paragraph: not worth testing
 COMMON = frozenset(".,;-'\"()")  # punctuation too common to test, even alone
-
-
-def fold(text: str) -> str:
-    """Case-folded text in which a case-insensitive match of a literal stays a substring.
-    ASCII text (most blocks) folds as it lowercases; the dotted and dotless i are mapped
-    only when present (``str.translate`` with a table is slow)."""
-    if text.isascii():
-        return text.lower()
-    if "ı" in text or "İ" in text:
-        text = text.translate(_DOTTED)
-    return text.casefold().replace("i\u0307", "i")
 
 
 def _standard(pattern: str) -> str | None:

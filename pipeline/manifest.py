@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Collection, Sequence
 
 from .context import Context
 from .record import stamp
@@ -13,7 +14,8 @@ def batch_digest(digests: list[str]) -> str:
 
 
 def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict], previous: dict | None, ctx: Context,
-                   dropped_parts: set[str] = frozenset(), parts: list[dict] = (), links: dict | None = None) -> dict:
+                   dropped_parts: Collection[str] = frozenset(), parts: Sequence[dict] = (),
+                   links: dict | None = None) -> dict:
     """Aggregate shard states. A shard whose digest equals the previous manifest's was not
     run again, so all its articles count as unchanged, unless its state was written by this
     run (its ``run`` is past the previous manifest's, which counts the runs that wrote one). An id is removed when it left its
@@ -27,7 +29,8 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
     before = (previous or {}).get("shard_digests") or []
     last_run = (previous or {}).get("run") or 0
     counts = Counter(read=0, cleaned=0, unchanged=0, rejected=0, removed=0)
-    rules, categories = Counter(), Counter()
+    rules: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
     rejected, removed = {}, []
     for i, state in enumerate(states):
         # a state written since the previous manifest (a damaged part or another rebuild's

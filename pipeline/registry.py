@@ -1,8 +1,8 @@
 """Every rule id the pipeline can write in a change log, with its category and description.
 
-Rule packs (``bp.*``) describe themselves in TOML; the position heuristics (``pos.*``) in
-``stages/boilerplate.HEURISTICS``; the ids that the other stages and the ingest checks
-write are described here. The report, ``stats`` and ``show`` look ids up in one place, and
+Rule packs (``bp.*``) describe themselves in TOML; the ids of the boilerplate stage's
+heuristics (``pos.*``, ``clf.blocks``, ``site.repeated``: ``HEURISTICS``), of the other
+stages and of the ingest checks are described here. The report, ``stats`` and ``show`` look ids up in one place, and
 a test checks that every id written anywhere in ``pipeline/`` is described.
 """
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .rules import RuleSet
-from .stages.boilerplate import HEURISTICS
 from .user_stages import USER_PREFIX, descriptions as user_descriptions
 
 USER_CATEGORY = "user"
@@ -26,6 +25,24 @@ class RuleInfo:
     scope: str | None = None
     examples_match: tuple[str, ...] = ()
     examples_keep: tuple[str, ...] = ()
+
+
+# the boilerplate stage's own rule ids -> (category, description)
+HEURISTICS = {
+    "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
+    "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
+                       "related headlines, author boxes, comment forms, footers."),
+    "pos.headline-repeat": ("headline", "The headline again (breadcrumb, share text, sticky header): the title "
+                            "is taken once by the metadata stage."),
+    "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
+    "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
+                   "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
+    "site.repeated": ("site_chrome", "A line the article's site repeats across otherwise different articles "
+                      "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
+    "pos.duplicate": ("duplicate", "A block whose text another kept block repeats (a gallery's captions, a teaser "
+                      "shown twice, a pull quote): the copy inside the article body stays, else the first."),
+    "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
+}
 
 
 # id -> (category, origin, description)

@@ -19,15 +19,15 @@ How a block is matched against a pack's rules, fast, is ``matching.py``.
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import regex
 
-from .classify import BlockModel, model_from_json
-from .ensemble import EnsembleModel, ensemble_from_json
-from .matching import Branch, branch_tests, is_anchored, length_bounds
+from .features import words as count_words
+from .patterns import Branch, branch_tests, is_anchored, length_bounds
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -55,7 +55,7 @@ class Rule:
 
     def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
         """``words``: the block's word count when the caller already has it."""
-        if self.max_words is not None and (len(text.split()) if words is None else words) > self.max_words:
+        if self.max_words is not None and (count_words(text) if words is None else words) > self.max_words:
             return False
         bounds = self.length_bounds
         if bounds is not None and not bounds[0] <= len(text) <= bounds[1] and "\n" not in text:
@@ -81,10 +81,13 @@ class RuleSet:
     general: tuple[Rule, ...]
     sites: tuple[tuple[str, tuple[Rule, ...]], ...]
     digest: str
-    models: tuple[BlockModel | EnsembleModel, ...] = ()  # learned models (rules/models/*.json): block classifiers, the HTML vote
+    # learned models (rules/models/*.json: the block classifiers, ``classify.BlockModel``, and
+    # the HTML vote, ``ensemble.EnsembleModel``), parsed by ``classify.load_models``: the rule
+    # set carries them and hashes them, never reads them
+    models: tuple[Any, ...] = ()
     html: tuple[Rule, ...] = ()  # rules for HTML inputs only (the residue stage)
 
-    def model(self, name: str) -> BlockModel | None:
+    def model(self, name: str) -> Any | None:
         return next((m for m in self.models if m.name == name), None)
 
     def for_site(self, site: str | None) -> tuple[Rule, ...]:
@@ -96,7 +99,7 @@ class RuleSet:
                       if site == domain or site.endswith("." + domain) for r in rules)
         return self.general + extra
 
-    def without(self, ids: tuple[str, ...]) -> "RuleSet":
+    def without(self, ids: tuple[str, ...]) -> RuleSet:
         """The same rules less those named (the digest stays: the config names them)."""
         if not ids:
             return self
@@ -161,15 +164,25 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
     return data.get("site"), tuple(rules)
 
 
-def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = ()) -> RuleSet:
+def pack_name(source: str) -> str:
+    """What the rules digest knows a pack or model file by: its kind and file name, not the
+    folder it was loaded from (``sites/example.toml`` -> ``site:example.toml``,
+    ``models/blocks.json`` -> ``model:blocks.json``), so that moving the package data
+    leaves the digest, and the outputs stamped with it, unchanged."""
+    folder, _, name = source.rpartition("/")
+    kind = {"": "pack", "sites": "site", "models": "model"}.get(folder.rpartition("/")[2], "pack")
+    return f"{kind}:{name}"
+
+
+def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str, Any]] = ()) -> RuleSet:
     """Build a RuleSet from ``(relative path, text)`` pairs; ids must be unique across all.
-    ``models`` are ``(relative path, JSON text)`` pairs of block classifiers."""
+    ``models``: ``(relative path, JSON text, model)`` of the block classifiers
+    (``classify.load_models``)."""
     general: list[Rule] = []
     sites: dict[str, list[Rule]] = {}
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
     for source, text in sorted(packs):
-        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
         site, rules = parse_pack(source, text)
         is_site_pack = source.startswith("sites/")
         if is_site_pack and not site:
@@ -183,17 +196,12 @@ def build_ruleset(packs: list[tuple[str, str]], models: list[tuple[str, str]] = 
         if site and any(r.inputs for r in rules):
             raise RuleError(f"{source}: HTML-only rules belong in general packs")
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
-    loaded = []
-    for source, text in sorted(models):
-        digest.update(source.encode() + b"\0" + text.encode() + b"\0")
-        try:
-            data = json.loads(text)
-            load = ensemble_from_json if data.get("kind") == "ensemble" else model_from_json
-            loaded.append(load(source.rsplit("/", 1)[-1].removesuffix(".json"), data))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RuleError(f"{source}: bad model: {exc}") from None
+    named = [(pack_name(source), text) for source, text in packs] + \
+        [(pack_name(source), text) for source, text, _ in models]
+    for name, text in sorted(named):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     return RuleSet(
-        models=tuple(loaded),
+        models=tuple(m for _, _, m in sorted(models, key=lambda m: m[0])),
         general=tuple(r for r in general if not r.inputs),
         html=tuple(r for r in general if r.inputs),
         sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),

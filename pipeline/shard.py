@@ -40,7 +40,7 @@ class Entry:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_json(cls, data: dict | list) -> "Entry":
+    def from_json(cls, data: dict | list) -> Entry:
         """An entry of a plan file: an object of named fields, or the positional list that
         earlier versions wrote (4 or 5 fields). Raises ValueError on anything else."""
         names = [f.name for f in fields(cls)]
@@ -172,7 +172,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
-        if old_log and still_current(old_log, entry, ctx, current) and old_log["source"]["path"] == entry.rel \
+        if old and old_log and still_current(old_log, entry, ctx, current) and old_log["source"]["path"] == entry.rel \
                 and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
             corpus_line, log_line, log = old[0], old[1], old_log
             fresh = False
@@ -226,7 +226,7 @@ def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
     records = dict(previous)
     records[article_id] = (corpus_line, log_line)
     ordered = sorted(records)
-    return ([records[i][0] for i in ordered if records[i][0] is not None],
+    return ([line for i in ordered if (line := records[i][0]) is not None],
             [records[i][1] for i in ordered])
 
 

@@ -56,7 +56,7 @@ def line_hash(norm: str) -> int:  # stable across runs (never Python's salted ha
 
 def shingles(texts: list[str], cfg: CleanConfig) -> set[int]:
     """Hashed word shingles of an article's sentence-like lines."""
-    out = set()
+    out: set[int] = set()
     for text in texts:
         if is_sentence(text, cfg):
             w = normalize_line(text).split()
@@ -93,8 +93,8 @@ def site_entry(pages: list[list[str]], cfg: CleanConfig, params: Params) -> dict
     for lines, home in zip(norms, homes):
         for line in lines:
             seen[line].add(home)
-    lines = {line: len(c) for line, c in sorted(seen.items()) if len(c) >= 2}
-    entry = {"articles": len(pages), "clusters": len(set(homes)), "lines": lines}
+    repeated = {line: len(c) for line, c in sorted(seen.items()) if len(c) >= 2}
+    entry = {"articles": len(pages), "clusters": len(set(homes)), "lines": repeated}
     return {"version": digest(entry), **entry}
 
 
@@ -122,7 +122,7 @@ class SiteStats:
     sites: Mapping[str, dict] = field(compare=False, hash=False, repr=False)
 
     @classmethod
-    def from_json(cls, data: dict) -> "SiteStats":
+    def from_json(cls, data: dict) -> SiteStats:
         if data.get("format") != FORMAT:
             raise ValueError(f"site statistics of format {data.get('format')!r}, expected {FORMAT}")
         return cls(data["version"], Params(**data["params"]), data["sites"])

@@ -99,7 +99,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
 
     shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
-    sizes = [0 if t.complete() else len(io.read_json(paths.shard_plan(Path(out), t.shard, t.digest))["entries"])
+    sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(Path(out), t.shard, t.digest)) or {"entries": ()})["entries"])
              for t in shards]
     bar.start(states, progress, sizes)
     _luigi_logging(verbose)

@@ -27,7 +27,10 @@ def load_context(config: str, out: str = "") -> Context:
 
 @lru_cache(maxsize=4)
 def _site_stats(path: str, mtime_ns: int, size: int) -> SiteStats:
-    return SiteStats.from_json(io.read_json(path))
+    data = io.read_json(path)
+    if data is None:
+        raise ValueError(f"{path}: site statistics not readable as JSON")
+    return SiteStats.from_json(data)
 
 
 @lru_cache(maxsize=8)

@@ -58,7 +58,7 @@ def render() -> str:
     docs = field_docs()
     out = [HEADER]
     for f in dataclasses.fields(CleanConfig):
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]
         type_name = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
         out.append(f"## `{f.name}`\n")
         out.append(f"`{type_name}`, default `{default_text(default)}`\n")

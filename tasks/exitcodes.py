@@ -54,6 +54,6 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
         what = exc.strerror or str(exc)
-        advice = ADVICE.get(exc.errno, "rerun to resume once the cause is fixed")
+        advice = ADVICE.get(exc.errno or 0, "rerun to resume once the cause is fixed")
         return f"cannot write or read{where}: {what}; {advice}"
     return f"{type(exc).__name__}: {exc} (a bug: rerun with -v for the traceback and report it)"

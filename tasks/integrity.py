@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TypeGuard
 
 from pipeline import io
 from pipeline.shard import plan_entries
@@ -194,7 +195,7 @@ def part_problem(path: Path, records: list[dict]) -> str | None:
     return f"holds {held['records']} records, {held['bytes']} bytes"
 
 
-def read_stat_cache(out: Path) -> dict[str, list]:
+def read_stat_cache(out: Path) -> dict[str, list | None]:
     path = paths.part_stats(out)
     data = io.read_json(path)
     if path.exists() and not isinstance(data, dict):
@@ -203,7 +204,7 @@ def read_stat_cache(out: Path) -> dict[str, list]:
     return {k: v for k, v in (data or {}).items() if isinstance(v, list) and len(v) == 3}
 
 
-def write_stat_cache(out: Path, cache: dict[str, list]) -> None:
+def write_stat_cache(out: Path, cache: dict[str, list | None]) -> None:
     io.atomic_write_json(paths.part_stats(out), dict(sorted(cache.items())))
 
 
@@ -247,7 +248,7 @@ def record_rebuilt_parts(out: Path, shard: int) -> None:
 
 # --- caches: plans and shard states -------------------------------------------------------
 
-def valid_state(state) -> bool:
+def valid_state(state: object) -> TypeGuard[dict]:
     return isinstance(state, dict) and all(isinstance(state.get(k), t) for k, t in STATE_FIELDS.items())
 
 

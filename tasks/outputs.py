@@ -64,7 +64,6 @@ def article_view_of(record: dict | None, log: dict, raw: Path | None) -> Article
 def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
     """(the input's lines as the stages saw them, or None; a note when they could not be had)."""
     source = log.get("source") or {}
-    reader = RAW_TEXT[source["format"]] if not is_extracted(source) else None
     if raw is None:
         return None, "no raw folder"
     if log.get("status") == "rejected":  # it may be huge or binary: its reason says enough
@@ -77,4 +76,4 @@ def raw_lines(raw: Path | None, log: dict) -> tuple[list[str] | None, str]:
     data = io.read_bytes(path)
     if sha256(data) != source.get("sha256"):
         return None, f"raw file {source['path']} changed since the run"
-    return split_lines(reader(data, log)), ""
+    return split_lines(RAW_TEXT[source["format"]](data, log)), ""

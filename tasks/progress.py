@@ -15,13 +15,9 @@ import multiprocessing
 import sys
 import threading
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-import luigi
-
-from .shards import CleanShard
-
-_current: "Bar | None" = None
+_current: Bar | None = None
 
 
 class Bar:
@@ -29,7 +25,7 @@ class Bar:
         self.states, self.stream, self.width = states, stream, width
         self.sizes = sizes or [0] * len(states)
         self.done = multiprocessing.Array("q", len(states), lock=False)  # articles done, per shard
-        self.live = None
+        self.live: Any = None  # a rich Progress while a terminal shows the bar
 
     def line(self, shard: int, message: str) -> str:
         done = sum(1 for p in self.states if p.exists())
@@ -76,7 +72,7 @@ class Bar:
 class RateColumn:
     """Articles per second (rich's own speed columns speak of bytes)."""
 
-    def __new__(cls):
+    def __new__(cls) -> Any:  # a rich ProgressColumn, made when rich is imported
         from rich.progress import ProgressColumn
         from rich.text import Text
 
@@ -116,10 +112,11 @@ def _isatty(stream) -> bool:
         return False
 
 
-@CleanShard.event_handler(luigi.Event.SUCCESS)
-def _shard_done(task: CleanShard) -> None:
+def shard_done(shard: int, summary: str) -> None:
+    """Called when ``shard`` is clean (``CleanShard``'s success handler): its count is full
+    and, without a live bar, its line is printed."""
     if _current is None:
         return
-    article_done(task.shard, _current.sizes[task.shard] if task.shard < len(_current.sizes) else 0)
+    article_done(shard, _current.sizes[shard] if shard < len(_current.sizes) else 0)
     if _current.live is None:
-        print(_current.line(task.shard, task.summary), file=_current.stream, flush=True)
+        print(_current.line(shard, summary), file=_current.stream, flush=True)

@@ -15,7 +15,7 @@ import luigi
 from pipeline import io
 from pipeline.shard import plan_entries, process_shard
 
-from . import integrity, paths
+from . import integrity, paths, progress
 from .chain import committed_cleaner, last_step, remove_intermediates
 from .common import BatchTask, input_loader
 
@@ -95,9 +95,12 @@ class CleanShard(BatchTask):
 
     def report(self, done: int, total: int) -> None:
         """The progress bar's count, and Luigi status and progress (shown by luigid) every 50 articles."""
-        from . import progress
-
         progress.article_done(self.shard, done)
         if done % 50 == 0:
             self.set_status_message(f"{done}/{total} articles")
             self.set_progress_percentage(100 * done // max(total, 1))
+
+
+@CleanShard.event_handler(luigi.Event.SUCCESS)
+def _shard_done(task: CleanShard) -> None:
+    progress.shard_done(task.shard, task.summary)

@@ -30,7 +30,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
         return ["the manifest has no part table (written by an earlier version): run `newsclean run` once"], {}
     table, pending = integrity.manifest_parts(out), integrity.journals(out)
     problems = part_problems(out, table, pending)
-    ids = {folder: Counter() for folder in ("corpus", "changelog")}
+    ids: dict[str, Counter[str]] = {folder: Counter() for folder in ("corpus", "changelog")}
     status: dict[str, str] = {}
     shards = manifest.get("shards")
     for rel in sorted(table):

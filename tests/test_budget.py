@@ -1,7 +1,6 @@
 """bench/budget.py: its timers hook the pipeline's real call sites (every part it reports is
 measured, none is silently zero) and leave the pipeline as they found it."""
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,8 @@ import pytest
 from pipeline import clean
 from pipeline.classify import BlockModel
 from pipeline.stages import boilerplate
+
+pytestmark = pytest.mark.bench
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import io
-from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, local,
-                               model_from_json, word_count)
+from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, load_models, local,
+                               model_from_json)
+from pipeline.features import words as word_count
 from pipeline.config import CleanConfig
-from pipeline.rules import RuleError, build_ruleset
+from pipeline.rules import RuleError
 from pipeline.segment import segment
 from pipeline.stopwords import guess_language, reader_address, stopword_density
 
@@ -85,7 +86,7 @@ def test_model_file_is_valid_and_checked():
     assert model is not None and 0 < model.drop_below <= model.flag_below < 1
     bad = '{"features": ["bias"], "weights": [1], "context_features": [], "context_weights": [], "drop_below": 0.1, "flag_below": 0.2}'
     with pytest.raises(RuleError, match="models/blocks.json: bad model"):
-        build_ruleset([], [("models/blocks.json", bad)])
+        load_models([("models/blocks.json", bad)])
     with pytest.raises(ValueError, match="wrong number of weights"):
         model_from_json("m", {"features": list(FEATURES), "weights": [0.0], "context_features": list(CONTEXT_FEATURES),
                               "context_weights": [0.0] * len(CONTEXT_FEATURES), "drop_below": 0.1, "flag_below": 0.2})

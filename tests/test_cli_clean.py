@@ -11,6 +11,8 @@ from pipeline.sniff import EXAMPLES, sniff_format
 
 from .operations_support import ROOT, cli_subprocess
 
+pytestmark = pytest.mark.integration
+
 SEED = ROOT / "raw" / "004_e0a4c11860b658b6.txt"
 TEXT = "Prices rose 5% this year, the company said in a statement on Monday.\n\nShares fell 2%, the report said.\n"
 PAGE = ("<!DOCTYPE html><html><head><title>Prices rise</title></head><body><article><h1>Prices rise</h1>"

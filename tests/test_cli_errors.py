@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +16,8 @@ from tasks.cli import main
 from tasks.exitcodes import MEANING, Exit
 
 from .operations_support import ROOT, cli, cli_subprocess, file_stats, make_raw
+
+pytestmark = pytest.mark.integration
 
 DOCS = ROOT / "docs" / "cli.md"
 

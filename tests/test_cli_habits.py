@@ -11,6 +11,8 @@ from tasks.cli import main, parser
 
 from .operations_support import cli, cli_subprocess, make_raw
 
+pytestmark = pytest.mark.integration
+
 COMMANDS = {"run": [], "sitestats": [], "rebuild": ["x"], "show": ["x"], "report": [], "stats": [],
             "export": ["--format", "txt", "--to", "x"], "clean": ["x"], "verify": []}
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io as stdio
 import re
 
+import pytest
+
 from tasks.batch import run_batch
 
 from .operations_support import cli_subprocess, make_raw
+
+pytestmark = pytest.mark.integration
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

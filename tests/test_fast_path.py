@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import classify, credits, io, stopwords
-from pipeline.matching import length_bounds, rule_group, top_level_branches
+from pipeline.matching import rule_group
+from pipeline.patterns import length_bounds, top_level_branches
 from pipeline.record import changelog_record, corpus_record, dumps
 from pipeline.stages import encoding
 from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, full_repair, repair

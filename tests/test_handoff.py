@@ -18,6 +18,8 @@ from tasks import outputs
 from tasks.cli import main
 from tasks.export import to_table
 
+pytestmark = pytest.mark.integration
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -12,7 +12,7 @@ from pipeline.clean import clean_html, clean_record
 from pipeline.inputs import single_record
 from pipeline.conservation import unaccounted_lines
 from pipeline.record import body_text, changelog_record, corpus_record
-from pipeline.matching import is_anchored
+from pipeline.patterns import is_anchored
 from pipeline.extract_html import extract_html
 
 
@@ -238,8 +238,8 @@ def test_html_sniffing_can_be_switched_off_and_ignores_quoted_markup(ctx):
     off = replace(ctx, config=replace(ctx.config, sniff_html=False))
     c = clean_record(single_record("saved", "saved.txt", data, None, 10_000_000), path="saved.txt", ctx=off)
     assert c.source.format == "text"
-    quoted = ("How To Write A Web Page\nStart the file with <!DOCTYPE html> and an <html> element, "
-              "then add a head and a body to it as the tutorial shows.\n").encode()
+    quoted = (b"How To Write A Web Page\nStart the file with <!DOCTYPE html> and an <html> element, "
+              b"then add a head and a body to it as the tutorial shows.\n")
     assert clean_record(single_record("t", "t.txt", quoted, None, 10_000), path="t.txt", ctx=ctx).source.format == "text"
 
 

@@ -67,6 +67,7 @@ def write(path, text=None):
     shutil.copy(SEED, path) if text is None else path.write_text(text, encoding="utf-8")
 
 
+@pytest.mark.integration
 def test_dotted_names_and_subfolders_are_distinct_articles(tmp_path):
     """The defect: ids were the name up to the first dot, so these 7 files made 3 articles
     and 4 reject.duplicate-id."""
@@ -81,6 +82,7 @@ def test_dotted_names_and_subfolders_are_distinct_articles(tmp_path):
     assert manifest(out)["counts"]["rejected"] == 0
 
 
+@pytest.mark.integration
 def test_files_differing_only_in_format_suffix_clash_and_both_are_named(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write(raw / "story.1.txt")
@@ -92,6 +94,7 @@ def test_files_differing_only_in_format_suffix_clash_and_both_are_named(tmp_path
     assert "story.1.html" in json.dumps(rej) and "story.1.txt" in json.dumps(rej)
 
 
+@pytest.mark.integration
 def test_sidecars_follow_the_full_name(tmp_path):
     """Before, bbc.co.uk_a.txt and bbc.com_b.txt both read bbc.meta.json."""
     raw, out = tmp_path / "raw", tmp_path / "out"
@@ -105,6 +108,7 @@ def test_sidecars_follow_the_full_name(tmp_path):
     assert got == {"bbc.co.uk_a": "Title A From Its Sidecar", "bbc.com_b": "Title B From Its Sidecar"}
 
 
+@pytest.mark.integration
 def test_records_without_an_id_are_named_after_the_file_id(tmp_path):
     lines = b"\n".join(json.dumps({"text": seed_text() + f"\nEnd {n}.\n"}).encode() for n in range(2))
     recs = list(expand("dump.2026.01.jsonl", __import__("io").BytesIO(lines), 10_000_000, stem="may/dump.2026.01"))
@@ -116,6 +120,7 @@ def test_records_without_an_id_are_named_after_the_file_id(tmp_path):
     assert set(records(out)) == {"may/dump.2026.01-L1", "may/dump.2026.01-L2"}
 
 
+@pytest.mark.integration
 def test_rebuild_show_export_and_report_take_such_ids(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write(raw / "2026-12-04/index.txt")
@@ -140,6 +145,7 @@ def test_rebuild_show_export_and_report_take_such_ids(tmp_path, capsys):
     assert set(records(out)) <= shown
 
 
+@pytest.mark.integration
 def test_clean_file_gives_the_id_a_run_gives(tmp_path):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write(raw / "2026-12-04/www.ria.ru_ab12.txt")
@@ -150,6 +156,7 @@ def test_clean_file_gives_the_id_a_run_gives(tmp_path):
     assert ids_printed == list(records(out))
 
 
+@pytest.mark.integration
 def test_output_folder_inside_raw_is_skipped_not_read(tmp_path, capsys):
     raw = tmp_path / "raw"
     write(raw / "a.one.txt")
@@ -163,6 +170,7 @@ def test_output_folder_inside_raw_is_skipped_not_read(tmp_path, capsys):
     assert "holds the raw folder" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_files_not_read_are_counted_and_named(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write(raw / "a.txt")

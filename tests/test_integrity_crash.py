@@ -9,6 +9,8 @@ import pytest
 
 from .operations_support import ROOT, cli, make_raw, manifest, parts
 
+pytestmark = pytest.mark.integration
+
 # runs the CLI with os.replace counted; SIGKILL just before rename number NEWSCLEAN_KILL_AT,
 # and the number of renames made written to NEWSCLEAN_RENAMES when the run ends
 KILLER = """

@@ -10,6 +10,8 @@ from pipeline.shard import shard_of
 
 from .operations_support import cli, make_raw, manifest, parts
 
+pytestmark = pytest.mark.integration
+
 SHARDS = 8
 
 

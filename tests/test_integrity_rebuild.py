@@ -10,6 +10,8 @@ from pipeline.shard import Entry, shard_of
 
 from .operations_support import cli, make_raw, manifest, parts, records
 
+pytestmark = pytest.mark.integration
+
 ID = "c001_002_110745e9e9445cd3"
 
 

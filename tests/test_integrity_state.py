@@ -6,6 +6,8 @@ from pipeline.shard import shard_of
 
 from .operations_support import cli, make_raw, manifest, parts
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def batch(tmp_path):

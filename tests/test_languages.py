@@ -2,7 +2,7 @@
 the per-language rule packs drop that language's site chrome, each drop logged with its rule."""
 import pytest
 
-from pipeline.classify import word_count
+from pipeline.features import words as word_count
 from pipeline.stopwords import guess_language
 
 PROSE = {

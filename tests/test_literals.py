@@ -10,8 +10,10 @@ from pipeline import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.literals import fold, required_literals, required_prefixes, requires_digit
-from pipeline.matching import fewest, rule_group, top_level_branches
+from pipeline.features import fold
+from pipeline.literals import required_literals, required_prefixes, requires_digit
+from pipeline.matching import fewest, rule_group
+from pipeline.patterns import top_level_branches
 
 RULES = io.load_rules()
 ALL = list(RULES.general) + list(RULES.html) + [r for _, rules in RULES.sites for r in rules]
@@ -92,7 +94,7 @@ def test_fold_agrees_with_regex_case_insensitivity():
 def test_fold_shortcuts_fold_as_the_full_mapping():
     """ASCII text is only lowercased and the i mapping runs only when an i needs it: the
     result is the full mapping's."""
-    from pipeline.literals import _DOTTED
+    from pipeline.features import _DOTTED
     for text in ("Share this ARTICLE: https://x.com/A", "", "Straße İstanbul ıI", "“Quoted” — text’s end",
                  "KELVIN \u212a and ANGSTROM \u212b", "ﬁne ǅ ſ"):
         assert fold(text) == text.translate(_DOTTED).casefold().replace("i\u0307", "i"), text

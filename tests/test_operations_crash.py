@@ -12,6 +12,8 @@ import pytest
 from pipeline import io
 from .operations_support import ROOT, cli, make_raw, parts, temp_files
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):

@@ -11,6 +11,8 @@ import pytest
 
 from .operations_support import ROOT, cli, make_raw, manifest, parts, records
 
+pytestmark = pytest.mark.integration
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -53,7 +55,7 @@ def test_two_worker_processes_share_one_batch_and_write_each_article_once(luigid
     workers = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
     results = [w.communicate(timeout=180) for w in workers]
-    for w, (stdout, stderr) in zip(workers, results):
+    for w, (_, stderr) in zip(workers, results):
         assert w.returncode == 0, stderr
     ran = [{int(s) for s in re.findall(r"shard (\d+) done", stderr)} for _, stderr in results]
     print("shards per worker process:", sorted(ran[0]), sorted(ran[1]))

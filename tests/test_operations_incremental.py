@@ -13,6 +13,8 @@ from pipeline.dedup import without_links
 from tasks import common
 from tasks.rebuild import RebuildError, check_id
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def batch(tmp_path):

@@ -13,6 +13,8 @@ from pipeline import io
 from pipeline.inputs import expand, plain_id, url_id
 from tasks.cli import main
 
+pytestmark = pytest.mark.integration
+
 PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
 PAGE = gzip.decompress((PAGES / "aeb-360c732d.html.gz").read_bytes()).decode("utf-8")
 OTHER = gzip.decompress((PAGES / "aeb-3f65af7b.html.gz").read_bytes()).decode("utf-8")
@@ -87,7 +89,7 @@ def test_batch_over_jsonl_warc_and_gzip_is_incremental_per_record(tmp_path, caps
     (raw / "page.html.gz").write_bytes(gzip.compress(PAGE.encode()))
     (raw / "note.txt.gz").write_bytes(gzip.compress(TEXT.encode()))
     assert main(["run", "--raw", str(raw), "--out", str(out)]) == 0
-    corpus, logs = records(out, "corpus"), records(out, "changelog")
+    corpus = records(out, "corpus")
     assert sorted(corpus) == ["j1", "j2", "note", "page", "w-1"]
     assert corpus["j1"]["source"]["path"] == "dump.jsonl" and corpus["j1"]["source"]["format"] == "html"
     assert corpus["w-1"]["url"] == "https://www.nj.com/b" and corpus["w-1"]["site"] == "nj.com"

@@ -12,6 +12,8 @@ from tasks.report.browser import dump_dom, missing, screenshot
 from tasks.report.data import unpack
 from tasks.report.pages import article_href, rule_href
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def report(seed_run, tmp_path_factory):

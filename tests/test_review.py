@@ -66,6 +66,7 @@ def test_rejected_article_view(clean, ctx):
     assert {v.fate for v in view.lines} == {"blank"}
 
 
+@pytest.mark.integration
 def test_seed_lines_all_accounted_for_and_rebuilt_from_the_log(seed_run):
     """Every visible raw line of every seed has a fate; without the raw file the change log
     gives back every visible line exactly."""
@@ -85,6 +86,7 @@ def test_seed_lines_all_accounted_for_and_rebuilt_from_the_log(seed_run):
                [(v.line, v.fate, v.rule) for v in view.lines if v.fate != "blank"]
 
 
+@pytest.mark.integration
 def test_raw_file_changed_since_the_run_falls_back_to_the_log(seed_run, tmp_path):
     record, log = outputs.articles(seed_run)[0]
     (tmp_path / log["source"]["path"]).write_text("something else\n", encoding="utf-8")

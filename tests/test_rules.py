@@ -56,3 +56,24 @@ def test_rules_digest_changes_with_a_rule():
     a = build_ruleset(pack(GOOD))
     b = build_ruleset(pack(GOOD.replace("^share$", "^share!?$")))
     assert a.digest != b.digest
+
+
+def test_rules_digest_hashes_pack_names_and_contents_not_folders():
+    """The digest stamped on every output must not change when the package data moves
+    (the namespace move) but must change with a pack's name or text."""
+    site = 'site = "example.com"\n' + GOOD.replace("bp.a", "bp.s")
+    here = build_ruleset([("share.toml", GOOD), ("sites/example.toml", site)])
+    moved = build_ruleset([("packs/share.toml", GOOD), ("sites/example.toml", site)])
+    renamed = build_ruleset([("other.toml", GOOD), ("sites/example.toml", site)])
+    assert here.digest == moved.digest
+    assert here.digest != renamed.digest
+
+
+def test_max_words_counts_words_as_the_classifier_does_in_cjk_text():
+    """One word count: a CJK block of 20 characters is 10 words (features.words), not 1,
+    so a rule limited to 3 words does not take it (it did while rules split on spaces)."""
+    pack = ('[[rule]]\nid = "bp.zh-share"\ncategory = "share"\ndescription = "d"\npattern = "分享"\n'
+            'max_words = 3\nexamples.match = ["分享到微信"]\n')
+    rule = build_ruleset([("x.toml", pack)]).general[0]
+    assert rule.matches("分享到微信", 1.0)
+    assert not rule.matches("政府周一宣布了新的经济政策分享支持中小企业的发展", 1.0)

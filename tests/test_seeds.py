@@ -43,7 +43,7 @@ def test_seed_against_hand_labels(sid, cleaned):
     a = c.article
     blocks = [(b.kind, fold(b.text)) for b in a.blocks]
     texts = [t for _, t in blocks]
-    body = [fold(l["text"]) for l in gold["lines"] if l["role"] in ("body", "heading")]
+    body = [fold(line["text"]) for line in gold["lines"] if line["role"] in ("body", "heading")]
     assert texts == body, "body lines, in order and nothing else"
     for line in gold["lines"]:
         if line["role"] == "heading":

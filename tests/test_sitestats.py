@@ -9,6 +9,8 @@ from pipeline import io
 from pipeline.sitestats import BATCH_SITE, SiteStats, build_stats, cluster, normalize_line, repeated_blocks, shingles
 from tasks.cli import main
 
+pytestmark = pytest.mark.integration
+
 STORIES = [
     ["The council voted on Monday to close the old bridge for repairs until the spring.",
      "Officials said traffic would be diverted through the town centre while the works go on.",

@@ -14,6 +14,8 @@ from tasks.cli import main
 
 from .conftest import RAW
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def raw(tmp_path):
@@ -108,7 +110,7 @@ def test_rebuild_touches_one_article_and_equals_batch(raw, tmp_path):
     corpus_file = next(p for p in (out / "corpus").glob("*.jsonl") if '"002_110745e9e9445cd3"' in p.read_text())
     # a stale record (as after a rule change) that rebuild must replace
     lines = corpus_file.read_text().splitlines()
-    corpus_file.write_text("\n".join(l.replace('"Geoff Brown"', '"Nobody"') for l in lines) + "\n")
+    corpus_file.write_text("\n".join(line.replace('"Geoff Brown"', '"Nobody"') for line in lines) + "\n")
     before = snapshot(out)
     assert main(["rebuild", "002_110745e9e9445cd3", "--raw", str(raw), "--out", str(out)]) == 0
     after = snapshot(out)

@@ -11,16 +11,17 @@
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
-from ..article import Article, Change, StageResult
+from ..article import Article, Block, Change, StageResult
 from ..bylines import is_role_only, parse_byline
-from ..classify import FEATURES, block_vectors, page_language, word_count
+from ..classify import FEATURES, block_vectors, page_language
 from ..credits import caption_credit
 from ..context import Context
-from ..features import is_name, is_sentence, squash
+from ..features import is_name, is_sentence, squash, words
 from ..layout import Layout, find_layout
-from ..matching import rule_group
+from ..matching import RuleGroup, rule_group
+from ..registry import HEURISTICS
 from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
@@ -45,10 +46,10 @@ def starts_with_author(text: str, authors: set[str]) -> bool:
     return any(text.startswith(name) and text[len(name):len(name) + 1] in ("", " ", "h") for name in authors)
 
 
-def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule]) -> set[int]:
+def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule | str]) -> set[int]:
     """Lone-name lines after the body that sign the article: the first tail line, or a
     name that the author box below repeats ("Asif Shahid" then "Asif Shahid brings ...")."""
-    keep = set()
+    keep: set[int] = set()
     if layout.last_body is None:
         return keep
     blocks = article.blocks
@@ -63,93 +64,174 @@ def tail_bylines(article: Article, layout: Layout, dropped: dict[int, Rule]) -> 
     return keep
 
 
-def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
-    cfg, timeout = ctx.config, ctx.config.regex_timeout
-    rules = ctx.rules.for_site(article.site)
-    scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
-    blocks = article.blocks
+@dataclass
+class Verdicts:
+    """One boilerplate pass over an article: what its phases have found so far. ``dropped``
+    maps a block to the rule (or heuristic id) that drops it; ``repeated`` the site
+    statistics of the blocks dropped as ``site.repeated``; ``unsure`` those kept and flagged."""
 
-    matched = rule_hits(blocks, rules, timeout)
-    dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
+    article: Article
+    ctx: Context
+    matched: list[Rule | None]  # the first rule of any scope that matches each block
+    scoped: dict[str, RuleGroup]  # the rules of each position scope
+    authors: set[str]
+    dropped: dict[int, Rule | str]
+    repeated: dict[int, dict]
+    unsure: dict[int, dict] = field(default_factory=dict)
+    signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
+    protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
+    scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
 
-    repeated = site_repeats(article, ctx, dropped)
-    dropped.update((i, "site.repeated") for i in repeated)
-    authors = known_authors(article)
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return self.article.blocks
 
-    def scoped_match(scope: str, i: int) -> Rule | None:
+    def scoped_match(self, scope: str, i: int) -> Rule | None:
         """The first rule of ``scope`` that matches block i. A block no rule matched matches
         none; when the first rule that matched it (any scope first, then the others in pack
         order) is of this scope, it is this scope's first too."""
-        first = matched[i]
+        first = self.matched[i]
         if first is None or first.scope == scope:
             return first
-        return scoped[scope].first_match(blocks[i].text, timeout)
+        return self.scoped[scope].first_match(self.blocks[i].text, self.ctx.config.regex_timeout)
 
-    def not_body(i: int) -> bool:  # an author bio cannot end the body
-        return starts_with_author(blocks[i].text, authors) or scoped_match("tail", i) is not None
+    def not_body(self, i: int) -> bool:
+        """An author bio (or a line a tail rule drops) cannot end the body."""
+        return starts_with_author(self.blocks[i].text, self.authors) or self.scoped_match("tail", i) is not None
 
-    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
-    # inside the article body a repeated line may be the site's template ("Pros", "Cons"):
-    # precision first, it is kept and flagged
-    unsure = {i: repeated.pop(i) for i in [i for i in repeated if layout.region(i) == "core"]}
-    for i in unsure:
-        del dropped[i]
-    signed = tail_bylines(article, layout, dropped)
-    headline = squash(blocks[layout.title].text) if layout.title is not None else None
-    for i, block in enumerate(blocks):
-        if i in dropped or i == layout.title:
+    def layout(self) -> Layout:
+        """The headline and body run among the blocks not dropped yet."""
+        return find_layout(self.blocks, self.ctx.config, skip=lambda i: i in self.dropped, not_body=self.not_body)
+
+
+def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
+    v = match_rules(article, ctx)
+    layout = v.layout()
+    keep_repeats_in_body(v, layout)
+    v.signed = tail_bylines(article, layout, v.dropped)
+    drop_by_position(v, layout)
+    model = ctx.rules.model("blocks") if ctx.config.classify_blocks and v.dropped else None
+    if model is not None:
+        drop_by_classifier(v, layout, model)
+        drop_after_classifier(v)
+    kept = tuple(replace(b, score=round(v.scores[i], 3)) if i in v.scores else b
+                 for i, b in enumerate(v.blocks) if i not in v.dropped)
+    return StageResult(replace(article, blocks=kept),
+                       drop_changes(v) + flag_changes(v, model.flag_below if model is not None else 0.0))
+
+
+def match_rules(article: Article, ctx: Context) -> Verdicts:
+    """Phase 1: rules of scope any drop what they match anywhere; then, with site
+    statistics, the lines the article's site repeats (``site.repeated``)."""
+    rules = ctx.rules.for_site(article.site)
+    scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
+    matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout)
+    dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
+    repeated = site_repeats(article, ctx, dropped)
+    dropped.update((i, "site.repeated") for i in repeated)
+    return Verdicts(article, ctx, matched, scoped, known_authors(article), dropped, repeated)
+
+
+def keep_repeats_in_body(v: Verdicts, layout: Layout) -> None:
+    """Phase 2: inside the article body a repeated line may be the site's template ("Pros",
+    "Cons"): precision first, it is kept and flagged."""
+    v.unsure = {i: v.repeated.pop(i) for i in [i for i in v.repeated if layout.region(i) == "core"]}
+    for i in v.unsure:
+        del v.dropped[i]
+
+
+SCOPE_OF_REGION = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}
+
+
+def drop_by_position(v: Verdicts, layout: Layout) -> None:
+    """Phase 3: the headline's repeats, the scoped rules of each block's region, and the
+    position heuristics (before the headline, after the body)."""
+    headline = squash(v.blocks[layout.title].text) if layout.title is not None else None
+    for i in range(len(v.blocks)):
+        if i in v.dropped or i == layout.title:
             continue
-        if headline and squash(block.text) == headline:
-            dropped[i] = "pos.headline-repeat"
-            continue
-        region = layout.region(i)
-        scope = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}[region]
-        rule = scoped_match(scope, i)
-        if rule:
-            dropped[i] = rule
-        elif region == "lead" and cfg.drop_lead:
-            dropped[i] = "pos.before-headline"
-        elif region == "tail" and cfg.drop_tail and i not in signed:
-            if starts_with_author(block.text, authors):
-                dropped[i] = "pos.author-bio"
-            elif is_role_only(block.text):
-                dropped[i] = "pos.author-role"
-            elif not is_sentence(block.text, cfg):
-                dropped[i] = "pos.after-body"
+        verdict = position_verdict(v, layout, i, headline)
+        if verdict is not None:
+            v.dropped[i] = verdict
 
-    # the classifier runs only on a page that shows boilerplate: a clean text (our own
-    # output) is left as it is, so that cleaning twice changes nothing
-    model = ctx.rules.model("blocks") if cfg.classify_blocks and dropped else None
-    hits = [r.category if r else None for r in matched]
-    protected = protected_blocks(blocks, layout, signed, cfg) if model else set()
-    scores, sentences = classify(article, dropped.keys() | protected, hits, model, cfg) if model else ({}, set())
-    for i, p in scores.items():
+
+def position_verdict(v: Verdicts, layout: Layout, i: int, headline: str | None) -> Rule | str | None:
+    """Why block i goes by its position, or None: it stays."""
+    text, cfg = v.blocks[i].text, v.ctx.config
+    if headline and squash(text) == headline:
+        return "pos.headline-repeat"
+    region = layout.region(i)
+    rule = v.scoped_match(SCOPE_OF_REGION[region], i)
+    if rule:
+        return rule
+    if region == "lead" and cfg.drop_lead:
+        return "pos.before-headline"
+    if region == "tail" and cfg.drop_tail and i not in v.signed:
+        return tail_verdict(text, v.authors, cfg)
+    return None
+
+
+def tail_verdict(text: str, authors: set[str], cfg) -> str | None:
+    """A line after the body: the author box, or any non-sentence line (share bars,
+    related headlines, comment forms, footers)."""
+    if starts_with_author(text, authors):
+        return "pos.author-bio"
+    if is_role_only(text):
+        return "pos.author-role"
+    if not is_sentence(text, cfg):
+        return "pos.after-body"
+    return None
+
+
+def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
+    """Phase 4: the block classifier scores what is left. It runs only on a page that shows
+    boilerplate (the caller's test): a clean text (our own output) is left as it is, so that
+    cleaning twice changes nothing."""
+    hits = [r.category if r else None for r in v.matched]
+    v.protected = protected_blocks(v.blocks, layout, v.signed, v.ctx.config)
+    v.scores, sentences = classify(v.article, v.dropped.keys() | v.protected, hits, model, v.ctx.config)
+    for i, p in v.scores.items():
         # precision first: a sentence-like block needs a clearer verdict than a menu line
         if p < model.drop_below * (SENTENCE_DROP_FACTOR if i in sentences else 1.0):
-            dropped[i] = "clf.blocks"
-    if scores:
-        dropped.update(duplicates(blocks, cfg, dropped, protected, not_body))
-    if scores and cfg.drop_tail:  # the body may end earlier now: its new tail goes too
-        end = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body).last_body
-        for i in range(len(blocks) if end is None else end + 1, len(blocks)):
-            if i not in dropped and i not in protected and not is_sentence(blocks[i].text, cfg):
-                dropped[i] = "pos.after-body"
-    flagged = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
-                      {"category": "classifier", "score": round(p, 3)})
-               for i, p in scores.items() if i not in dropped and p < model.flag_below]
-    flagged += [Change(STAGE, "site.repeated", "flag", blocks[i].line, blocks[i].text, None,
-                       {"category": "site_chrome"} | d | {"kept": "inside the article body"})
-                for i, d in sorted(unsure.items()) if i not in dropped]
+            v.dropped[i] = "clf.blocks"
 
-    changes = tuple(
+
+def drop_after_classifier(v: Verdicts) -> None:
+    """Phase 5, after the classifier judged: one copy of a repeated block stays, and the
+    body may end earlier now, so its new tail goes too."""
+    if not v.scores:
+        return
+    cfg = v.ctx.config
+    v.dropped.update(duplicates(v.blocks, cfg, v.dropped, v.protected, v.not_body))
+    if cfg.drop_tail:
+        end = v.layout().last_body
+        for i in range(len(v.blocks) if end is None else end + 1, len(v.blocks)):
+            if i not in v.dropped and i not in v.protected and not is_sentence(v.blocks[i].text, cfg):
+                v.dropped[i] = "pos.after-body"
+
+
+def drop_changes(v: Verdicts) -> tuple[Change, ...]:
+    """A ``drop`` change per dropped block, in block order, with its category (and score and
+    site statistics when it has them)."""
+    blocks = v.blocks
+    return tuple(
         Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
                {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
-               | ({"score": round(scores[i], 3)} if i in scores else {}) | repeated.get(i, {}))
-        for i, r in sorted(dropped.items())
-    ) + tuple(flagged)
-    kept = tuple(replace(b, score=round(scores[i], 3)) if i in scores else b
-                 for i, b in enumerate(blocks) if i not in dropped)
-    return StageResult(replace(article, blocks=kept), changes)
+               | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
+        for i, r in sorted(v.dropped.items()))
+
+
+def flag_changes(v: Verdicts, flag_below: float) -> tuple[Change, ...]:
+    """``flag`` changes of the blocks kept: those the classifier was unsure of, then the
+    site's repeated lines kept inside the body."""
+    blocks = v.blocks
+    unsure = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
+                     {"category": "classifier", "score": round(p, 3)})
+              for i, p in v.scores.items() if i not in v.dropped and p < flag_below]
+    repeats = [Change(STAGE, "site.repeated", "flag", blocks[i].line, blocks[i].text, None,
+                      {"category": "site_chrome"} | d | {"kept": "inside the article body"})
+               for i, d in sorted(v.unsure.items()) if i not in v.dropped]
+    return tuple(unsure + repeats)
 
 
 def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
@@ -171,13 +253,13 @@ def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
     first inside the article body, else the first; the others go as ``pos.duplicate``."""
     copies: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if i not in dropped and i not in protected and word_count(block.text) >= DUPLICATE_MIN_WORDS:
+        if i not in dropped and i not in protected and words(block.text) >= DUPLICATE_MIN_WORDS:
             copies.setdefault(squash(block.text.lstrip("*+-•· ")), []).append(i)
     repeated = [found for found in copies.values() if len(found) > 1]
     if not repeated:
         return {}
     layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
-    out = {}
+    out: dict[int, str] = {}
     for found in repeated:
         keep = next((i for i in found if layout.region(i) == "core"), found[0])
         out.update((i, "pos.duplicate") for i in found if i != keep)
@@ -189,7 +271,7 @@ def site_repeats(article: Article, ctx: Context, dropped) -> dict[int, dict]:
     without site statistics. Bylines stay for the metadata stage."""
     stats = ctx.site_stats
     entry = stats.for_site(article.site) if stats else None
-    if entry is None:
+    if stats is None or entry is None:
         return {}
     texts = [b.text for b in article.blocks]
     skip = set(dropped) | {i for i, t in enumerate(texts) if parse_byline(t) is not None}
@@ -207,23 +289,6 @@ def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[
     before any end marker (a comment heading, a related list)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
-    scores = model.probabilities(vectors, [word_count(b.text) for b in blocks])
+    scores = model.probabilities(vectors, [words(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
             {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0})
-
-
-HEURISTICS = {  # rule id -> (category, description), for logs, stats and the report
-    "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
-    "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
-                       "related headlines, author boxes, comment forms, footers."),
-    "pos.headline-repeat": ("headline", "The headline again (breadcrumb, share text, sticky header): the title "
-                            "is taken once by the metadata stage."),
-    "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),
-    "clf.blocks": ("classifier", "The block classifier scored the block as not article text (its score "
-                   "is in the change): not sentence-like and among menus, lists or other non-article blocks."),
-    "site.repeated": ("site_chrome", "A line the article's site repeats across otherwise different articles "
-                      "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
-    "pos.duplicate": ("duplicate", "A block whose text another kept block repeats (a gallery's captions, a teaser "
-                      "shown twice, a pull quote): the copy inside the article body stays, else the first."),
-    "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
-}

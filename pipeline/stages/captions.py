@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import cast
 
 from ..article import Article, Caption, Change, StageResult
 from ..bylines import parse_byline
@@ -63,7 +64,7 @@ def separate_captions(article: Article, ctx: Context) -> StageResult:
             captions.append((i, Caption(text=block.text.strip(), credit=None, title=None, line=block.line)))
     if not moved and not edited:
         return StageResult(article)
-    kept = tuple(replace(b, text=edited[i].after) if i in edited else b for i, b in enumerate(blocks) if i not in moved)
+    kept = tuple(replace(b, text=cast(str, edited[i].after)) if i in edited else b for i, b in enumerate(blocks) if i not in moved)
     new = article.captions + tuple(c for _, c in sorted(captions, key=lambda c: c[0]))
     changes = tuple((moved | edited)[i] for i in sorted(moved | edited))
     return StageResult(replace(article, blocks=kept, captions=new), changes)

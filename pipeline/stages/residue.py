@@ -17,7 +17,7 @@ from dataclasses import replace
 from ..article import Article, Caption, Change, StageResult
 from ..context import Context
 from ..credits import split_credit
-from ..features import squash
+from ..features import squash, words
 from ..matching import rule_group
 
 STAGE = "residue"
@@ -34,7 +34,7 @@ def is_dek(block) -> bool:
     """The standfirst right under the headline: a heading of a sentence or so, not a
     question or a numbered step (those open the body)."""
     text = block.text.strip()
-    return (block.kind == "heading" and len(text.split()) >= DEK_MIN_WORDS
+    return (block.kind == "heading" and words(text) >= DEK_MIN_WORDS
             and not text.endswith(("?", ":")) and not text[:1].isdigit())
 
 
