@@ -223,4 +223,5 @@ def test_show_marks_what_the_extractor_left_out():
     console = Console(width=120, record=True)
     console.print(render_rich(article_view(record, log), REGISTRY))
     text = console.export_text()
-    assert "⊘ left_out 2" in text and "ext.not-extracted" in text and "Left out by the HTML extractor" in text
+    described = " ".join(REGISTRY["ext.not-extracted"].description.split()[:5])  # the registry's words, unwrapped
+    assert "⊘ left_out 2" in text and "ext.not-extracted" in text and described in text
