@@ -49,7 +49,7 @@ def main() -> int:
     nc = measure.newsclean()
     modes = {"fused (default)": [], "chain (--chain)": ["--chain"]}
     got: dict[str, list] = {m: [] for m in modes}
-    for i in range(args.repeat):
+    for _ in range(args.repeat):
         for mode, extra in modes.items():
             out = work / f"out-{len(extra)}"
             shutil.rmtree(out, ignore_errors=True)

@@ -43,7 +43,7 @@ def wait_for(port: int, proc: subprocess.Popen) -> None:
             return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("luigid did not start")
+                raise SystemExit("luigid did not start") from None
             time.sleep(0.2)
 
 

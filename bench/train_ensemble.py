@@ -72,7 +72,7 @@ def load_set(bench: Path, name: str, cache: Path):
     paths = sorted(str(p) for p in (bench / name / "html").glob("*.html.gz"))
     pages = []
     with Pool(2) as pool:
-        for path, votes, error in pool.imap(page_votes, paths, chunksize=8):
+        for path, votes, _error in pool.imap(page_votes, paths, chunksize=8):
             if votes is not None:
                 pages.append((Path(path).name.removesuffix(".html.gz"), *votes))
     cache.mkdir(parents=True, exist_ok=True)

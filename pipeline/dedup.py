@@ -61,7 +61,7 @@ STAGE = "dedup"
 
 
 @lru_cache(maxsize=1)
-def _coefficients() -> tuple["np.ndarray", "np.ndarray"]:
+def _coefficients() -> tuple[np.ndarray, np.ndarray]:
     """The permutations' (a, b), fixed: blake2b of their index, so no seed to carry (numpy
     is imported here, not by every command that imports the pipeline)."""
     import numpy as np
@@ -81,7 +81,7 @@ class Params:
     min_shingles: int = 30
 
     @classmethod
-    def from_config(cls, config) -> "Params":
+    def from_config(cls, config) -> Params:
         return cls(config.dedup_jaccard, config.dedup_containment, config.dedup_min_shingles)
 
     def digest(self) -> str:
@@ -128,7 +128,7 @@ def shingles(text: str, n: int = SHINGLE_WORDS) -> frozenset[int]:
     return frozenset((h >> np.uint64(32)).tolist())
 
 
-def signature(hashes: Iterable[int]) -> "np.ndarray":
+def signature(hashes: Iterable[int]) -> np.ndarray:
     """MinHash: for each of the PERMUTATIONS hash functions (multiply-shift: the high 32 bits
     of a*h + b, wrapping at 64 bits; a odd), the least value over the shingles."""
     import numpy as np
@@ -139,7 +139,7 @@ def signature(hashes: Iterable[int]) -> "np.ndarray":
         return ((np.multiply.outer(h, a) + b) >> np.uint64(32)).min(axis=0)
 
 
-def band_keys(sig: "np.ndarray") -> tuple[int, ...]:
+def band_keys(sig: np.ndarray) -> tuple[int, ...]:
     """One 63-bit key per band: a polynomial of its index and its rows' values (wrapping at
     64 bits), mixed; equal keys make candidates."""
     import numpy as np

@@ -11,7 +11,6 @@ import pytest
 from pipeline import io
 from pipeline.chain import DECODE, chain_stages, step_digests, step_reads
 from pipeline.config import STAGES, CleanConfig, ConfigError
-from pipeline.context import Context
 from tasks import chain as chain_tasks
 from tasks.batch import plan_batch
 from tasks.cli import main

@@ -40,7 +40,7 @@ def expected_stats(out: Path) -> dict:
     return counts
 
 
-def test_a_downstream_task_runs_the_batch_then_reads_the_corpus_with_luigid(raw, tmp_path, luigid):
+def test_a_downstream_task_runs_the_batch_then_reads_the_corpus_with_luigid(raw, tmp_path, luigid):  # noqa: F811 - the fixture imported above
     out, stats = tmp_path / "clean", tmp_path / "stats.json"
     task = SentenceStats(raw=str(raw), out=str(out), stats=str(stats))
     assert not task.requires().complete()

@@ -10,7 +10,7 @@ from tasks import outputs
 from tasks.report import build_report
 from tasks.report.browser import dump_dom, missing, screenshot
 from tasks.report.data import unpack
-from tasks.report.pages import article_href, rule_href
+from tasks.report.pages import rule_href
 
 pytestmark = pytest.mark.integration
 

@@ -82,7 +82,6 @@ def browser(width: int = 1400, height: int = 1800):
 def open_page(driver, page: Path | str, fragment: str = "", ready: str | None = None) -> None:
     """Load a page and wait until its script has drawn it (``body[data-ready]``, equal to
     ``ready`` when given: an article page sets it to the article's id)."""
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(page_url(page, fragment))
     wait_ready(driver, ready)
