@@ -70,6 +70,12 @@ BUILTIN = {
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
     "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.no-record": ("reject", "ingest", "A JSONL or WARC file that holds no record to clean (blank lines only; "
+                         "no HTML response among its WARC records): logged so that it does not vanish."),
+    "reject.warc-status": ("reject", "ingest", "A WARC response whose HTTP status is not 2xx (a 404 page, a redirect): "
+                           "not the article."),
+    "reject.bad-name": ("reject", "ingest", "The input's path under raw/ is not valid UTF-8: it cannot be named in "
+                        "the output (rename the file)."),
     "reject.html-too-deep": ("reject", "ingest", "The HTML page nests elements 256 levels deep or more, where the "
                              "parser stops and drops the rest of the page."),
 }
