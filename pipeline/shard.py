@@ -194,6 +194,12 @@ def record_key(entry: Entry) -> str:
     return entry.id if entry.duplicate_of is None else f"{entry.id}@{entry.rel}"
 
 
+def key_id(key: str, path: str | None) -> str:
+    """The id a change-log record's key (``record_key``) stands for: ``key`` less ``@path``."""
+    suffix = f"@{path}"
+    return key[:-len(suffix)] if path and key.endswith(suffix) else key
+
+
 def duplicate(entry: Entry) -> Cleaned:
     """The rejection of an input whose id another input holds, under its ``record_key``."""
     source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import io
-from pipeline.shard import shard_of
+from pipeline.shard import key_id, shard_of
 
 from . import integrity, paths
 
@@ -41,7 +41,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
         try:
             for rid, line in io.part_records(path):
                 ids[folder][rid] += 1
-                if isinstance(shards, int) and paths.shard_parts(shard_of(rid, shards))[folder == "changelog"] != rel:
+                if isinstance(shards, int) and paths.shard_parts(shard_of(owner(rid, line), shards))[folder == "changelog"] != rel:
                     problems.append(f"{rel}: {rid!r} belongs to another shard's part")
                 if folder == "changelog":
                     status[rid] = json.loads(line).get("status")
@@ -60,6 +60,11 @@ def part_problems(out: Path, table: dict[str, dict], pending: dict[int, dict]) -
     on_disk = {f"{folder}/{p.name}" for folder in ("corpus", "changelog") for p in (out / folder).glob("part-*.jsonl")}
     problems += [f"{rel} is not in the manifest's part table" for rel in sorted(on_disk - set(table))]
     return problems
+
+
+def owner(key: str, line: str) -> str:
+    """The id whose shard holds a record: a duplicate's change-log record is keyed id@path."""
+    return key_id(key, ((json.loads(line).get("source") or {}).get("path"))) if "@" in key else key
 
 
 def id_problems(ids: dict[str, Counter], status: dict[str, str]) -> list[str]:
