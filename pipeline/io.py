@@ -400,9 +400,11 @@ class PartWriter:
             if exc_type is None:
                 self.commit()
         finally:
-            self.fh.close()
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+            try:  # close flushes what is buffered, which fails again on a full disk
+                self.fh.close()
+            finally:
+                if os.path.exists(self.tmp):
+                    os.unlink(self.tmp)
 
 
 def _same_bytes(a: str | Path, b: Path, chunk: int = 1 << 20) -> bool:
