@@ -12,9 +12,9 @@ from typing import Callable
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .config import CleanConfig
 from .context import Context
-from .decode import decode_bytes, decode_html
+from .decode import decode_bytes, decode_html, reread_lines
 from .inputs import Record, looks_like_html, sha256, site_of
-from .segment import segment, split_lines
+from .segment import is_visible, segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
 from .stages.encoding import fix_encoding
@@ -88,20 +88,34 @@ def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
     return Cleaned(id, source, None, (Change("ingest", rule, "reject", 0, None, None, reason),))
 
 
-def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Cleaned:
+def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None,
+               decoding: tuple[Change, ...] = ()) -> Cleaned:
     """Clean already-decoded text (the text path after decoding, and the HTML path after
-    extraction)."""
+    extraction). ``decoding``: the changes decoding made (``decoding_changes``), logged first."""
     def build() -> Article:
         check_text(text, ctx)
         return article_from_text(text, id, source, meta, ctx)
 
-    return clean_article(build, id=id, source=source, ctx=ctx)
+    return clean_article(build, id=id, source=source, ctx=ctx, decoding=decoding)
 
 
-def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context) -> Cleaned:
+def decoding_changes(data: bytes, text: str, encoding: str) -> tuple[Change, ...]:
+    """One edit per line that a UTF-8 input with stray bytes (``utf-8-replace``) reads other
+    than as cp1252, the reading of a file that is not UTF-8 that the conservation check (and
+    the previous versions) make: ``before`` that reading, ``after`` the line as decoded, the
+    stray bytes (U+FFFD) it holds in ``detail``. Nothing for any other decoding."""
+    if encoding != "utf-8-replace":
+        return ()
+    return tuple(Change("ingest", "enc.stray-bytes", "edit", n, old, new, {"stray_bytes": new.count("\ufffd")})
+                 for n, old, new in reread_lines(data, text) if is_visible(old) or is_visible(new))
+
+
+def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context,
+                  decoding: tuple[Change, ...] = ()) -> Cleaned:
     """Build the article (which may reject it) and run the stage list over it."""
     try:
         article, changes = run_stages(build(), ctx)
+        changes = decoding + changes
         source = article.source
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
@@ -122,7 +136,8 @@ def clean_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | N
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     text, encoding = decode_bytes(data)
-    return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
+    return clean_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta,
+                      decoding=decoding_changes(data, text, encoding))
 
 
 

@@ -47,6 +47,9 @@ BUILTIN = {
     "norm.text": ("normalize", "stage", "Unicode and white-space normalisation (NFC, odd spaces, zero-width and "
                   "control characters, space runs); the count per switch is in detail."),
     "norm.empty": ("empty", "stage", "A line with nothing visible left after normalisation."),
+    "enc.stray-bytes": ("encoding", "ingest", "A UTF-8 input with a few stray bytes is read as UTF-8, each stray byte "
+                        "replaced by U+FFFD (encoding utf-8-replace): one edit per line that a cp1252 reading gives "
+                        "otherwise, that reading in before; the stray bytes of the line in detail."),
     "reject.too-large": ("reject", "ingest", "The input is larger than max_input_bytes."),
     "reject.empty": ("reject", "ingest", "The input holds no visible text."),
     "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),
