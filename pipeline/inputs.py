@@ -25,6 +25,8 @@ from typing import BinaryIO, Iterator
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.utils import BUFF_SIZE
 from warcio.recordloader import ArcWarcRecordLoader
 
 from .ids import FORMATS, input_id
@@ -205,13 +207,29 @@ class _RecordLoader(ArcWarcRecordLoader):
         return super().load_http_headers(rec_type, uri or "", stream, length)
 
 
+WARC_MAX_LINE = 1 << 20  # bytes of a WARC or HTTP header line (real ones are under 16 KiB)
+
+
+class _BoundedReader(DecompressingBufferedReader):
+    """warcio's reader, its lines capped at ``WARC_MAX_LINE``: warcio reads a header line
+    whole, so that one without a line end (a gzip member inflating to gigabytes) would be
+    held whole; past the cap the file cannot be read on (ValueError)."""
+
+    def readline(self, length=None):
+        cap = WARC_MAX_LINE if length is None or length < 0 else min(length, WARC_MAX_LINE)
+        line = super().readline(cap)
+        if len(line) >= WARC_MAX_LINE and not line.endswith(b"\n"):
+            raise ValueError(f"a WARC header line of over {WARC_MAX_LINE:,} bytes")
+        return line
+
+
 def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     """One record per HTML response of a WARC file. A response that is not 2xx (a 404 page)
     or has no target URI is a rejected record with the reason; other records (requests,
     metadata, images) are not articles and are passed over."""
     n, yielded, passed = 0, 0, Counter()
     records = ArchiveIterator(stream)
-    records.loader = _RecordLoader()
+    records.loader, records.reader = _RecordLoader(), _BoundedReader(records.fh, block_size=BUFF_SIZE)
     for rec in records:
         if not rec.format.startswith("warc"):  # warcio reads anything as an ARC record
             continue
