@@ -7,10 +7,12 @@ is per article, so a copy must clean exactly like its source.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the checkout; NEWSCLEAN_SHARED names it for a checkout elsewhere (a worktree)
+SHARED = Path(os.environ.get("NEWSCLEAN_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 SOURCES = (SHARED / "bench" / "aeb" / "text", SHARED / "bench" / "wcxb-dev" / "text", SHARED / "seeds" / "raw")
 
 

@@ -13,6 +13,7 @@ from .article import Article, Change, RejectedInput, Source, StageResult
 from .config import CleanConfig
 from .context import Context
 from .decode import decode_bytes, decode_html, reread_lines
+from .regex_budget import RegexBudget
 from .inputs import Record, looks_like_html, sha256, site_of
 from .segment import is_visible, segment, split_lines
 from .stages.boilerplate import remove_boilerplate
@@ -68,7 +69,10 @@ def check_text(text: str, ctx: Context) -> None:
     bad = len(NOT_TEXT.findall(sample))
     if bad > 0.05 * len(sample):
         raise RejectedInput("reject.binary", f"input looks binary: {bad:,} control or undecodable characters in the first {len(sample):,}")
-    longest = max(len(line) for line in split_lines(text))
+    lines = split_lines(text)
+    if len(lines) > ctx.config.max_lines:
+        raise RejectedInput("reject.too-many-lines", f"{len(lines):,} lines, over max_lines={ctx.config.max_lines:,}")
+    longest = max(len(line) for line in lines)
     if longest > ctx.config.max_line_chars:
         raise RejectedInput("reject.long-line", f"a single line of {longest:,} characters, over max_line_chars={ctx.config.max_line_chars:,}")
 
@@ -112,7 +116,9 @@ def decoding_changes(data: bytes, text: str, encoding: str) -> tuple[Change, ...
 
 def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx: Context,
                   decoding: tuple[Change, ...] = ()) -> Cleaned:
-    """Build the article (which may reject it) and run the stage list over it."""
+    """Build the article (which may reject it) and run the stage list over it, with a fresh
+    pattern budget (``regex_budget``)."""
+    ctx = replace(ctx, budget=RegexBudget(ctx.config.regex_budget))
     try:
         article, changes = run_stages(build(), ctx)
         changes = decoding + changes
@@ -120,7 +126,7 @@ def clean_article(build: Callable[[], Article], *, id: str, source: Source, ctx:
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
-        return reject(id, source, "reject.regex-timeout", f"a rule ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
+        return reject(id, source, "reject.regex-timeout", f"a pattern ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
         return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
     return Cleaned(id, source, article, changes)

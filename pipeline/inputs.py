@@ -229,7 +229,8 @@ def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     metadata, images) are not articles and are passed over."""
     n, yielded, passed = 0, 0, Counter()
     records = ArchiveIterator(stream)
-    records.loader, records.reader = _RecordLoader(), _BoundedReader(records.fh, block_size=BUFF_SIZE)
+    records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
+    records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)
     for rec in records:
         if not rec.format.startswith("warc"):  # warcio reads anything as an ARC record
             continue

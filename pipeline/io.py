@@ -124,7 +124,7 @@ def checked_input(raw: Path, rel: str) -> Path:
     """The path of input ``rel`` once it is known safe to open: it resolves inside ``raw``
     (a symlink out of raw/ is not followed) and is a regular file (a FIFO would block)."""
     path = raw / rel
-    if not os.path.lexists(path) and (named := undecoded_path(rel)) and os.path.lexists(raw / named):
+    if (named := undecoded_path(rel)) and not os.path.lexists(path) and os.path.lexists(raw / named):
         raise RejectedInput("reject.bad-name", f"the path {rel} is not valid UTF-8 (its bytes shown as %XX): "
                             "rename it to read it")
     try:

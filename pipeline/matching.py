@@ -21,6 +21,7 @@ import regex
 from .literals import fold, required_literals, required_prefixes, requires_digit
 
 if TYPE_CHECKING:
+    from .regex_budget import RegexBudget
     from .rules import Rule
 
 
@@ -219,7 +220,7 @@ class RuleGroup:
         automaton = self.automaton
         return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
 
-    def first_match(self, text: str, timeout: float) -> Rule | None:
+    def first_match(self, text: str, timeout: float, budget: RegexBudget | None = None) -> Rule | None:
         first, words = text[:1], len(text.split())
         plan = self.plan(first if first in GATE else "", words)
         folded = fold(text) if plan.rules else text
@@ -234,7 +235,7 @@ class RuleGroup:
                     digit = DIGIT.search(text) is not None
                 if not any((p is None or folded.startswith(p)) and (digit or not d) for p, d in screen):
                     continue
-            if rule.matches(text, timeout, words):
+            if rule.matches(text, timeout, words, budget):
                 return rule
         return None
 

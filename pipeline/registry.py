@@ -54,7 +54,13 @@ BUILTIN = {
     "reject.empty": ("reject", "ingest", "The input holds no visible text."),
     "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),
     "reject.long-line": ("reject", "ingest", "A single line is longer than max_line_chars (a minified page, not an article)."),
-    "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout on this input."),
+    "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout seconds on a block (the "
+                             "rule is named): the wall-clock safety net under regex_budget."),
+    "reject.regex-budget": ("reject", "ingest", "The article's pattern work (each block's characters times the patterns "
+                            "run on it) would pass regex_budget; the rule that would pass it is named."),
+    "reject.too-many-lines": ("reject", "ingest", "The input has more lines than max_lines (a text input's lines, an "
+                              "HTML page's extracted lines)."),
+    "reject.html-too-many-elements": ("reject", "ingest", "The HTML page has more start tags than max_html_elements."),
     "reject.error": ("reject", "ingest", "An unexpected error while cleaning this input (a bug: please report it)."),
     "reject.unreadable": ("reject", "ingest", "The input file could not be read."),
     "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON."),
@@ -72,7 +78,8 @@ BUILTIN = {
     "reject.bad-gzip": ("reject", "ingest", "A .gz input cannot be decompressed, or decompresses to more than max_input_bytes."),
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
-    "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds: the "
+                               "wall-clock safety net under the deterministic caps (bytes, elements, depth)."),
     "reject.no-record": ("reject", "ingest", "A JSONL or WARC file that holds no record to clean (blank lines only; "
                          "no HTML response among its WARC records): logged so that it does not vanish."),
     "reject.warc-status": ("reject", "ingest", "A WARC response whose HTTP status is not 2xx (a 404 page, a redirect): "

@@ -21,6 +21,7 @@ from ..context import Context
 from ..features import is_name, is_sentence, squash
 from ..layout import Layout, find_layout
 from ..matching import rule_group
+from ..regex_budget import RegexBudget
 from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
@@ -28,10 +29,10 @@ from .captions import is_lead_image_caption
 STAGE = "boilerplate"
 
 
-def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float) -> list[Rule | None]:
+def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float, budget: RegexBudget | None = None) -> list[Rule | None]:
     """The rule that matches each block, whatever its scope (rules of scope any first)."""
     group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
-    return [group.first_match(b.text, timeout) for b in blocks]
+    return [group.first_match(b.text, timeout, budget) for b in blocks]
 
 
 def known_authors(article: Article) -> set[str]:
@@ -69,7 +70,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
     blocks = article.blocks
 
-    matched = rule_hits(blocks, rules, timeout)
+    matched = rule_hits(blocks, rules, timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
 
     repeated = site_repeats(article, ctx, dropped)
@@ -83,7 +84,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
         first = matched[i]
         if first is None or first.scope == scope:
             return first
-        return scoped[scope].first_match(blocks[i].text, timeout)
+        return scoped[scope].first_match(blocks[i].text, timeout, ctx.budget)
 
     def not_body(i: int) -> bool:  # an author bio cannot end the body
         return starts_with_author(blocks[i].text, authors) or scoped_match("tail", i) is not None
