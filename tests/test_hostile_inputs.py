@@ -109,7 +109,7 @@ def test_a_warc_2xx_page_is_cleaned_and_its_404_sibling_is_not_an_article(tmp_pa
     assert log["changes"][0]["rule"] == "reject.warc-status" and "301" in log["changes"][0]["detail"]
 
 
-def test_duplicate_ids_are_logged_under_id_at_path(tmp_path):
+def test_duplicate_ids_are_logged_under_id_at_path(tmp_path, capsys):
     """Issue 19 point 8: a duplicate-id rejection was in the manifest only; it is in the change
     log under id@path, so that the id itself keeps one change-log record."""
     raw = make_raw(tmp_path / "raw")
@@ -125,5 +125,6 @@ def test_duplicate_ids_are_logged_under_id_at_path(tmp_path):
     assert json.loads(logs[seed.stem])["status"] == "cleaned"
     assert [r["id"] for r in manifest(out)["rejected"]] == [key]
     assert cli("verify", "--out", out) == 0
+    assert cli("show", key, "--out", out) == 0 and "REJECTED" in capsys.readouterr().out
     assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
     assert manifest(out)["removed"] == [] and records(out, "changelog") == logs

@@ -78,3 +78,16 @@ def test_gzip_warc_header_line_without_end(tmp_path):
     records, peak = peak_reading(tmp_path, "x.warc.gz")
     assert [r.error[0] for r in records] == ["reject.unreadable"] and "header line" in records[0].error[1]
     assert peak < WARC_PEAK, f"{peak:,} bytes"
+
+
+def test_gzip_text_bomb(tmp_path):
+    """A single-article x.txt.gz is inflated at most to the limit (this already held on main)."""
+    gzip_with(tmp_path / "x.txt.gz", b"A headline\n\n", b"a", BOMB)
+    tracemalloc.start()
+    try:
+        record = io.read_record(tmp_path, "x.txt.gz", LIMIT)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert record.error[0] == "reject.bad-gzip" and "more than max_input_bytes" in record.error[1]
+    assert peak < PEAK, f"{peak:,} bytes"
