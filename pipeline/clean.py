@@ -13,8 +13,8 @@ from .article import Article, Change, RejectedInput, Source, StageResult
 from .config import CleanConfig
 from .context import Context
 from .decode import decode_bytes, decode_html, reread_lines
-from .regex_budget import RegexBudget
 from .inputs import Record, looks_like_html, sha256, site_of
+from .regex_budget import RegexBudget
 from .segment import is_visible, segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import DecompressingBufferedReader
-from warcio.utils import BUFF_SIZE
 from warcio.recordloader import ArcWarcRecordLoader
+from warcio.utils import BUFF_SIZE
 
 from .ids import FORMATS, input_id
 
