@@ -128,7 +128,7 @@ def decode_entry(entry: Entry, load: Loader, ctx: Context) -> Pending:
 
     def build() -> Cleaned:
         article, first = built_article(prepared.build)
-        return Cleaned(prepared.id, article.source, article, first)
+        return Cleaned(prepared.id, article.source, article, prepared.decoding + first)
 
     return Pending(prepared.id, prepared.source, guarded(build, id=prepared.id, source=prepared.source, ctx=prepared.ctx))
 

@@ -12,9 +12,10 @@ from typing import Callable
 from .article import Article, Change, RejectedInput, Source, StageResult
 from .config import CleanConfig, ConfigError
 from .context import Context
-from .decode import decode_bytes, decode_html
+from .decode import decode_bytes, decode_html, reread_lines
 from .inputs import Record, looks_like_html, sha256, site_of
-from .segment import segment, split_lines
+from .regex_budget import RegexBudget
+from .segment import is_visible, segment, split_lines
 from .stages.boilerplate import remove_boilerplate
 from .stages.captions import separate_captions
 from .stages.encoding import fix_encoding
@@ -79,7 +80,10 @@ def check_text(text: str, ctx: Context) -> None:
     bad = len(NOT_TEXT.findall(sample))
     if bad > 0.05 * len(sample):
         raise RejectedInput("reject.binary", f"input looks binary: {bad:,} control or undecodable characters in the first {len(sample):,}")
-    longest = max(len(line) for line in split_lines(text))
+    lines = split_lines(text)
+    if len(lines) > ctx.config.max_lines:
+        raise RejectedInput("reject.too-many-lines", f"{len(lines):,} lines, over max_lines={ctx.config.max_lines:,}")
+    longest = max(len(line) for line in lines)
     if longest > ctx.config.max_line_chars:
         raise RejectedInput("reject.long-line", f"a single line of {longest:,} characters, over max_line_chars={ctx.config.max_line_chars:,}")
 
@@ -102,33 +106,49 @@ def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
 @dataclass(frozen=True)
 class Prepared:
     """An input decoded, its article not built yet: how to build it (which may reject it),
-    the source a rejection names, and the context its stages run with (text or HTML)."""
+    the source a rejection names, the context its stages run with (text or HTML), and the
+    changes decoding made (``decoding_changes``), logged first."""
 
     id: str
     source: Source
     build: Callable[[], Article | StageResult]
     ctx: Context
+    decoding: tuple[Change, ...] = ()
 
 
 def finish(prepared: Prepared | Cleaned) -> Cleaned:
     """Build the article and run its stage list (the fused path); a rejection as it is."""
     if isinstance(prepared, Cleaned):
         return prepared
-    return clean_article(prepared.build, id=prepared.id, source=prepared.source, ctx=prepared.ctx)
+    return clean_article(prepared.build, id=prepared.id, source=prepared.source, ctx=prepared.ctx,
+                         decoding=prepared.decoding)
 
 
-def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Cleaned:
+def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None,
+               decoding: tuple[Change, ...] = ()) -> Cleaned:
     """Clean already-decoded text (the text path after decoding, and the HTML path after
-    extraction)."""
-    return finish(prepare_text(text, id=id, source=source, ctx=ctx, meta=meta))
+    extraction). ``decoding``: the changes decoding made (``decoding_changes``), logged first."""
+    return finish(prepare_text(text, id=id, source=source, ctx=ctx, meta=meta, decoding=decoding))
 
 
-def prepare_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None) -> Prepared:
+def prepare_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None,
+                 decoding: tuple[Change, ...] = ()) -> Prepared:
     def build() -> Article:
         check_text(text, ctx)
         return article_from_text(text, id, source, meta, ctx)
 
-    return Prepared(id, source, build, ctx)
+    return Prepared(id, source, build, ctx, decoding)
+
+
+def decoding_changes(data: bytes, text: str, encoding: str) -> tuple[Change, ...]:
+    """One edit per line that a UTF-8 input with stray bytes (``utf-8-replace``) reads other
+    than as cp1252, the reading of a file that is not UTF-8 that the conservation check (and
+    the previous versions) make: ``before`` that reading, ``after`` the line as decoded, the
+    stray bytes (U+FFFD) it holds in ``detail``. Nothing for any other decoding."""
+    if encoding != "utf-8-replace":
+        return ()
+    return tuple(Change("ingest", "enc.stray-bytes", "edit", n, old, new, {"stray_bytes": new.count("\ufffd")})
+                 for n, old, new in reread_lines(data, text) if is_visible(old) or is_visible(new))
 
 
 def guarded(step: Callable[[], Cleaned], *, id: str, source: Source, ctx: Context) -> Cleaned:
@@ -138,7 +158,7 @@ def guarded(step: Callable[[], Cleaned], *, id: str, source: Source, ctx: Contex
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
-        return reject(id, source, "reject.regex-timeout", f"a rule ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
+        return reject(id, source, "reject.regex-timeout", f"a pattern ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
     except ConfigError:  # a user stage that does not import: the config's fault, not the article's
         raise
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
@@ -154,13 +174,17 @@ def built_article(build: Callable[[], Article | StageResult]) -> tuple[Article, 
     return built, ()
 
 
-def clean_article(build: Callable[[], Article | StageResult], *, id: str, source: Source, ctx: Context) -> Cleaned:
+def clean_article(build: Callable[[], Article | StageResult], *, id: str, source: Source, ctx: Context,
+                  decoding: tuple[Change, ...] = ()) -> Cleaned:
     """Build the article (which may reject it, and may come with changes of its own: the
-    lines an HTML extractor left out) and run the stage list over it."""
+    lines an HTML extractor left out) and run the stage list over it, with a fresh pattern
+    budget (``regex_budget``); ``decoding``'s changes are logged first."""
+    ctx = replace(ctx, budget=RegexBudget(ctx.config.regex_budget))
+
     def step() -> Cleaned:
         built, first = built_article(build)
         article, changes = run_stages(built, ctx)
-        return Cleaned(id, article.source, article, first + changes)
+        return Cleaned(id, article.source, article, decoding + first + changes)
 
     return guarded(step, id=id, source=source, ctx=ctx)
 
@@ -180,7 +204,8 @@ def prepare_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict |
     except RejectedInput as exc:
         return reject(id, source, exc.rule, exc.reason)
     text, encoding = decode_bytes(data)
-    return prepare_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta)
+    return prepare_text(text, id=id, source=replace(source, encoding=encoding), ctx=ctx, meta=meta,
+                        decoding=decoding_changes(data, text, encoding))
 
 
 def takes_html_path(record: Record, cfg: CleanConfig) -> bool:

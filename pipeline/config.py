@@ -91,8 +91,16 @@ class CleanConfig:
     Switch off to keep only the rules and the position heuristics."""
 
     regex_timeout: float = 1.0
-    """Seconds a rule may run on one block. A timeout rejects the article (never cleans it
-    differently), so output does not depend on machine load."""
+    """Seconds a rule may run on one block: a safety net under ``regex_budget``, which
+    bounds the same work the same way on every machine. A timeout rejects the article
+    (reject.regex-timeout, naming the rule), never cleans it differently."""
+
+    regex_budget: int = 5_000_000
+    """Pattern work one article may take: for every pattern run on a block (the rules that
+    the cheap literal and prefix tests leave), the block's characters, summed. An article
+    past it is rejected (reject.regex-budget, naming the rule that would pass it) on every
+    machine alike. The cheap tests leave few patterns to run: the largest dev articles take
+    130,000 (0: no bound)."""
 
     # --- normalisation ------------------------------------------------------------------
     normalize_nfc: bool = True
@@ -120,13 +128,24 @@ class CleanConfig:
     max_line_chars: int = 200_000
     """A single line longer than this rejects the input: it is not an article."""
 
+    max_lines: int = 20_000
+    """An input with more lines than this (a text input's lines, an HTML page's extracted
+    lines) is rejected before the stages run: the dev articles have at most 2,200."""
+
     max_html_bytes: int = 5_000_000
     """HTML pages larger than this (after decompression) are rejected before parsing:
     real article pages are well under 3 MB, larger ones are archives or traps."""
 
+    max_html_elements: int = 30_000
+    """HTML pages with more start tags than this are rejected before parsing
+    (reject.html-too-many-elements): extraction cost grows faster than the page, and the
+    dev pages have at most 10,500. With ``max_html_bytes`` and the parser's depth limit it
+    bounds extraction the same way on every machine."""
+
     extract_timeout: float = 10.0
-    """Seconds HTML extraction may take for one page before it is rejected (0: no bound).
-    Typical pages take 10-50 ms."""
+    """Seconds HTML extraction may take for one page before it is rejected
+    (reject.extract-timeout; 0: no bound): a safety net under the deterministic caps above,
+    which decide alike on every machine. Typical pages take 10-50 ms."""
 
     html_drop_lead: bool = False
     """``drop_lead`` for HTML inputs. Off: trafilatura already cut the page chrome, and what

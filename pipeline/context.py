@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .config import CleanConfig
+from .regex_budget import RegexBudget
 from .rules import RuleSet
 from .sitestats import SiteStats
 
@@ -14,6 +15,7 @@ class Context:
     config: CleanConfig
     rules: RuleSet
     site_stats: SiteStats | None = None  # lines each site repeats (``newsclean sitestats``), if built
+    budget: RegexBudget | None = None  # the pattern budget of the article being cleaned (clean.clean_article)
 
     @cached_property
     def html(self) -> Context:

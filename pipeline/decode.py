@@ -18,14 +18,21 @@ WESTERN = {"latin_1", "iso8859_15", "cp1252", "windows_1252", "iso8859_1", "cp12
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding used). BOM first, then strict UTF-8, then detection."""
+    """Return (text, encoding used). BOM first, then UTF-16 without one, strict UTF-8, UTF-8
+    with a few stray bytes (``utf-8-replace``: each replaced by U+FFFD), then detection."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace"), encoding
+    found = _utf16_without_bom(data)
+    if found is not None:
+        return found
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = _mostly_utf8(data)
+    if text is not None:
+        return text, "utf-8-replace"
     western = data.decode("latin-1").translate(CP1252)  # the cp1252 reading (see CP1252)
     text = _central_european(data, western)
     if text is not None:
@@ -46,6 +53,61 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8", errors="replace"), "utf-8-replace"
 
 
+# UTF-16 without a BOM: the zero high bytes of ASCII characters (spaces, digits, punctuation
+# in any script; every letter in Latin ones) fall on one side of each code unit; text has spaces
+UTF16_MIN_ZEROS = 0.1  # this share of the code units has a zero byte on one side
+UTF16_MAX_OTHER_ZEROS = 0.01  # and at most this share on the other
+UTF16_MIN_SPACES = 0.05  # the decoded text is at least this share white space
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, "utf-16-le" or "utf-16-be") when ``data`` reads as UTF-16 text without a BOM:
+    an even length, zero bytes on one side of the code units (high bytes of the ASCII
+    characters) and hardly any on the other, a strict decode, white space between words
+    and no control characters. Else None (UTF-8 text has no zero bytes)."""
+    units = len(data) // 2
+    if units < 8 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= UTF16_MIN_ZEROS * units and other <= UTF16_MAX_OTHER_ZEROS * units:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            spaces = sum(1 for c in text if c.isspace())
+            if spaces >= UTF16_MIN_SPACES * len(text) and len(CONTROLS.findall(text)) <= UTF16_MAX_OTHER_ZEROS * len(text):
+                return text, encoding
+    return None
+
+
+# UTF-8 with a few stray bytes (a byte of another charset pasted in, a cut sequence): at
+# least this many well-formed non-ASCII characters for each stray byte. Text in a single-byte
+# charset has next to none (an accented letter is one byte, followed by ASCII)
+MOSTLY_UTF8 = 4
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """The UTF-8 reading of ``data``, each stray byte replaced by U+FFFD, when its well-formed
+    non-ASCII characters outnumber the stray bytes ``MOSTLY_UTF8`` to one; else None."""
+    text = data.decode("utf-8", errors="replace")
+    stray = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    wellformed = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    return text if wellformed >= MOSTLY_UTF8 * stray else None
+
+
+def reread_lines(data: bytes, text: str) -> list[tuple[int, str, str]]:
+    """(line number, the line as cp1252 reads it, the line in ``text``) of each line of a
+    ``utf-8-replace`` decoding that the cp1252 reading gives otherwise: what a reader who
+    takes a file that is not UTF-8 for cp1252 (as ``check_conservation.py`` does) sees as the
+    raw line. Lines end at the same bytes in both readings."""
+    fallback = data.decode("latin-1").translate(CP1252)
+    return [(n, old, new) for n, (old, new) in enumerate(zip(LINE_BREAK.split(fallback), LINE_BREAK.split(text)), start=1)
+            if old != new]
+
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as segment.split_lines
 WORD = re.compile(r"\w+")
 # cp1252 where it defines a byte, U+FFFD for the five bytes it leaves undefined (as
 # tools/check_conservation.py reads raw files), so that UTF-8 with a few bad bytes reads as

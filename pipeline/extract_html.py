@@ -110,6 +110,10 @@ def extract_html(html: str, cfg: CleanConfig, url: str | None = None, ensemble: 
                                           and len(html.encode("utf-8", "surrogatepass")) > cfg.max_html_bytes):
         size = len(html.encode("utf-8", "surrogatepass"))
         raise RejectedInput("reject.html-too-large", f"HTML is {size:,} bytes, over max_html_bytes={cfg.max_html_bytes:,}")
+    elements = start_tags(html, cfg.max_html_elements)
+    if elements > cfg.max_html_elements:
+        raise RejectedInput("reject.html-too-many-elements",
+                            f"{elements:,} start tags, over max_html_elements={cfg.max_html_elements:,}")
     try:
         with time_limit(cfg.extract_timeout):
             return _extract(html, cfg, url, ensemble)
@@ -147,6 +151,16 @@ def extractor_votes(html: str, cfg: CleanConfig, url: str | None, both: bool) ->
         return Votes(lines, t_cover, None, extractor)
     r_cover = coverage(lines, [b.text for b in page_blocks(second)]) if second is not None else [0.0] * len(lines)
     return Votes(lines, t_cover, r_cover, extractor + "+readability")
+
+
+START_TAG = re.compile(r"<[A-Za-z]")
+
+
+def start_tags(html: str, cap: int) -> int:
+    """The page's start tags (``<`` and a letter), counted only when ``<`` occurs more than
+    ``cap`` times (else that count, a bound that decides alike)."""
+    angles = html.count("<")
+    return angles if angles <= cap else sum(1 for _ in START_TAG.finditer(html))
 
 
 def _extract(html: str, cfg: CleanConfig, url: str | None, ensemble: EnsembleModel | None = None) -> Extracted:
@@ -361,6 +375,9 @@ def article_from_html(html: str, id: str, source: Source, meta: dict, ctx: Conte
     extracted = extract_html(html, ctx.config, url=meta.get("url") or None, ensemble=ctx.rules.model("ensemble"))
     if not extracted.blocks:
         raise RejectedInput("reject.empty", f"no article text found in the HTML ({extracted.extractor})")
+    if len(extracted.blocks) > ctx.config.max_lines:
+        raise RejectedInput("reject.too-many-lines",
+                            f"{len(extracted.blocks):,} extracted lines, over max_lines={ctx.config.max_lines:,}")
     page = {**extracted.meta, **{k: v for k, v in meta.items() if v not in (None, "", [])}}
     authors = page.get("authors") or ()
     article = Article(

@@ -39,6 +39,27 @@ def strip_format_suffix(name: str) -> str:
     return name  # not an input's name: left whole
 
 
+def printable_path(rel: str) -> str:
+    """``rel`` as an output can hold it: each byte of a name that is not UTF-8 (which
+    ``os.fsdecode`` keeps as a surrogate escape, which no UTF-8 output can hold) written
+    ``%XX`` (``caf\\xe9.txt`` gives ``caf%E9.txt``)."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(f"%{ord(c) - 0xDC00:02X}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in rel)
+    return rel
+
+
+ESCAPED_BYTE = re.compile(r"%([89A-F][0-9A-F])")
+
+
+def undecoded_path(rel: str) -> str | None:
+    """The path whose ``printable_path`` is ``rel``, when ``rel`` holds an escaped byte; else None."""
+    if ESCAPED_BYTE.search(rel) is None:
+        return None
+    return ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m[1], 16)), rel)
+
+
 def input_id(rel: str) -> str:
     """The id of the single-article file at ``rel`` (relative to raw/, ``/``-separated)."""
     return strip_format_suffix(rel.replace("\\", "/").lstrip("/"))

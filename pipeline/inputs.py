@@ -19,12 +19,15 @@ import hashlib
 import json
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Iterator, cast
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.utils import BUFF_SIZE
 
 from .ids import FORMATS, input_id
 
@@ -115,32 +118,64 @@ def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
 
 def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> Iterator[Record]:
     """Every record of a JSONL or WARC file, in file order. ``stem`` names the records
-    that have no id of their own (the file's id, ``ids.input_id``; default: from ``name``)."""
+    that have no id of their own (the file's id, ``ids.input_id``; default: from ``name``).
+    Never raises: a file that breaks off (or that the WARC reader fails on) gives a rejected
+    record after those read, one that holds no article a rejected record of its own, so that
+    it is in the change log rather than gone."""
     stem = stem or input_id(name)
+    reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
+        else warc_records(stem, stream, limit)
+    found = 0
     try:
-        if file_format(name) == "jsonl":
-            yield from jsonl_records(stem, open_stream(name, stream), limit)
-        else:
-            yield from warc_records(stem, stream, limit)
-    except (OSError, EOFError, zlib.error, ArchiveLoadFailed) as exc:
+        for found, record in enumerate(reader, start=1):
+            yield record
+    except Exception as exc:  # noqa: BLE001 - any failure of a reader sets the rest of this file aside
+        found += 1
         yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
                      error=("reject.unreadable", f"cannot read {name} past this point: {type(exc).__name__}: {exc}"))
+    if not found:
+        yield Record(f"{stem}-empty", "text", b"", None, "empty",
+                     error=("reject.no-record", f"{name} holds no record to clean"))
 
 
-def jsonl_records(stem: str, lines: Iterable[bytes], limit: int) -> Iterator[Record]:
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
+def bounded_lines(stream: BinaryIO, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
+    """(line, its size, sha256 of it less its line break) of every line of ``stream``,
+    holding at most ``limit`` + ``chunk`` bytes: a line over ``limit`` is given as None,
+    read on in chunks (hashed, never held) to its end, so that a gzip member that inflates
+    to gigabytes without a newline costs no more memory than a line at the limit."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line), sha256(line.rstrip(b"\r\n"))
             continue
-        digest = sha256(line.rstrip(b"\r\n"))
-        if len(line) > limit:
+        h, size = hashlib.sha256(), len(line)
+        while line:
+            end = line.endswith(b"\n")
+            h.update(line.rstrip(b"\r\n") if end else line)
+            if end:
+                break
+            line = stream.readline(chunk)
+            size += len(line)
+        yield None, size, h.hexdigest()
+
+
+def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
+    for n, (line, size, digest) in enumerate(bounded_lines(lines, limit), start=1):
+        if line is not None and not line.strip():
+            continue
+        if line is None or size > limit:
             yield Record(f"{stem}-L{n}", "text", b"", None, digest,
-                         error=("reject.too-large", f"line {n} is {len(line):,} bytes, over max_input_bytes={limit:,}"))
+                         error=("reject.too-large", f"line {n} is {size:,} bytes, over max_input_bytes={limit:,}"))
             continue
         reason: str | None
         try:
             rec = json.loads(line)
         except ValueError as exc:
             rec, reason = None, f"line {n} is not JSON: {exc}"
+        except RecursionError:
+            rec, reason = None, f"line {n} nests JSON arrays or objects too deep to read"
         else:
             reason = None if isinstance(rec, dict) else f"line {n} is not a JSON object"
         if reason:
@@ -165,24 +200,67 @@ def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
                   error=("reject.bad-record", "the record has neither an 'html' nor a 'text' string"))
 
 
+class _RecordLoader(ArcWarcRecordLoader):
+    """warcio's record loader, made to read a record without ``WARC-Target-URI`` (warcio
+    raises AttributeError on it) as one without HTTP headers, which ``warc_records`` rejects."""
+
+    def load_http_headers(self, rec_type, uri, stream, length):
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+WARC_MAX_LINE = 1 << 20  # bytes of a WARC or HTTP header line (real ones are under 16 KiB)
+
+
+class _BoundedReader(DecompressingBufferedReader):
+    """warcio's reader, its lines capped at ``WARC_MAX_LINE``: warcio reads a header line
+    whole, so that one without a line end (a gzip member inflating to gigabytes) would be
+    held whole; past the cap the file cannot be read on (ValueError)."""
+
+    def readline(self, length=None):
+        cap = WARC_MAX_LINE if length is None or length < 0 else min(length, WARC_MAX_LINE)
+        line = super().readline(cap)
+        if len(line) >= WARC_MAX_LINE and not line.endswith(b"\n"):
+            raise ValueError(f"a WARC header line of over {WARC_MAX_LINE:,} bytes")
+        return line
+
+
 def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
-    n = 0
-    for rec in ArchiveIterator(stream):
+    """One record per HTML response of a WARC file. A response that is not 2xx (a 404 page)
+    or has no target URI is a rejected record with the reason; other records (requests,
+    metadata, images) are not articles and are passed over."""
+    n, yielded, passed = 0, 0, Counter()
+    records = ArchiveIterator(stream)
+    records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
+    records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)
+    for rec in records:
         if not rec.format.startswith("warc"):  # warcio reads anything as an ARC record
             continue
         n += 1
-        if rec.rec_type != "response" or rec.http_headers is None:
-            continue
-        ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
-        if not ctype.startswith(HTML_TYPES):
+        if rec.rec_type != "response":
+            passed[rec.rec_type or "untyped"] += 1
             continue
         url = rec.rec_headers.get_header("WARC-Target-URI") or ""
         own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
         aid = plain_id(own) if own else None
         aid = aid or (url_id(url) if url else f"{stem}-R{n}")
+        ctype = (rec.http_headers.get_header("Content-Type") or "").lower() if rec.http_headers else ""
+        if url and not ctype.startswith(HTML_TYPES):
+            passed["non-HTML response" if rec.http_headers else "non-HTTP response"] += 1
+            continue
+        yielded += 1
+        if not url:
+            yield Record(aid, "html", b"", None, sha256(rec.rec_headers.to_bytes()),
+                         error=("reject.bad-record", f"WARC response record {n} has no WARC-Target-URI"))
+            continue
+        meta = {"url": url}
+        status = rec.http_headers.get_statuscode() or ""
+        if not status.startswith("2"):
+            yield Record(aid, "html", b"", meta, sha256(url.encode() + b"\0" + rec.http_headers.to_bytes()),
+                         error=("reject.warc-status", f"HTTP status {rec.http_headers.statusline} (not 2xx): "
+                                "an error or redirect page, not the article"))
+            continue
         body = rec.content_stream().read(limit + 1)
         digest = sha256(url.encode() + b"\0" + body)
-        meta = {"url": url} if url else None
         if len(body) > limit:
             yield Record(aid, "html", b"", meta, digest,
                          error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
@@ -192,6 +270,10 @@ def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     if n == 0:
         yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
                      error=("reject.unreadable", "no WARC record found: not a WARC file"))
+    elif not yielded:
+        held = ", ".join(f"{count} {kind}" for kind, count in sorted(passed.items()))
+        yield Record(f"{stem}-empty", "text", b"", None, sha256(held.encode()),
+                     error=("reject.no-record", f"no HTML response among its {n} WARC records ({held})"))
 
 
 def site_of(meta: dict) -> str | None:

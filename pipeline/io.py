@@ -22,7 +22,7 @@ from pathlib import Path
 from .article import RejectedInput
 from .classify import load_models
 from .config import CleanConfig, ConfigError, config_from_mapping
-from .ids import SIDECAR, input_id, sidecar_name
+from .ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from .inputs import Record, expand, file_format, is_multi, single_record
 from .rules import RuleSet, build_ruleset
 
@@ -87,13 +87,13 @@ def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:
             if d.startswith("."):
                 continue
             if skip_real is not None and (here / d).resolve() == skip_real:
-                skipped = (here / d).relative_to(raw).as_posix()
+                skipped = printable_path((here / d).relative_to(raw).as_posix())
                 continue
             keep.append(d)
         dirnames[:] = keep
         for name in sorted(filenames):
             path = here / name
-            rel = path.relative_to(raw).as_posix()
+            rel = printable_path(path.relative_to(raw).as_posix())
             if is_input(path):
                 found.append(RawInput(input_id(rel), path, rel))
             elif not is_quietly_ignored(name):
@@ -126,7 +126,13 @@ def checked_input(raw: Path, rel: str) -> Path:
     """The path of input ``rel`` once it is known safe to open: it resolves inside ``raw``
     (a symlink out of raw/ is not followed) and is a regular file (a FIFO would block)."""
     path = raw / rel
-    real = path.resolve()
+    if (named := undecoded_path(rel)) and not os.path.lexists(path) and os.path.lexists(raw / named):
+        raise RejectedInput("reject.bad-name", f"the path {rel} is not valid UTF-8 (its bytes shown as %XX): "
+                            "rename it to read it")
+    try:
+        real = path.resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop: RuntimeError before Python 3.13, OSError after
+        raise RejectedInput("reject.unreadable", f"{rel} cannot be resolved (a symlink loop?): {exc}") from None
     if not real.is_relative_to(raw.resolve()):
         raise RejectedInput("reject.outside-raw", f"{rel} is a symlink to {real}, outside the raw folder: not followed")
     mode = os.stat(path).st_mode  # a dangling symlink raises FileNotFoundError here
@@ -164,11 +170,18 @@ def list_inputs(raw: Path, limit: int, skip: Path | None = None,
     record of a JSONL or WARC file (the record's own; records carry their metadata)."""
     out: list[tuple[str, str, str, str | None]] = []
     for r in (listing or scan_raw(raw, skip)).inputs:
-        if is_multi(r.path.name):
-            out.extend((rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit))
-        else:
-            out.append((r.id, r.rel, input_sha256(raw, r.rel), sidecar_sha256(raw, r.rel)))
+        try:
+            out.extend(planned(raw, r, limit))
+        except Exception as exc:  # noqa: BLE001 - one input never stops planning: its shard rejects it
+            out.append((r.id, r.rel, f"unreadable:{type(exc).__name__}", None))
     return out
+
+
+def planned(raw: Path, r: RawInput, limit: int) -> list[tuple[str, str, str, str | None]]:
+    """The ``list_inputs`` rows of one input file."""
+    if is_multi(r.path.name):
+        return [(rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit)]
+    return [(r.id, r.rel, input_sha256(raw, r.rel), sidecar_sha256(raw, r.rel))]
 
 
 def sidecar_sha256(raw: Path, rel: str) -> str | None:
@@ -389,9 +402,11 @@ class PartWriter:
             if exc_type is None:
                 self.commit()
         finally:
-            self.fh.close()
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+            try:  # close flushes what is buffered, which fails again on a full disk
+                self.fh.close()
+            finally:
+                if os.path.exists(self.tmp):
+                    os.unlink(self.tmp)
 
 
 def _same_bytes(a: str | Path, b: Path, chunk: int = 1 << 20) -> bool:

@@ -21,6 +21,7 @@ from .features import fold
 from .features import words as count_words
 from .patterns import GATE
 from .rules import Rule
+from .regex_budget import RegexBudget
 
 
 Screen = tuple[tuple[tuple[str, ...] | None, bool], ...]  # per branch: (prefixes, needs a digit)
@@ -114,7 +115,7 @@ class RuleGroup:
         automaton = self.automaton
         return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
 
-    def first_match(self, text: str, timeout: float) -> Rule | None:
+    def first_match(self, text: str, timeout: float, budget: RegexBudget | None = None) -> Rule | None:
         first, words = text[:1], count_words(text)
         plan = self.plan(first if first in GATE else "", words)
         folded = fold(text) if plan.rules else text
@@ -129,7 +130,7 @@ class RuleGroup:
                     digit = DIGIT.search(text) is not None
                 if not any((p is None or folded.startswith(p)) and (digit or not d) for p, d in screen):
                     continue
-            if rule.matches(text, timeout, words):
+            if rule.matches(text, timeout, words, budget):
                 return rule
         return None
 

@@ -136,9 +136,16 @@ def block_scores(article: Article | None) -> dict:
     return {"block_scores": scores} if any(s is not None for s in scores) else {}
 
 
+# characters that str.splitlines() (and readers built on it) takes for line ends, which
+# json.dumps(ensure_ascii=False) leaves raw inside strings (it escapes the C0 controls)
+LINE_SEPARATORS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(record: dict) -> str:
-    """One JSONL line (no newline): UTF-8 kept readable, keys in contract order."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """One JSONL line (no newline): UTF-8 kept readable, keys in contract order; U+0085,
+    U+2028 and U+2029 escaped, so that a reader splitting on any line end sees one record
+    per line (the text, read back by a JSON parser, is the same)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).translate(LINE_SEPARATORS)
 
 
 def fingerprint(record: dict) -> tuple:

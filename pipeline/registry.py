@@ -73,11 +73,20 @@ BUILTIN = {
     "dup.contained": ("duplicate", "stage", "Most of this record's word 5-grams are in another one, or it holds most of "
                       "another's (a shortened or extended copy): linked in duplicate_of to its group's canonical, "
                       "nothing dropped."),
+    "enc.stray-bytes": ("encoding", "ingest", "A UTF-8 input with a few stray bytes is read as UTF-8, each stray byte "
+                        "replaced by U+FFFD (encoding utf-8-replace): one edit per line that a cp1252 reading gives "
+                        "otherwise, that reading in before; the stray bytes of the line in detail."),
     "reject.too-large": ("reject", "ingest", "The input is larger than max_input_bytes."),
     "reject.empty": ("reject", "ingest", "The input holds no visible text."),
     "reject.binary": ("reject", "ingest", "The input looks binary: too many control or undecodable characters."),
     "reject.long-line": ("reject", "ingest", "A single line is longer than max_line_chars (a minified page, not an article)."),
-    "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout on this input."),
+    "reject.regex-timeout": ("reject", "ingest", "A rule's pattern ran over regex_timeout seconds on a block (the "
+                             "rule is named): the wall-clock safety net under regex_budget."),
+    "reject.regex-budget": ("reject", "ingest", "The article's pattern work (each block's characters times the patterns "
+                            "run on it) would pass regex_budget; the rule that would pass it is named."),
+    "reject.too-many-lines": ("reject", "ingest", "The input has more lines than max_lines (a text input's lines, an "
+                              "HTML page's extracted lines)."),
+    "reject.html-too-many-elements": ("reject", "ingest", "The HTML page has more start tags than max_html_elements."),
     "reject.error": ("reject", "ingest", "An unexpected error while cleaning this input (a bug: please report it)."),
     "reject.unreadable": ("reject", "ingest", "The input file could not be read."),
     "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON."),
@@ -103,10 +112,17 @@ BUILTIN = {
     "reject.bad-gzip": ("reject", "ingest", "A .gz input cannot be decompressed, or decompresses to more than max_input_bytes."),
     "reject.bad-record": ("reject", "ingest", "A JSONL line is not a JSON object, or has neither an 'html' nor a 'text' string."),
     "reject.html-too-large": ("reject", "ingest", "The HTML page is larger than max_html_bytes."),
-    "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds."),
+    "reject.extract-timeout": ("reject", "ingest", "HTML extraction ran over extract_timeout seconds: the "
+                               "wall-clock safety net under the deterministic caps (bytes, elements, depth)."),
     "reject.user-stage": ("reject", "ingest", "A user stage (config 'stages' entry 'module:function') raised, "
                           "or broke the stage contract: a rule id outside 'user.', or a line changed or removed "
                           "without a Change; the reason names the stage."),
+    "reject.no-record": ("reject", "ingest", "A JSONL or WARC file that holds no record to clean (blank lines only; "
+                         "no HTML response among its WARC records): logged so that it does not vanish."),
+    "reject.warc-status": ("reject", "ingest", "A WARC response whose HTTP status is not 2xx (a 404 page, a redirect): "
+                           "not the article."),
+    "reject.bad-name": ("reject", "ingest", "The input's path under raw/ is not valid UTF-8: it cannot be named in "
+                        "the output (rename the file)."),
     "reject.html-too-deep": ("reject", "ingest", "The HTML page nests elements 256 levels deep or more, where the "
                              "parser stops and drops the rest of the page."),
 }

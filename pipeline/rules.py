@@ -28,6 +28,7 @@ import regex
 
 from .features import words as count_words
 from .patterns import Branch, branch_tests, is_anchored, length_bounds
+from .regex_budget import RegexBudget
 
 SCOPES = ("any", "lead", "tail", "core")
 REQUIRED = ("id", "category", "description", "pattern")
@@ -53,23 +54,30 @@ class Rule:
     anchored: bool = False  # the pattern only matches at the start: match() is search()
     tests: tuple[Branch, ...] | None = field(default=None, compare=False, repr=False)  # see matching.RuleGroup
 
-    def matches(self, text: str, timeout: float, words: int | None = None) -> bool:
-        """``words``: the block's word count when the caller already has it."""
+    def matches(self, text: str, timeout: float, words: int | None = None, budget: RegexBudget | None = None) -> bool:
+        """``words``: the block's word count when the caller already has it; ``budget``: the
+        article's pattern budget, charged when the pattern runs."""
         if self.max_words is not None and (count_words(text) if words is None else words) > self.max_words:
             return False
         bounds = self.length_bounds
         if bounds is not None and not bounds[0] <= len(text) <= bounds[1] and "\n" not in text:
             return False
-        return self.find(text, timeout)
+        return self.find(text, timeout, budget)
 
-    def find(self, text: str, timeout: float) -> bool:
+    def find(self, text: str, timeout: float, budget: RegexBudget | None = None) -> bool:
         """The pattern occurs in ``text``. An anchored pattern is tried at the start only (the
         regex module's search would try it at every position; which first characters can
         start it is the rule group's test). Arguments are positional (string, pos, endpos,
-        concurrent, partial, timeout): the regex module parses keywords slowly."""
-        if self.anchored:
-            return self.compiled.match(text, None, None, None, False, timeout) is not None
-        return self.compiled.search(text, None, None, None, False, timeout) is not None
+        concurrent, partial, timeout): the regex module parses keywords slowly. A timeout
+        raises TimeoutError naming the rule."""
+        if budget is not None:
+            budget.charge(self.id, len(text))
+        try:
+            if self.anchored:
+                return self.compiled.match(text, None, None, None, False, timeout) is not None
+            return self.compiled.search(text, None, None, None, False, timeout) is not None
+        except TimeoutError:
+            raise TimeoutError(f"rule {self.id} on a block of {len(text):,} characters") from None
 
     @property
     def length_bounds(self) -> tuple[int, int] | None:

@@ -150,7 +150,8 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
     in ``ShardOutput.corpus`` and ``.changelog``.
 
     An input whose id another input already holds is rejected; as the change log keeps one
-    record per id, its rejection is reported in the shard state (and so the manifest).
+    record per id, its rejection is logged under ``id@path`` (``record_key``), the key the
+    shard state (and so the manifest) reports it by.
 
     ``known``: more ids the shard held whose records are not to be reused (those of a
     damaged part): one that is no longer an input is reported removed, as from ``previous``.
@@ -161,14 +162,18 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
     clean = clean or (lambda entry: clean_entry(entry, load, ctx))
     out = ShardOutput()
     current = current_fingerprint(ctx)
-    ordered = sorted(entries, key=lambda e: (e.id, e.rel))
+    ordered = sorted(entries, key=record_key)  # part order: by key, as replace_record keeps it
     for done, entry in enumerate(ordered, start=1):
         if progress:
             progress(done - 1, len(ordered))
         if entry.duplicate_of is not None:
-            out.rejected[f"{entry.id}@{entry.rel}"] = {"rule": "reject.duplicate-id",
-                                                       "reason": f"id {entry.id!r} is already taken by {entry.duplicate_of}"}
-            out.rules["reject.duplicate-id"] += 1
+            corpus_line, log_line, log = record_lines(duplicate(entry), ctx)
+            out.rejected[record_key(entry)] = {"rule": "reject.duplicate-id", "reason": log["changes"][0]["detail"]}
+            if write is not None:
+                write(None, log_line)
+            else:
+                out.changelog.append(log_line)
+            _count(log, out)
             continue
         old = previous.get(entry.id)
         old_log = json.loads(old[1]) if old else None
@@ -191,9 +196,28 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
                 out.corpus.append(corpus_line)
             out.changelog.append(log_line)
         _count(log, out)
-    kept = {e.id for e in entries if e.duplicate_of is None}
+    kept = {record_key(e) for e in entries}
     out.removed = sorted((set(previous) | set(known)) - kept)
     return out
+
+
+def record_key(entry: Entry) -> str:
+    """The id of an entry's change-log record: its id, or ``id@path`` for an input whose id
+    another already holds, so that one id keeps one change-log record."""
+    return entry.id if entry.duplicate_of is None else f"{entry.id}@{entry.rel}"
+
+
+def key_id(key: str, path: str | None) -> str:
+    """The id a change-log record's key (``record_key``) stands for: ``key`` less ``@path``."""
+    suffix = f"@{path}"
+    return key[:-len(suffix)] if path and key.endswith(suffix) else key
+
+
+def duplicate(entry: Entry) -> Cleaned:
+    """The rejection of an input whose id another input holds, under its ``record_key``."""
+    source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)
+    return reject(record_key(entry), source, "reject.duplicate-id",
+                  f"id {entry.id!r} is already taken by {entry.duplicate_of}")
 
 
 def _count(log: dict, out: ShardOutput) -> None:

@@ -2,9 +2,9 @@
 WARC, JSON Lines, HTML or plain text, from its first bytes. Pure."""
 from __future__ import annotations
 
-import gzip
 import json
 import re
+import zlib
 
 from .inputs import looks_like_html
 
@@ -26,9 +26,9 @@ def sniff_format(data: bytes) -> str:
     """warc, jsonl, html or text (the default: anything else is read as plain text)."""
     head = data[:65536]
     if head.startswith(GZIP_MAGIC):
-        try:
-            head = gzip.decompress(data)[:65536]
-        except (OSError, EOFError):
+        try:  # the first bytes only: a gzip bomb is not inflated whole
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 65536)
+        except zlib.error:
             return "text"
     if head.lstrip().startswith(b"WARC/"):
         return "warc"
@@ -37,7 +37,7 @@ def sniff_format(data: bytes) -> str:
         try:
             if isinstance(json.loads(first), dict):
                 return "jsonl"
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested too deep
             pass
     if looks_like_html(head) or HTML_START.match(head):
         return "html"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline import ids, io
 from pipeline.dedup import carry_link
-from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_lines,
+from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_key, record_lines,
                             replace_record, shard_digest, shard_of)
 
 from . import integrity, paths
@@ -59,7 +59,7 @@ def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> 
     next batch does not redo it; returns its state file (None when not all are current)."""
     stored = io.read_parts(out, paths.part_name(shard))
     owners = [e for e in entries if e.duplicate_of is None]
-    if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
+    if set(stored) != {record_key(e) for e in entries} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
         return None
     digest = shard_digest(entries, ctx)
     io.atomic_write_json(paths.shard_plan(out, shard, digest), plan_json(shard, digest, entries))

@@ -27,7 +27,9 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     when a part it reads is damaged."""
     out_path = Path(out)
     shards = outputs.manifest(out_path).get("shards")
-    names = [paths.part_name(shard_of(article_id, shards))] if shards else \
+    # a duplicate's change-log record is keyed id@path, in the part of the id before some "@"
+    owners = [article_id] + [article_id[:i] for i, c in enumerate(article_id) if c == "@"]
+    names = sorted({paths.part_name(shard_of(o, shards)) for o in owners}) if shards else \
         sorted(p.name for p in (out_path / "changelog").glob("part-*.jsonl"))
     for name in names:
         integrity.assert_intact(out_path, [int(name[5:-6])])

@@ -22,6 +22,7 @@ from ..features import is_name, is_sentence, squash, words
 from ..layout import Layout, find_layout
 from ..matching import RuleGroup, rule_group
 from ..registry import HEURISTICS
+from ..regex_budget import RegexBudget
 from ..rules import Rule
 from ..sitestats import repeated_blocks
 from .captions import is_lead_image_caption
@@ -29,10 +30,10 @@ from .captions import is_lead_image_caption
 STAGE = "boilerplate"
 
 
-def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float) -> list[Rule | None]:
+def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float, budget: RegexBudget | None = None) -> list[Rule | None]:
     """The rule that matches each block, whatever its scope (rules of scope any first)."""
     group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
-    return [group.first_match(b.text, timeout) for b in blocks]
+    return [group.first_match(b.text, timeout, budget) for b in blocks]
 
 
 def known_authors(article: Article) -> set[str]:
@@ -93,7 +94,8 @@ class Verdicts:
         first = self.matched[i]
         if first is None or first.scope == scope:
             return first
-        return self.scoped[scope].first_match(self.blocks[i].text, self.ctx.config.regex_timeout)
+        return self.scoped[scope].first_match(self.blocks[i].text, self.ctx.config.regex_timeout,
+                                                 self.ctx.budget)
 
     def not_body(self, i: int) -> bool:
         """An author bio (or a line a tail rule drops) cannot end the body."""
@@ -125,7 +127,7 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
     statistics, the lines the article's site repeats (``site.repeated``)."""
     rules = ctx.rules.for_site(article.site)
     scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
-    matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout)
+    matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
     repeated = site_repeats(article, ctx, dropped)
     dropped.update((i, "site.repeated") for i in repeated)

@@ -94,7 +94,7 @@ def remove_residue(article: Article, ctx: Context) -> StageResult:
             captions.append(Caption(text=split[0], credit=split[1], line=block.line))
             taken[i] = Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": split[1]})
             continue
-        rule = html_rules.first_match(block.text, timeout)
+        rule = html_rules.first_match(block.text, timeout, ctx.budget)
         if rule:
             taken[i] = Change(STAGE, rule.id, "drop", block.line, block.text, None, {"category": rule.category})
     if not taken:
