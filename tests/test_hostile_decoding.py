@@ -108,8 +108,9 @@ def test_utf16_without_bom_is_cleaned_like_the_original(tmp_path):  # main
     assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
     got = {i: json.loads(line) for i, line in records(tmp_path / "out").items()}
     assert got["u16"]["source"]["encoding"] == "utf-16-le"
-    assert {k: v for k, v in got["u16"].items() if k not in ("id", "source")} == \
-        {k: v for k, v in got["orig"].items() if k not in ("id", "source")}
+    assert {k: v for k, v in got["u16"].items() if k not in ("id", "source", "duplicate_of")} == \
+        {k: v for k, v in got["orig"].items() if k not in ("id", "source", "duplicate_of")}
+    assert got["u16"]["duplicate_of"] == "orig"  # the same body, linked to the first by id (Dedup)
 
 
 @pytest.mark.parametrize("data", [
