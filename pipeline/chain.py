@@ -85,11 +85,9 @@ def dumps(pending: list[Pending]) -> bytes:
         return b"P" + pickle.dumps(pending, protocol=5)
 
 
-def loads(data: bytes, articles: bool = True, changes: bool = True) -> list[Pending]:
+def loads(data: bytes, changes: bool = True) -> list[Pending]:
     """A shard's pending articles back from ``dumps``: without their ``changes`` (but a
-    rejection's) as the input of the next step, which records only its own; without the
-    ``articles`` (None in their place) for the commit, which needs only the changes of
-    the steps before the last."""
+    rejection's) as the input of the next step, which records only its own."""
     import marshal
     import pickle
 
@@ -97,20 +95,30 @@ def loads(data: bytes, articles: bool = True, changes: bool = True) -> list[Pend
         return [p if changes or p.cleaned.rejected else replace(p, cleaned=replace(p.cleaned, changes=()))
                 for p in pickle.loads(data[1:])]
     size = int.from_bytes(data[1:9], "big")
-    heads = marshal.loads(data[9:9 + size]) if articles else None
-    made = marshal.loads(data[9 + size:]) if changes or articles else None
-    if not articles:
-        return [tuple(Change(*c) for c in m) for m in made]
+    heads = marshal.loads(data[9:9 + size])
+    made = marshal.loads(data[9 + size:])
     return [Pending(pid, Source(*psource), Cleaned(cid, Source(*csource), None if art is None else _article_value(art),
                                                    tuple(Change(*c) for c in m) if changes or art is None else ()))
             for (pid, psource, cid, csource, art), m in zip(heads, made)]
 
 
+def loads_changes(data: bytes) -> list[tuple[Change, ...]]:
+    """The changes of each of a shard's pending articles from ``dumps``, in order, for the
+    commit, which needs only the changes of the steps before the last (a pickled shard
+    gives its changes too, not its Pending values)."""
+    import marshal
+
+    if data[:1] == b"P":
+        return [p.cleaned.changes for p in loads(data)]
+    size = int.from_bytes(data[1:9], "big")
+    return [tuple(Change(*c) for c in m) for m in marshal.loads(data[9 + size:])]
+
+
 def gather(before: list[list[tuple[Change, ...]]], last: list[Pending]) -> dict[str, Pending]:
     """The articles after the last step (``last``), by id, each with the changes of every
-    step in order (``before``: those of the steps before the last, from ``loads(...,
-    articles=False)``, in the order of ``last``); a rejected one with its rejection alone,
-    as the fused run gives it."""
+    step in order (``before``: those of the steps before the last, from ``loads_changes``,
+    in the order of ``last``); a rejected one with its rejection alone, as the fused run
+    gives it."""
     out = {}
     for i, p in enumerate(last):
         if not p.cleaned.rejected:
@@ -142,15 +150,17 @@ def to_clean(entries: Iterable[Entry], stored: dict[str, dict], ctx: Context) ->
 
 
 def _reusable(log: dict | None, entry: Entry, ctx: Context, current: tuple) -> bool:
-    return bool(log) and (log.get("source") or {}).get("path") == entry.rel and still_current(log, entry, ctx, current)
+    if not log:
+        return False
+    return (log.get("source") or {}).get("path") == entry.rel and still_current(log, entry, ctx, current)
 
 
 def apply_stage(name: str, pending: Pending, ctx: Context) -> Pending:
     """One stage over one input, when its path (text or HTML) runs that stage."""
     cleaned = pending.cleaned
-    if cleaned.rejected:
+    article = cleaned.article
+    if article is None:  # rejected
         return pending
-    article: Article = cleaned.article
     stage_ctx = ctx.html if article.source.format == "html" else ctx
     if name not in stage_names(article, stage_ctx):
         return pending

@@ -41,7 +41,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,6 +58,7 @@ _WORD = re.compile(r"\w+")
 RULE_COPY = "dup.near-copy"
 RULE_CONTAINED = "dup.contained"
 STAGE = "dedup"
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +219,7 @@ def assign(nodes: dict[str, tuple], edges: dict[str, dict[str, tuple[float, floa
     before it that it has an edge with."""
     canonicals: list[str] = []
     links: dict[str, Link | None] = {}
-    for node in sorted(nodes, key=nodes.get):
+    for node in sorted(nodes, key=nodes.__getitem__):
         near = edges.get(node, {})
         leader = next((c for c in canonicals if c in near), None)
         if leader is None:
@@ -284,20 +285,27 @@ def update(index: Index, added: list[Doc], removed: list[str], params: Params) -
         index.add(doc)
         touched.add(doc.id)
         for other_id in sorted(index.candidates(doc.bands) - {doc.id}):
-            other = index.get(other_id)
+            other = _held(index.get(other_id), other_id)
             sim, con = measures(doc.shingles, other.shingles)
             compared += 1
             if is_edge(sim, con, params):
                 index.add_edge(doc.id, other_id, sim, con)
     relinked: dict[str, Link | None] = {}
     for component in components(index, touched):
-        nodes = {n: index.key(n) for n in component}
+        nodes = {n: _held(index.key(n), n) for n in component}
         links = assign(nodes, {n: index.neighbours(n) for n in component}, params)
         for node, new in sorted(links.items()):
             if index.link(node) != new:
                 relinked[node] = new
                 index.set_link(node, new)
     return Update(sorted(d.id for d in added), sorted(set(removed)), relinked, compared)
+
+
+def _held(value: T | None, doc_id: str) -> T:
+    """What the index gives for an id it holds (candidates and connected sets are of held ids)."""
+    if value is None:
+        raise KeyError(f"{doc_id}: not in the near-duplicate index")
+    return value
 
 
 def components(index: Index, start: Iterable[str]) -> list[list[str]]:
@@ -323,7 +331,7 @@ def components(index: Index, start: Iterable[str]) -> list[list[str]]:
 class MemoryIndex:
     """An Index in memory (tests, the benchmark); the batch keeps its index on disk."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.docs: dict[str, Doc] = {}
         self.buckets: dict[int, set[str]] = {}
         self.edges: dict[str, dict[str, tuple[float, float]]] = {}

@@ -84,7 +84,7 @@ def disputed_vectors(blocks: Sequence[PageBlock], t: Sequence[bool], r: Sequence
         for k in range(i, j + 1):
             out[k] = _vector(blocks[k], counts[k], t[k], k, first, last, run_words, j - i + 1, share,
                              _neighbour_kept(k, i, j, t, r), agreed / max(1, keeper),
-                             (r_cover[k] if t[k] else t_cover[k]) if r_cover is not None else 0.0)
+                             (r_cover[k] if t[k] else t_cover[k]) if t_cover is not None and r_cover is not None else 0.0)
         i = j + 1
     return out
 

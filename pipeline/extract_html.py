@@ -168,7 +168,7 @@ def _extract(html: str, cfg: CleanConfig, url: str | None, ensemble: EnsembleMod
     figcaptions = tuple(t for t in (_squash(unescape(TAG.sub(" ", m))) for m in FIGCAPTION.findall(html)) if t)
     votes = extractor_votes(html, cfg, url, both=cfg.html_extractor == "ensemble" and ensemble is not None)
     lines, t_cover, r_cover = votes.lines, votes.trafilatura, votes.readability
-    if r_cover is None:
+    if r_cover is None or ensemble is None:  # ensemble is None: only trafilatura ran (both=False)
         keep = [c >= KEEP_AT for c in t_cover]
         left_out = tuple(_left_out(n, line, "ext.not-extracted", None) for n, (line, k) in enumerate(zip(lines, keep), 1)
                          if not k)

@@ -747,7 +747,8 @@ class DedupStore:
                               (doc_id,)).fetchone()
         if row is None:
             return None
-        return Doc(*row[:5], frozenset(_unpack(row[5], "I")), tuple(_unpack(row[6], "q")))
+        doc_id, shard, published, length, text_sha, shingles, bands = row
+        return Doc(doc_id, shard, published, length, text_sha, frozenset(_unpack(shingles, "I")), tuple(_unpack(bands, "q")))
 
     def key(self, doc_id: str):
         from .dedup import priority

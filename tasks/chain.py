@@ -14,11 +14,13 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import luigi
 
 from pipeline import io
-from pipeline.chain import DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, step_digests, to_clean
+from pipeline.chain import (DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, loads_changes, step_digests,
+                            to_clean)
 from pipeline.shard import clean_entry, plan_entries
 
 from . import paths
@@ -95,7 +97,17 @@ STEP_TASKS = {step: _task_class(step) for step in (DECODE, "encoding", "residue"
 UserStage = _task_class("user_stage")
 
 
-def step_task(batch: BatchTask, step: str, position: int, shard: int | None = None, digest: str | None = None):
+class ShardTask(Protocol):
+    """A task of one shard with the batch's parameters: a ShardStep or the shard's commit."""
+
+    raw: str
+    out: str
+    config: str
+    shard: int
+    digest: str
+
+
+def step_task(batch: ShardTask, step: str, position: int, shard: int | None = None, digest: str | None = None):
     """The task of one step of a shard's chain, with the batch's parameters."""
     cls = STEP_TASKS.get(step, UserStage)
     return cls(raw=batch.raw, out=batch.out, config=batch.config, shard=batch.shard if shard is None else shard,
@@ -176,4 +188,4 @@ def read_articles(path: Path, changes: bool = False) -> list:
 def read_changes(path: Path) -> list:
     """A step's own changes, article by article."""
     hit = _kept(path)
-    return hit[2] if hit else loads(io.read_bytes(path), articles=False)
+    return hit[2] if hit else loads_changes(io.read_bytes(path))

@@ -6,6 +6,7 @@ import json
 import sys
 import textwrap
 from pathlib import Path
+from typing import Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -65,7 +66,7 @@ def render_copies(group: list[dict], this: str) -> list[str]:
     return lines
 
 
-def render(record: dict | None, log: dict, width: int = 100, group: list[dict] = ()) -> str:
+def render(record: dict | None, log: dict, width: int = 100, group: Sequence[dict] = ()) -> str:
     lines = []
     if record is None:
         lines.append(f"{log['id']}: REJECTED")
@@ -95,7 +96,7 @@ STYLES = {"kept": "", "edited": "yellow", "dropped": "red strike", "left_out": "
 MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "left_out": "⊘", "caption": "▣", "metadata": "◆", "rejected": "·", "missing": "!"}
 
 
-def render_rich(view: ArticleView, registry: dict[str, RuleInfo], group: list[dict] = ()) -> Group:
+def render_rich(view: ArticleView, registry: dict[str, RuleInfo], group: Sequence[dict] = ()) -> Group:
     """The clean article's header and captions, then every raw line marked by its fate, with
     the deciding rule and its description for every line that did not stay as it was."""
     r = view.record
@@ -113,8 +114,8 @@ def render_rich(view: ArticleView, registry: dict[str, RuleInfo], group: list[di
                         f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}\n")
         head.append(f"{100 * view.removed_share:.0f}% of the text removed; raw lines from the {view.raw_from}"
                     f"{' (' + view.note + ')' if view.note else ''}", style="dim")
-        for line in render_copies(list(group), view.id):
-            head.append(f"\n{line}" if line else "", style="cyan")
+        for copy in render_copies(list(group), view.id):
+            head.append(f"\n{copy}" if copy else "", style="cyan")
     legend = Text("  ".join(f"{MARKS[f]} {f} {n}" for f, n in sorted(view.fates.items()) if f in MARKS))
     table = Table(box=None, show_header=False, pad_edge=False, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)

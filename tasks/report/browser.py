@@ -58,15 +58,15 @@ def page_url(page: Path | str, fragment: str = "") -> str:
 @contextlib.contextmanager
 def browser(width: int = 1400, height: int = 1800):
     """A selenium WebDriver on headless chromium, closed on exit."""
-    reason = missing()
-    if reason:
-        raise FileNotFoundError(reason)
+    reason, chromium = missing(), find_chromium()
+    if reason or chromium is None:
+        raise FileNotFoundError(reason or f"chromium not installed ({INSTALL})")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     os.environ["SE_AVOID_STATS"] = "true"
     options = webdriver.ChromeOptions()
-    options.binary_location = find_chromium()
+    options.binary_location = chromium
     for flag in (*FLAGS, f"--window-size={width},{height}"):
         options.add_argument(flag)
     with tempfile.TemporaryDirectory(prefix="newsclean-chromium-") as profile:

@@ -152,7 +152,7 @@ def chunk_name(k: int) -> str:
 def data_files(views: list[ArticleView], registry: dict[str, RuleInfo], stamp: dict, rule_href) -> dict[str, str | bytes]:
     rule = RuleTable(registry, rule_href)
     rows = [index_row(v, rule) for v in views]
-    files = {}
+    files: dict[str, str | bytes] = {}
     for k in range(0, len(views), CHUNK):
         files[chunk_name(k // CHUNK)] = chunk_file(k // CHUNK, [article_data(v, rule) for v in views[k:k + CHUNK]])
     files["data/index.js"] = _js("NC.index", rows)

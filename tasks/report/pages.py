@@ -54,6 +54,13 @@ def _environment() -> Environment:
     return env
 
 
+def _source(env: Environment, name: str) -> str:
+    """A file beside the templates as it is, not rendered (the report's script)."""
+    if env.loader is None:
+        raise ValueError("the report's environment has no template loader")
+    return env.loader.get_source(env, name)[0]
+
+
 def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, RuleInfo]) -> dict[str, str | bytes]:
     env = _environment()
     logs = [v.log for v in views]
@@ -64,10 +71,10 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
     categories = category_counts(rules, registry)
     cleaned = [v for v in views if v.status == "cleaned"]
     sites = site_shares(cleaned)
-    site = {"stamp": manifest.get("pipeline") or (logs[0]["pipeline"] if logs else {}),
-            "raw": manifest.get("raw")}
+    stamp: dict = manifest.get("pipeline") or (logs[0]["pipeline"] if logs else {})
+    site = {"stamp": stamp, "raw": manifest.get("raw")}
 
-    files = {"index.html": env.get_template("index.html").render(
+    files: dict[str, str | bytes] = {"index.html": env.get_template("index.html").render(
         site=site, prefix="", counts=manifest.get("counts") or {}, views=views,
         rejected=_rejected(manifest, views),
         hist_chart=bar_chart([Bar(label, n, str(n)) for label, n in histogram([v.removed_share for v in cleaned])]),
@@ -83,8 +90,8 @@ def render_site(views: list[ArticleView], manifest: dict, registry: dict[str, Ru
         rules=sorted(rules.items(), key=lambda kv: (info[kv[0]].category, kv[0])), info=info,
     )}
     files["article.html"] = env.get_template("article.html").render(site=site, prefix="")
-    files.update(data_files(views, registry, site["stamp"], rule_href))
-    files["report.js"] = env.loader.get_source(env, "report.js")[0]
+    files.update(data_files(views, registry, stamp, rule_href))
+    files["report.js"] = _source(env, "report.js")
     rule_tpl = env.get_template("rule.html")
     for rid in sorted(info):
         groups = group_hits(hits.get(rid, []))
