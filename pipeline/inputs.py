@@ -21,7 +21,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import BinaryIO, Iterable, Iterator, cast
+from typing import BinaryIO, Iterator, cast
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
@@ -127,7 +127,7 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
         else warc_records(stem, stream, limit)
     found = 0
     try:
-        for found, record in enumerate(reader, start=1):
+        for found, record in enumerate(reader, start=1):  # noqa: B007 - the count is read after the loop
             yield record
     except Exception as exc:  # noqa: BLE001 - any failure of a reader sets the rest of this file aside
         found += 1
@@ -138,7 +138,7 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
                      error=("reject.no-record", f"{name} holds no record to clean"))
 
 
-def bounded_lines(stream: BinaryIO, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
+def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
     """(line, its size, sha256 of it less its line break) of every line of ``stream``,
     holding at most ``limit`` + ``chunk`` bytes: a line over ``limit`` is given as None,
     read on in chunks (hashed, never held) to its end, so that a gzip member that inflates
@@ -161,7 +161,7 @@ def bounded_lines(stream: BinaryIO, limit: int, chunk: int = 1 << 20) -> Iterato
         yield None, size, h.hexdigest()
 
 
-def jsonl_records(stem: str, lines: BinaryIO, limit: int) -> Iterator[Record]:
+def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile, limit: int) -> Iterator[Record]:
     for n, (line, size, digest) in enumerate(bounded_lines(lines, limit), start=1):
         if line is not None and not line.strip():
             continue
@@ -228,7 +228,7 @@ def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     """One record per HTML response of a WARC file. A response that is not 2xx (a 404 page)
     or has no target URI is a rejected record with the reason; other records (requests,
     metadata, images) are not articles and are passed over."""
-    n, yielded, passed = 0, 0, Counter()
+    n, yielded, passed = 0, 0, Counter[str]()
     records = ArchiveIterator(stream)
     records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
     records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .operations_support import cli, make_raw, manifest, records
