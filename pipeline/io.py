@@ -640,9 +640,10 @@ def library_sources() -> dict[str, str]:
     """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
     own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
     out = {}
+    package = __name__.rpartition(".")[0]  # the library's own dotted name, wherever it is installed
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
-        name = ".".join(("pipeline", *parts[:-1])) if parts[-1] == "__init__" else ".".join(("pipeline", *parts))
+        name = ".".join((package, *parts[:-1])) if parts[-1] == "__init__" else ".".join((package, *parts))
         out[name] = path.read_text(encoding="utf-8")
     return out
 
