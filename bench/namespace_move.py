@@ -305,9 +305,20 @@ DOTTED = re.compile(r"(?<![\w.])(?:pipeline|tasks)(?:\.\w+)+")
 PATH = re.compile(r"(?<![\w./-])((?:pipeline|tasks)(?:/\w+)+)\.py\b")
 
 
+# ``from pipeline import X`` left after the imports are rewritten: code in strings (a user
+# stage a test writes) and in the docs' examples
+FROM_TOP = re.compile(r"(?<![\w.])from (pipeline|tasks) import\b")
+# ``tasks.CleanCorpus``: a class the top package exports (a lower-case second part may be a
+# record field, ``pipeline.site_stats``, and is left alone)
+TOP_CLASS = re.compile(r"(?:pipeline|tasks)\.[A-Z]\w*")
+
+
 def rewrite_names(text: str, mapping: dict[str, str]) -> str:
-    """Dotted names (mock targets, -m, --module, prose) and pipeline/x.py paths."""
+    """Dotted names (mock targets, -m, --module, prose), pipeline/x.py paths, and
+    ``from pipeline import`` in strings and docs."""
     def dotted(m: re.Match) -> str:
+        if TOP_CLASS.fullmatch(m.group(0)):
+            return "newsclean." + m.group(0)
         return map_dotted(m.group(0), mapping) or m.group(0)
 
     def path(m: re.Match) -> str:
@@ -315,7 +326,7 @@ def rewrite_names(text: str, mapping: dict[str, str]) -> str:
         if old.endswith(".__init__"):
             return m.group(0)
         return mapping[old].replace(".", "/") + ".py" if old in mapping else m.group(0)
-    return PATH.sub(path, DOTTED.sub(dotted, text))
+    return FROM_TOP.sub(r"from newsclean.\1 import", PATH.sub(path, DOTTED.sub(dotted, text)))
 
 
 BARE = re.compile(r"(?<![\w./-])(\w+)\.py\b")
