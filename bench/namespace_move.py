@@ -49,6 +49,10 @@ MOVES = {
     "html_parse": "ingest.html_parse", "extract_html": "ingest.html_extract", "sniff": "ingest.sniff",
     "record": "output.contract", "shard": "output.shards", "manifest": "output.manifest",
     "sitepages": "output.sitepages", "review": "output.review", "conservation": "output.conservation",
+    "html_blocks": "ingest.html_blocks", "extract_readability": "ingest.html_readability",
+    "ensemble": "classify.ensemble", "regex_budget": "rules.regex_budget", "user_stages": "stages.user",
+    "dedup": "output.dedup", "chain": "output.chain",
+    "errors": "core.errors", "stage_refs": "core.stage_refs", "duplicates": "core.duplicates",
 }
 STAY = {"io", "clean"}  # the one module that touches files, and the stage runner: pipeline's top
 
@@ -57,8 +61,10 @@ STAY = {"io", "clean"}  # the one module that touches files, and the stage runne
 SUBPACKAGES = {
     "core": "The values that flow and the switches: ``Article`` and its blocks, captions, "
             "metadata and ``Change`` log (article), ``CleanConfig`` with every switch documented "
-            "and the stage list (config), and how an input's path becomes an article id (ids). "
-            "Imports nothing else of newsclean.",
+            "and the stage list (config) and the ``ConfigError`` it raises (errors), a user "
+            "stage's ``module:function`` name and the function it imports (stage_refs), how an "
+            "input's path becomes an article id (ids), and the near-duplicate index's values "
+            "(duplicates). Imports nothing else of newsclean.",
     "text": "Predicates on one block's text, shared by the stages: what a line reads as "
             "(a sentence, a headline, a name; the one fold and the one word count: predicates), "
             "bylines, photo credits, dates, languages and stop words, and where the article's "
@@ -66,24 +72,30 @@ SUBPACKAGES = {
     "rules": "Boilerplate rules as data: the packs (``*.toml`` here, per-site ones in "
              "``sites/``; the learned model in ``models/``), loaded and validated (ruleset), "
              "what a pattern implies before it runs (patterns, literals), matching a block "
-             "against a pack fast (matching), and every rule id the pipeline can write with "
-             "its description (registry). Imports core and text.",
+             "against a pack fast (matching), the deterministic bound on an article's pattern "
+             "work (regex_budget), and every rule id the pipeline can write with its description "
+             "(registry). Imports core and text.",
     "classify": "Evidence about a block beyond the rules: the block classifier's features and "
-                "its two-pass logistic model (blocks), and the lines a site repeats across "
+                "its two-pass logistic model (blocks), the vote on the HTML lines one extractor "
+                "keeps and the other does not (ensemble), and the lines a site repeats across "
                 "different articles (sitestats). Imports core, text and rules.",
     "stages": "The stages, each ``(Article, Context) -> StageResult``: encoding repair, HTML "
-              "residue, boilerplate, captions, metadata, normalisation; and the Context a stage "
-              "may read besides the article (config, rules, site statistics). The order is "
-              "``core.config.STAGES``; ``newsclean.pipeline.clean`` runs it.",
+              "residue, boilerplate, captions, metadata, normalisation; a user's own stage under "
+              "the contract checks (user); and the Context a stage may read besides the article "
+              "(config, rules, site statistics). The order is ``core.config.STAGES``; "
+              "``newsclean.pipeline.clean`` runs it.",
     "ingest": "Bytes to blocks: input formats and records (inputs: text, HTML, JSONL, WARC, "
               "gzip), decoding that never raises (decode), text to blocks (segment), and HTML "
-              "to blocks and metadata through trafilatura (html_parse, html_extract); sniff "
-              "guesses what a stream holds. HTML extraction reads the stages' Context.",
+              "to blocks and metadata: the page's raw lines (html_blocks), the page parsed once "
+              "(html_parse), readability-lxml over it (html_readability) and the extractors' "
+              "vote (html_extract); sniff guesses what a stream holds. HTML extraction reads the "
+              "stages' Context.",
     "output": "What a run writes: the output contract, corpus and change-log records (contract), "
-              "shard assignment and incremental shard cleaning (shards), the run manifest, "
-              "the pages site statistics are built from (sitepages), each raw line's fate for "
-              "review (review), and the check that every raw line is accounted for "
-              "(conservation).",
+              "shard assignment and incremental shard cleaning (shards), the stages one at a "
+              "time over a shard for the Luigi chain (chain), near-duplicate links (dedup), the "
+              "run manifest, the pages site statistics are built from (sitepages), each raw "
+              "line's fate for review (review), and the check that every raw line is accounted "
+              "for (conservation).",
 }
 NEWSCLEAN_INIT = '''"""newsclean: scraped news articles to a clean text corpus with a per-article change log.
 
@@ -293,9 +305,20 @@ DOTTED = re.compile(r"(?<![\w.])(?:pipeline|tasks)(?:\.\w+)+")
 PATH = re.compile(r"(?<![\w./-])((?:pipeline|tasks)(?:/\w+)+)\.py\b")
 
 
+# ``from pipeline import X`` left after the imports are rewritten: code in strings (a user
+# stage a test writes) and in the docs' examples
+FROM_TOP = re.compile(r"(?<![\w.])from (pipeline|tasks) import\b")
+# ``tasks.CleanCorpus``: a class the top package exports (a lower-case second part may be a
+# record field, ``pipeline.site_stats``, and is left alone)
+TOP_CLASS = re.compile(r"(?:pipeline|tasks)\.[A-Z]\w*")
+
+
 def rewrite_names(text: str, mapping: dict[str, str]) -> str:
-    """Dotted names (mock targets, -m, --module, prose) and pipeline/x.py paths."""
+    """Dotted names (mock targets, -m, --module, prose), pipeline/x.py paths, and
+    ``from pipeline import`` in strings and docs."""
     def dotted(m: re.Match) -> str:
+        if TOP_CLASS.fullmatch(m.group(0)):
+            return "newsclean." + m.group(0)
         return map_dotted(m.group(0), mapping) or m.group(0)
 
     def path(m: re.Match) -> str:
@@ -303,7 +326,7 @@ def rewrite_names(text: str, mapping: dict[str, str]) -> str:
         if old.endswith(".__init__"):
             return m.group(0)
         return mapping[old].replace(".", "/") + ".py" if old in mapping else m.group(0)
-    return PATH.sub(path, DOTTED.sub(dotted, text))
+    return FROM_TOP.sub(r"from newsclean.\1 import", PATH.sub(path, DOTTED.sub(dotted, text)))
 
 
 BARE = re.compile(r"(?<![\w./-])(\w+)\.py\b")

@@ -28,7 +28,7 @@ from .config import CleanConfig, ConfigError
 from .context import Context
 from .record import current_fingerprint
 from .shard import Entry, Loader, finish, prepare_entry, still_current, with_sidecar
-from .user_stages import is_user_stage, module_of
+from .stage_refs import is_user_stage, module_of
 
 DECODE = "decode"  # the first step: load, decode, check and segment (or extract HTML)
 

@@ -9,15 +9,14 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
+from .errors import ConfigError
+from .stage_refs import is_user_stage, resolve
+
 STAGES = ("encoding", "residue", "boilerplate", "captions", "metadata", "normalize")
 HTML_EXTRACTORS = ("ensemble", "trafilatura")
 
 
 LINK_KEYS = ("dedup", "dedup_jaccard", "dedup_containment", "dedup_min_shingles")
-
-
-class ConfigError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,6 @@ class CleanConfig:
 def check_stages(key: str, value) -> tuple[str, ...]:
     """A stage list: built-in names and user stages (``"module:function"``, imported here so
     that a name that does not import is one clear error when the config is read)."""
-    from .user_stages import is_user_stage, resolve
-
     if isinstance(value, str) or not all(isinstance(s, str) for s in value):
         raise ConfigError(f"{key} must be a list of stage names, got {value!r}")
     bad = [s for s in value if s not in STAGES and not is_user_stage(s)]

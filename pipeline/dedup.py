@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Protocol, TypeVar
 
+from .duplicates import Doc, Link, priority
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -162,19 +164,6 @@ def record_digest(record: dict) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Doc:
-    """What the index keeps of one record."""
-
-    id: str
-    shard: int
-    published: str | None
-    length: int
-    text_sha: str  # record_digest: its text and date
-    shingles: frozenset[int]
-    bands: tuple[int, ...]  # empty: too short to be linked
-
-
 def make_doc(record: dict, shard: int, params: Params) -> Doc:
     text = record.get("text") or ""
     sh = shingles(text)
@@ -194,23 +183,7 @@ def is_edge(similarity: float, containment: float, params: Params) -> bool:
     return similarity >= params.jaccard or containment >= params.containment
 
 
-def priority(published: str | None, length: int, doc_id: str) -> tuple:
-    """Canonical order: earliest date first, undated after dated, then longest text, then id."""
-    return (0, published) if published else (1, ""), -length, doc_id
-
-
 # --- groups -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Link:
-    """A record linked to its group's canonical record."""
-
-    id: str
-    of: str
-    similarity: float
-    containment: float
-    rule: str  # dup.near-copy (similar) or dup.contained (only the containment is over its threshold)
-
 
 def assign(nodes: dict[str, tuple], edges: dict[str, dict[str, tuple[float, float]]],
            params: Params) -> dict[str, Link | None]:

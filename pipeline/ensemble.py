@@ -16,10 +16,22 @@ import math
 import re
 from dataclasses import dataclass
 from operator import mul
-from typing import TYPE_CHECKING, Sequence
+from typing import Protocol, Sequence
 
-if TYPE_CHECKING:  # html_blocks loads lxml: the rule packs load this module on a text-only run too
-    from .html_blocks import PageBlock
+
+class PageBlock(Protocol):
+    """What the vote reads of a page's raw line (``html_blocks.PageBlock`` has it). A protocol,
+    not an import: html_blocks loads lxml and sits with the input formats, above the model
+    loader (``classify``) that loads this module on a text-only run too."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def cell(self) -> bool: ...
+    @property
+    def link_chars(self) -> int: ...
 
 KEEP_AT = 0.5  # an extractor keeps a line when its output holds at least this share of it
 FEATURES = (

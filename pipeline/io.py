@@ -22,6 +22,7 @@ from pathlib import Path
 from .article import RejectedInput
 from .classify import load_models
 from .config import CleanConfig, ConfigError, config_from_mapping
+from .duplicates import Doc, Link, priority
 from .ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from .inputs import Record, expand, file_format, is_multi, single_record
 from .rules import RuleSet, build_ruleset
@@ -639,9 +640,10 @@ def library_sources() -> dict[str, str]:
     """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
     own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
     out = {}
+    package = __name__.rpartition(".")[0]  # the library's own dotted name, wherever it is installed
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
-        name = ".".join(("pipeline", *parts[:-1])) if parts[-1] == "__init__" else ".".join(("pipeline", *parts))
+        name = ".".join((package, *parts[:-1])) if parts[-1] == "__init__" else ".".join((package, *parts))
         out[name] = path.read_text(encoding="utf-8")
     return out
 
@@ -727,8 +729,6 @@ class DedupStore:
 
     def shard_links(self, shard: int) -> dict:
         """id -> Link or None, of every record of a shard."""
-        from .dedup import Link
-
         return {row[0]: (Link(row[0], *row[1:]) if row[1] is not None else None) for row in self.db.execute(
             "SELECT id, link_of, link_sim, link_con, link_rule FROM docs WHERE shard = ?", (shard,))}
 
@@ -741,8 +741,6 @@ class DedupStore:
         return found
 
     def get(self, doc_id: str):
-        from .dedup import Doc
-
         row = self.db.execute("SELECT id, shard, published, length, text_sha, shingles, bands FROM docs WHERE id = ?",
                               (doc_id,)).fetchone()
         if row is None:
@@ -751,8 +749,6 @@ class DedupStore:
         return Doc(doc_id, shard, published, length, text_sha, frozenset(_unpack(shingles, "I")), tuple(_unpack(bands, "q")))
 
     def key(self, doc_id: str):
-        from .dedup import priority
-
         row = self.db.execute("SELECT published, length, id FROM docs WHERE id = ?", (doc_id,)).fetchone()
         return priority(*row) if row else None
 
@@ -790,8 +786,6 @@ class DedupStore:
                             [(ra, rb, similarity, containment), (rb, ra, similarity, containment)])
 
     def link(self, doc_id: str):
-        from .dedup import Link
-
         row = self.db.execute("SELECT link_of, link_sim, link_con, link_rule FROM docs WHERE id = ?",
                               (doc_id,)).fetchone()
         return Link(doc_id, *row) if row and row[0] is not None else None

@@ -38,7 +38,7 @@ def with_user_code(library: str, config) -> str:
 
 @lru_cache(maxsize=8)
 def _user_code(config) -> str:
-    from .user_stages import user_modules
+    from .stage_refs import user_modules
 
     return "\0".join(f"{m}={module_source_digest(m)}" for m in user_modules(config.stages + config.html_stages))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .rules import RuleSet
-from .user_stages import USER_PREFIX, descriptions as user_descriptions
+from .stage_refs import USER_PREFIX, descriptions as user_descriptions
 
 USER_CATEGORY = "user"
 

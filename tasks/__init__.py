@@ -11,4 +11,4 @@ def __getattr__(name: str):
         from . import corpus
 
         return getattr(corpus, name)
-    raise AttributeError(f"module 'tasks' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
