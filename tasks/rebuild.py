@@ -1,14 +1,16 @@
-"""Rebuild one article in place: its shard's corpus and change-log parts are rewritten
-with only that record replaced, exactly as a batch would produce it."""
+"""Rebuild one article in place: the corpus and change-log parts of the segment that holds
+it are rewritten with only that record replaced, exactly as a batch would produce it."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipeline import ids, io
 from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_lines,
-                            replace_record, shard_digest, shard_of)
+                            shard_digest, shard_of)
 
-from . import integrity, paths
+from . import integrity, paths, segments
+from .batch import list_inputs
 from .common import input_loader, load_context
 from .exitcodes import CommandError, Exit
 
@@ -30,7 +32,8 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes, skip=out_path) if shard_of(t[0], ctx.config.shards) == shard]
+    listing = [t for t in list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
+               if shard_of(t[0], ctx.config.shards) == shard]
     entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
@@ -39,23 +42,33 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
     with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
         try:
-            previous = io.read_parts(out_path, paths.part_name(shard))
+            table = _replace_in_segment(out_path, shard, article_id, corpus_line, log_line)
         except io.DamagedPart as exc:
             raise RebuildError(f"{exc}: run `newsclean run` to rebuild the shard from the raw folder") from None
-        corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
-        # change log last: it holds the fingerprint, so a crash between the writes is redone
-        io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
-        io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
         kept = _mark_shard_if_current(out_path, shard, entries, ctx)
         _forget_other_states(out_path, shard, kept)
-        integrity.record_rebuilt_parts(out_path, shard)
+        integrity.record_rebuilt_parts(out_path, shard, table)
     return log
+
+
+def _replace_in_segment(out: Path, shard: int, article_id: str, corpus_line: str | None, log_line: str) -> list[dict]:
+    """Rewrite the segment that holds the article (a new segment when none does) with its
+    record replaced; returns the shard's part table."""
+    parts = segments.recorded_parts(out, shard)
+    held = segments.find(out, shard, article_id)
+    target = held if held is not None else (max(segments.segments(parts)) + 1 if parts else 0)
+    previous = segments.read_segments(out, shard, [target]) if held is not None else {}
+    with segments.SegmentWriter(out, shard, target) as new:
+        for rid in sorted({**previous, article_id: None}):
+            corpus, log = (corpus_line, log_line) if rid == article_id else previous[rid]
+            new.write(corpus, log, json.loads(log))
+        return segments.commit_shard(out, shard, [new], [], [], parts)
 
 
 def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> Path | None:
     """When every record of the shard is now current, record the shard as done so that the
     next batch does not redo it; returns its state file (None when not all are current)."""
-    stored = io.read_parts(out, paths.part_name(shard))
+    stored = segments.read_segments(out, shard, segments.segments(segments.recorded_parts(out, shard)))
     owners = [e for e in entries if e.duplicate_of is None]
     if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
         return None

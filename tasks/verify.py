@@ -41,7 +41,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
         try:
             for rid, line in io.part_records(path):
                 ids[folder][rid] += 1
-                if isinstance(shards, int) and paths.shard_parts(shard_of(rid, shards))[folder == "changelog"] != rel:
+                if isinstance(shards, int) and paths.parse_part_name(path.name)[0] != shard_of(rid, shards):
                     problems.append(f"{rel}: {rid!r} belongs to another shard's part")
                 if folder == "changelog":
                     status[rid] = json.loads(line).get("status")
