@@ -12,7 +12,7 @@ import stat
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -477,6 +477,14 @@ def parse_sidecar(side: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def iter_jsonl(path: Path) -> Iterator[dict]:
+    """The records of a JSONL file, one at a time."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
@@ -593,14 +601,15 @@ def remove_temp_files(out: Path) -> list[Path]:
     return gone
 
 
-def replace_tree(target: Path, files: dict[str, str]) -> None:
-    """Write ``files`` ({relative path: text}) as the folder ``target``, replacing what was
-    there in one rename: a reader sees the old folder or the new one, never half of each."""
+def replace_tree(target: Path, files: dict[str, str] | Iterable[tuple[str, str]]) -> None:
+    """Write ``files`` ({relative path: text}, or (path, text) pairs made as they are
+    written) as the folder ``target``, replacing what was there in one rename: a reader sees
+    the old folder or the new one, never half of each."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
     try:
-        for rel, text in files.items():
+        for rel, text in files.items() if isinstance(files, dict) else files:
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
