@@ -65,7 +65,7 @@ def list_inputs(raw: Path, out: Path, limit: int, listing: io.RawListing | None 
         and isinstance(held.get("inputs"), dict) else {"raw": str(raw.resolve()), "inputs": {}}
     before = json.dumps(cache["inputs"], sort_keys=True)
     inputs = io.list_inputs(raw, limit, skip=out, listing=listing, stat_cache=cache["inputs"])
-    if json.dumps(cache["inputs"], sort_keys=True) != before and out.is_dir():
+    if json.dumps(cache["inputs"], sort_keys=True) != before:
         io.atomic_write_json(path, {"raw": cache["raw"], "inputs": dict(sorted(cache["inputs"].items()))})
     return inputs
 
