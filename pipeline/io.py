@@ -340,6 +340,23 @@ def part_records(path: Path) -> list[tuple[str, str]]:
     return found
 
 
+def iter_part_records(path: Path) -> Iterator[tuple[str, str]]:
+    """(id, line) of every record of a part file, one at a time (see ``part_records``)."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        n = 0
+        for line in fh:
+            if not line.strip():
+                continue
+            n += 1
+            line = line.rstrip("\n")
+            rid = _record_id(line)
+            if rid is None:
+                raise DamagedPart(path, f"line {n} is not a JSON record with an id")
+            yield rid, line
+
+
 def _record_id(line: str) -> str | None:
     try:
         data = json.loads(line)

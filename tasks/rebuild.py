@@ -10,7 +10,7 @@ from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shar
                             shard_digest, shard_of)
 
 from . import integrity, paths, segments
-from .batch import list_inputs
+from .batch import list_inputs, save_input_stats
 from .common import input_loader, load_context
 from .exitcodes import CommandError, Exit
 
@@ -32,8 +32,9 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    listing = [t for t in list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
-               if shard_of(t[0], ctx.config.shards) == shard]
+    inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
+    save_input_stats(out_path, stats)
+    listing = [t for t in inputs if shard_of(t[0], ctx.config.shards) == shard]
     entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:

@@ -18,7 +18,9 @@ the one whose index (``_state/index/``) lists it; ``find`` gives it. The part la
 """
 from __future__ import annotations
 
+import heapq
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
@@ -74,6 +76,48 @@ def read_segments(out: Path, shard: int, segs: Iterable[int]) -> dict[str, tuple
     for seg in segs:
         found.update(io.read_parts(out, paths.part_name(shard, seg)))
     return found
+
+
+class StreamedRecords(Mapping):
+    """The stored records of some segments (id -> (corpus line or None, change-log line)),
+    read as they are asked for in id order (as process_shard asks), so that rewriting a
+    segment holds one record at a time, not the segment."""
+
+    def __init__(self, out: Path, shard: int, segs: Iterable[int], ids: Iterable[str]):
+        segs = list(segs)
+        self.ids = set(ids)
+        self.logs = heapq.merge(*(io.iter_part_records(paths.changelog_part(out, shard, s)) for s in segs))
+        self.corpus = heapq.merge(*(io.iter_part_records(paths.corpus_part(out, shard, s)) for s in segs))
+        self.log_at: tuple[str, str] | None = ("", "")  # the record read last; None past the end
+        self.corpus_at: tuple[str, str] | None = ("", "")
+        self.last = ""
+
+    def __getitem__(self, rid: str) -> tuple[str | None, str]:
+        if rid not in self.ids:
+            raise KeyError(rid)
+        if rid < self.last:
+            raise RuntimeError(f"records asked out of id order: {rid!r} after {self.last!r}")
+        self.last = rid
+        self.log_at = _advance(self.logs, self.log_at, rid)
+        self.corpus_at = _advance(self.corpus, self.corpus_at, rid)
+        if self.log_at is None or self.log_at[0] != rid:
+            raise KeyError(rid)
+        return (self.corpus_at[1] if self.corpus_at is not None and self.corpus_at[0] == rid else None), self.log_at[1]
+
+    def __iter__(self):
+        return iter(sorted(self.ids))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, rid) -> bool:
+        return rid in self.ids
+
+
+def _advance(records, at: tuple[str, str] | None, rid: str) -> tuple[str, str] | None:
+    while at is not None and at[0] < rid:
+        at = next(records, None)
+    return at
 
 
 def find(out: Path, shard: int, article_id: str) -> int | None:

@@ -66,7 +66,8 @@ class CleanShard(BatchTask):
                 plan = plan_commit(entries, indexes, self.ctx)
                 problems = integrity.check_in_full(self.out_path, self.shard, plan.replaced)
                 if not problems:
-                    return plan, segments.read_segments(self.out_path, self.shard, plan.replaced), set()
+                    ids = [rid for seg in plan.replaced for rid in indexes[seg].ids]
+                    return plan, segments.StreamedRecords(self.out_path, self.shard, plan.replaced, ids), set()
             except io.DamagedPart as exc:
                 problems = [f"{Path(exc.path).parent.name}/{Path(exc.path).name} {exc.reason}"]
         for problem in problems:
