@@ -203,10 +203,6 @@ def plan_shards(inputs: Iterable[tuple[str, str, str, str | None]], shards: int)
     return plan
 
 
-def is_current(log_line: str, entry: Entry, ctx: Context) -> bool:
-    return still_current(json.loads(log_line), entry, ctx)
-
-
 def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:
     """Whether a stored change-log record still holds for ``entry``: same input and sidecar
     bytes, same pipeline stamp (``current``, when the caller computed it already) and the

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 from pipeline import ids, io
-from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_lines,
-                            shard_digest, shard_of)
+from pipeline.segments import plan_commit
+from pipeline.shard import Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
 
 from . import integrity, paths, segments
 from .batch import list_inputs, save_input_stats
 from .common import input_loader, load_context
+from .shards import with_kept
 from .exitcodes import CommandError, Exit
 
 class RebuildError(CommandError):
@@ -58,9 +59,10 @@ def _replace_in_segment(out: Path, shard: int, article_id: str, corpus_line: str
     parts = segments.recorded_parts(out, shard)
     held = segments.find(out, shard, article_id)
     target = held if held is not None else (max(segments.segments(parts)) + 1 if parts else 0)
-    previous = segments.read_segments(out, shard, [target]) if held is not None else {}
+    ids = list(segments.load_index(out, shard, held).ids) if held is not None else []
+    previous = segments.StreamedRecords(out, shard, [target] if held is not None else [], ids)
     with segments.SegmentWriter(out, shard, target) as new:
-        for rid in sorted({**previous, article_id: None}):
+        for rid in sorted({*ids, article_id}):
             corpus, log = (corpus_line, log_line) if rid == article_id else previous[rid]
             new.write(corpus, log, json.loads(log))
         return segments.commit_shard(out, shard, [new], [], [], parts)
@@ -69,15 +71,15 @@ def _replace_in_segment(out: Path, shard: int, article_id: str, corpus_line: str
 def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> Path | None:
     """When every record of the shard is now current, record the shard as done so that the
     next batch does not redo it; returns its state file (None when not all are current)."""
-    stored = segments.read_segments(out, shard, segments.segments(segments.recorded_parts(out, shard)))
-    owners = [e for e in entries if e.duplicate_of is None]
-    if set(stored) != {e.id for e in owners} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
+    indexes = segments.load_indexes(out, shard, segments.recorded_parts(out, shard))
+    plan = plan_commit(entries, indexes, ctx, merge=False)  # what a batch would redo: nothing but duplicates?
+    if plan.replaced or any(e.duplicate_of is None for e in plan.entries):
         return None
     digest = shard_digest(entries, ctx)
     io.atomic_write_json(paths.shard_plan(out, shard, digest), plan_json(shard, digest, entries))
     target = paths.shard_state(out, shard, digest)
-    if not integrity.valid_state(io.read_json(target)):  # every record is current: process_shard only reuses and counts
-        result = process_shard(entries, stored, _never_load, ctx)
+    if not integrity.valid_state(io.read_json(target)):  # every record is current: counted from the indexes
+        result = with_kept(process_shard(plan.entries, {}, _never_load, ctx), list(indexes.values()))
         io.atomic_write_json(target, result.state(shard, digest))
     return target
 
