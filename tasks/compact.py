@@ -28,9 +28,10 @@ def compact_shard(out: Path, shard: int) -> bool:
         problems = integrity.check_in_full(out, shard)
         if problems:
             raise integrity.DamagedOutput(f"{problems[0]}; run `newsclean run --out {out}` to rebuild it first")
-        stored = segments.read_segments(out, shard, held)
+        ids = [rid for seg in held for rid in segments.load_index(out, shard, seg).ids]
+        stored = segments.StreamedRecords(out, shard, held, ids)  # read in id order, one record at a time
         with segments.SegmentWriter(out, shard, 0) as new:
-            for rid in sorted(stored):
+            for rid in sorted(ids):
                 corpus_line, log_line = stored[rid]
                 new.write(corpus_line, log_line, json.loads(log_line))
             table = segments.commit_shard(out, shard, [new], held, [], parts)
