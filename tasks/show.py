@@ -17,7 +17,7 @@ from pipeline.registry import RuleInfo, describe_rules, lookup
 from pipeline.review import ArticleView, changed_span, visible
 from pipeline.shard import shard_of
 
-from . import integrity, outputs, paths
+from . import integrity, outputs, paths, segments
 from .common import load_context
 from .exitcodes import Exit
 
@@ -27,13 +27,16 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     when a part it reads is damaged."""
     out_path = Path(out)
     shards = outputs.manifest(out_path).get("shards")
-    names = [paths.part_name(shard_of(article_id, shards))] if shards else \
-        sorted(p.name for p in (out_path / "changelog").glob("part-*.jsonl"))
-    for name in names:
-        integrity.assert_intact(out_path, [int(name[5:-6])])
-        stored = io.read_parts(out_path, name)
-        if article_id in stored:
-            corpus_line, log_line = stored[article_id]
+    candidates = [shard_of(article_id, shards)] if shards else \
+        sorted({paths.parse_part_name(rel.split("/")[1])[0] for rel in paths.part_files(out_path)})
+    for shard in candidates:
+        integrity.assert_intact(out_path, [shard])
+        try:
+            held = segments.find(out_path, shard, article_id)
+        except io.DamagedPart as exc:
+            raise integrity.DamagedOutput(f"{exc.path} is damaged: {exc.reason}") from None
+        if held is not None:
+            corpus_line, log_line = segments.read_segments(out_path, shard, [held])[article_id]
             return (json.loads(corpus_line) if corpus_line else None), json.loads(log_line)
     return None, None
 
