@@ -55,21 +55,31 @@ def links_digest(ctx) -> str:
     return Params.from_config(ctx.config).digest() if ctx.config.dedup else OFF
 
 
-def corpus_shas(out: Path, shard_tasks) -> dict[str, str]:
-    """Each shard's corpus parts as last committed (integrity.shard_table, the shard's
-    segments), as ``corpus_digest`` names them."""
+def shard_tables(out: Path, shard_tasks) -> dict[int, list[dict]]:
+    """Each shard's part table as last committed (integrity.shard_table, its segments)."""
     table, pending = integrity.manifest_parts(out), integrity.journals(out)
-    return {str(task.shard): corpus_digest(task.shard, integrity.shard_table(
-        out, task.shard, table, pending, io.read_json(task.output().path))) for task in shard_tasks}
+    return {task.shard: integrity.shard_table(out, task.shard, table, pending, io.read_json(task.output().path))
+            for task in shard_tasks}
+
+
+def corpus_shas(out: Path, shard_tasks) -> dict[str, str]:
+    """Each shard's corpus parts as last committed, as ``corpus_digest`` names them."""
+    return {str(shard): corpus_digest(shard, parts) for shard, parts in shard_tables(out, shard_tasks).items()}
 
 
 def corpus_digest(shard: int, parts: list[dict]) -> str:
     """A shard's corpus parts (of its part table): the sha256 of its one part
     ``part-NNNNN.jsonl``, else a digest over its segments' paths and sha256."""
-    corpus = sorted((p["path"], p.get("sha256") or "") for p in parts if p["path"].startswith("corpus/"))
+    corpus = sorted(corpus_segments(parts).items())
     if len(corpus) == 1 and corpus[0][0] == paths.shard_parts(shard)[0]:
         return corpus[0][1]
     return hashlib.sha256("".join(f"{rel}\0{sha}\n" for rel, sha in corpus).encode()).hexdigest()
+
+
+def corpus_segments(parts: list[dict]) -> dict[str, str]:
+    """A shard's corpus parts: path -> sha256 (what the summary keeps, to read again only
+    the segments that changed)."""
+    return {p["path"]: p.get("sha256") or "" for p in parts if p["path"].startswith("corpus/")}
 
 
 def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) -> None:
@@ -80,13 +90,25 @@ def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) ->
         summary = io.read_json(paths.dedup_summary(out))
         held = summary.get("parts") if isinstance(summary, dict) else None
         if isinstance(held, dict) and held.get(str(shard)) == corpus_digest(shard, before):
-            io.atomic_write_json(paths.dedup_summary(out), {**summary, "parts": {**held, str(shard): corpus_digest(shard, after)}})
+            segs = summary.get("segments") if isinstance(summary.get("segments"), dict) else {}
+            io.atomic_write_json(paths.dedup_summary(out), {
+                **summary, "parts": {**held, str(shard): corpus_digest(shard, after)},
+                "segments": {**segs, str(shard): corpus_segments(after)}})
 
 
-def shard_records(out: Path, shard: int):
-    """The records of a shard's corpus parts (every segment), one at a time."""
-    for seg in segments.segments(segments.recorded_parts(out, shard)):
-        yield from io.iter_part(paths.corpus_part(out, shard, seg))
+def shard_changes(out: Path, shard: int, parts: list[dict], seen: dict | None):
+    """(records to compare, ids the shard holds or None): the records of the shard's corpus
+    segments whose sha256 differs from the ones the links were made for (``seen``: path ->
+    sha256; None: every segment, as when the index was cleared), with the ids of every
+    record the shard holds (from the segments' indexes) when only some are read."""
+    held = corpus_segments(parts)
+    if not isinstance(seen, dict):
+        changed, present = segments.segments(parts), None
+    else:
+        changed = sorted({segments.segment_of({"path": rel}) for rel, sha in held.items() if seen.get(rel) != sha})
+        indexes = segments.load_indexes(out, shard, parts)
+        present = {rid for index in indexes.values() for rid in index.ids if rid not in index.rejected}
+    return (r for seg in changed for r in io.iter_part(paths.corpus_part(out, shard, seg))), present
 
 
 def links_current(out: Path, shard_tasks, ctx) -> bool:
@@ -110,12 +132,13 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
             if store.get_meta("digest") != digest or store.get_meta("shards") != shards:
                 store.clear()  # new switches or a new shard count: every record is compared again
                 seen = {}
-            current = corpus_shas(out, shard_tasks)
-            changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != current[str(s)]]
+            tables = shard_tables(out, shard_tasks)
+            changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != corpus_digest(s, tables[s])]
             added, removed = [], []
             for shard in changed:
-                records = shard_records(out, shard) if ctx.config.dedup else ()
-                new, gone = changed_docs(store, shard, records, params)
+                records, present = shard_changes(out, shard, tables[shard], (seen.get("segments") or {}).get(str(shard))) \
+                    if ctx.config.dedup else ((), None)
+                new, gone = changed_docs(store, shard, records, params, present)
                 added.extend(new)
                 removed.extend(gone)
             result = update(store, added, removed, params)
@@ -124,19 +147,20 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
             store.set_meta("digest", digest)
             store.set_meta("shards", shards)
         # after the commit: a summary never says more than the index holds
-        summary = write_table(out, store, digest, corpus_shas(out, shard_tasks), result)
+        summary = write_table(out, store, digest, shard_tables(out, shard_tasks), result)
     finally:
         store.close()
     return summary
 
 
-def write_table(out: Path, store, digest: str, parts: dict[str, str], result) -> dict:
+def write_table(out: Path, store, digest: str, tables: dict[int, list[dict]], result) -> dict:
     """The duplicates table (streamed from the index, replaced only when it changed) and the
     summary (what Publish puts in the manifest)."""
     with io.PartWriter(paths.duplicates(out)) as table:
         for rid, of, sim, con, rule in store.linked():
             table.write(dumps({"id": rid, "duplicate_of": of, "similarity": sim, "containment": con, "rule": rule}))
-    summary = {"digest": digest, "parts": parts, **store.link_counts(),
+    summary = {"digest": digest, "parts": {str(s): corpus_digest(s, parts) for s, parts in tables.items()},
+               "segments": {str(s): corpus_segments(parts) for s, parts in tables.items()}, **store.link_counts(),
                "last_run": {"added": len(result.added), "removed": len(result.removed),
                             "relinked": len(result.relinked), "compared": result.compared}}
     io.atomic_write_json(paths.dedup_summary(out), summary)

@@ -147,3 +147,25 @@ def test_the_chain_decodes_only_what_no_segment_holds_current(staged, monkeypatc
     run(raw, out, "--chain")
     assert decoded == ["edited"]  # the records of every segment are reused, not only segment 0's
     assert cli("verify", "--out", out, "--quiet") == 0
+
+
+def test_dedup_reads_only_the_segments_that_changed(staged, monkeypatch):
+    raw, out = staged
+    from pipeline import io
+
+    read, real = [], io.iter_part
+
+    def spy(path):
+        read.append(path.relative_to(out).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(io, "iter_part", spy)
+    before = set(paths.part_files(out))
+    (raw / "late.txt").write_text(article("A late story about the harbour", body(301, 6), *CHROME["b"]),
+                                  encoding="utf-8")
+    settle(raw)
+    run(raw, out)
+    new = sorted(set(paths.part_files(out)) - before)
+    assert read and all(rel in new for rel in read), (read, new)  # not the shard's other segments
+    assert segment_of(out, "late") is not None and links_of(out)["site-c"] == "site-a"
+    assert cli("verify", "--out", out, "--quiet") == 0
