@@ -22,7 +22,7 @@ def main(raw: str, out: str) -> None:
     for shard, entries in sorted(plan_shards(inputs, ctx.config.shards).items()):
         with io.PartWriter(paths.corpus_part(out_path, shard)) as corpus, \
                 io.PartWriter(paths.changelog_part(out_path, shard)) as log:
-            def write(corpus_line, log_line):
+            def write(corpus_line, log_line, _log):
                 if corpus_line is not None:
                     corpus.write(corpus_line)
                 log.write(log_line)

@@ -233,11 +233,14 @@ class Update:
     compared: int = 0  # candidate pairs verified
 
 
-def changed_docs(index: Index, shard: int, records: Iterable[dict], params: Params) -> tuple[list[Doc], list[str]]:
+def changed_docs(index: Index, shard: int, records: Iterable[dict], params: Params,
+                 present: Iterable[str] | None = None) -> tuple[list[Doc], list[str]]:
     """(docs to add, ids to remove) for one shard's current records against the index: a
-    record is added when it is new or its text or date changed. Only added records are shingled."""
+    record is added when it is new or its text or date changed. Only added records are shingled.
+    ``present``: the ids of every record the shard holds now, when ``records`` are only some
+    of them (those of the segments that changed; the others are as the index has them)."""
     known = index.shard_docs(shard)
-    added, seen = [], set()
+    added, seen = [], set(present or ())
     for record in records:
         seen.add(record["id"])
         if known.get(record["id"]) != record_digest(record):

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -165,21 +165,69 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
 
 
 def list_inputs(raw: Path, limit: int, skip: Path | None = None,
-                listing: RawListing | None = None) -> list[tuple[str, str, str, str | None]]:
+                listing: RawListing | None = None, stat_cache: dict | None = None) -> list[tuple[str, str, str, str | None]]:
     """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``: one per
     single-article file (its file's sha256, and its sidecar's when it has one), one per
-    record of a JSONL or WARC file (the record's own; records carry their metadata)."""
+    record of a JSONL or WARC file (the record's own; records carry their metadata).
+
+    ``stat_cache`` (rel -> what ``_stat_key`` and hashing gave; updated in place): an input
+    whose size, mtime_ns and inode, and its sidecar's, are those cached is not read again."""
     out: list[tuple[str, str, str, str | None]] = []
-    for r in (listing or scan_raw(raw, skip)).inputs:
-        try:
-            out.extend(planned(raw, r, limit))
-        except Exception as exc:  # noqa: BLE001 - one input never stops planning: its shard rejects it
-            out.append((r.id, r.rel, f"unreadable:{type(exc).__name__}", None))
+    now = time.time_ns()
+    inputs = (listing or scan_raw(raw, skip)).inputs
+    for r in inputs:
+        key = _stat_key(raw, r.rel)
+        cached = stat_cache.get(r.rel) if stat_cache is not None and key is not None else None
+        if cached is not None and cached[0] == key:
+            found = [tuple(t) for t in cached[1]]
+        else:
+            try:
+                found = _hash_input(raw, r, limit)
+            except Exception as exc:  # noqa: BLE001 - one input never stops planning: its shard rejects it
+                found = [(r.id, r.rel, f"unreadable:{type(exc).__name__}", None)]
+                key = None  # not cached: read again next run
+            if stat_cache is not None:
+                stat_cache.pop(r.rel, None)
+                if key is not None and _settled(key, now):
+                    stat_cache[r.rel] = [key, [list(t) for t in found]]
+        out.extend(found)
+    if stat_cache is not None:
+        for rel in set(stat_cache) - {r.rel for r in inputs}:
+            del stat_cache[rel]
     return out
 
 
-def planned(raw: Path, r: RawInput, limit: int) -> list[tuple[str, str, str, str | None]]:
-    """The ``list_inputs`` rows of one input file."""
+STAT_SETTLE_NS = 2_000_000_000  # a file changed less than this before it was hashed may change again unseen
+
+
+def _stat_key(raw: Path, rel: str) -> list | None:
+    """[size, mtime_ns, inode] of a regular input file and of its sidecar (None when it has
+    none); None when the input is not a regular file (a symlink, a special file: hashed
+    every time, so that what it points at is checked every time)."""
+    try:
+        st = os.lstat(raw / rel)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    side = sidecar_path(raw / rel)
+    try:
+        sst = os.lstat(side)
+    except OSError:
+        sst = None
+    if sst is not None and not stat.S_ISREG(sst.st_mode):
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, None if sst is None else [sst.st_size, sst.st_mtime_ns, sst.st_ino]]
+
+
+def _settled(key: list, now_ns: int) -> bool:
+    """Whether the input and its sidecar were last changed long enough before ``now_ns`` that
+    a change made after hashing them would show in their mtime (racy-git's rule)."""
+    times = [key[1]] + ([key[3][1]] if key[3] else [])
+    return all(now_ns - t > STAT_SETTLE_NS for t in times)
+
+
+def _hash_input(raw: Path, r: RawInput, limit: int) -> list[tuple[str, str, str, str | None]]:
     if is_multi(r.path.name):
         return [(rec.id, r.rel, rec.sha256, None) for rec in iter_records(raw, r.rel, limit)]
     return [(r.id, r.rel, input_sha256(raw, r.rel), sidecar_sha256(raw, r.rel))]
@@ -303,6 +351,23 @@ def part_records(path: Path) -> list[tuple[str, str]]:
             raise DamagedPart(path, f"line {n} is not a JSON record with an id")
         found.append((rid, line))
     return found
+
+
+def iter_part_records(path: Path) -> Iterator[tuple[str, str]]:
+    """(id, line) of every record of a part file, one at a time (see ``part_records``)."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as fh:
+        n = 0
+        for line in fh:
+            if not line.strip():
+                continue
+            n += 1
+            line = line.rstrip("\n")
+            rid = _record_id(line)
+            if rid is None:
+                raise DamagedPart(path, f"line {n} is not a JSON record with an id")
+            yield rid, line
 
 
 def _record_id(line: str) -> str | None:
@@ -444,6 +509,14 @@ def parse_sidecar(side: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def iter_jsonl(path: Path) -> Iterator[dict]:
+    """The records of a JSONL file, one at a time."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
@@ -524,24 +597,17 @@ def locked(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def stale_parts(out: Path, keep_parts: int) -> list[str]:
-    """Names of part files of shards beyond ``keep_parts`` (``shards`` was lowered)."""
-    names = {p.name for folder in ("corpus", "changelog") for p in (out / folder).glob("part-*.jsonl")}
-    return sorted(n for n in names if not (n[5:-6].isdigit() and int(n[5:-6]) < keep_parts))
-
-
-def remove_stale(out: Path, keep_parts: int, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
-    """Remove part files of shards beyond ``keep_parts``, state and plan files of earlier
-    batches, and temporary files left by a crashed write."""
-    gone = [out / folder / name for folder in ("corpus", "changelog") for name in stale_parts(out, keep_parts)]
-    gone.extend(p for p in sorted((out / "_state" / "shards").glob("*.json")) if str(p) not in keep_states)
+def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
+    """Remove state and plan files of earlier batches, and temporary files left by a crashed
+    write (part files no manifest lists are tasks/segments.py's to remove)."""
+    gone = [p for p in sorted((out / "_state" / "shards").glob("*.json")) if str(p) not in keep_states]
     gone.extend(p for p in sorted((out / "_state" / "plan").glob("*.json")) if str(p) not in keep_plans)
     for path in gone:
         path.unlink(missing_ok=True)
     return gone + remove_temp_files(out)
 
 
-TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal")
+TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal", "_state/index")
 FOREIGN_TEMP_AGE = 24 * 3600  # seconds; another host's temporary file older than this is dead
 
 
@@ -567,15 +633,16 @@ def remove_temp_files(out: Path) -> list[Path]:
     return gone
 
 
-def replace_tree(target: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` ({relative path: text, as UTF-8, or bytes}) as the folder ``target``,
-    replacing what was there in one rename: a reader sees the old folder or the new one,
-    never half of each."""
+def replace_tree(target: Path,
+                 files: dict[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
+    """Write ``files`` ({relative path: text, as UTF-8, or bytes}, or (path, content) pairs
+    made as they are written) as the folder ``target``, replacing what was there in one
+    rename: a reader sees the old folder or the new one, never half of each."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a report is for reading
     try:
-        for rel, text in files.items():
+        for rel, text in files.items() if isinstance(files, dict) else files:
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(text, bytes):

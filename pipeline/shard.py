@@ -94,7 +94,7 @@ class ShardOutput:
 
 
 Loader = Callable[[Entry], Record]
-Writer = Callable[[str | None, str], None]
+Writer = Callable[[str | None, str, dict], None]  # (corpus line or None, change-log line, its record)
 
 
 def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
@@ -145,8 +145,8 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
     ``progress(done, total)`` is called before each entry with the count done so far.
 
-    ``write(corpus line or None, change-log line)`` takes each record in part order as it
-    is made, so that memory does not grow with the shard; without it the lines are kept
+    ``write(corpus line or None, change-log line, change-log record)`` takes each record in
+    part order as it is made, so that memory does not grow with the shard; without it the lines are kept
     in ``ShardOutput.corpus`` and ``.changelog``.
 
     An input whose id another input already holds is rejected; as the change log keeps one
@@ -170,7 +170,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
             corpus_line, log_line, log = record_lines(duplicate(entry), ctx)
             out.rejected[record_key(entry)] = {"rule": "reject.duplicate-id", "reason": log["changes"][0]["detail"]}
             if write is not None:
-                write(None, log_line)
+                write(None, log_line, log)
             else:
                 out.changelog.append(log_line)
             _count(log, out)
@@ -190,7 +190,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
         else:
             (out.cleaned if fresh else out.unchanged).append(entry.id)
         if write is not None:
-            write(corpus_line, log_line)
+            write(corpus_line, log_line, log)
         else:
             if corpus_line is not None:
                 out.corpus.append(corpus_line)
@@ -242,20 +242,6 @@ def plan_shards(inputs: Iterable[tuple[str, str, str, str | None]], shards: int)
         owner.setdefault(aid, rel)
         plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup, side))
     return plan
-
-
-def replace_record(previous: dict[str, tuple[str | None, str]], article_id: str,
-                   corpus_line: str | None, log_line: str) -> tuple[list[str], list[str]]:
-    """A shard's part lines with one article's record replaced (or added), in id order."""
-    records = dict(previous)
-    records[article_id] = (corpus_line, log_line)
-    ordered = sorted(records)
-    return ([line for i in ordered if (line := records[i][0]) is not None],
-            [records[i][1] for i in ordered])
-
-
-def is_current(log_line: str, entry: Entry, ctx: Context) -> bool:
-    return still_current(json.loads(log_line), entry, ctx)
 
 
 def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:

@@ -12,7 +12,7 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import luigi
 import luigi.interface
@@ -38,7 +38,7 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
         raise CommandError(f"the output folder {out!r} holds the raw folder {raw!r}: give the output "
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
     listing = io.scan_raw(raw_path, skip=out_path)
-    inputs = io.list_inputs(raw_path, ctx.config.max_input_bytes, listing=listing)
+    inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes, listing)
     io.write_text_if_changed(paths.listing(out_path), json.dumps(
         {"ignored": listing.ignored, "skipped": listing.skipped}, ensure_ascii=False, indent=1) + "\n")
     held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
@@ -53,9 +53,31 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
         digests.append(digest)
         if integrity.discard_unreadable(out_path, shard, digest):
             io.atomic_write_json(paths.shard_plan(out_path, shard, digest), plan_json(shard, digest, entries))
+    if digests != ((io.read_json(paths.manifest(out_path)) or {}).get("shard_digests") or []):
+        save_input_stats(out_path, stats)  # a run with nothing to do rewrites no file (an input that
+        # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)
     return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
                    shards=ctx.config.shards, digests=digests, chain=chain)
+
+
+def list_inputs(raw: Path, out: Path, limit: int, listing: io.RawListing | None = None) -> tuple[list, dict | None]:
+    """(the raw folder's inputs (io.list_inputs), the output folder's stat cache of them to
+    write back, or None when it did not change). An input whose size, mtime and inode did
+    not change is not read; the cache is a cache: one that cannot be read is discarded, and
+    every input hashed."""
+    held = io.read_json(paths.input_stats(out))
+    cache: dict[str, Any] = held if isinstance(held, dict) and held.get("raw") == str(raw.resolve()) \
+        and isinstance(held.get("inputs"), dict) else {"raw": str(raw.resolve()), "inputs": {}}
+    before = json.dumps(cache["inputs"], sort_keys=True)
+    inputs = io.list_inputs(raw, limit, skip=out, listing=listing, stat_cache=cache["inputs"])
+    changed = json.dumps(cache["inputs"], sort_keys=True) != before
+    return inputs, ({"raw": cache["raw"], "inputs": dict(sorted(cache["inputs"].items()))} if changed else None)
+
+
+def save_input_stats(out: Path, cache: dict | None) -> None:
+    if cache is not None:
+        io.atomic_write_json(paths.input_stats(out), cache)
 
 
 def redo_damaged(out: Path, digests: list[str]) -> None:

@@ -21,9 +21,10 @@ import luigi
 from pipeline import io
 from pipeline.chain import (DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, loads_changes, step_digests,
                             to_clean)
+from pipeline.segments import key_log
 from pipeline.shard import clean_entry, plan_entries
 
-from . import paths
+from . import paths, segments
 from .common import BatchTask, input_loader, load_context
 
 
@@ -66,11 +67,13 @@ class ShardStep(BatchTask):
         self.set_progress_percentage(100)
 
     def stored_logs(self) -> dict[str, dict]:
-        """The shard's stored change-log records by id (none when its part does not read)."""
+        """What decides whether the shard's stored records are reused, by id, from its
+        segments' indexes (tasks/segments.py; none when a part does not read)."""
         try:
-            return {r["id"]: r for r in io.read_jsonl(paths.changelog_part(self.out_path, self.shard))}
-        except (OSError, ValueError, KeyError, TypeError):
+            indexes = segments.load_indexes(self.out_path, self.shard, segments.recorded_parts(self.out_path, self.shard))
+        except (OSError, ValueError, KeyError, TypeError, io.DamagedPart):
             return {}
+        return {rid: key_log(key) for index in indexes.values() for rid, key in index.ids.items()}
 
     def step(self, done: int, total: int, work):
         if done % 100 == 0:

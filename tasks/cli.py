@@ -17,6 +17,7 @@ from pipeline.rules import RuleError
 
 from . import paths
 from .verify import add_verify_command
+from .compact import add_compact_command
 from .exitcodes import CommandError, Exit, explain
 from .review_cli import add_review_commands, common_options
 
@@ -210,6 +211,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_show)
     add_review_commands(sub, common)
     add_verify_command(sub, common)
+    add_compact_command(sub, common)
 
     c = sub.add_parser("clean", help="clean one file (- for standard input) to stdout as JSON Lines (no Luigi)",
                        parents=[common])

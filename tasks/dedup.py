@@ -5,13 +5,16 @@
 Links depend on other articles, so they are not made while one article is cleaned: this
 step reads only the corpus parts that changed since it last ran (their sha256 against the
 ones it saw, in ``_state/dedup/summary.json``), compares their new records with the index on
-disk (``_state/dedup/index.sqlite``, pipeline/io.DedupStore), and rewrites the parts of the
-shards whose links changed (``write_links``, the one function here that rewrites parts). The
+disk (``_state/dedup/index.sqlite``, pipeline/io.DedupStore), and rewrites, in place, the
+segments holding records whose links changed (``write_links``, the one function here that
+rewrites parts, through tasks/segments.py's commit). The
 duplicates table ``OUT/duplicates.jsonl`` lists every linked record.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import luigi
@@ -20,7 +23,7 @@ from pipeline import io
 from pipeline.dedup import Link, Params, changed_docs, link_change, update, with_link
 from pipeline.record import dumps
 
-from . import integrity, paths
+from . import integrity, paths, segments
 from .common import BatchTask
 from .shards import CleanShard
 
@@ -52,20 +55,62 @@ def links_digest(ctx) -> str:
     return Params.from_config(ctx.config).digest() if ctx.config.dedup else OFF
 
 
-def corpus_shas(out: Path, shard_tasks) -> dict[str, str]:
-    """Each shard's corpus part sha256 as last committed (integrity.latest_parts), read from
-    disk when nothing records it."""
+def shard_tables(out: Path, shard_tasks) -> dict[int, list[dict]]:
+    """Each shard's part table as last committed (integrity.shard_table, its segments)."""
     table, pending = integrity.manifest_parts(out), integrity.journals(out)
-    found = {}
-    for task in shard_tasks:
-        rel = paths.shard_parts(task.shard)[0]
-        held = integrity.latest_parts(out, task.shard, io.read_json(task.output().path), table, pending)
-        recorded = next((p for p in held if p.get("path") == rel), None)
-        if recorded is None:
-            path = paths.part_path(out, rel)
-            recorded = io.part_record(path) if path.is_file() else {"sha256": ""}
-        found[str(task.shard)] = recorded["sha256"]
-    return found
+    return {task.shard: integrity.shard_table(out, task.shard, table, pending, io.read_json(task.output().path))
+            for task in shard_tasks}
+
+
+def corpus_shas(out: Path, shard_tasks) -> dict[str, str]:
+    """Each shard's corpus parts as last committed, as ``corpus_digest`` names them."""
+    return {str(shard): corpus_digest(shard, parts) for shard, parts in shard_tables(out, shard_tasks).items()}
+
+
+def corpus_digest(shard: int, parts: list[dict]) -> str:
+    """A shard's corpus parts (of its part table): the sha256 of its one part
+    ``part-NNNNN.jsonl``, else a digest over its segments' paths and sha256."""
+    corpus = sorted(corpus_segments(parts).items())
+    if len(corpus) == 1 and corpus[0][0] == paths.shard_parts(shard)[0]:
+        return corpus[0][1]
+    return hashlib.sha256("".join(f"{rel}\0{sha}\n" for rel, sha in corpus).encode()).hexdigest()
+
+
+def corpus_segments(parts: list[dict]) -> dict[str, str]:
+    """A shard's corpus parts: path -> sha256 (what the summary keeps, to read again only
+    the segments that changed)."""
+    return {p["path"]: p.get("sha256") or "" for p in parts if p["path"].startswith("corpus/")}
+
+
+def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) -> None:
+    """After a shard's segments were merged with the same records (``newsclean compact``):
+    the links made for its parts ``before`` hold for its parts ``after``, so the summary
+    says so and the next run does not read the shard again."""
+    with io.locked(paths.dedup_lock(out)):
+        read = io.read_json(paths.dedup_summary(out))
+        summary: dict = read if isinstance(read, dict) else {}
+        held = summary.get("parts")
+        if isinstance(held, dict) and held.get(str(shard)) == corpus_digest(shard, before):
+            found = summary.get("segments")
+            segs: dict = found if isinstance(found, dict) else {}
+            io.atomic_write_json(paths.dedup_summary(out), {
+                **summary, "parts": {**held, str(shard): corpus_digest(shard, after)},
+                "segments": {**segs, str(shard): corpus_segments(after)}})
+
+
+def shard_changes(out: Path, shard: int, parts: list[dict], seen: dict | None):
+    """(records to compare, ids the shard holds or None): the records of the shard's corpus
+    segments whose sha256 differs from the ones the links were made for (``seen``: path ->
+    sha256; None: every segment, as when the index was cleared), with the ids of every
+    record the shard holds (from the segments' indexes) when only some are read."""
+    held = corpus_segments(parts)
+    if not isinstance(seen, dict):
+        changed, present = segments.segments(parts), None
+    else:
+        changed = sorted({segments.segment_of({"path": rel}) for rel, sha in held.items() if seen.get(rel) != sha})
+        indexes = segments.load_indexes(out, shard, parts)
+        present = {rid for index in indexes.values() for rid in index.ids if rid not in index.rejected}
+    return (r for seg in changed for r in io.iter_part(paths.corpus_part(out, shard, seg))), present
 
 
 def links_current(out: Path, shard_tasks, ctx) -> bool:
@@ -89,12 +134,13 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
             if store.get_meta("digest") != digest or store.get_meta("shards") != shards:
                 store.clear()  # new switches or a new shard count: every record is compared again
                 seen = {}
-            current = corpus_shas(out, shard_tasks)
-            changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != current[str(s)]]
+            tables = shard_tables(out, shard_tasks)
+            changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != corpus_digest(s, tables[s])]
             added, removed = [], []
             for shard in changed:
-                records = io.iter_part(paths.corpus_part(out, shard)) if ctx.config.dedup else ()
-                new, gone = changed_docs(store, shard, records, params)
+                records, present = shard_changes(out, shard, tables[shard], (seen.get("segments") or {}).get(str(shard))) \
+                    if ctx.config.dedup else ((), None)
+                new, gone = changed_docs(store, shard, records, params, present)
                 added.extend(new)
                 removed.extend(gone)
             result = update(store, added, removed, params)
@@ -103,19 +149,20 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
             store.set_meta("digest", digest)
             store.set_meta("shards", shards)
         # after the commit: a summary never says more than the index holds
-        summary = write_table(out, store, digest, corpus_shas(out, shard_tasks), result)
+        summary = write_table(out, store, digest, shard_tables(out, shard_tasks), result)
     finally:
         store.close()
     return summary
 
 
-def write_table(out: Path, store, digest: str, parts: dict[str, str], result) -> dict:
+def write_table(out: Path, store, digest: str, tables: dict[int, list[dict]], result) -> dict:
     """The duplicates table (streamed from the index, replaced only when it changed) and the
     summary (what Publish puts in the manifest)."""
     with io.PartWriter(paths.duplicates(out)) as table:
         for rid, of, sim, con, rule in store.linked():
             table.write(dumps({"id": rid, "duplicate_of": of, "similarity": sim, "containment": con, "rule": rule}))
-    summary = {"digest": digest, "parts": parts, **store.link_counts(),
+    summary = {"digest": digest, "parts": {str(s): corpus_digest(s, parts) for s, parts in tables.items()},
+               "segments": {str(s): corpus_segments(parts) for s, parts in tables.items()}, **store.link_counts(),
                "last_run": {"added": len(result.added), "removed": len(result.removed),
                             "relinked": len(result.relinked), "compared": result.compared}}
     io.atomic_write_json(paths.dedup_summary(out), summary)
@@ -124,40 +171,48 @@ def write_table(out: Path, store, digest: str, parts: dict[str, str], result) ->
 
 def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
     """Set each record's link fields of one shard to ``links`` (id -> Link, or None: not
-    linked; an id not in ``links`` is not linked), rewriting its two parts only when a line
-    changes; the shard's journal records the new parts before they replace the old ones.
-    Whether the parts changed. The one place that rewrites parts after cleaning."""
-    name = paths.part_name(shard)
+    linked; an id not in ``links`` is not linked), rewriting in place (its own segment
+    number, tasks/segments.py's commit) only the segments that hold a record whose link
+    changed. Whether any part changed. The one place that rewrites parts after cleaning."""
     with io.locked(paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
-        corpus = io.part_lines(out / "corpus" / name)
-        changelog = io.part_lines(out / "changelog" / name)
-        logs = dict(changelog)
-        new_corpus, new_logs, changed = [], dict(logs), False
-        for rid, line in corpus:
-            link = links.get(rid)
-            if holds_link(line, logs[rid], link):
-                new_corpus.append(line)
-                continue
-            record, log = with_link(json.loads(line), json.loads(logs[rid]), link)
-            new_corpus.append(dumps(record))
-            new_logs[rid] = dumps(log)
-            changed = True
-        if not changed:
+        parts = segments.recorded_parts(out, shard)
+        stale = [seg for seg in segments.segments(parts) if not segment_holds_links(out, shard, seg, links)]
+        if not stale:
             return False
-        new_changelog = [new_logs[rid] for rid, _ in changelog]
-        corpus_rel, log_rel = paths.shard_parts(shard)
-        # change log last: it holds the fingerprint, as in a shard's cleaning
-        with io.PartWriter(paths.changelog_part(out, shard)) as log_part, \
-                io.PartWriter(paths.corpus_part(out, shard)) as corpus_part:
-            for line in new_corpus:
-                corpus_part.write(line)
-            for line in new_changelog:
-                log_part.write(line)
-            integrity.record_relinked_parts(out, shard, [integrity.part_entry(corpus_rel, shard, corpus_part.record()),
-                                                         integrity.part_entry(log_rel, shard, log_part.record())])
-            corpus_part.commit()
-            log_part.commit()
+        with ExitStack() as stack:
+            writers = [stack.enter_context(segments.SegmentWriter(out, shard, seg)) for seg in stale]
+            for writer in writers:
+                relink_segment(out, shard, writer, links)
+            segments.commit_shard(out, shard, writers, replaced=(), removed=[], parts=parts)
     return True
+
+
+def segment_records(out: Path, shard: int, segment: int):
+    """(id, corpus line or None, change-log line) of a segment's records, in id order, streamed:
+    the change log holds every id, the corpus the records that were not rejected."""
+    corpus = io.iter_part_records(paths.corpus_part(out, shard, segment))
+    at = next(corpus, None)
+    for rid, log_line in io.iter_part_records(paths.changelog_part(out, shard, segment)):
+        while at is not None and at[0] < rid:
+            at = next(corpus, None)
+        yield rid, (at[1] if at is not None and at[0] == rid else None), log_line
+
+
+def segment_holds_links(out: Path, shard: int, segment: int, links: dict[str, Link | None]) -> bool:
+    for rid, line, log_line in segment_records(out, shard, segment):
+        if line is not None and not holds_link(line, log_line, links.get(rid)):
+            return False
+    return True
+
+
+def relink_segment(out: Path, shard: int, writer, links: dict[str, Link | None]) -> None:
+    """Write a segment's records again into ``writer`` with their links set to ``links``."""
+    for rid, line, log_line in segment_records(out, shard, writer.segment):
+        if line is None or holds_link(line, log_line, links.get(rid)):
+            writer.write(line, log_line, json.loads(log_line))
+            continue
+        record, log = with_link(json.loads(line), json.loads(log_line), links.get(rid))
+        writer.write(dumps(record), dumps(log), log)
 
 
 _DECODER = json.JSONDecoder()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from pipeline import io
 
@@ -73,13 +74,55 @@ def to_table(records: list[dict]):
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
-def export_parquet(records: list[dict], to: Path) -> None:
+BATCH = 1000  # records per Parquet row group: what export holds in memory at a time
+
+
+def batches(records: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def parquet_schema(records: Callable[[], Iterable[dict]]):
+    """The schema of every batch's table unified (one pass over the records): a column the
+    contract types keeps its type unless some value does not fit it."""
+    import pyarrow as pa
+
+    schema = None
+    for batch in batches(records()):
+        found = to_table(batch).schema
+        try:
+            schema = found if schema is None else pa.unify_schemas([schema, found], promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise ExportError(f"the corpus's columns do not share one type: {exc}") from None
+    return schema if schema is not None else to_table([]).schema
+
+
+def write_parquet(records: Callable[[], Iterable[dict]], sink) -> None:
+    """Stream the records into a Parquet file at ``sink`` (a path or a writable stream), one
+    row group per BATCH records: two passes (the schema, then the rows), never all at once."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema = parquet_schema(records)
+    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+        for batch in batches(records()):
+            table = to_table(batch)
+            columns = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
+                       for f in schema]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+
+
+def export_parquet(records: Callable[[], Iterable[dict]], to: Path) -> None:
     to.parent.mkdir(parents=True, exist_ok=True)
     tmp = to.with_name(f".{to.name}.tmp")
     try:
-        pq.write_table(to_table(records), tmp, compression="zstd")
+        write_parquet(records, str(tmp))
         os.replace(tmp, to)
     finally:
         tmp.unlink(missing_ok=True)
@@ -91,29 +134,28 @@ def plain_text(record: dict) -> str:
     return f"{head}{record['text']}\n"
 
 
-def export_txt(records: list[dict], to: Path) -> None:
+def export_txt(records: Callable[[], Iterable[dict]], to: Path) -> None:
     """One ``<id>.txt`` per article (an id that is not a plain file name is hashed), the
     folder replaced as a whole. A folder holding anything else is left alone."""
     if to.exists() and (not to.is_dir() or any(not p.is_file() or p.suffix != ".txt" for p in to.iterdir())):
         raise ExportError(f"{to} exists and holds more than .txt files: choose a new folder")
-    io.replace_tree(to, {safe_name(r["id"]) + ".txt": plain_text(r) for r in records})
+    io.replace_tree(to, ((safe_name(r["id"]) + ".txt", plain_text(r)) for r in records()))
 
 
-def export_stdout(records: list[dict], fmt: str) -> None:
+def export_stdout(records: Callable[[], Iterable[dict]], fmt: str) -> None:
     """``--to -``: Parquet as binary, or every article's plain text, a blank line between."""
     import sys
 
+    sys.stdout.flush()
     if fmt == "parquet":
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        sink = pa.BufferOutputStream()
-        pq.write_table(to_table(records), sink, compression="zstd")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(sink.getvalue().to_pybytes())
+        sink = pa.PythonFile(sys.stdout.buffer, mode="w")
+        write_parquet(records, sink)
         sys.stdout.buffer.flush()
     else:
-        sys.stdout.write("\n".join(plain_text(r) for r in records))
+        for n, record in enumerate(records()):
+            sys.stdout.write(("\n" if n else "") + plain_text(record))
         sys.stdout.flush()
 
 
@@ -125,11 +167,17 @@ def export(out: str, fmt: str, to: str, drop_duplicates: bool = False) -> int:
         integrity.assert_intact(Path(out))
     except integrity.DamagedOutput as exc:
         raise ExportError(f"{exc}; nothing exported") from None
-    records = outputs.corpus_records(out)
-    if drop_duplicates:
-        records = [r for r in records if not r.get("duplicate_of")]
+    count = [0]
+
+    def records() -> Iterator[dict]:  # read from the parts each time, in id order
+        count[0] = 0
+        for record in outputs.iter_corpus_records(out):
+            if drop_duplicates and record.get("duplicate_of"):
+                continue
+            count[0] += 1
+            yield record
     if to == "-":
         export_stdout(records, fmt)
     else:
         {"parquet": export_parquet, "txt": export_txt}[fmt](records, Path(to))
-    return len(records)
+    return count[0]

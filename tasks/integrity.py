@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TypeGuard
+from typing import Iterable, TypeGuard
 
 from pipeline import io
 from pipeline.shard import plan_entries
@@ -82,30 +82,22 @@ def clear_journals(out: Path, folded: dict[int, dict]) -> None:
         paths.journal(out, shard).unlink(missing_ok=True)
 
 
-def latest_parts(out: Path, shard: int, state: dict | None, table: dict[str, dict] | None = None,
-                 pending: dict[int, dict] | None = None) -> list[dict]:
-    """The records of a shard's parts as last committed: its journal's (parts committed
-    since the manifest: a shard cleaned, a rebuild, links rewritten by tasks/dedup.py), else
-    its state's when the state is newer than the manifest, else the manifest's (which holds
-    the links rewritten after the state was written), else the state's or the files'."""
-    table = manifest_parts(out) if table is None else table
-    pending = journals(out) if pending is None else pending
-    held = (pending.get(shard) or {}).get("parts")
-    if held:
-        return held
+def shard_table(out: Path, shard: int, table: dict[str, dict], pending: dict[int, dict],
+                state: dict | None = None) -> list[dict]:
+    """A shard's part table now (its segments, tasks/segments.py), the one answer to "which
+    parts are the shard's current ones" (runs, rebuild, compact, Dedup's relinking, Publish,
+    verify): its journal's when a commit is not yet in a manifest (a shard cleaned, a rebuild,
+    links rewritten by tasks/dedup.py), else its ``state``'s when the state was written after
+    the manifest, else the manifest's; for a manifest without a part table (an earlier
+    version), the state's or the shard's first segment as it is on disk."""
+    if shard in pending:
+        return [p for p in pending[shard]["parts"] if isinstance(p, dict) and "path" in p]
     state = state or {}
-    run = (io.read_json(paths.manifest(out)) or {}).get("run") or 0
-    if state.get("parts") and (state.get("run") or 0) > run:
+    if state.get("parts") and (state.get("run") or 0) > ((io.read_json(paths.manifest(out)) or {}).get("run") or 0):
         return state["parts"]
-    recorded = [table[rel] for rel in paths.shard_parts(shard) if rel in table]
-    return recorded or state.get("parts") or current_parts(out, shard)
-
-
-def record_relinked_parts(out: Path, shard: int, parts: list[dict]) -> None:
-    """Before a shard's parts are replaced by the same records with other links (tasks/dedup.py):
-    its journal records the parts about to be committed, as a shard's cleaning does (its
-    state, which says how the shard was cleaned, is left as it is; the caller holds the lock)."""
-    write_journal(out, shard, [], parts)
+    if table:
+        return [p for p in table.values() if p.get("shard") == shard]
+    return state.get("parts") or current_parts(out, shard, paths.shard_parts(shard))
 
 
 def expected(out: Path, rel: str, table: dict[str, dict], pending: dict[int, dict]) -> list[dict]:
@@ -127,16 +119,16 @@ def describe(rel: str, problem: str, record: dict) -> str:
     return f"{rel} {problem} (the manifest records {record.get('records')} records, {record.get('bytes')} bytes)"
 
 
-def check_parts(out: Path, shards: int) -> dict[int, list[str]]:
-    """Damaged parts of shards below ``shards``, by shard: each a line saying what is wrong.
+def check_parts(out: Path, shards: int | list[int]) -> dict[int, list[str]]:
+    """Damaged parts of shards below ``shards`` (or of the shards listed), by shard: each a line saying what is wrong.
     A part whose size and mtime are those last seen is taken to hold what it held then;
     otherwise its checksum is computed again (and remembered)."""
     table, pending = manifest_parts(out), journals(out)
     cache = read_stat_cache(out)
     damaged: dict[int, list[str]] = {}
     changed = False
-    for shard in range(shards):
-        for rel in paths.shard_parts(shard):
+    for shard in range(shards) if isinstance(shards, int) else shards:
+        for rel in [p["path"] for p in shard_table(out, shard, table, pending)]:
             records = expected(out, rel, table, pending)
             if not records:
                 continue
@@ -168,11 +160,27 @@ def _stat_problem(path: Path, records: list[dict], seen: list | None) -> tuple[s
     return "differs from its record (sha256)", entry
 
 
-def check_in_full(out: Path, shard: int) -> list[str]:
-    """Damaged parts of one shard, each checksum computed again (no cache)."""
+def held_sha256(out: Path, rel: str) -> str | None:
+    """The sha256 of what a part holds now: the stat cache's when its size and mtime are
+    those last seen, else computed (None when the part is missing)."""
+    path = paths.part_path(out, rel)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    seen = read_stat_cache(out).get(rel)
+    if seen and seen[:2] == [st.st_size, st.st_mtime_ns]:
+        return seen[2]
+    return io.file_sha256(path)
+
+
+def check_in_full(out: Path, shard: int, segments: Iterable[int] | None = None) -> list[str]:
+    """Damaged parts of one shard (of its ``segments``, default all), each checksum computed
+    again (no cache)."""
     table, pending = manifest_parts(out), journals(out)
     problems = []
-    for rel in paths.shard_parts(shard):
+    for rel in [p["path"] for p in shard_table(out, shard, table, pending)
+                if segments is None or paths.part_key(Path(p["path"]).name)[1] in segments]:
         records = expected(out, rel, table, pending)
         problem = part_problem(paths.part_path(out, rel), records)
         if problem:
@@ -222,22 +230,25 @@ def remember_parts(out: Path, table: list[dict]) -> None:
     write_stat_cache(out, cache)
 
 
-def current_parts(out: Path, shard: int) -> list[dict]:
-    """Records of a shard's parts as they are on disk now (for a state without them, or
-    after a rebuild rewrote them)."""
+def current_parts(out: Path, shard: int, rels: list[str] | None = None) -> list[dict]:
+    """Records of a shard's parts (``rels``, default every part file of the shard) as they
+    are on disk now (for a state without them)."""
+    if rels is None:
+        rels = [rel for rel in paths.part_files(out) if paths.part_key(Path(rel).name)[0] == shard]
     found = []
-    for rel in paths.shard_parts(shard):
+    for rel in rels:
         path = paths.part_path(out, rel)
         if path.is_file():
             found.append(part_entry(rel, shard, io.part_record(path)))
     return found
 
 
-def record_rebuilt_parts(out: Path, shard: int) -> None:
-    """After a rebuild rewrote a shard's parts: the shard's journal and states record what
-    they hold now, the manifest (the batch's) is left as it is until the next batch folds
-    the journal in (the caller holds the shard's lock)."""
-    parts = current_parts(out, shard)
+def record_rebuilt_parts(out: Path, shard: int, parts: list[dict] | None = None) -> None:
+    """After a rebuild rewrote a shard's parts (``parts``: its part table now, default as on
+    disk): the shard's journal and states record what they hold now, the manifest (the
+    batch's) is left as it is until the next batch folds the journal in (the caller holds
+    the shard's lock)."""
+    parts = current_parts(out, shard) if parts is None else parts
     write_journal(out, shard, [], parts)
     for path in sorted((paths.state_dir(out) / "shards").glob(f"{shard:05d}-*.json")):
         state = io.read_json(path)
@@ -286,7 +297,7 @@ def assert_intact(out: Path, shards: list[int] | None = None) -> None:
     missing, differs from its record or does not read back as records."""
     table, pending = manifest_parts(out), journals(out)
     rels = sorted(set(table) | {p["path"] for j in pending.values() for p in j["parts"] if "path" in p}) \
-        if shards is None else [rel for shard in shards for rel in paths.shard_parts(shard)]
+        if shards is None else [p["path"] for shard in shards for p in shard_table(out, shard, table, pending)]
     for rel in rels:
         records = expected(out, rel, table, pending)
         problem = part_problem(paths.part_path(out, rel), records)

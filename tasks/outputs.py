@@ -1,8 +1,9 @@
 """Read an output folder back for review: records, the manifest, an article's raw lines."""
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from pipeline import io
 from pipeline.inputs import sha256
@@ -34,6 +35,13 @@ def articles(out: str | Path) -> list[tuple[dict | None, dict]]:
     records = {r["id"]: r for p in sorted((out / "corpus").glob("part-*.jsonl")) for r in io.read_jsonl(p)}
     logs = [log for p in sorted((out / "changelog").glob("part-*.jsonl")) for log in io.read_jsonl(p)]
     return [(records.get(log["id"]), log) for log in sorted(logs, key=lambda log: log["id"])]
+
+
+def iter_corpus_records(out: str | Path) -> Iterator[dict]:
+    """The corpus records in id order, read one at a time: every part holds its records in id
+    order, so the parts are merged as they are read (memory: one record per part)."""
+    parts = sorted((Path(out) / "corpus").glob("part-*.jsonl"))
+    return heapq.merge(*(io.iter_jsonl(p) for p in parts), key=lambda r: r["id"])
 
 
 def corpus_records(out: str | Path) -> list[dict]:

@@ -6,12 +6,53 @@ from pathlib import Path
 from pipeline.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
 
 
-def part_name(shard: int) -> str:
-    return f"part-{shard:05d}.jsonl"
+def part_name(shard: int, segment: int = 0) -> str:
+    """A part file's name. A shard's records lie in one or more segments, each a corpus part
+    and a change-log part of the same name: segment 0 (``part-00003.jsonl``) holds what a full
+    run or a compaction wrote, later segments (``part-00003-000002.jsonl``) what later runs
+    added (tasks/segments.py). Every id is in exactly one segment of its shard."""
+    return f"part-{shard:05d}.jsonl" if segment == 0 else f"part-{shard:05d}-{segment:06d}.jsonl"
 
 
-def corpus_part(out: Path, shard: int) -> Path:
-    return out / "corpus" / part_name(shard)
+def parse_part_name(name: str) -> tuple[int, int] | None:
+    """(shard, segment) of a part file's name, None for any other name."""
+    if not (name.startswith("part-") and name.endswith(".jsonl")):
+        return None
+    fields = name[5:-6].split("-")
+    if len(fields) > 2 or not all(f.isdigit() and f.isascii() for f in fields) or len(fields[0]) != 5 \
+            or (len(fields) == 2 and len(fields[1]) != 6):
+        return None
+    return int(fields[0]), int(fields[1]) if len(fields) == 2 else 0
+
+
+def part_key(name: str) -> tuple[int, int]:
+    """(shard, segment) of a name known to be a part file's (``part_files`` lists only those)."""
+    found = parse_part_name(name)
+    if found is None:
+        raise ValueError(f"not a part file's name: {name}")
+    return found
+
+
+def segment_parts(shard: int, segment: int) -> list[str]:
+    """A segment's part files, as the manifest's part table names them (corpus first)."""
+    return [f"corpus/{part_name(shard, segment)}", f"changelog/{part_name(shard, segment)}"]
+
+
+def part_files(out: Path) -> list[str]:
+    """Every part file in an output folder, as the part table names them."""
+    return sorted(f"{folder}/{p.name}" for folder in ("corpus", "changelog") if (out / folder).is_dir()
+                  for p in (out / folder).glob("part-*.jsonl") if parse_part_name(p.name))
+
+
+def segment_index(out: Path, shard: int, segment: int) -> Path:
+    """A segment's id index (which ids it holds, each with what decides whether its record
+    is still current, and the segment's counts): a cache, made again from the change-log
+    part when missing or stale."""
+    return state_dir(out) / "index" / f"{shard:05d}-{segment:06d}.json"
+
+
+def corpus_part(out: Path, shard: int, segment: int = 0) -> Path:
+    return out / "corpus" / part_name(shard, segment)
 
 
 def corpus_card(out: Path) -> Path:
@@ -19,8 +60,8 @@ def corpus_card(out: Path) -> Path:
     return out / "corpus" / "README.md"
 
 
-def changelog_part(out: Path, shard: int) -> Path:
-    return out / "changelog" / part_name(shard)
+def changelog_part(out: Path, shard: int, segment: int = 0) -> Path:
+    return out / "changelog" / part_name(shard, segment)
 
 
 def state_dir(out: Path) -> Path:
@@ -62,14 +103,20 @@ def part_path(out: Path, rel: str) -> Path:
 
 
 def shard_parts(shard: int) -> list[str]:
-    """The part files of a shard, as the manifest's part table names them (corpus first)."""
-    return [f"corpus/{part_name(shard)}", f"changelog/{part_name(shard)}"]
+    """The part files of a shard's first segment (all of a shard written by a full run)."""
+    return segment_parts(shard, 0)
 
 
 def journal(out: Path, shard: int) -> Path:
     """What a shard's last commit removed and wrote, kept until a manifest reports it: not a
     cache, never discarded (tasks/integrity.py)."""
     return state_dir(out) / "journal" / f"{shard:05d}.json"
+
+
+def input_stats(out: Path) -> Path:
+    """A cache of each input's (size, mtime_ns, inode) and what hashing it gave, so that a
+    run does not read the bytes of inputs that did not change (pipeline/io.py)."""
+    return state_dir(out) / "inputstat.json"
 
 
 def part_stats(out: Path) -> Path:

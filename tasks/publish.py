@@ -7,7 +7,7 @@ import luigi
 from pipeline import io
 from pipeline.manifest import batch_digest, build_manifest
 
-from . import integrity, paths
+from . import integrity, paths, segments
 from .card import card_is_current, write_card
 from .common import BatchTask
 from .dedup import Dedup
@@ -38,19 +38,20 @@ class Publish(BatchTask):
     def run(self):
         states = [io.read_json(t.output().path) for t in self.shard_tasks()]
         previous = io.read_json(paths.manifest(self.out_path))
-        dropped = {i for name in io.stale_parts(self.out_path, self.shards) for folder in ("corpus", "changelog")
-                   for i in io.salvage_ids(self.out_path / folder / name)}
+        beyond = [rel for rel in paths.part_files(self.out_path)  # parts of shards beyond ``shards``
+                  if paths.part_key(rel.split("/")[1])[0] >= self.shards]
+        dropped = {i for rel in beyond for i in io.salvage_ids(paths.part_path(self.out_path, rel))}
         pending = integrity.journals(self.out_path)
         removed = dropped | {i for journal in pending.values() for i in journal["removed"]}
         recorded = integrity.manifest_parts(self.out_path)
         table = [part for shard, state in enumerate(states)
-                 for part in integrity.latest_parts(self.out_path, shard, state, recorded, pending)]
+                 for part in integrity.shard_table(self.out_path, shard, recorded, pending, state)]
         manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
                                   self.ctx, removed, table, io.read_json(paths.dedup_summary(self.out_path)))
-        io.remove_stale(self.out_path, keep_parts=self.shards,
-                        keep_states={t.output().path for t in self.shard_tasks()},
+        io.remove_stale(self.out_path, keep_states={t.output().path for t in self.shard_tasks()},
                         keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})
         write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)
         integrity.clear_journals(self.out_path, pending)  # the manifest now reports what they held
+        segments.remove_orphans(self.out_path, table)
         integrity.remember_parts(self.out_path, table)

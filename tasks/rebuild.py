@@ -1,16 +1,19 @@
-"""Rebuild one article in place: its shard's corpus and change-log parts are rewritten
-with only that record replaced, exactly as a batch would produce it."""
+"""Rebuild one article in place: the corpus and change-log parts of the segment that holds
+it are rewritten with only that record replaced, exactly as a batch would produce it."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipeline import ids, io
 from pipeline.dedup import carry_link
-from pipeline.shard import (Entry, clean_entry, is_current, plan_json, plan_shards, process_shard, record_key, record_lines,
-                            replace_record, shard_digest, shard_of)
+from pipeline.segments import plan_commit
+from pipeline.shard import Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
 
-from . import integrity, paths
+from . import integrity, paths, segments
+from .batch import list_inputs, save_input_stats
 from .common import input_loader, load_context
+from .shards import with_kept
 from .exitcodes import CommandError, Exit
 
 class RebuildError(CommandError):
@@ -31,7 +34,9 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config, out)
     raw_path, out_path = Path(raw), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    listing = [t for t in io.list_inputs(raw_path, ctx.config.max_input_bytes, skip=out_path) if shard_of(t[0], ctx.config.shards) == shard]
+    inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
+    save_input_stats(out_path, stats)
+    listing = [t for t in inputs if shard_of(t[0], ctx.config.shards) == shard]
     entries = plan_shards(listing, ctx.config.shards)[shard]
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
@@ -40,32 +45,46 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
     with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
         try:
-            previous = io.read_parts(out_path, paths.part_name(shard))
+            table = _replace_in_segment(out_path, shard, article_id, corpus_line, log_line)
         except io.DamagedPart as exc:
             raise RebuildError(f"{exc}: run `newsclean run` to rebuild the shard from the raw folder") from None
-        corpus_line, log_line = carry_link(previous.get(article_id), corpus_line, log_line)
-        corpus, changelog = replace_record(previous, article_id, corpus_line, log_line)
-        # change log last: it holds the fingerprint, so a crash between the writes is redone
-        io.write_if_changed(paths.corpus_part(out_path, shard), corpus)
-        io.write_if_changed(paths.changelog_part(out_path, shard), changelog)
         kept = _mark_shard_if_current(out_path, shard, entries, ctx)
         _forget_other_states(out_path, shard, kept)
-        integrity.record_rebuilt_parts(out_path, shard)
+        integrity.record_rebuilt_parts(out_path, shard, table)
     return log
+
+
+def _replace_in_segment(out: Path, shard: int, article_id: str, corpus_line: str | None, log_line: str) -> list[dict]:
+    """Rewrite the segment that holds the article (a new segment when none does) with its
+    record replaced, keeping the near-duplicate link its stored record held while the text
+    and date are unchanged (pipeline/dedup.carry_link); returns the shard's part table."""
+    parts = segments.recorded_parts(out, shard)
+    held = segments.find(out, shard, article_id)
+    target = held if held is not None else (max(segments.segments(parts)) + 1 if parts else 0)
+    ids = list(segments.load_index(out, shard, held).ids) if held is not None else []
+    previous = segments.StreamedRecords(out, shard, [target] if held is not None else [], ids)
+    with segments.SegmentWriter(out, shard, target) as new:
+        for rid in sorted({*ids, article_id}):
+            if rid != article_id:
+                corpus, log = previous[rid]
+            else:
+                corpus, log = carry_link(previous[rid] if rid in previous else None, corpus_line, log_line)
+            new.write(corpus, log, json.loads(log))
+        return segments.commit_shard(out, shard, [new], [], [], parts)
 
 
 def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> Path | None:
     """When every record of the shard is now current, record the shard as done so that the
     next batch does not redo it; returns its state file (None when not all are current)."""
-    stored = io.read_parts(out, paths.part_name(shard))
-    owners = [e for e in entries if e.duplicate_of is None]
-    if set(stored) != {record_key(e) for e in entries} or not all(is_current(stored[e.id][1], e, ctx) for e in owners):
+    indexes = segments.load_indexes(out, shard, segments.recorded_parts(out, shard))
+    plan = plan_commit(entries, indexes, ctx, merge=False)  # what a batch would redo: nothing but duplicates?
+    if plan.replaced or any(e.duplicate_of is None for e in plan.entries):
         return None
     digest = shard_digest(entries, ctx)
     io.atomic_write_json(paths.shard_plan(out, shard, digest), plan_json(shard, digest, entries))
     target = paths.shard_state(out, shard, digest)
-    if not integrity.valid_state(io.read_json(target)):  # every record is current: process_shard only reuses and counts
-        result = process_shard(entries, stored, _never_load, ctx)
+    if not integrity.valid_state(io.read_json(target)):  # every record is current: counted from the indexes
+        result = with_kept(process_shard(plan.entries, {}, _never_load, ctx), list(indexes.values()))
         io.atomic_write_json(target, result.state(shard, digest))
     return target
 

@@ -1,5 +1,6 @@
 """CleanShard: clean the inputs of one shard into its corpus and change-log parts.
 
+Its records go to segments (tasks/segments.py): a run writes what changed, not the shard.
 By default the stages run fused inside the task (decode, encoding, boilerplate, captions,
 metadata, normalize): a Luigi task costs 10-50 ms, one article about 1 ms, so Luigi schedules
 shards, not articles. With ``chain`` the task commits what the shard's stage chain
@@ -13,9 +14,10 @@ from pathlib import Path
 import luigi
 
 from pipeline import io
-from pipeline.shard import plan_entries, process_shard
+from pipeline.segments import CommitPlan, plan_commit
+from pipeline.shard import ShardOutput, plan_entries, process_shard
 
-from . import integrity, paths, progress
+from . import integrity, paths, progress, segments
 from .chain import committed_cleaner, last_step, remove_intermediates
 from .common import BatchTask, input_loader
 
@@ -49,49 +51,44 @@ class CleanShard(BatchTask):
         self.set_progress_percentage(100)
 
     def clean(self):
-        """Clean the shard; returns its output and the records of the parts written. The
-        journal records what the shard removed and what its new parts hold before they
-        replace the old ones."""
+        """Clean the shard into a new segment (tasks/segments.py): the inputs that are new or
+        changed, with the records of the segments that held a changed or removed record and
+        of the small segments merged in; the other segments stay as they are. Returns the
+        shard's output and its part table."""
         entries = plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
-        previous, known = self.stored()
-        corpus_rel, log_rel = paths.shard_parts(self.shard)
-        # the change-log part, which holds the fingerprints, replaces its old version after
-        # the corpus part does: a crash between the two leaves records that the next run redoes
-        with io.PartWriter(paths.changelog_part(self.out_path, self.shard)) as changelog, \
-                io.PartWriter(paths.corpus_part(self.out_path, self.shard)) as corpus:
-            def write(corpus_line, log_line):
-                if corpus_line is not None:
-                    corpus.write(corpus_line)
-                changelog.write(log_line)
-            result = process_shard(entries, previous, input_loader(self.raw_path, self.ctx, entries), self.ctx, write,
-                                   self.report, known, self.cleaner(entries))
-            parts = [integrity.part_entry(corpus_rel, self.shard, corpus.record()),
-                     integrity.part_entry(log_rel, self.shard, changelog.record())]
-            integrity.write_journal(self.out_path, self.shard, result.removed, parts)
-            corpus.commit()
-            changelog.commit()
-        return result, parts
+        parts = segments.recorded_parts(self.out_path, self.shard)
+        plan, previous, known = self.stored(entries, parts)
+        with segments.SegmentWriter(self.out_path, self.shard, plan.target) as new:
+            result = process_shard(plan.entries, previous, input_loader(self.raw_path, self.ctx, plan.entries),
+                                   self.ctx, new.write, self.report, known, self.cleaner(plan.entries))
+            table = segments.commit_shard(self.out_path, self.shard, [new], plan.replaced, result.removed, parts)
+        return with_kept(result, plan.kept_indexes), table
 
     def cleaner(self, entries):
         """Where the shard's cleaned articles come from: None to clean them in process_shard
         (the stages fused), or the last step of the stage chain."""
         return committed_cleaner(self, entries) if self.chain else None
 
-    def stored(self) -> tuple[dict, set[str]]:
-        """(records to reuse, ids of damaged parts whose records are not reused): a part that
-        differs from its record or does not read back is not trusted, its shard is cleaned
-        again from raw/."""
-        name = paths.part_name(self.shard)
-        problems = integrity.check_in_full(self.out_path, self.shard)
+    def stored(self, entries, parts: list[dict]):
+        """(the commit's plan, the records of the segments it replaces, ids of damaged parts
+        whose records are not reused). The parts kept are checked by stat, those read in
+        full; a part that differs from its record or does not read back is not trusted, and
+        the whole shard is cleaned again from raw/."""
+        problems = integrity.check_parts(self.out_path, [self.shard]).get(self.shard, [])
         if not problems:
             try:
-                return io.read_parts(self.out_path, name), set()
+                indexes = segments.load_indexes(self.out_path, self.shard, parts)
+                plan = plan_commit(entries, indexes, self.ctx)
+                problems = integrity.check_in_full(self.out_path, self.shard, plan.replaced)
+                if not problems:
+                    ids = [rid for seg in plan.replaced for rid in indexes[seg].ids]
+                    return plan, segments.StreamedRecords(self.out_path, self.shard, plan.replaced, ids), set()
             except io.DamagedPart as exc:
-                problems = [f"{Path(exc.path).parent.name}/{name} {exc.reason}"]
+                problems = [f"{Path(exc.path).parent.name}/{Path(exc.path).name} {exc.reason}"]
         for problem in problems:
             integrity.warn(f"{problem}: shard {self.shard} is rebuilt from the raw folder")
-        return {}, io.salvage_ids(paths.corpus_part(self.out_path, self.shard)) | \
-            io.salvage_ids(paths.changelog_part(self.out_path, self.shard))
+        known = {i for p in parts for i in io.salvage_ids(paths.part_path(self.out_path, p["path"]))}
+        return CommitPlan(entries, 0, tuple(segments.segments(parts)), ()), {}, known
 
     def report(self, done: int, total: int) -> None:
         """The progress bar's count, and Luigi status and progress (shown by luigid) every 50 articles."""
@@ -104,3 +101,14 @@ class CleanShard(BatchTask):
 @CleanShard.event_handler(luigi.Event.SUCCESS)
 def _shard_done(task: CleanShard) -> None:
     progress.shard_done(task.shard, task.summary)
+
+
+def with_kept(result: ShardOutput, kept: list) -> ShardOutput:
+    """The shard's output counting the records of the segments it kept as they are."""
+    for index in kept:
+        result.unchanged.extend(rid for rid in index.ids if rid not in index.rejected)
+        result.rejected.update(index.rejected)
+        result.rules.update(index.rules)
+        result.categories.update(index.categories)
+    result.unchanged.sort()
+    return result

@@ -18,7 +18,7 @@ from pipeline.registry import RuleInfo, describe_rules, lookup
 from pipeline.review import ArticleView, changed_span, visible
 from pipeline.shard import shard_of
 
-from . import integrity, outputs, paths
+from . import integrity, outputs, paths, segments
 from .common import load_context
 from .exitcodes import Exit
 
@@ -28,15 +28,18 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     when a part it reads is damaged."""
     out_path = Path(out)
     shards = outputs.manifest(out_path).get("shards")
-    # a duplicate's change-log record is keyed id@path, in the part of the id before some "@"
+    # a duplicate's change-log record is keyed id@path, in the shard of the id before some "@"
     owners = [article_id] + [article_id[:i] for i, c in enumerate(article_id) if c == "@"]
-    names = sorted({paths.part_name(shard_of(o, shards)) for o in owners}) if shards else \
-        sorted(p.name for p in (out_path / "changelog").glob("part-*.jsonl"))
-    for name in names:
-        integrity.assert_intact(out_path, [int(name[5:-6])])
-        stored = io.read_parts(out_path, name)
-        if article_id in stored:
-            corpus_line, log_line = stored[article_id]
+    candidates = sorted({shard_of(o, shards) for o in owners}) if shards else \
+        sorted({paths.part_key(rel.split("/")[1])[0] for rel in paths.part_files(out_path)})
+    for shard in candidates:
+        integrity.assert_intact(out_path, [shard])
+        try:
+            held = segments.find(out_path, shard, article_id)
+        except io.DamagedPart as exc:
+            raise integrity.DamagedOutput(f"{exc.path} is damaged: {exc.reason}") from None
+        if held is not None:
+            corpus_line, log_line = segments.read_segments(out_path, shard, [held])[article_id]
             return (json.loads(corpus_line) if corpus_line else None), json.loads(log_line)
     return None, None
 

@@ -29,6 +29,9 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
     if not isinstance(manifest.get("parts"), list):
         return ["the manifest has no part table (written by an earlier version): run `newsclean run` once"], {}
     table, pending = integrity.manifest_parts(out), integrity.journals(out)
+    if isinstance(manifest.get("shards"), int):  # with the commits of rebuilds and compactions since
+        table = {p["path"]: p for shard in range(manifest["shards"])
+                 for p in integrity.shard_table(out, shard, table, pending)}
     problems = part_problems(out, table, pending)
     ids: dict[str, Counter[str]] = {folder: Counter() for folder in ("corpus", "changelog")}
     status: dict[str, str] = {}
@@ -41,7 +44,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
         try:
             for rid, line in io.part_records(path):
                 ids[folder][rid] += 1
-                if isinstance(shards, int) and paths.shard_parts(shard_of(owner(rid, line), shards))[folder == "changelog"] != rel:
+                if isinstance(shards, int) and paths.part_key(path.name)[0] != shard_of(owner(rid, line), shards):
                     problems.append(f"{rel}: {rid!r} belongs to another shard's part")
                 if folder == "changelog":
                     status[rid] = json.loads(line).get("status")

@@ -14,7 +14,7 @@ from .operations_support import cli, cli_subprocess, make_raw
 pytestmark = pytest.mark.integration
 
 COMMANDS = {"run": [], "sitestats": [], "rebuild": ["x"], "show": ["x"], "report": [], "stats": [],
-            "export": ["--format", "txt", "--to", "x"], "clean": ["x"], "verify": []}
+            "export": ["--format", "txt", "--to", "x"], "clean": ["x"], "verify": [], "compact": []}
 
 
 def test_every_command_is_listed():

@@ -1,0 +1,82 @@
+"""``newsclean compact --out O``: merge every shard's segments into one (its segment 0,
+``part-SSSSS.jsonl``), so that the parts are those a full run would write, byte for byte.
+
+Runs merge small segments as they go (pipeline/segments.py); compaction is for an archive
+handed on, or after many runs. Each shard is merged under its lock (a run or a rebuild may
+be at work); the manifest's part table is then written with what every shard holds now.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import io
+
+from . import integrity, paths, segments
+from .dedup import carry_links
+from .exitcodes import CommandError, Exit
+
+
+def compact_shard(out: Path, shard: int) -> bool:
+    """Merge a shard's segments into segment 0; whether there was more than one. The
+    records are the same: the near-duplicate links made for them still hold (tasks/dedup.py)."""
+    merged = merge_segments(out, shard)
+    if merged is not None:
+        carry_links(out, shard, *merged)
+    return merged is not None
+
+
+def merge_segments(out: Path, shard: int) -> tuple[list[dict], list[dict]] | None:
+    """(the shard's part table before, after) merging its segments into segment 0, None
+    when it has one segment at most."""
+    with io.locked(paths.shard_lock(out, shard)):
+        parts = segments.recorded_parts(out, shard)
+        held = segments.segments(parts)
+        if held in ([], [0]):
+            return None
+        problems = integrity.check_in_full(out, shard)
+        if problems:
+            raise integrity.DamagedOutput(f"{problems[0]}; run `newsclean run --out {out}` to rebuild it first")
+        ids = [rid for seg in held for rid in segments.load_index(out, shard, seg).ids]
+        stored = segments.StreamedRecords(out, shard, held, ids)  # read in id order, one record at a time
+        with segments.SegmentWriter(out, shard, 0) as new:
+            for rid in sorted(ids):
+                corpus_line, log_line = stored[rid]
+                new.write(corpus_line, log_line, json.loads(log_line))
+            table = segments.commit_shard(out, shard, [new], held, [], parts)
+        integrity.record_rebuilt_parts(out, shard, table)
+        return parts, table
+
+
+def compact(out: Path) -> int:
+    """Compact every shard; returns how many had more than one segment."""
+    manifest = io.read_json(paths.manifest(out))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("shards"), int):
+        raise CommandError(f"{out} holds no run (no readable manifest.json): nothing to compact", Exit.NOT_FOUND)
+    merged = sum(compact_shard(out, shard) for shard in range(manifest["shards"]))
+    if merged:
+        table, pending = integrity.manifest_parts(out), integrity.journals(out)
+        parts = [p for shard in range(manifest["shards"]) for p in integrity.shard_table(out, shard, table, pending)]
+        io.atomic_write_json(paths.manifest(out), {**manifest, "parts": sorted(parts, key=lambda p: p["path"])})
+    return merged
+
+
+def cmd_compact(args) -> int:
+    out = Path(args.out)
+    try:
+        merged = compact(out)
+    except integrity.DamagedOutput as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return Exit.FAILED
+    print(f"newsclean: {out}: {merged} shards compacted into one segment each" if merged
+          else f"newsclean: {out}: every shard is one segment already")
+    return 0
+
+
+def add_compact_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
+    c = sub.add_parser("compact", help="merge each shard's segments into one part file (as a full run writes it)",
+                       parents=[common] if common is not None else [])
+    c.add_argument("--out", default="clean", help="output folder (default: clean/)")
+    c.set_defaults(func=cmd_compact)
