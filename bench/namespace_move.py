@@ -51,7 +51,7 @@ MOVES = {
     "sitepages": "output.sitepages", "review": "output.review", "conservation": "output.conservation",
     "html_blocks": "ingest.html_blocks", "extract_readability": "ingest.html_readability",
     "ensemble": "classify.ensemble", "regex_budget": "rules.regex_budget", "user_stages": "stages.user",
-    "dedup": "output.dedup", "chain": "output.chain",
+    "dedup": "output.dedup", "chain": "output.chain", "segments": "output.segments",
     "errors": "core.errors", "stage_refs": "core.stage_refs", "duplicates": "core.duplicates",
 }
 STAY = {"io", "clean"}  # the one module that touches files, and the stage runner: pipeline's top
@@ -92,8 +92,8 @@ SUBPACKAGES = {
               "stages' Context.",
     "output": "What a run writes: the output contract, corpus and change-log records (contract), "
               "shard assignment and incremental shard cleaning (shards), the stages one at a "
-              "time over a shard for the Luigi chain (chain), near-duplicate links (dedup), the "
-              "run manifest, the pages site statistics are built from (sitepages), each raw "
+              "time over a shard for the Luigi chain (chain), near-duplicate links (dedup), which records a run "
+              "writes to which segment of a shard (segments), the run manifest, the pages site statistics are built from (sitepages), each raw "
               "line's fate for review (review), and the check that every raw line is accounted "
               "for (conservation).",
 }
