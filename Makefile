@@ -26,7 +26,9 @@ test-unit: $(STAMP)
 # ruff and mypy, as configured in pyproject.toml (the lint extra)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipeline tasks tests bench
-	$(VENV)/bin/mypy
+	@rm -rf .mypy-tree && mkdir -p .mypy-tree/newsclean && cp newsclean/__init__.py .mypy-tree/newsclean/ \
+		&& ln -s ../../pipeline .mypy-tree/newsclean/pipeline && ln -s ../../tasks .mypy-tree/newsclean/tasks
+	cd .mypy-tree && ../$(VENV)/bin/mypy --config-file ../pyproject.toml -p newsclean
 
 # Debian's chromium and its driver, for the report's browser tests (selenium, in the test
 # extra) and the screenshots (root and apt needed).
@@ -40,8 +42,8 @@ report: run
 screenshots: $(STAMP) chromium
 	rm -rf /tmp/newsclean-shots && $(VENV)/bin/newsclean run --raw raw --out /tmp/newsclean-shots >/dev/null
 	$(VENV)/bin/newsclean report --out /tmp/newsclean-shots
-	$(PY) -m tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x2200
-	$(PY) -m tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
+	$(PY) -m newsclean.tasks.report.browser /tmp/newsclean-shots/report/index.html docs/report-index.png --size 1280x2200
+	$(PY) -m newsclean.tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
 	$(PY) bench/chain_graph.py docs/chain-graph.png   # luigid's graph of a --chain run (docs/stages.md)
 
 # speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,
@@ -78,4 +80,4 @@ bench-html: $(STAMP)
 
 # docs/configuration.md from CleanConfig's field docs (tests/test_docs.py checks it is current)
 docs: $(STAMP)
-	$(PY) -m tasks.config_doc > docs/configuration.md
+	$(PY) -m newsclean.tasks.config_doc > docs/configuration.md

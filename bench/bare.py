@@ -9,10 +9,10 @@ import sys
 
 from pathlib import Path
 
-from pipeline import io
-from pipeline.context import Context
-from pipeline.shard import plan_shards, process_shard
-from tasks import paths
+from newsclean.pipeline import io
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.output.shards import plan_shards, process_shard
+from newsclean.tasks import paths
 
 
 def main(raw: str, out: str) -> None:

@@ -36,13 +36,13 @@ from pathlib import Path
 import ftfy
 
 import dataset
-from pipeline import clean, io
-from pipeline.classify import BlockModel
-from pipeline.context import Context
-from pipeline.decode import decode_bytes
-from pipeline.inputs import Record
-from pipeline.shard import record_lines
-from pipeline.stages import boilerplate
+from newsclean.pipeline import clean, io
+from newsclean.pipeline.classify.blocks import BlockModel
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.pipeline.ingest.inputs import Record
+from newsclean.pipeline.output.shards import record_lines
+from newsclean.pipeline.stages import boilerplate
 
 GOAL = 3.0  # issue 6: newsclean run at least this much faster than ftfy alone
 WORKERS = 2  # the machine's cores

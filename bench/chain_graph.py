@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tasks.report.browser import FLAGS, TIMEOUT, find_chromium  # noqa: E402
+from newsclean.tasks.report.browser import FLAGS, TIMEOUT, find_chromium  # noqa: E402
 
 
 USER_STAGE = "tests.example_stages:mask_emails"  # docs/stages.md's worked example, as a task of its own
@@ -70,7 +70,7 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}"
         stages = ["encoding", "residue", "boilerplate", "captions", "metadata", "normalize", USER_STAGE]
         (work / "c.toml").write_text(f"shards = 2\nstages = {json.dumps(stages)}\n")
-        subprocess.run([sys.executable, "-m", "tasks.cli", "run", "--raw", str(ROOT / "raw"), "--out", str(work / "out"),
+        subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(ROOT / "raw"), "--out", str(work / "out"),
                         "--config", str(work / "c.toml"), "--chain", "--scheduler-url", url, "-q"], cwd=ROOT, check=True)
         page = f"{url}/static/visualiser/index.html#tab=graph&taskId={urllib.parse.quote(task_id(url, 'Publish'))}"
         width, height = (int(x) for x in args.size.split("x"))

@@ -9,11 +9,11 @@ For each set (default: aeb, wcxb-dev, dragnet-train, daniel-dev under ../shared/
 
 1. ``newsclean run`` (Luigi, one worker) cleans ``text/*.txt`` with ``dedup = false``: the
    cleaning time (best of ``--repeat`` runs, each in a fresh output folder).
-2. The Dedup step alone (``tasks.dedup.relink``) on that output with the default switches,
+2. The Dedup step alone (``newsclean.tasks.dedup.relink``) on that output with the default switches,
    from an empty index: the linking time (best of 3 at least), parts rewritten included.
 3. Truth: two pages are a true pair when their ground-truth bodies (``truth.jsonl``) share at
    least half of the smaller one's word 5-grams (containment >= 0.5, the 5-grams and their
-   normalisation those of pipeline/dedup.py). Found pairs are the verified edges of the index
+   normalisation those of pipeline/output/dedup.py). Found pairs are the verified edges of the index
    (pairs over a threshold; a linked record's pair with its canonical is one of them).
    Incremental: an index of 90% of the cleaned records, then the time to add the last 10%.
    Precision: found pairs that are true pairs; recall: true pairs found. Also the pairs linked
@@ -37,12 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import dedup  # noqa: E402
-from pipeline.dedup import measures, shingles  # noqa: E402
-from tasks import paths  # noqa: E402
-from tasks.batch import plan_batch, run_batch  # noqa: E402
-from tasks.common import load_context  # noqa: E402
-from tasks.dedup import relink  # noqa: E402
+from newsclean.pipeline.output import dedup  # noqa: E402
+from newsclean.pipeline.output.dedup import measures, shingles  # noqa: E402
+from newsclean.tasks import paths  # noqa: E402
+from newsclean.tasks.batch import plan_batch, run_batch  # noqa: E402
+from newsclean.tasks.common import load_context  # noqa: E402
+from newsclean.tasks.dedup import relink  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT_SETS = ("aeb", "wcxb-dev", "dragnet-train", "daniel-dev")
@@ -125,8 +125,8 @@ def corpus_records(out: Path) -> list[dict]:
 def incremental(out: Path, work: Path) -> tuple[float, int]:
     """An index (on disk) of 90% of the cleaned records, then the time to add the last 10%
     (library calls: shingles, candidates, verification, relinking; no part rewritten)."""
-    from pipeline import io
-    from pipeline.dedup import Params, make_doc, update
+    from newsclean.pipeline import io
+    from newsclean.pipeline.output.dedup import Params, make_doc, update
 
     records = corpus_records(out)
     tail = records[::10]
@@ -186,8 +186,8 @@ def scale(records: int, new: list[dict], work: Path) -> None:
     import random
     import tracemalloc
 
-    from pipeline import io
-    from pipeline.dedup import BANDS, Doc, Params, make_doc, update
+    from newsclean.pipeline import io
+    from newsclean.pipeline.output.dedup import BANDS, Doc, Params, make_doc, update
 
     path = work / f"scale-{records}.sqlite"
     path.unlink(missing_ok=True)

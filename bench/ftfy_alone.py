@@ -10,7 +10,7 @@ from pathlib import Path
 
 import ftfy
 
-from pipeline.decode import decode_bytes
+from newsclean.pipeline.ingest.decode import decode_bytes
 
 
 def main(raw: str) -> None:

@@ -13,7 +13,7 @@ per set and, where the truth gives one (daniel-dev), per language.
 
 - trafilatura: ``trafilatura.extract(html, include_comments=False)``.
 - readability-lxml: ``Document(html).summary()``, its text rendered one visible block a
-  line (``pipeline.html_blocks.page_blocks``: headings, paragraphs, list items apart, as a
+  line (``newsclean.pipeline.ingest.html_blocks.page_blocks``: headings, paragraphs, list items apart, as a
   browser shows them).
 - newsclean fast: ``html_extractor = "trafilatura"``; newsclean: the default config. Both
   through every stage of the pipeline, from the page's bytes.
@@ -42,12 +42,12 @@ from dataclasses import replace  # noqa: E402
 
 import trafilatura  # noqa: E402
 
-from pipeline import io  # noqa: E402
-from pipeline.clean import clean_record  # noqa: E402
-from pipeline.context import Context  # noqa: E402
-from pipeline.inputs import single_record  # noqa: E402
-from pipeline.html_blocks import page_blocks  # noqa: E402
-from pipeline.record import body_text  # noqa: E402
+from newsclean.pipeline import io  # noqa: E402
+from newsclean.pipeline.clean import clean_record  # noqa: E402
+from newsclean.pipeline.stages.context import Context  # noqa: E402
+from newsclean.pipeline.ingest.inputs import single_record  # noqa: E402
+from newsclean.pipeline.ingest.html_blocks import page_blocks  # noqa: E402
+from newsclean.pipeline.output.contract import body_text  # noqa: E402
 from quality import DEFAULT_SETS, read_languages, read_truth, score  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"

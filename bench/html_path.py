@@ -22,7 +22,7 @@ PAGES = (dataset.SHARED / "bench" / "aeb" / "html", dataset.SHARED / "bench" / "
 
 def html_suffix() -> str | None:
     """The HTML file name this checkout reads (".html.gz" kept as is, else ".html")."""
-    from pipeline import io
+    from newsclean.pipeline import io
     for suffix in (".html.gz", ".html"):
         if io.is_input(Path("x" + suffix)):
             return suffix

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's pipeline
 
-from pipeline import io  # noqa: E402
-from pipeline.classify import model_from_json  # noqa: E402
-from pipeline.clean import clean_bytes  # noqa: E402
-from pipeline.context import Context  # noqa: E402
+from newsclean.pipeline import io  # noqa: E402
+from newsclean.pipeline.classify.blocks import model_from_json  # noqa: E402
+from newsclean.pipeline.clean import clean_bytes  # noqa: E402
+from newsclean.pipeline.stages.context import Context  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT_SETS = ("aeb", "wcxb-dev", "dragnet-train", "daniel-dev")

@@ -6,7 +6,7 @@
 Inputs: the dev text scrapes of every set under ../shared/bench/*/text, copied under distinct
 names (``<name>-cNNNNN.txt``) until there are ``--articles`` (copies clean exactly like their
 source; a near-duplicate step would link them). Each step is one ``newsclean run`` process
-(``python -m tasks.cli`` in ``--repo``) measured from the outside: wall time, CPU, peak RSS of
+(``python -m newsclean.tasks.cli`` in ``--repo``) measured from the outside: wall time, CPU, peak RSS of
 its largest process (os.wait4), the bytes of the output's files it created or changed, and
 the bytes its main process read (``rchar`` of /proc/self/io: inputs, parts, state, imports):
 
@@ -39,7 +39,7 @@ SHARED = next((p / "shared" / "bench" for p in ROOT.parents if (p / "shared" / "
 WRAPPER = """
 import atexit, os, sys
 atexit.register(lambda: open(os.environ["SCALE_IO"], "w").write(open("/proc/self/io").read()))
-from tasks.cli import main
+from newsclean.tasks.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the block classifier (a logistic regression over pipeline.classify.FEATURES).
+"""Train the block classifier (a logistic regression over newsclean.pipeline.classify.blocks.FEATURES).
 
     python bench/train_blocks.py --sets aeb,wcxb-dev,dragnet-train,daniel-dev [--test ...] [--write]
     python bench/train_blocks.py --loso aeb,wcxb-dev,dragnet-train,daniel-dev
@@ -33,13 +33,15 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 
-from pipeline import io  # noqa: E402
-from pipeline.classify import CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language  # noqa: E402
-from pipeline.features import words as word_count  # noqa: E402
-from pipeline.config import CleanConfig  # noqa: E402
-from pipeline.decode import decode_bytes  # noqa: E402
-from pipeline.segment import segment  # noqa: E402
-from pipeline.stages.boilerplate import rule_hits  # noqa: E402
+from newsclean.pipeline import io  # noqa: E402
+from newsclean.pipeline.classify.blocks import (
+    CONTEXT_FEATURES, FEATURES, BlockModel, block_vectors, context_vectors, page_language
+)  # noqa: E402
+from newsclean.pipeline.text.predicates import words as word_count  # noqa: E402
+from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
+from newsclean.pipeline.ingest.decode import decode_bytes  # noqa: E402
+from newsclean.pipeline.ingest.segment import segment  # noqa: E402
+from newsclean.pipeline.stages.boilerplate import rule_hits  # noqa: E402
 from quality import DEFAULT_BENCH, WORD, read_truth, score  # noqa: E402
 
 RULES = io.load_rules(models=False)  # the rule packs only: the model is what we train

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the HTML path's vote (pipeline/ensemble.py): a logistic regression over
+"""Train the HTML path's vote (pipeline/classify/ensemble.py): a logistic regression over
 ``ensemble.FEATURES`` of the page lines that exactly one extractor keeps.
 
     python bench/train_ensemble.py --loso aeb,wcxb-dev,dragnet-train,daniel-dev [--write]
@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from pipeline.config import CleanConfig  # noqa: E402
-from pipeline.ensemble import FEATURES, KEEP_AT, EnsembleModel, disputed_vectors  # noqa: E402
-from pipeline.extract_html import extractor_votes  # noqa: E402
+from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
+from newsclean.pipeline.classify.ensemble import FEATURES, KEEP_AT, EnsembleModel, disputed_vectors  # noqa: E402
+from newsclean.pipeline.ingest.html_extract import extractor_votes  # noqa: E402
 from quality import DEFAULT_BENCH, DEFAULT_SETS, WORD, read_truth, score  # noqa: E402
 from train_blocks import fit, label  # noqa: E402
 
@@ -57,7 +57,7 @@ def code_key() -> str:
     cache made by other code is not used)."""
     from importlib.metadata import version
     h = hashlib.sha256()
-    for module in ("html_blocks.py", "extract_html.py", "extract_readability.py", "html_parse.py"):
+    for module in ("ingest/html_blocks.py", "ingest/html_extract.py", "ingest/html_readability.py", "ingest/html_parse.py"):
         h.update((ROOT / "pipeline" / module).read_bytes())
     h.update(f"{version('trafilatura')} {version('readability-lxml')} {version('lxml')}".encode())
     return h.hexdigest()[:12]
@@ -108,7 +108,7 @@ def train(sets, names, C) -> EnsembleModel:
 
 def texts(pages, model: EnsembleModel | None, which: str = "vote") -> dict[str, str]:
     """The kept lines of each page: by the vote, or by one extractor alone."""
-    from pipeline.ensemble import vote
+    from newsclean.pipeline.classify.ensemble import vote
     out = {}
     for pid, lines, t_cover, r_cover in pages:
         if which == "trafilatura":

@@ -9,20 +9,20 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .article import Article, Change, RejectedInput, Source, StageResult
-from .config import CleanConfig, ConfigError
-from .context import Context
-from .decode import decode_bytes, decode_html, reread_lines
-from .inputs import Record, looks_like_html, sha256, site_of
-from .regex_budget import RegexBudget
-from .segment import is_visible, segment, split_lines
-from .stages.boilerplate import remove_boilerplate
-from .stages.captions import separate_captions
-from .stages.encoding import fix_encoding
-from .stages.metadata import extract_metadata
-from .stages.normalize import normalize
-from .stages.residue import remove_residue
-from .user_stages import user_stage
+from newsclean.pipeline.core.article import Article, Change, RejectedInput, Source, StageResult
+from newsclean.pipeline.core.config import CleanConfig, ConfigError
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.ingest.decode import decode_bytes, decode_html, reread_lines
+from newsclean.pipeline.ingest.inputs import Record, looks_like_html, sha256, site_of
+from newsclean.pipeline.rules.regex_budget import RegexBudget
+from newsclean.pipeline.ingest.segment import is_visible, segment, split_lines
+from newsclean.pipeline.stages.boilerplate import remove_boilerplate
+from newsclean.pipeline.stages.captions import separate_captions
+from newsclean.pipeline.stages.encoding import fix_encoding
+from newsclean.pipeline.stages.metadata import extract_metadata
+from newsclean.pipeline.stages.normalize import normalize
+from newsclean.pipeline.stages.residue import remove_residue
+from newsclean.pipeline.stages.user import user_stage
 
 Stage = Callable[[Article, Context], StageResult]
 STAGES: dict[str, Stage] = {
@@ -50,7 +50,7 @@ class Cleaned:
 
 
 def stage_function(name: str) -> Stage:
-    """A built-in stage by name, or a user stage (``module:function``, see user_stages.py)."""
+    """A built-in stage by name, or a user stage (``module:function``, see stages/user.py)."""
     return STAGES.get(name) or user_stage(name)
 
 
@@ -215,7 +215,7 @@ def takes_html_path(record: Record, cfg: CleanConfig) -> bool:
 
 
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:
-    """Clean one record of a raw file (see ``inputs.py``): text or HTML."""
+    """Clean one record of a raw file (see ``ingest/inputs.py``): text or HTML."""
     return finish(prepare_record(record, path=path, ctx=ctx))
 
 
@@ -251,7 +251,7 @@ def prepare_html(data: bytes, *, id: str, path: str, ctx: Context, meta: dict | 
     html_ctx = ctx.html
 
     def build() -> StageResult:
-        from .extract_html import article_from_html  # trafilatura and lxml load only for HTML inputs
+        from newsclean.pipeline.ingest.html_extract import article_from_html  # trafilatura and lxml load only for HTML inputs
         return article_from_html(html, id, source, meta or {}, html_ctx)
 
     return Prepared(id, source, build, html_ctx)

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .article import RejectedInput
-from .classify import load_models
-from .config import CleanConfig, ConfigError, config_from_mapping
-from .duplicates import Doc, Link, priority
-from .ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
-from .inputs import Record, expand, file_format, is_multi, single_record
-from .rules import RuleSet, build_ruleset
+from newsclean.pipeline.core.article import RejectedInput
+from newsclean.pipeline.classify.blocks import load_models
+from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from_mapping
+from newsclean.pipeline.core.duplicates import Doc, Link, priority
+from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
+from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, single_record
+from newsclean.pipeline.rules.ruleset import RuleSet, build_ruleset
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
@@ -704,8 +704,8 @@ def module_source_digest(module_name: str) -> str:
 
 @lru_cache(maxsize=1)
 def library_sources() -> dict[str, str]:
-    """The library's modules by dotted name (``pipeline.stages.encoding``; a package by its
-    own name), their source text: what the stage chain's step digests read (pipeline/chain.py)."""
+    """The library's modules by dotted name (``newsclean.pipeline.stages.encoding``; a package by its
+    own name), their source text: what the stage chain's step digests read (pipeline/output/chain.py)."""
     out = {}
     package = __name__.rpartition(".")[0]  # the library's own dotted name, wherever it is installed
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
@@ -733,7 +733,7 @@ def remove_folder(path: Path) -> None:
     """A folder and what it holds (the stage chain's intermediates of a committed shard)."""
     shutil.rmtree(path, ignore_errors=True)
 
-# --- the near-duplicate index (pipeline/dedup.py's Index, kept in SQLite) --------------------
+# --- the near-duplicate index (pipeline/output/dedup.py's Index, kept in SQLite) --------------------
 
 class DedupStore:
     """The near-duplicate index of an output folder, one SQLite file: per record its shard,

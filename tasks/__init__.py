@@ -8,7 +8,7 @@ __all__ = ["CleanCorpus", "PublishedCorpus"]
 
 def __getattr__(name: str):
     if name in __all__:
-        from . import corpus
+        from newsclean.tasks import corpus
 
         return getattr(corpus, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

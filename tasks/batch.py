@@ -17,14 +17,14 @@ from typing import Any, TextIO
 import luigi
 import luigi.interface
 
-from pipeline import io
-from pipeline.chain import chain_stages
-from pipeline.shard import plan_json, plan_shards, shard_digest
+from newsclean.pipeline import io
+from newsclean.pipeline.output.chain import chain_stages
+from newsclean.pipeline.output.shards import plan_json, plan_shards, shard_digest
 
-from . import integrity, paths
-from .common import load_context
-from .exitcodes import CommandError, Exit
-from .publish import Publish
+from newsclean.tasks import integrity, paths
+from newsclean.tasks.common import load_context
+from newsclean.tasks.exitcodes import CommandError, Exit
+from newsclean.tasks.publish import Publish
 
 
 def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Publish:
@@ -89,7 +89,7 @@ def redo_damaged(out: Path, digests: list[str]) -> None:
 
 
 class Batch(luigi.WrapperTask):
-    """The whole batch, for ``luigi --module tasks.batch Batch --raw raw --out clean``."""
+    """The whole batch, for ``luigi --module newsclean.tasks.batch Batch --raw raw --out clean``."""
 
     raw = luigi.Parameter(default="raw")
     out = luigi.Parameter(default="clean")
@@ -117,7 +117,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
     if task.complete():
         return True, True
-    from . import progress as bar
+    from newsclean.tasks import progress as bar
 
     shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]

@@ -4,8 +4,8 @@
            [-> UserStage(stage="mypkg.stages:drop_pii") ...] -> CleanShard (commit) -> Publish
 
 Between two steps the shard's articles wait in an intermediate under ``_state/chain/``
-(``pipeline.chain.Pending`` values as marshalled tuples), named by the step's digest
-(``pipeline.chain.step_digests``): a change to one stage's switches, rules or code makes
+(``newsclean.pipeline.output.chain.Pending`` values as marshalled tuples), named by the step's digest
+(``newsclean.pipeline.output.chain.step_digests``): a change to one stage's switches, rules or code makes
 that step and the ones after it incomplete, not the ones before. ``CleanShard`` commits the
 last step's articles and removes the shard's intermediates. ``newsclean run --chain``.
 """
@@ -18,14 +18,15 @@ from typing import Protocol
 
 import luigi
 
-from pipeline import io
-from pipeline.chain import (DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, loads_changes, step_digests,
-                            to_clean)
-from pipeline.segments import key_log
-from pipeline.shard import clean_entry, plan_entries
+from newsclean.pipeline import io
+from newsclean.pipeline.output.chain import (
+    DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, loads_changes, step_digests, to_clean
+)
+from newsclean.pipeline.output.segments import key_log
+from newsclean.pipeline.output.shards import clean_entry, plan_entries
 
-from . import paths, segments
-from .common import BatchTask, input_loader, load_context
+from newsclean.tasks import paths, segments
+from newsclean.tasks.common import BatchTask, input_loader, load_context
 
 
 class ShardStep(BatchTask):

@@ -7,23 +7,25 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import __version__, ids, io
-from pipeline.clean import clean_record
-from pipeline.article import RejectedInput
-from pipeline.inputs import Record, is_multi
-from pipeline.config import ConfigError
-from pipeline.record import changelog_record, corpus_record
-from pipeline.rules import RuleError
+from newsclean.pipeline import __version__
+from newsclean.pipeline.core import ids
+from newsclean.pipeline import io
+from newsclean.pipeline.clean import clean_record
+from newsclean.pipeline.core.article import RejectedInput
+from newsclean.pipeline.ingest.inputs import Record, is_multi
+from newsclean.pipeline.core.config import ConfigError
+from newsclean.pipeline.output.contract import changelog_record, corpus_record
+from newsclean.pipeline.rules.ruleset import RuleError
 
-from . import paths
-from .verify import add_verify_command
-from .compact import add_compact_command
-from .exitcodes import CommandError, Exit, explain
-from .review_cli import add_review_commands, common_options
+from newsclean.tasks import paths
+from newsclean.tasks.verify import add_verify_command
+from newsclean.tasks.compact import add_compact_command
+from newsclean.tasks.exitcodes import CommandError, Exit, explain
+from newsclean.tasks.review_cli import add_review_commands, common_options
 
 
 def cmd_run(args) -> int:
-    from . import batch
+    from newsclean.tasks import batch
 
     ok, nothing_to_do = batch.run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
                                         progress=None if args.quiet else sys.stderr, verbose=args.verbose,
@@ -59,7 +61,7 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
 
 
 def cmd_sitestats(args) -> int:
-    from .sitestats import build_site_stats
+    from newsclean.tasks.sitestats import build_site_stats
 
     stats = build_site_stats(args.raw, args.out, args.config, args.min_clusters, args.min_fraction)
     if stats is None:
@@ -71,7 +73,7 @@ def cmd_sitestats(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from .rebuild import rebuild
+    from newsclean.tasks.rebuild import rebuild
 
     raw = args.raw or (io.read_json(paths.manifest(Path(args.out))) or {}).get("raw") or "raw"
     log = rebuild(args.id, raw, args.out, args.config)  # RebuildError: one line and its code (main)
@@ -80,7 +82,7 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .show import show
+    from newsclean.tasks.show import show
 
     return show(args.out, args.id, args.raw, args.color, args.config)
 
@@ -94,8 +96,8 @@ def stdin_records(fmt: str, limit: int) -> tuple[list[Record], str]:
     its format sniffed unless ``fmt`` names it; and the name they are reported under."""
     import io as stdio
 
-    from pipeline.inputs import expand, single_record
-    from pipeline.sniff import GZIP_MAGIC, sniff_format
+    from newsclean.pipeline.ingest.inputs import expand, single_record
+    from newsclean.pipeline.ingest.sniff import GZIP_MAGIC, sniff_format
 
     data = sys.stdin.buffer.read(limit + 1)
     fmt = sniff_format(data) if fmt == "auto" else fmt
@@ -122,9 +124,9 @@ def file_records(base: Path, rel: str, limit: int) -> list[Record]:
 def cmd_clean(args) -> int:
     """One corpus record per line (``--changelog``: change-log records; ``--pretty``: the
     record and change log of each input as indented JSON, a list for JSONL and WARC)."""
-    from pipeline.shard import record_lines
+    from newsclean.pipeline.output.shards import record_lines
 
-    from .common import load_context
+    from newsclean.tasks.common import load_context
 
     ctx = load_context(args.config)
     limit = ctx.config.max_input_bytes

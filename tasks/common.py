@@ -7,11 +7,11 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import io
-from pipeline.context import Context
-from pipeline.sitestats import SiteStats
+from newsclean.pipeline import io
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.classify.sitestats import SiteStats
 
-from . import paths
+from newsclean.tasks import paths
 
 
 def load_context(config: str, out: str = "") -> Context:
@@ -53,7 +53,7 @@ class BatchTask(luigi.Task):
     def on_failure(self, exception):
         """One line (what failed, what to do) for the run's summary, instead of a traceback;
         with -v, Luigi's log has the traceback."""
-        from .exitcodes import explain
+        from newsclean.tasks.exitcodes import explain
 
         return explain(exception)
 

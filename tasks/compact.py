@@ -1,7 +1,7 @@
 """``newsclean compact --out O``: merge every shard's segments into one (its segment 0,
 ``part-SSSSS.jsonl``), so that the parts are those a full run would write, byte for byte.
 
-Runs merge small segments as they go (pipeline/segments.py); compaction is for an archive
+Runs merge small segments as they go (pipeline/output/segments.py); compaction is for an archive
 handed on, or after many runs. Each shard is merged under its lock (a run or a rebuild may
 be at work); the manifest's part table is then written with what every shard holds now.
 """
@@ -12,11 +12,11 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import io
+from newsclean.pipeline import io
 
-from . import integrity, paths, segments
-from .dedup import carry_links
-from .exitcodes import CommandError, Exit
+from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks.dedup import carry_links
+from newsclean.tasks.exitcodes import CommandError, Exit
 
 
 def compact_shard(out: Path, shard: int) -> bool:

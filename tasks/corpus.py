@@ -16,9 +16,9 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import io
+from newsclean.pipeline import io
 
-from . import integrity, paths
+from newsclean.tasks import integrity, paths
 
 
 class PublishedCorpus(luigi.Target):
@@ -59,7 +59,7 @@ class CleanCorpus(luigi.Task):
     def requires(self):
         # planned on every call, not kept: Luigi keeps one instance per parameters for the
         # life of the process, and raw/ or a part may change between two builds
-        from .batch import plan_batch
+        from newsclean.tasks.batch import plan_batch
 
         return plan_batch(self.raw, self.out, self.config, chain=self.chain)
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import io
-from pipeline.dedup import Link, Params, changed_docs, link_change, update, with_link
-from pipeline.record import dumps
+from newsclean.pipeline import io
+from newsclean.pipeline.output.dedup import Link, Params, changed_docs, link_change, update, with_link
+from newsclean.pipeline.output.contract import dumps
 
-from . import integrity, paths, segments
-from .common import BatchTask
-from .shards import CleanShard
+from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks.common import BatchTask
+from newsclean.tasks.shards import CleanShard
 
 OFF = "off"
 

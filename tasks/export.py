@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from pipeline import io
+from newsclean.pipeline import io
 
-from . import integrity, outputs
-from .exitcodes import CommandError
-from .paths import safe_name
+from newsclean.tasks import integrity, outputs
+from newsclean.tasks.exitcodes import CommandError
+from newsclean.tasks.paths import safe_name
 
 
 class ExportError(CommandError):

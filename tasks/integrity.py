@@ -22,10 +22,10 @@ import sys
 from pathlib import Path
 from typing import Iterable, TypeGuard
 
-from pipeline import io
-from pipeline.shard import plan_entries
+from newsclean.pipeline import io
+from newsclean.pipeline.output.shards import plan_entries
 
-from . import paths
+from newsclean.tasks import paths
 
 STATE_FIELDS = {"cleaned": list, "unchanged": list, "rejected": dict, "removed": list, "rules": dict,
                 "categories": dict}

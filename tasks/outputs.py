@@ -5,20 +5,20 @@ import heapq
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import io
-from pipeline.inputs import sha256
-from pipeline.decode import decode_bytes
-from pipeline.review import ArticleView, article_view
-from pipeline.segment import split_lines
+from newsclean.pipeline import io
+from newsclean.pipeline.ingest.inputs import sha256
+from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.pipeline.output.review import ArticleView, article_view
+from newsclean.pipeline.ingest.segment import split_lines
 
-from . import paths
+from newsclean.tasks import paths
 
 # source.format -> a function from the input's bytes and its change-log record to the text
 # the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages the
-# raw lines are the page's visible text blocks (pipeline.html_blocks), and for records inside
+# raw lines are the page's visible text blocks (newsclean.pipeline.ingest.html_blocks), and for records inside
 # JSONL/WARC files and compressed files the lines of their text; the change log and the record
 # hold every one of them (an HTML page's lines its extractors left out as "extract" drops):
-# those are rebuilt from the outputs (pipeline.review.lines_from_log), which is exact, rather
+# those are rebuilt from the outputs (newsclean.pipeline.output.review.lines_from_log), which is exact, rather
 # than extracted again.
 RAW_TEXT: dict[str, Callable[[bytes, dict], str]] = {
     "text": lambda data, log: decode_bytes(data)[0],

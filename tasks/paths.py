@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
+from newsclean.pipeline.core.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
 
 
 def part_name(shard: int, segment: int = 0) -> str:

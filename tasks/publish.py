@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import luigi
 
-from pipeline import io
-from pipeline.manifest import batch_digest, build_manifest
+from newsclean.pipeline import io
+from newsclean.pipeline.output.manifest import batch_digest, build_manifest
 
-from . import integrity, paths, segments
-from .card import card_is_current, write_card
-from .common import BatchTask
-from .dedup import Dedup
-from .shards import CleanShard
+from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks.card import card_is_current, write_card
+from newsclean.tasks.common import BatchTask
+from newsclean.tasks.dedup import Dedup
+from newsclean.tasks.shards import CleanShard
 
 
 class Publish(BatchTask):

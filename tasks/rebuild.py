@@ -5,23 +5,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline import ids, io
-from pipeline.dedup import carry_link
-from pipeline.segments import plan_commit
-from pipeline.shard import Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
+from newsclean.pipeline.core import ids
+from newsclean.pipeline import io
+from newsclean.pipeline.output.dedup import carry_link
+from newsclean.pipeline.output.segments import plan_commit
+from newsclean.pipeline.output.shards import (
+    Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
+)
 
-from . import integrity, paths, segments
-from .batch import list_inputs, save_input_stats
-from .common import input_loader, load_context
-from .shards import with_kept
-from .exitcodes import CommandError, Exit
+from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks.batch import list_inputs, save_input_stats
+from newsclean.tasks.common import input_loader, load_context
+from newsclean.tasks.shards import with_kept
+from newsclean.tasks.exitcodes import CommandError, Exit
 
 class RebuildError(CommandError):
     """A refused id (Exit.USAGE) or one that names no input (Exit.NOT_FOUND)."""
 
 
 def check_id(article_id: str) -> None:
-    """Refuse an id that cannot name an input (pipeline.ids.check_id says why)."""
+    """Refuse an id that cannot name an input (newsclean.pipeline.core.ids.check_id says why)."""
     try:
         ids.check_id(article_id)
     except ids.IdError as exc:

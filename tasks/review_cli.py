@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .exitcodes import Exit
+from newsclean.tasks.exitcodes import Exit
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -18,7 +18,7 @@ def common_options() -> argparse.ArgumentParser:
 
 def no_run(out: str) -> bool:
     """True (and says so) when ``out`` holds no run to review."""
-    from . import outputs
+    from newsclean.tasks import outputs
 
     if outputs.manifest(out):
         return False
@@ -27,7 +27,7 @@ def no_run(out: str) -> bool:
 
 
 def cmd_report(args) -> int:
-    from .report import build_report
+    from newsclean.tasks.report import build_report
 
     if no_run(args.out):
         return Exit.NOT_FOUND
@@ -37,10 +37,10 @@ def cmd_report(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from pipeline.registry import describe_rules
+    from newsclean.pipeline.rules.registry import describe_rules
 
-    from .common import load_context
-    from .stats import stats
+    from newsclean.tasks.common import load_context
+    from newsclean.tasks.stats import stats
 
     if no_run(args.out):
         return Exit.NOT_FOUND
@@ -48,7 +48,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from .export import export
+    from newsclean.tasks.export import export
 
     if no_run(args.out):
         return Exit.NOT_FOUND

@@ -12,7 +12,7 @@ into place and deletes the parts of the segments it replaced. The journal writte
 any part is renamed is what lets a run killed at any point resume: a part on disk that no
 journal and no manifest lists is left over from a killed commit, and Publish deletes it.
 
-Where an id lives: its shard is ``blake2b(id) mod shards`` (pipeline/shard.py), its segment
+Where an id lives: its shard is ``blake2b(id) mod shards`` (pipeline/output/shards.py), its segment
 the one whose index (``_state/index/``) lists it; ``find`` gives it. The part layout
 (names) is tasks/paths.py's.
 """
@@ -24,10 +24,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
-from pipeline import io
-from pipeline.segments import SegmentIndex
+from newsclean.pipeline import io
+from newsclean.pipeline.output.segments import SegmentIndex
 
-from . import integrity, paths
+from newsclean.tasks import integrity, paths
 
 
 def segment_of(part: dict) -> int:

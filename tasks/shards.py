@@ -13,13 +13,13 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import io
-from pipeline.segments import CommitPlan, plan_commit
-from pipeline.shard import ShardOutput, plan_entries, process_shard
+from newsclean.pipeline import io
+from newsclean.pipeline.output.segments import CommitPlan, plan_commit
+from newsclean.pipeline.output.shards import ShardOutput, plan_entries, process_shard
 
-from . import integrity, paths, progress, segments
-from .chain import committed_cleaner, last_step, remove_intermediates
-from .common import BatchTask, input_loader
+from newsclean.tasks import integrity, paths, progress, segments
+from newsclean.tasks.chain import committed_cleaner, last_step, remove_intermediates
+from newsclean.tasks.common import BatchTask, input_loader
 
 
 class CleanShard(BatchTask):

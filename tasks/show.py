@@ -13,14 +13,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pipeline import ids, io
-from pipeline.registry import RuleInfo, describe_rules, lookup
-from pipeline.review import ArticleView, changed_span, visible
-from pipeline.shard import shard_of
+from newsclean.pipeline.core import ids
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.registry import RuleInfo, describe_rules, lookup
+from newsclean.pipeline.output.review import ArticleView, changed_span, visible
+from newsclean.pipeline.output.shards import shard_of
 
-from . import integrity, outputs, paths, segments
-from .common import load_context
-from .exitcodes import Exit
+from newsclean.tasks import integrity, outputs, paths, segments
+from newsclean.tasks.common import load_context
+from newsclean.tasks.exitcodes import Exit
 
 
 def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:

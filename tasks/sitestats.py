@@ -8,13 +8,13 @@ from pathlib import Path
 
 import luigi
 
-from pipeline import io
-from pipeline.clean import takes_html_path
-from pipeline.sitepages import site_lines
-from pipeline.sitestats import Params, build_stats
+from newsclean.pipeline import io
+from newsclean.pipeline.clean import takes_html_path
+from newsclean.pipeline.output.sitepages import site_lines
+from newsclean.pipeline.classify.sitestats import Params, build_stats
 
-from . import paths
-from .common import BatchTask
+from newsclean.tasks import paths
+from newsclean.tasks.common import BatchTask
 
 
 def raw_digest(raw: Path, limit: int, skip: Path | None = None) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.registry import RuleInfo, lookup
-from pipeline.review import category_counts
+from newsclean.pipeline.rules.registry import RuleInfo, lookup
+from newsclean.pipeline.output.review import category_counts
 
-from . import outputs
+from newsclean.tasks import outputs
 
 
 def rule_rows(rules: dict[str, int], registry: dict[str, RuleInfo]) -> list[tuple[str, str, int, str]]:

@@ -13,10 +13,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline import io
-from pipeline.shard import key_id, shard_of
+from newsclean.pipeline import io
+from newsclean.pipeline.output.shards import key_id, shard_of
 
-from . import integrity, paths
+from newsclean.tasks import integrity, paths
 
 DAMAGED = 1
 

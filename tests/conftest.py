@@ -6,10 +6,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import io  # noqa: E402
-from pipeline.clean import clean_bytes  # noqa: E402
-from pipeline.config import CleanConfig  # noqa: E402
-from pipeline.context import Context  # noqa: E402
+from newsclean.pipeline import io  # noqa: E402
+from newsclean.pipeline.clean import clean_bytes  # noqa: E402
+from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
+from newsclean.pipeline.stages.context import Context  # noqa: E402
 
 RAW = ROOT / "raw"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -36,7 +36,7 @@ def clean(ctx):
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """The seeds in raw/ cleaned by a batch run: the output folder (read-only for tests)."""
-    from tasks.batch import run_batch
+    from newsclean.tasks.batch import run_batch
 
     out = tmp_path_factory.mktemp("seed-run") / "clean"
     ok, _ = run_batch(str(RAW), str(out))

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import luigi
 
-from tasks import CleanCorpus
+from newsclean.tasks import CleanCorpus
 
 SENTENCE_END = re.compile(r"(?<=[.!?\u2026\u3002\uff01\uff1f])\s+")
 TOKEN = re.compile(r"\w+")

@@ -2,7 +2,7 @@
 import re
 from dataclasses import replace
 
-from pipeline import Article, Change, Context, StageResult
+from newsclean.pipeline import Article, Change, Context, StageResult
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 TIP_LINE = re.compile(r"^(got|have) a (news )?tip\b", re.IGNORECASE)

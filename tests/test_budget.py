@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import clean
-from pipeline.classify import BlockModel
-from pipeline.stages import boilerplate
+from newsclean.pipeline import clean
+from newsclean.pipeline.classify.blocks import BlockModel
+from newsclean.pipeline.stages import boilerplate
 
 pytestmark = pytest.mark.bench
 

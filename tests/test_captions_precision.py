@@ -7,9 +7,9 @@ here in the same shapes.
 """
 import pytest
 
-from pipeline.conservation import unaccounted_lines
-from pipeline.credits import caption_credit, reads_as_body, split_credit
-from pipeline.record import changelog_record, corpus_record
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.text.credits import caption_credit, reads_as_body, split_credit
+from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
 # Lines that carry a photo credit, and the credit split_credit must find.
 CREDITED = [

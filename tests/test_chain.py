@@ -8,12 +8,12 @@ from pathlib import Path
 import luigi
 import pytest
 
-from pipeline import io
-from pipeline.chain import DECODE, chain_stages, step_digests, step_reads
-from pipeline.config import STAGES, CleanConfig, ConfigError
-from tasks import chain as chain_tasks
-from tasks.batch import plan_batch
-from tasks.cli import main
+from newsclean.pipeline import io
+from newsclean.pipeline.output.chain import DECODE, chain_stages, step_digests, step_reads
+from newsclean.pipeline.core.config import STAGES, CleanConfig, ConfigError
+from newsclean.tasks import chain as chain_tasks
+from newsclean.tasks.batch import plan_batch
+from newsclean.tasks.cli import main
 
 from .conftest import FIXTURES, RAW
 
@@ -181,8 +181,8 @@ def test_the_chain_reads_its_intermediates_back_from_disk_as_another_process_wou
 
 
 def test_an_intermediate_reads_back_as_it_was_and_the_same_values_give_the_same_bytes(clean, tmp_path):
-    from pipeline.article import Change
-    from pipeline.chain import Pending, dumps, loads, loads_changes
+    from newsclean.pipeline.core.article import Change
+    from newsclean.pipeline.output.chain import Pending, dumps, loads, loads_changes
 
     values = [clean((RAW / "000_1be1833fb9aa4d76.txt").read_bytes(), id="a"), clean(b"  \n", id="empty")]
     pending = [Pending(c.id, c.source, c) for c in values]
@@ -200,8 +200,8 @@ def test_a_pickled_intermediate_gives_the_commit_its_changes_as_a_marshalled_one
     back to pickle gives them too, not its Pending values (gather iterated those and failed)."""
     from fractions import Fraction
 
-    from pipeline.article import Change
-    from pipeline.chain import Pending, dumps, gather, loads, loads_changes
+    from newsclean.pipeline.core.article import Change
+    from newsclean.pipeline.output.chain import Pending, dumps, gather, loads, loads_changes
 
     values = [clean((RAW / "000_1be1833fb9aa4d76.txt").read_bytes(), id="a"), clean(b"  \n", id="empty")]
     odd = Change("x", "user.odd", "flag", 1, None, detail=Fraction(1, 3))  # not marshal's: pickled

@@ -4,14 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
-from pipeline.classify import (CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, load_models, local,
-                               model_from_json)
-from pipeline.features import words as word_count
-from pipeline.config import CleanConfig
-from pipeline.rules import RuleError
-from pipeline.segment import segment
-from pipeline.stopwords import guess_language, reader_address, stopword_density
+from newsclean.pipeline import io
+from newsclean.pipeline.classify.blocks import (
+    CONTEXT_FEATURES, FEATURES, Local, block_vectors, core_span, load_models, local, model_from_json
+)
+from newsclean.pipeline.text.predicates import words as word_count
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.rules.ruleset import RuleError
+from newsclean.pipeline.ingest.segment import segment
+from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density
 
 CFG = CleanConfig()
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
@@ -101,7 +102,7 @@ def test_classifier_decisions_are_logged_with_their_score(clean):
 
 def test_classifier_switch(clean, ctx):
     from dataclasses import replace
-    from pipeline.context import Context
+    from newsclean.pipeline.stages.context import Context
     off = Context(replace(ctx.config, classify_blocks=False), ctx.rules)
     out = clean((PAGES / "aeb-8e3efab5-comments.txt").read_bytes(), context=off)
     assert not [c for c in out.changes if c.rule.startswith("clf.")]
@@ -180,7 +181,7 @@ def test_headline_repeated_in_the_page_is_dropped_with_its_rule(clean):
 
 
 def test_tight_span_stops_at_an_end_marker_and_at_a_run_of_chrome():
-    from pipeline.classify import tight_span
+    from newsclean.pipeline.classify.blocks import tight_span
     article = [loc(30, True), loc(25, True), loc(40, True)]
     comments = [loc(20, True), loc(15, True)]
     # a comment heading (an END category) between the article and a few comments

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.sniff import EXAMPLES, sniff_format
+from newsclean.pipeline.ingest.sniff import EXAMPLES, sniff_format
 
 from .operations_support import ROOT, cli_subprocess
 

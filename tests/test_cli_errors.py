@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tasks.cli import main
-from tasks.exitcodes import MEANING, Exit
+from newsclean.tasks.cli import main
+from newsclean.tasks.exitcodes import MEANING, Exit
 
 from .operations_support import ROOT, cli, cli_subprocess, file_stats, make_raw
 
@@ -48,7 +48,7 @@ def test_a_task_that_cannot_write_is_one_line(tmp_path):
 @pytest.mark.parametrize("code,advice", [(errno.ENOSPC, "free some space"), (errno.EACCES, "permissions"),
                                          (errno.EROFS, "read-only")])
 def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, capsys, code, advice):
-    from pipeline import io
+    from newsclean.pipeline import io
 
     def refuse(*args, **kwargs):
         raise OSError(code, os.strerror(code), str(tmp_path / "out"))
@@ -60,7 +60,7 @@ def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, cap
 def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     raw = make_raw(tmp_path / "raw", copies=80)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "tasks.cli", "run", "--raw", str(raw), "--out", str(out), "-q"],
+    proc = subprocess.Popen([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(raw), "--out", str(out), "-q"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while not list((out / "_state" / "shards").glob("*.json")) and time.time() < deadline:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tasks.batch import run_batch
+from newsclean.tasks.batch import run_batch
 
 from .operations_support import cli_subprocess, make_raw
 

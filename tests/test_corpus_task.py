@@ -7,8 +7,8 @@ from pathlib import Path
 import luigi
 import pytest
 
-from tasks import CleanCorpus, PublishedCorpus
-from tasks.cli import main
+from newsclean.tasks import CleanCorpus, PublishedCorpus
+from newsclean.tasks.cli import main
 
 from .conftest import RAW, ROOT
 from .example_downstream import SentenceStats
@@ -84,4 +84,4 @@ def test_the_chain_through_the_corpus_task(raw, tmp_path):
 def test_the_example_in_the_docs_is_the_tested_module():
     doc = (ROOT / "docs" / "downstream.md").read_text()
     assert (ROOT / "tests" / "example_downstream.py").read_text().strip() in doc
-    assert re.search(r"from tasks import CleanCorpus", doc)
+    assert re.search(r"from newsclean.tasks import CleanCorpus", doc)

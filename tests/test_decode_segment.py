@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import CleanConfig
-from pipeline.decode import decode_bytes
-from pipeline.segment import is_visible, segment, split_lines
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.pipeline.ingest.segment import is_visible, segment, split_lines
 
 TEXT = "Café “quoted” — naïve"
 

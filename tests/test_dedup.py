@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import dedup
-from pipeline.dedup import Doc, MemoryIndex, Params, assign, make_doc, measures, priority, shingles, update
+from newsclean.pipeline.output import dedup
+from newsclean.pipeline.output.dedup import (
+    Doc, MemoryIndex, Params, assign, make_doc, measures, priority, shingles, update
+)
 
 from .operations_support import ROOT, SEEDS, cli, manifest, parts, records
 
@@ -229,7 +231,7 @@ def test_a_new_article_is_compared_with_the_index_not_all_pairs():
 
 
 def test_signatures_are_the_same_in_every_process():
-    code = ("from pipeline.dedup import shingles, signature, band_keys; t = open('raw/000_1be1833fb9aa4d76.txt').read(); "
+    code = ("from newsclean.pipeline.output.dedup import shingles, signature, band_keys; t = open('raw/000_1be1833fb9aa4d76.txt').read(); "
             "s = shingles(t); print(sorted(s)[:5], band_keys(signature(s))[:4])")
     runs = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "12345")}
@@ -276,7 +278,7 @@ def test_only_the_parts_whose_links_changed_are_rewritten(linked, tmp_path):
     after = parts(work)
     links = links_of(work)
     assert links["site-b"] is None and {links[k] for k in ("site-c", "short", "edited")} == {"site-b"}
-    from pipeline.shard import shard_of
+    from newsclean.pipeline.output.shards import shard_of
 
     touched = {shard_of(i, 8) for i in ("site-a", "site-b", "site-c", "short", "edited")}
     untouched = [f"{folder}/part-{s:05d}.jsonl" for s in range(8) if s not in touched for folder in ("corpus", "changelog")]
@@ -289,7 +291,7 @@ def test_only_the_parts_whose_links_changed_are_rewritten(linked, tmp_path):
 
 def test_a_crash_before_the_index_commits_is_made_good_by_the_next_run(linked, tmp_path, monkeypatch):
     raw, out = linked
-    from pipeline import io
+    from newsclean.pipeline import io
 
     def crash(self, key, value):
         raise RuntimeError("killed")
@@ -319,10 +321,10 @@ def test_switching_links_off_clears_them_and_thresholds_relink_without_cleaning(
 
 def test_links_are_left_out_when_a_record_is_compared_with_its_article_cleaned_alone(linked, tmp_path):
     raw, out = linked
-    from tasks.cli import main
+    from newsclean.tasks.cli import main
 
     stored = json.loads(records(out)["site-b"])
-    alone = subprocess.run([sys.executable, "-m", "tasks.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
+    alone = subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert stored["duplicate_of"] == "site-a" and json.loads(alone)["duplicate_of"] is None
     assert dedup.without_links(stored) == json.loads(alone)

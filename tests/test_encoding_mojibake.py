@@ -21,12 +21,12 @@ from ftfy.fixes import uncurl_quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import io
-from pipeline.article import Article, Block, Source
-from pipeline.config import CleanConfig
-from pipeline.context import Context
-from pipeline.stages import encoding
-from pipeline.stages.encoding import _ftfy_config, fix_encoding, repair
+from newsclean.pipeline import io
+from newsclean.pipeline.core.article import Article, Block, Source
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.stages import encoding
+from newsclean.pipeline.stages.encoding import _ftfy_config, fix_encoding, repair
 
 SENTENCES = {
     "en": "The committee’s report — published on Monday — called the delay “a wake-up call”…",

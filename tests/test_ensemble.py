@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import clean_html
-from pipeline.config import ConfigError, config_from_mapping
-from pipeline.conservation import html_raw_text, misnumbered_lines, unaccounted_lines
-from pipeline.ensemble import FEATURES
-from pipeline.extract_readability import readability_article
-from pipeline.html_blocks import coverage, page_blocks
-from pipeline.html_parse import page_tree
-from pipeline.record import body_text, changelog_record, corpus_record
-from pipeline.registry import describe_rules
+from newsclean.pipeline.clean import clean_html
+from newsclean.pipeline.core.config import ConfigError, config_from_mapping
+from newsclean.pipeline.output.conservation import html_raw_text, misnumbered_lines, unaccounted_lines
+from newsclean.pipeline.classify.ensemble import FEATURES
+from newsclean.pipeline.ingest.html_readability import readability_article
+from newsclean.pipeline.ingest.html_blocks import coverage, page_blocks
+from newsclean.pipeline.ingest.html_parse import page_tree
+from newsclean.pipeline.output.contract import body_text, changelog_record, corpus_record
+from newsclean.pipeline.rules.registry import describe_rules
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
 ALL_PAGES = sorted(p.name.removesuffix(".html.gz") for p in PAGES.glob("*.html.gz"))
@@ -188,7 +188,7 @@ def test_outvoted_lines_carry_the_vote(ctx, cleaned):
 # ---- the fast mode and the switch ------------------------------------------------------------------
 
 def test_fast_mode_runs_trafilatura_alone(ctx, cleaned, monkeypatch):
-    import pipeline.extract_html as extract_html
+    import newsclean.pipeline.ingest.html_extract as extract_html
     calls = []
     monkeypatch.setattr(extract_html, "readability_article", lambda tree: calls.append(tree))
     c = clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=mode(ctx, "trafilatura"))

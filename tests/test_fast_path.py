@@ -14,13 +14,15 @@ from ftfy.fixes import uncurl_quotes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import classify, credits, io, stopwords
-from pipeline.matching import rule_group
-from pipeline.patterns import length_bounds, top_level_branches
-from pipeline.record import changelog_record, corpus_record, dumps
-from pipeline.stages import encoding
-from pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, full_repair, repair
-from pipeline.stages.normalize import STEPS, is_normal
+from newsclean.pipeline.classify import blocks as classify
+from newsclean.pipeline.text import credits, languages as stopwords
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.matching import rule_group
+from newsclean.pipeline.rules.patterns import length_bounds, top_level_branches
+from newsclean.pipeline.output.contract import changelog_record, corpus_record, dumps
+from newsclean.pipeline.stages import encoding
+from newsclean.pipeline.stages.encoding import _ftfy_config, cannot_hold_mojibake, full_repair, repair
+from newsclean.pipeline.stages.normalize import STEPS, is_normal
 
 from .conftest import FIXTURES
 
@@ -197,7 +199,7 @@ sentence_ends = st.text(st.sampled_from("ab .!?…:;\"'”’»)][\t\n\u00a0\u20
 def test_property_sentence_end_test_agrees_with_its_pattern(text):
     """features.ends_like_sentence strips closers from the end instead of searching TERMINAL
     from the start: same answer on any text."""
-    from pipeline import features
+    from newsclean.pipeline.text import predicates as features
     assert features.ends_like_sentence(text) == bool(features.TERMINAL.search(text.rstrip()))
 
 

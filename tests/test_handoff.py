@@ -14,9 +14,9 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import outputs
-from tasks.cli import main
-from tasks.export import to_table
+from newsclean.tasks import outputs
+from newsclean.tasks.cli import main
+from newsclean.tasks.export import to_table
 
 pytestmark = pytest.mark.integration
 
@@ -57,10 +57,10 @@ def test_show_coloured_marks_every_line(seed_run, capsys):
 def test_show_coloured_rejected(clean, ctx):
     from rich.console import Console
 
-    from pipeline.record import changelog_record
-    from pipeline.registry import describe_rules
-    from pipeline.review import article_view
-    from tasks.show import render_rich
+    from newsclean.pipeline.output.contract import changelog_record
+    from newsclean.pipeline.rules.registry import describe_rules
+    from newsclean.pipeline.output.review import article_view
+    from newsclean.tasks.show import render_rich
 
     view = article_view(None, changelog_record(clean("\n \n"), ctx))
     console = Console(record=True, width=100)
@@ -162,7 +162,7 @@ def _arrow_names(type_):
 def test_export_schema_is_the_corpus_contract():
     from pathlib import Path
 
-    from tasks.export import corpus_schema
+    from newsclean.tasks.export import corpus_schema
 
     schema = json.loads((Path(__file__).resolve().parent.parent / "pipeline/schema/corpus.schema.json").read_text())
     arrow = corpus_schema()
@@ -171,7 +171,7 @@ def test_export_schema_is_the_corpus_contract():
 
 def test_every_part_reads_with_the_corpus_types(seed_run):
     """pyarrow (and so HF datasets) infers types per file; with the corpus types every part reads."""
-    from tasks.export import corpus_schema
+    from newsclean.tasks.export import corpus_schema
 
     options = pajson.ParseOptions(explicit_schema=corpus_schema())
     tables = [pajson.read_json(p, parse_options=options) for p in corpus_parts(seed_run) if p.stat().st_size]
@@ -182,10 +182,10 @@ def test_corpus_folder_has_a_dataset_card_that_no_jsonl_reader_takes_for_a_recor
     """corpus/README.md (tasks/card.py) is the card made from the contract types; none of its
     lines is JSON, so a JSONL reader pointed at the whole folder (datatrove without a
     glob_pattern skips lines that do not parse) finds no record in it."""
-    from tasks.card import corpus_card
+    from newsclean.tasks.card import corpus_card
 
     card = (seed_run / "corpus" / "README.md").read_text(encoding="utf-8")
-    assert card == corpus_card(), "tasks/corpus_card.md is stale: rewrite it with python -m tasks.card"
+    assert card == corpus_card(), "tasks/corpus_card.md is stale: rewrite it with python -m newsclean.tasks.card"
     assert card.startswith("---\ndataset_info:\n  features:\n")
     assert "configs:" not in card  # a predefined config keys datasets' cache by name (test below)
     for line in card.splitlines():
@@ -198,7 +198,7 @@ def _raw_with_later_metadata(tmp_path):
     part has strings where the other parts have only nulls."""
     import shutil
 
-    from pipeline.shard import shard_of
+    from newsclean.pipeline.output.shards import shard_of
     from tests.conftest import RAW
 
     raw = tmp_path / "raw"
@@ -220,7 +220,7 @@ def test_hf_datasets_loads_the_corpus_folder_as_it_is(tmp_path, monkeypatch):
     and fails on the later one ("Couldn't cast array of type string to null")."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
     datasets = pytest.importorskip("datasets")
-    from tasks.export import corpus_schema
+    from newsclean.tasks.export import corpus_schema
 
     out = tmp_path / "clean"
     assert main(["run", "--raw", str(_raw_with_later_metadata(tmp_path)), "--out", str(out), "--quiet"]) == 0
@@ -270,7 +270,7 @@ def test_a_run_writes_the_card_into_an_output_folder_made_without_it(tmp_path):
 def test_a_text_run_loads_neither_pyarrow_nor_the_html_extractor(tmp_path):
     """Publishing copies the shipped card (no pyarrow: about 30 MB of peak memory), and text
     inputs never load trafilatura or lxml."""
-    code = ("import sys; from tasks.batch import run_batch; ok, _ = run_batch(sys.argv[1], sys.argv[2]); "
+    code = ("import sys; from newsclean.tasks.batch import run_batch; ok, _ = run_batch(sys.argv[1], sys.argv[2]); "
             "print(ok, sorted(m for m in ('pyarrow', 'trafilatura', 'lxml') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code, "raw", str(tmp_path / "clean")], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent, check=True)

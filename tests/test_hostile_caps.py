@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline import extract_html as extract_module
-from pipeline.clean import clean_bytes, clean_html
-from pipeline.config import CleanConfig
-from pipeline.context import Context
-from pipeline.matching import rule_group
-from pipeline.regex_budget import RegexBudget
-from pipeline.registry import BUILTIN
-from pipeline.rules import build_ruleset
+from newsclean.pipeline.ingest import html_extract as extract_module
+from newsclean.pipeline.clean import clean_bytes, clean_html
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.rules.matching import rule_group
+from newsclean.pipeline.rules.regex_budget import RegexBudget
+from newsclean.pipeline.rules.registry import BUILTIN
+from newsclean.pipeline.rules.ruleset import build_ruleset
 
 PARAGRAPHS = "<html><body>" + "<p>Text.</p>" * 300_000 + "</body></html>"  # 3.6 MB: under max_html_bytes
 HEADLINE = "Headline of an article about the patterns\n\n"

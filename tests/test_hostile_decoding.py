@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from .operations_support import ROOT, SEEDS, cli, records
-from pipeline.clean import clean_bytes
-from pipeline.conservation import unaccounted_lines
-from pipeline.decode import decode_bytes
-from pipeline.record import changelog_record, corpus_record
+from newsclean.pipeline.clean import clean_bytes
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
 SEED = SEEDS[0]  # 46 lines, 32 non-ASCII characters (curly quotes and apostrophes)
 # ../shared beside the repo (or beside the worktrees' folder) in the team's set-up only

@@ -9,7 +9,7 @@ import tracemalloc
 
 from warcio.utils import BUFF_SIZE
 
-from pipeline import io
+from newsclean.pipeline import io
 
 LIMIT = 1_000_000
 BOMB = 160 * 2**20  # bytes inflated

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from .operations_support import cli, make_raw, records
-from pipeline import io
+from newsclean.pipeline import io
 
 SEPARATED = ("A headline about the council and its new library\n\n"
              "The council met on Monday\u2028and agreed to build the new library in the town centre, the mayor said.\n\n"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
-from pipeline.clean import clean_html, clean_record
-from pipeline.inputs import single_record
-from pipeline.conservation import unaccounted_lines
-from pipeline.record import body_text, changelog_record, corpus_record
-from pipeline.patterns import is_anchored
-from pipeline.extract_html import extract_html
+from newsclean.pipeline import io
+from newsclean.pipeline.clean import clean_html, clean_record
+from newsclean.pipeline.ingest.inputs import single_record
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.output.contract import body_text, changelog_record, corpus_record
+from newsclean.pipeline.rules.patterns import is_anchored
+from newsclean.pipeline.ingest.html_extract import extract_html
 
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
@@ -114,7 +114,7 @@ def test_trafilatura_body_is_bare_extractions(name):
     ``bare_extraction`` gives with the same options, element for element."""
     import trafilatura
     from lxml import etree
-    from pipeline.extract_html import _options, page_tree, trafilatura_body
+    from newsclean.pipeline.ingest.html_extract import _options, page_tree, trafilatura_body
     html = page(name).decode("utf-8")
     expected = trafilatura.bare_extraction(page_tree(html), options=_options(None)).body
     ours = trafilatura_body(page_tree(html), _options(None))
@@ -122,7 +122,7 @@ def test_trafilatura_body_is_bare_extractions(name):
 
 
 def test_trafilatura_body_is_none_without_text():
-    from pipeline.extract_html import _options, page_tree, trafilatura_body
+    from newsclean.pipeline.ingest.html_extract import _options, page_tree, trafilatura_body
     tree = page_tree("<html><head><title>t</title></head><body><div><span></span></div></body></html>")
     assert trafilatura_body(tree, _options(None)) is None
 

@@ -1,4 +1,4 @@
-"""pipeline/html_parse.py: the page tree is the one trafilatura's loader builds, element for
+"""pipeline/ingest/html_parse.py: the page tree is the one trafilatura's loader builds, element for
 element, with or without the characters the loader deletes; the depth limit."""
 import gzip
 import re
@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 from trafilatura.utils import INVALID_XML_CHARS, load_html
 
-from pipeline.article import RejectedInput
-from pipeline.html_parse import REMOVED, class_members, page_tree
+from newsclean.pipeline.core.article import RejectedInput
+from newsclean.pipeline.ingest.html_parse import REMOVED, class_members, page_tree
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "html"
 

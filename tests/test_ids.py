@@ -8,8 +8,9 @@ import shutil
 import pytest
 
 from .operations_support import SEEDS, cli, cli_subprocess, manifest, records
-from pipeline import ids, io
-from pipeline.inputs import expand
+from newsclean.pipeline.core import ids
+from newsclean.pipeline import io
+from newsclean.pipeline.ingest.inputs import expand
 
 SEED = SEEDS[0]
 
@@ -139,7 +140,7 @@ def test_rebuild_show_export_and_report_take_such_ids(tmp_path, capsys):
     assert names == sorted(ids.safe_name(i) + ".txt" for i in records(out))
     assert all(p.is_file() and p.parent == to for p in to.iterdir())
     assert cli("report", "--out", out) == 0
-    from tasks.report.data import unpack  # the article view's data: every id, "/" and all
+    from newsclean.tasks.report.data import unpack  # the article view's data: every id, "/" and all
 
     shown = {a["id"] for p in (out / "report" / "data").glob("c*.js") for a in unpack(p.read_bytes())}
     assert set(records(out)) <= shown

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pipeline.shard import Entry, shard_of
+from newsclean.pipeline.output.shards import Entry, shard_of
 
 from .operations_support import cli, make_raw, manifest, parts, records
 
@@ -81,13 +81,13 @@ def test_rebuild_keeps_the_sidecar_hash_in_the_plan(tmp_path):
     {"id": "a", "rel": "a.txt", "sha256": "f" * 64},
 ])
 def test_plan_entries_of_earlier_versions_still_read(stored):
-    from pipeline.shard import plan_entries
+    from newsclean.pipeline.output.shards import plan_entries
 
     assert plan_entries({"entries": [stored]}) == [Entry("a", "a.txt", "f" * 64)]
 
 
 def test_a_plan_entry_is_written_by_name_and_read_back():
-    from pipeline.shard import plan_entries, plan_json
+    from newsclean.pipeline.output.shards import plan_entries, plan_json
 
     entry = Entry("a", "x/a.txt", "f" * 64, "x/b.txt", "e" * 64)
     data = json.loads(json.dumps(plan_json(3, "d", [entry])))

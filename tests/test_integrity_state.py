@@ -2,7 +2,7 @@
 discarded with a one-line warning and rebuilt, never a failure of every later run."""
 import pytest
 
-from pipeline.shard import shard_of
+from newsclean.pipeline.output.shards import shard_of
 
 from .operations_support import cli, make_raw, manifest, parts
 

@@ -2,8 +2,8 @@
 the per-language rule packs drop that language's site chrome, each drop logged with its rule."""
 import pytest
 
-from pipeline.features import words as word_count
-from pipeline.stopwords import guess_language
+from newsclean.pipeline.text.predicates import words as word_count
+from newsclean.pipeline.text.languages import guess_language
 
 PROSE = {
     "ru": "Министр заявил, что правительство не будет повышать налоги в этом году, и это решение было "

@@ -1,4 +1,4 @@
-"""Required literals (pipeline/literals.py) and the rule tests built on them: a rule is skipped
+"""Required literals (pipeline/rules/literals.py) and the rule tests built on them: a rule is skipped
 only when it cannot match, so the rule groups decide exactly as the patterns run one by one
 (the Hypothesis property in test_fast_path.py checks the groups on random text)."""
 import sys
@@ -6,14 +6,14 @@ import sys
 import pytest
 import regex
 
-from pipeline import io
+from newsclean.pipeline import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.features import fold
-from pipeline.literals import required_literals, required_prefixes, requires_digit
-from pipeline.matching import fewest, rule_group
-from pipeline.patterns import top_level_branches
+from newsclean.pipeline.text.predicates import fold
+from newsclean.pipeline.rules.literals import required_literals, required_prefixes, requires_digit
+from newsclean.pipeline.rules.matching import fewest, rule_group
+from newsclean.pipeline.rules.patterns import top_level_branches
 
 RULES = io.load_rules()
 ALL = list(RULES.general) + list(RULES.html) + [r for _, rules in RULES.sites for r in rules]
@@ -94,7 +94,7 @@ def test_fold_agrees_with_regex_case_insensitivity():
 def test_fold_shortcuts_fold_as_the_full_mapping():
     """ASCII text is only lowercased and the i mapping runs only when an i needs it: the
     result is the full mapping's."""
-    from pipeline.features import _DOTTED
+    from newsclean.pipeline.text.predicates import _DOTTED
     for text in ("Share this ARTICLE: https://x.com/A", "", "Straße İstanbul ıI", "“Quoted” — text’s end",
                  "KELVIN \u212a and ANGSTROM \u212b", "ﬁne ǅ ſ"):
         assert fold(text) == text.translate(_DOTTED).casefold().replace("i\u0307", "i"), text

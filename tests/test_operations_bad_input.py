@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from .operations_support import SEEDS, cli, make_raw, manifest, records
-from pipeline import io
-from pipeline.clean import STAGES
-from pipeline.config import CleanConfig
-from pipeline.dedup import without_links
-from pipeline.context import Context
-from pipeline.rules import build_ruleset
+from newsclean.pipeline import io
+from newsclean.pipeline.clean import STAGES
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.output.dedup import without_links
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.rules.ruleset import build_ruleset
 
 pytestmark = pytest.mark.integration
 
@@ -171,7 +171,7 @@ def test_a_pattern_that_backtracks_is_stopped_by_the_timeout_and_rejects():
     pack = ('[[rule]]\nid = "bp.evil"\ncategory = "test"\ndescription = "catastrophic on purpose"\n'
             'pattern = \'(a|aa)+$\'\nexamples.match = ["aaa"]\n')
     ctx = Context(CleanConfig(regex_timeout=0.05), build_ruleset([("evil.toml", pack)]))
-    from pipeline.clean import clean_bytes
+    from newsclean.pipeline.clean import clean_bytes
 
     cleaned = clean_bytes(("Headline of the test article here\n" + "a" * 60 + "!\n").encode(), id="t",
                           path="t.txt", ctx=ctx)
@@ -180,7 +180,7 @@ def test_a_pattern_that_backtracks_is_stopped_by_the_timeout_and_rejects():
 
 
 def test_shipped_patterns_run_on_backtracking_lines_without_timing_out(ctx):
-    from pipeline.clean import clean_bytes
+    from newsclean.pipeline.clean import clean_bytes
 
     cleaned = clean_bytes("\n".join(BACKTRACK).encode(), id="t", path="t.txt", ctx=ctx)
     assert not cleaned.rejected  # a timeout would reject it: every pattern finished in time

@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 from .operations_support import cli, file_stats, make_raw, manifest, parts, records
-from pipeline import io
-from pipeline.dedup import without_links
-from tasks import common
-from tasks.rebuild import RebuildError, check_id
+from newsclean.pipeline import io
+from newsclean.pipeline.output.dedup import without_links
+from newsclean.tasks import common
+from newsclean.tasks.rebuild import RebuildError, check_id
 
 pytestmark = pytest.mark.integration
 
@@ -165,8 +165,8 @@ def test_rebuild_waits_for_a_batch_at_work_on_its_shard(batch):
     import time
     from pathlib import Path
 
-    from pipeline.shard import shard_of
-    from tasks import paths
+    from newsclean.pipeline.output.shards import shard_of
+    from newsclean.tasks import paths
 
     raw, out = batch
     aid = "004_e0a4c11860b658b6"

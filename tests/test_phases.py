@@ -1,13 +1,14 @@
 """The phases of the two functions issue 14 broke up: the boilerplate stage's verdicts
-(pipeline/stages/boilerplate.py) and the page's metadata (pipeline/extract_html.py), each
+(pipeline/stages/boilerplate.py) and the page's metadata (pipeline/ingest/html_extract.py), each
 phase on its own, with negative rows."""
 import pytest
 
-from pipeline.article import Article, Block, Source
-from pipeline.config import CleanConfig
-from pipeline.extract_html import (head_tree, meta_tags, page_author, page_date, page_language, page_metadata,
-                                   page_title, page_url)
-from pipeline.stages.boilerplate import match_rules, remove_boilerplate, tail_verdict
+from newsclean.pipeline.core.article import Article, Block, Source
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.ingest.html_extract import (
+    head_tree, meta_tags, page_author, page_date, page_language, page_metadata, page_title, page_url
+)
+from newsclean.pipeline.stages.boilerplate import match_rules, remove_boilerplate, tail_verdict
 
 CFG = CleanConfig()
 SRC = Source(path="t.txt", sha256="0" * 64, format="text")

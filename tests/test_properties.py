@@ -3,9 +3,9 @@ nothing, every change's ``before`` is in its stage's input, decoding never fails
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import STAGES, article_from_text
-from pipeline.conservation import unaccounted_lines
-from pipeline.record import changelog_record, corpus_record
+from newsclean.pipeline.clean import STAGES, article_from_text
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
 WORDS = ["the", "minister", "said", "talks", "would", "resume", "in", "Geneva", "on", "Monday", "officials",
          "agreement", "was", "not", "reached", "and", "analysts", "expect", "more", "delays", "café", "naïve", "Zürich"]
@@ -54,7 +54,7 @@ def test_cleaning_its_own_output_changes_nothing(clean, ctx, text):
 @given(articles)
 @SETTINGS
 def test_every_before_is_in_its_stage_input(ctx, text):
-    from pipeline.article import Source
+    from newsclean.pipeline.core.article import Source
 
     article = article_from_text(text, "t", Source("t.txt", "0", "text"), None, ctx)
     for name in ctx.config.stages:

@@ -9,9 +9,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline import io
-from pipeline.inputs import expand, plain_id, url_id
-from tasks.cli import main
+from newsclean.pipeline import io
+from newsclean.pipeline.ingest.inputs import expand, plain_id, url_id
+from newsclean.tasks.cli import main
 
 pytestmark = pytest.mark.integration
 

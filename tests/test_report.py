@@ -6,11 +6,11 @@ import shutil
 import pytest
 from lxml import html
 
-from tasks import outputs
-from tasks.report import build_report
-from tasks.report.browser import dump_dom, missing, screenshot
-from tasks.report.data import unpack
-from tasks.report.pages import rule_href
+from newsclean.tasks import outputs
+from newsclean.tasks.report import build_report
+from newsclean.tasks.report.browser import dump_dom, missing, screenshot
+from newsclean.tasks.report.data import unpack
+from newsclean.tasks.report.pages import rule_href
 
 pytestmark = pytest.mark.integration
 
@@ -75,7 +75,7 @@ chromium = pytest.mark.skipif(missing() is not None, reason=f"no browser to driv
 
 @pytest.fixture(scope="module")
 def driver():
-    from tasks.report.browser import browser
+    from newsclean.tasks.report.browser import browser
 
     with browser(1280, 1000) as d:
         yield d
@@ -88,7 +88,7 @@ def article_rows(driver):
 
 @chromium
 def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run, driver):
-    from tasks.report.browser import open_page
+    from newsclean.tasks.report.browser import open_page
 
     for _, log in outputs.articles(seed_run):
         open_page(driver, report.parent / "article.html", f"a={log['id']}", ready=log["id"])
@@ -105,7 +105,7 @@ def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run, driver
 
 @chromium
 def test_browser_index_shows_the_per_rule_counts(report, seed_run, driver):
-    from tasks.report.browser import open_page
+    from newsclean.tasks.report.browser import open_page
 
     manifest = outputs.manifest(seed_run)
     open_page(driver, report)
@@ -125,13 +125,13 @@ def test_browser_screenshot(report, tmp_path):
 
 
 def test_chromium_missing_is_a_clear_error(monkeypatch, report):
-    monkeypatch.setattr("tasks.report.browser.find_chromium", lambda: None)
+    monkeypatch.setattr("newsclean.tasks.report.browser.find_chromium", lambda: None)
     with pytest.raises(FileNotFoundError, match="chromium .*apt-get install"):
         dump_dom(report)
 
 
 def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
-    from tasks.batch import run_batch
+    from newsclean.tasks.batch import run_batch
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -154,10 +154,10 @@ def test_rejected_inputs_are_listed_with_their_reasons(tmp_path):
 
 
 def test_flagged_line_is_marked_on_its_page():
-    from pipeline import io
-    from pipeline.registry import describe_rules
-    from pipeline.review import FATES, article_view
-    from tasks.report.pages import render_site
+    from newsclean.pipeline import io
+    from newsclean.pipeline.rules.registry import describe_rules
+    from newsclean.pipeline.output.review import FATES, article_view
+    from newsclean.tasks.report.pages import render_site
 
     record = {"id": "f", "title": "T", "authors": [], "published": None, "site": None, "url": None,
               "text": "Maybe a menu", "blocks": [{"kind": "paragraph", "text": "Maybe a menu", "line": 1}],
@@ -179,7 +179,7 @@ def test_flagged_line_is_marked_on_its_page():
 def test_chunk_payload_round_trip_and_stays_a_plain_string(size):
     import random
 
-    from tasks.report.data import chunk_file, pack, unpack, unpack_payload
+    from newsclean.tasks.report.data import chunk_file, pack, unpack, unpack_payload
 
     rng = random.Random(size)
     value = ["".join(chr(rng.randrange(32, 0x2FFF)) for _ in range(size)), rng.random(), None]

@@ -8,13 +8,13 @@ import shutil
 
 import pytest
 
-from pipeline import io
-from pipeline.registry import describe_rules
-from pipeline.review import article_view
-from tasks import outputs
-from tasks.report import build_report
-from tasks.report.browser import missing, open_page, wait_ready
-from tasks.report.pages import render_site
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.registry import describe_rules
+from newsclean.pipeline.output.review import article_view
+from newsclean.tasks import outputs
+from newsclean.tasks.report import build_report
+from newsclean.tasks.report.browser import missing, open_page, wait_ready
+from newsclean.tasks.report.pages import render_site
 
 from .test_review import html_page_log
 
@@ -50,7 +50,7 @@ def html_report(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    from tasks.report.browser import browser
+    from newsclean.tasks.report.browser import browser
 
     with browser(1280, 1000) as d:
         yield d
@@ -213,7 +213,7 @@ def test_no_script_errors(report, html_report, seed_run, driver):
 
 
 def test_an_id_with_slash_space_and_plus_opens(tmp_path, driver):
-    from tasks.report.pages import article_href
+    from newsclean.tasks.report.pages import article_href
 
     record, log = html_page_log()
     record["id"] = log["id"] = "2026-12-05/a b+c"

@@ -1,14 +1,14 @@
-"""Line fates (pipeline/review.py) and the rule registry."""
+"""Line fates (pipeline/output/review.py) and the rule registry."""
 import re
 from pathlib import Path
 
 import pytest
 
-from pipeline import io
-from pipeline.registry import BUILTIN, describe_rules, lookup
-from pipeline.review import article_view, changed_span, histogram, lines_from_log, visible
-from pipeline.segment import is_visible, split_lines
-from tasks import outputs
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
+from newsclean.pipeline.output.review import article_view, changed_span, histogram, lines_from_log, visible
+from newsclean.pipeline.ingest.segment import is_visible, split_lines
+from newsclean.tasks import outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = describe_rules(io.load_rules())
@@ -34,7 +34,7 @@ def test_unknown_rule_id_is_described_as_such():
 
 
 def test_fates_of_a_small_article(clean, ctx):
-    from pipeline.record import changelog_record, corpus_record
+    from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
     text = ("Home | World | Sport\n"
             "Storm Closes Harbour After Record Waves\n"
@@ -58,7 +58,7 @@ def test_fates_of_a_small_article(clean, ctx):
 
 
 def test_rejected_article_view(clean, ctx):
-    from pipeline.record import changelog_record
+    from newsclean.pipeline.output.contract import changelog_record
 
     cleaned = clean("   \n\n")
     view = article_view(None, changelog_record(cleaned, ctx), ["   ", "", ""])
@@ -124,8 +124,8 @@ def test_visible_and_histogram():
 
 
 def test_site_shares(clean, ctx):
-    from pipeline.record import changelog_record, corpus_record
-    from pipeline.review import site_shares
+    from newsclean.pipeline.output.contract import changelog_record, corpus_record
+    from newsclean.pipeline.output.review import site_shares
 
     body = "The harbour closed on Monday after waves of ten metres hit the town wall overnight.\n"
     views = []
@@ -150,7 +150,7 @@ def test_flagged_line_stays_kept_and_names_its_rule():
 def test_kept_blocks_have_their_classifier_scores_in_the_change_log(clean, ctx):
     """block_scores: one entry per body block, the classifier's score; with the scores of the
     dropped and unsure lines in their changes, every line the classifier judged has one."""
-    from pipeline.record import changelog_record, corpus_record
+    from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
     path = ROOT / "raw" / "002_110745e9e9445cd3.txt"
     cleaned = clean(path.read_bytes(), id=path.stem)
@@ -168,7 +168,7 @@ def test_kept_blocks_have_their_classifier_scores_in_the_change_log(clean, ctx):
 
 
 def test_no_block_scores_when_the_classifier_did_not_run(clean, ctx):
-    from pipeline.record import changelog_record
+    from newsclean.pipeline.output.contract import changelog_record
 
     clean_text = "A Headline For The Test Story\n" + "This sentence is long enough to be the body of a story. " * 3 + "\n"
     assert "block_scores" not in changelog_record(clean(clean_text), ctx)
@@ -198,7 +198,7 @@ def html_page_log():
 
 
 def test_what_the_extractor_left_out_is_its_own_fate():
-    from pipeline.review import category_shares, score_histogram
+    from newsclean.pipeline.output.review import category_shares, score_histogram
 
     record, log = html_page_log()
     view = article_view(record, log)  # an HTML page: the lines come from the change log
@@ -217,7 +217,7 @@ def test_what_the_extractor_left_out_is_its_own_fate():
 def test_show_marks_what_the_extractor_left_out():
     from rich.console import Console
 
-    from tasks.show import render_rich
+    from newsclean.tasks.show import render_rich
 
     record, log = html_page_log()
     console = Console(width=120, record=True)

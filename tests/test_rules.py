@@ -1,8 +1,8 @@
 """Every rule against its own examples, and rule-pack validation."""
 import pytest
 
-from pipeline import io
-from pipeline.rules import RuleError, build_ruleset
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.ruleset import RuleError, build_ruleset
 
 RULES = io.load_rules()
 ALL = [r for r in RULES.general] + list(RULES.html) + [r for _, rules in RULES.sites for r in rules]

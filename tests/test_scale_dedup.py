@@ -12,8 +12,8 @@ import pytest
 
 from .operations_support import cli, file_stats, manifest, records
 from .test_dedup import CHROME, article, body, corpus_raw
-from pipeline.shard import shard_of
-from tasks import paths, segments
+from newsclean.pipeline.output.shards import shard_of
+from newsclean.tasks import paths, segments
 
 FILLER = tuple(f"story-{i:02d}" for i in range(24))  # distinct stories: segment 0 outweighs a run's additions
 FIRST = ("site-a", "event-1", "event-2", "other", *FILLER)
@@ -132,7 +132,7 @@ def test_export_drops_duplicates_as_it_streams(staged, tmp_path):
 
 def test_the_chain_decodes_only_what_no_segment_holds_current(staged, monkeypatch):
     raw, out = staged
-    from tasks import chain
+    from newsclean.tasks import chain
 
     decoded = []
     real = chain.decode_entry
@@ -151,7 +151,7 @@ def test_the_chain_decodes_only_what_no_segment_holds_current(staged, monkeypatc
 
 def test_dedup_reads_only_the_segments_that_changed(staged, monkeypatch):
     raw, out = staged
-    from pipeline import io
+    from newsclean.pipeline import io
 
     read, real = [], io.iter_part
 

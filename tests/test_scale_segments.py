@@ -11,13 +11,13 @@ from collections import Counter
 import pytest
 
 from .operations_support import SEEDS, cli, file_stats, make_raw, manifest, parts, records
-from pipeline import io
-from pipeline.segments import SegmentIndex, plan_commit
-from pipeline.shard import Entry
-from tasks import paths
-from tasks.common import load_context
-from tasks.export import export
-from tasks.show import find_article
+from newsclean.pipeline import io
+from newsclean.pipeline.output.segments import SegmentIndex, plan_commit
+from newsclean.pipeline.output.shards import Entry
+from newsclean.tasks import paths
+from newsclean.tasks.common import load_context
+from newsclean.tasks.export import export
+from newsclean.tasks.show import find_article
 
 
 def settle(raw):
@@ -191,7 +191,7 @@ def entry(rid: str, sha: str = "s") -> Entry:
 
 def index(seg: int, ids: list[str], ctx) -> SegmentIndex:
     found = SegmentIndex(seg)
-    from pipeline.record import stamp
+    from newsclean.pipeline.output.contract import stamp
     for rid in ids:
         found.add({"id": rid, "status": "cleaned", "changes": [], "source": {"path": f"{rid}.txt", "sha256": "s"},
                    "pipeline": {**stamp(ctx), "site_stats": None}})

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from pipeline.record import SCHEMA_VERSION, changelog_record, corpus_record
+from newsclean.pipeline.output.contract import SCHEMA_VERSION, changelog_record, corpus_record
 
 from .conftest import RAW
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.record import changelog_record, corpus_record
+from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
 from .conftest import FIXTURES, RAW
 

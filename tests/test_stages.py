@@ -3,14 +3,14 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.article import Article, Block, Source
-from pipeline.bylines import parse_byline
-from pipeline.config import CleanConfig
-from pipeline.credits import split_credit
-from pipeline.dates import parse_date
-from pipeline.features import is_headline, is_name, is_sentence
-from pipeline.stages.encoding import cannot_hold_mojibake, fix_encoding, repair
-from pipeline.stages.normalize import normalize, normalize_text
+from newsclean.pipeline.core.article import Article, Block, Source
+from newsclean.pipeline.text.bylines import parse_byline
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.text.credits import split_credit
+from newsclean.pipeline.text.dates import parse_date
+from newsclean.pipeline.text.predicates import is_headline, is_name, is_sentence
+from newsclean.pipeline.stages.encoding import cannot_hold_mojibake, fix_encoding, repair
+from newsclean.pipeline.stages.normalize import normalize, normalize_text
 
 CFG = CleanConfig()
 SRC = Source(path="t.txt", sha256="0", format="text")
@@ -223,7 +223,7 @@ def test_bad_input_is_rejected_with_a_reason(clean, data, rule):
 
 
 def test_stage_list_is_config(clean, ctx):
-    from pipeline.context import Context
+    from newsclean.pipeline.stages.context import Context
     only_norm = Context(replace(ctx.config, stages=("normalize",)), ctx.rules)
     raw = "Share\n" + "\n".join(BODY)
     c = clean(raw, context=only_norm)
@@ -237,7 +237,7 @@ def test_stage_list_is_config(clean, ctx):
     ("Trump and Putin to Discuss Ceasefire", False),
 ])
 def test_is_dateish(text, dateish):
-    from pipeline.dates import is_dateish
+    from newsclean.pipeline.text.dates import is_dateish
     assert is_dateish(text) is dateish
 
 

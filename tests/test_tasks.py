@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
-from pipeline.conservation import unaccounted_lines
-from pipeline.decode import decode_bytes
-from tasks.cli import main
+from newsclean.pipeline import io
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.tasks.cli import main
 
 from .conftest import RAW
 
@@ -74,7 +74,7 @@ def test_changed_article_reprocesses_its_shard_only(raw, tmp_path):
     after = snapshot(out)
     changed = {k for k in after if before.get(k) != after[k]}
     parts = {k for k in changed if k.startswith(("corpus/", "changelog/"))}
-    from pipeline.shard import shard_of
+    from newsclean.pipeline.output.shards import shard_of
     shard = shard_of("001_88141e08922914d6", 8)
     assert parts <= {f"corpus/part-{shard:05d}.jsonl", f"changelog/part-{shard:05d}.jsonl"}
     assert f"changelog/part-{shard:05d}.jsonl" in parts
@@ -199,18 +199,18 @@ def test_show_piped_into_head_is_not_an_error(raw, tmp_path):
     run(raw, tmp_path / "clean")
     # an article view far larger than a pipe's buffer, into a reader that stops after one line
     proc = subprocess.run(
-        f"{sys.executable} -m tasks.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
+        f"{sys.executable} -m newsclean.tasks.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
         shell=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
     assert proc.stdout.startswith("id:") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
 
 
 def test_code_change_under_same_version_makes_records_stale(raw, tmp_path, monkeypatch):
-    import pipeline.record
+    import newsclean.pipeline.output.contract
 
     out = tmp_path / "clean"
     run(raw, out)
     assert all(r["pipeline"]["code_digest"] for r in records(out, "corpus").values())
-    monkeypatch.setattr(pipeline.record, "code_digest", lambda: "0123456789abcdef")
+    monkeypatch.setattr(newsclean.pipeline.output.contract, "code_digest", lambda: "0123456789abcdef")
     assert run(raw, out) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["cleaned"] == 5 and manifest["counts"]["unchanged"] == 0

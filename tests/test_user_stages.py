@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import io
-from pipeline.clean import clean_bytes
-from pipeline.config import STAGES, ConfigError, config_from_mapping
-from pipeline.conservation import unaccounted_lines
-from pipeline.context import Context
-from pipeline.registry import BUILTIN, describe_rules, lookup
-from pipeline.stages.boilerplate import HEURISTICS
-from tasks.cli import main
+from newsclean.pipeline import io
+from newsclean.pipeline.clean import clean_bytes
+from newsclean.pipeline.core.config import STAGES, ConfigError, config_from_mapping
+from newsclean.pipeline.output.conservation import unaccounted_lines
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
+from newsclean.pipeline.stages.boilerplate import HEURISTICS
+from newsclean.tasks.cli import main
 
 from .conftest import ROOT
 
@@ -34,8 +34,8 @@ def user_ctx(*stages, rules=None):
 
 
 def test_the_stage_contract_is_importable_from_the_package():
-    import pipeline
-    from pipeline import Article, Change, CleanConfig, Context, StageResult  # noqa: F401
+    from newsclean import pipeline
+    from newsclean.pipeline import Article, Change, CleanConfig, Context, StageResult  # noqa: F401
 
     assert {"Article", "Change", "StageResult", "Context", "CleanConfig"} <= set(pipeline.__all__)
 
@@ -47,7 +47,7 @@ def test_a_user_stage_runs_in_order_and_logs_its_changes_under_its_own_ids():
     mine = [c for c in cleaned.changes if c.stage == EXAMPLE]
     assert [(c.rule, c.action, c.line) for c in mine] == [("user.pii.email", "edit", 4), ("user.tip-line", "drop", 5)]
     assert cleaned.changes[-len(mine):] == tuple(mine)  # last in the list, as configured
-    from pipeline.record import changelog_record, corpus_record
+    from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
     assert unaccounted_lines(ARTICLE, corpus_record(cleaned, user_ctx(EXAMPLE)),
                              changelog_record(cleaned, user_ctx(EXAMPLE))["changes"]) == []
@@ -103,7 +103,7 @@ BROKEN = {
 def broken_module(tmp_path, monkeypatch):
     body = "\n".join(f"def {name}(article, ctx):\n    {code}\n" for name, code in BROKEN.items())
     (tmp_path / "broken_stages.py").write_text("from dataclasses import replace\n"
-                                               "from pipeline import Change, StageResult\n" + body)
+                                               "from newsclean.pipeline import Change, StageResult\n" + body)
     monkeypatch.syspath_prepend(str(tmp_path))
     return "broken_stages"
 
@@ -124,7 +124,7 @@ def test_a_stage_that_breaks_the_contract_rejects_the_article_naming_itself(brok
 
 def cli(*args, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{ROOT}"}
-    return subprocess.run([sys.executable, "-c", "from tasks.cli import main; raise SystemExit(main())", *args],
+    return subprocess.run([sys.executable, "-c", "from newsclean.tasks.cli import main; raise SystemExit(main())", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -136,7 +136,7 @@ def test_editing_a_user_stage_makes_its_outputs_stale(tmp_path):
         (tmp_path / "raw" / f"a{i}.txt").write_text(ARTICLE)
     module = tmp_path / "site_stages.py"
     module.write_text(textwrap.dedent('''\
-        from pipeline import StageResult
+        from newsclean.pipeline import StageResult
 
         def tag(article, ctx):
             return StageResult(article)
@@ -164,7 +164,7 @@ def test_editing_a_user_stage_makes_its_outputs_stale(tmp_path):
 
 
 def test_no_user_stage_leaves_the_code_digest_as_it_was(ctx):
-    from pipeline.record import stamp
+    from newsclean.pipeline.output.contract import stamp
 
     assert stamp(ctx)["code_digest"] == io.code_digest()
     assert stamp(user_ctx(EXAMPLE, rules=ctx.rules))["code_digest"] != io.code_digest()

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..article import Article, Block, Change, StageResult
-from ..bylines import is_role_only, parse_byline
-from ..classify import FEATURES, block_vectors, page_language
-from ..credits import caption_credit
-from ..context import Context
-from ..features import is_name, is_sentence, squash, words
-from ..layout import Layout, find_layout
-from ..matching import RuleGroup, rule_group
-from ..registry import HEURISTICS
-from ..regex_budget import RegexBudget
-from ..rules import Rule
-from ..sitestats import repeated_blocks
-from .captions import is_lead_image_caption
+from newsclean.pipeline.core.article import Article, Block, Change, StageResult
+from newsclean.pipeline.text.bylines import is_role_only, parse_byline
+from newsclean.pipeline.classify.blocks import FEATURES, block_vectors, page_language
+from newsclean.pipeline.text.credits import caption_credit
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.text.predicates import is_name, is_sentence, squash, words
+from newsclean.pipeline.text.layout import Layout, find_layout
+from newsclean.pipeline.rules.matching import RuleGroup, rule_group
+from newsclean.pipeline.rules.registry import HEURISTICS
+from newsclean.pipeline.rules.regex_budget import RegexBudget
+from newsclean.pipeline.rules.ruleset import Rule
+from newsclean.pipeline.classify.sitestats import repeated_blocks
+from newsclean.pipeline.stages.captions import is_lead_image_caption
 
 STAGE = "boilerplate"
 

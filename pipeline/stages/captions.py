@@ -15,13 +15,13 @@ import re
 from dataclasses import replace
 from typing import cast
 
-from ..article import Article, Caption, Change, StageResult
-from ..bylines import parse_byline
-from ..context import Context
-from ..credits import reads_as_body, split_credit
-from ..dates import dateline
-from ..features import is_headline, is_sentence, words
-from ..layout import find_layout
+from newsclean.pipeline.core.article import Article, Caption, Change, StageResult
+from newsclean.pipeline.text.bylines import parse_byline
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.text.credits import reads_as_body, split_credit
+from newsclean.pipeline.text.dates import dateline
+from newsclean.pipeline.text.predicates import is_headline, is_sentence, words
+from newsclean.pipeline.text.layout import find_layout
 
 STAGE = "captions"
 CAPTION_TITLE_MAX_WORDS = 20

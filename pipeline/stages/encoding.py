@@ -22,9 +22,9 @@ import ftfy
 from ftfy.chardata import LIGATURES
 from ftfy.fixes import uncurl_quotes
 
-from ..article import Article, Change, StageResult
-from ..config import CleanConfig
-from ..context import Context
+from newsclean.pipeline.core.article import Article, Change, StageResult
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.stages.context import Context
 
 STAGE = "encoding"
 # ASCII plus typographic punctuation that is common in clean news text. None of these

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..article import Article, Change, StageResult
-from ..bylines import parse_byline
-from ..context import Context
-from ..dates import dateline
-from ..features import is_name, is_sentence, squash
-from ..layout import find_layout
-from ..stopwords import guess_language
+from newsclean.pipeline.core.article import Article, Change, StageResult
+from newsclean.pipeline.text.bylines import parse_byline
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.text.dates import dateline
+from newsclean.pipeline.text.predicates import is_name, is_sentence, squash
+from newsclean.pipeline.text.layout import find_layout
+from newsclean.pipeline.text.languages import guess_language
 
 STAGE = "metadata"
 

@@ -9,9 +9,9 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from ..article import Article, Change, StageResult
-from ..config import CleanConfig
-from ..context import Context
+from newsclean.pipeline.core.article import Article, Change, StageResult
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.stages.context import Context
 
 STAGE = "normalize"
 ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")

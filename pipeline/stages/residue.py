@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..article import Article, Caption, Change, StageResult
-from ..context import Context
-from ..credits import split_credit
-from ..features import squash, words
-from ..matching import rule_group
+from newsclean.pipeline.core.article import Article, Caption, Change, StageResult
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.text.credits import split_credit
+from newsclean.pipeline.text.predicates import squash, words
+from newsclean.pipeline.rules.matching import rule_group
 
 STAGE = "residue"
 TOKEN = re.compile(r"\w+")

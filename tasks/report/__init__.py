@@ -1,19 +1,19 @@
 """``newsclean report``: a static HTML report of a run, viewable offline.
 
 Reads the output folder (and the raw folder, to show blank lines and the exact raw text),
-builds review values with :mod:`pipeline.review`, renders them with :mod:`.pages` and
+builds review values with :mod:`newsclean.pipeline.output.review`, renders them with :mod:`.pages` and
 writes ``OUT/report/``, replacing the previous report in one rename.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline import io
-from pipeline.registry import describe_rules
-from pipeline.review import ArticleView
+from newsclean.pipeline import io
+from newsclean.pipeline.rules.registry import describe_rules
+from newsclean.pipeline.output.review import ArticleView
 
-from .. import outputs
-from ..common import load_context
+from newsclean.tasks import outputs
+from newsclean.tasks.common import load_context
 
 
 def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:
@@ -23,7 +23,7 @@ def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:
 
 def build_report(out: str | Path, raw: str | None = None, config: str = "") -> Path:
     """Write the report and return the path of its index page."""
-    from .pages import render_site
+    from newsclean.tasks.report.pages import render_site
 
     registry = describe_rules(load_context(config).rules)
     files = render_site(article_views(out, raw), outputs.manifest(out), registry)

@@ -1,7 +1,7 @@
 """Open report pages in a real headless browser: Debian's chromium driven by its chromedriver
 through selenium. Used by the browser tests and to make the screenshots in docs/.
 
-    python -m tasks.report.browser PAGE.html[#FRAGMENT] OUT.png [--size 1400x1800]
+    python -m newsclean.tasks.report.browser PAGE.html[#FRAGMENT] OUT.png [--size 1400x1800]
 
 Selenium is pointed at /usr/bin/chromium and /usr/bin/chromedriver (or those on PATH) and
 runs with SE_AVOID_STATS=true, so that Selenium Manager neither downloads a browser nor sends

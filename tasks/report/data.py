@@ -24,8 +24,8 @@ import sys
 import zlib
 from array import array
 
-from pipeline.registry import RuleInfo, lookup
-from pipeline.review import FATES, ArticleView, LineView
+from newsclean.pipeline.rules.registry import RuleInfo, lookup
+from newsclean.pipeline.output.review import FATES, ArticleView, LineView
 
 CHUNK = 50  # articles per data chunk: an article page loads one chunk
 SHORT_ID = 14  # an id longer than this is shown as its head, "…", its tail (the full id on hover)

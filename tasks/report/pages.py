@@ -10,13 +10,15 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pipeline.registry import RuleInfo, lookup
-from pipeline.review import (ArticleView, category_counts, category_shares, changed_span, group_hits, histogram,
-                             rule_hits, score_histogram, site_shares, visible)
+from newsclean.pipeline.rules.registry import RuleInfo, lookup
+from newsclean.pipeline.output.review import (
+    ArticleView, category_counts, category_shares, changed_span, group_hits, histogram, rule_hits, score_histogram,
+    site_shares, visible
+)
 
-from ..paths import safe_name
-from .data import data_files, short_id
-from .svg import Bar, bar_chart, pair_chart
+from newsclean.tasks.paths import safe_name
+from newsclean.tasks.report.data import data_files, short_id
+from newsclean.tasks.report.svg import Bar, bar_chart, pair_chart
 
 MAX_GROUPS = 500  # distinct lines listed on a rule page (the longest); the page says how many more
 MAX_PLACES = 8  # places linked per distinct line
@@ -45,7 +47,7 @@ def diff(before: str, after: str | None) -> Markup:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("tasks.report", "templates"), autoescape=select_autoescape(["html"]),
+    env = Environment(loader=PackageLoader("newsclean.tasks.report", "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["diff"] = diff
     env.filters["pct"] = lambda x: f"{100 * x:.0f}%"

@@ -1,0 +1,283 @@
+"""Raw files to records: one record per article, with a stable id and a fingerprint.
+
+A raw file is plain text (``.txt``, ``.text``), an HTML page (``.html``, ``.htm``), JSONL
+records (``.jsonl``: ``{id, url?, html? | text?, ...}``, as scrapers, datatrove and dolma
+write them; ``html`` wins over ``text``) or a WARC file (``.warc``: one article per HTML
+response record); any of them may be gzip-compressed (``.gz``). A single-article file's id
+is its path under raw/ less the format suffix (``core/ids.py``: ``a/bbc.co.uk_1.html.gz`` gives
+``a/bbc.co.uk_1``); a record's id is its own ``id`` field (a WARC record's
+``WARC-Record-ID``), else a hash of its URL, sanitized to a plain name.
+
+Pure: functions over bytes and binary streams (``io.py`` opens the files). A record that
+cannot be read carries ``error`` (rule, reason) and is rejected by the cleaner, so that one
+bad record never stops the batch.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator, cast
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.utils import BUFF_SIZE
+
+from newsclean.pipeline.core.ids import FORMATS, input_id
+
+MULTI = ("jsonl", "warc")
+META_FIELDS = ("url", "site", "published", "title", "authors", "language")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+NOT_PLAIN = re.compile(r"[^A-Za-z0-9._-]+")
+CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
+MAX_ID = 120
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    format: str  # "text" or "html"
+    data: bytes  # the article's bytes (decompressed)
+    meta: dict | None  # url, site, published, title, authors, language
+    sha256: str  # fingerprint of the record's own content
+    charset: str | None = None  # declared by the container (WARC HTTP header)
+    error: tuple[str, str] | None = None  # (rule, reason): the record cannot be read
+
+
+def file_format(name: str) -> str | None:
+    """text, html, jsonl, warc, or None when the file is not an input."""
+    name = name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return next((fmt for suffix, fmt in FORMATS.items() if name.endswith(suffix)), None)
+
+
+def is_multi(name: str) -> bool:
+    return file_format(name) in MULTI
+
+
+HTML_DOCUMENT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+                           rb"(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A text input that is an HTML document: it opens (after a BOM, white space, an XML
+    declaration or comments) with a doctype or an ``<html>`` tag. A text that only
+    mentions or quotes markup further down does not count."""
+    return HTML_DOCUMENT.match(data[:4096]) is not None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def plain_id(value: object) -> str | None:
+    """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
+    usable is left. Long ids keep a hash of the whole so that they stay distinct."""
+    text = NOT_PLAIN.sub("_", str(value).strip()).strip("._-")
+    if not text:
+        return None
+    if len(text) > MAX_ID:
+        text = text[:MAX_ID - 17] + "_" + sha256(str(value).encode())[:16]
+    return text
+
+
+def url_id(url: str) -> str:
+    return "u" + sha256(url.strip().encode("utf-8"))[:16]
+
+
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress at most ``limit`` bytes; raise ValueError beyond (a gzip bomb)."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = d.decompress(data, limit + 1)
+    if len(out) > limit or d.unconsumed_tail:
+        raise ValueError(f"decompresses to more than max_input_bytes={limit:,} bytes")
+    return out + d.flush()
+
+
+def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int) -> Record:
+    """The record of a single-article file; its fingerprint is the stored file's sha256."""
+    fmt, digest = cast(str, file_format(name)), sha256(data)  # an input's name has a format (io.is_input)
+    if name.lower().endswith(".gz"):
+        try:
+            data = gunzip(data, limit)
+        except (ValueError, zlib.error, EOFError) as exc:
+            return Record(id, fmt, b"", meta, digest, error=("reject.bad-gzip", f"cannot decompress {name}: {exc}"))
+    return Record(id, fmt, data, meta, digest)
+
+
+def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
+    return gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") and file_format(name) == "jsonl" else stream
+
+
+def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> Iterator[Record]:
+    """Every record of a JSONL or WARC file, in file order. ``stem`` names the records
+    that have no id of their own (the file's id, ``ids.input_id``; default: from ``name``).
+    Never raises: a file that breaks off (or that the WARC reader fails on) gives a rejected
+    record after those read, one that holds no article a rejected record of its own, so that
+    it is in the change log rather than gone."""
+    stem = stem or input_id(name)
+    reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
+        else warc_records(stem, stream, limit)
+    found = 0
+    try:
+        for found, record in enumerate(reader, start=1):  # noqa: B007 - the count is read after the loop
+            yield record
+    except Exception as exc:  # noqa: BLE001 - any failure of a reader sets the rest of this file aside
+        found += 1
+        yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
+                     error=("reject.unreadable", f"cannot read {name} past this point: {type(exc).__name__}: {exc}"))
+    if not found:
+        yield Record(f"{stem}-empty", "text", b"", None, "empty",
+                     error=("reject.no-record", f"{name} holds no record to clean"))
+
+
+def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
+    """(line, its size, sha256 of it less its line break) of every line of ``stream``,
+    holding at most ``limit`` + ``chunk`` bytes: a line over ``limit`` is given as None,
+    read on in chunks (hashed, never held) to its end, so that a gzip member that inflates
+    to gigabytes without a newline costs no more memory than a line at the limit."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line, len(line), sha256(line.rstrip(b"\r\n"))
+            continue
+        h, size = hashlib.sha256(), len(line)
+        while line:
+            end = line.endswith(b"\n")
+            h.update(line.rstrip(b"\r\n") if end else line)
+            if end:
+                break
+            line = stream.readline(chunk)
+            size += len(line)
+        yield None, size, h.hexdigest()
+
+
+def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile, limit: int) -> Iterator[Record]:
+    for n, (line, size, digest) in enumerate(bounded_lines(lines, limit), start=1):
+        if line is not None and not line.strip():
+            continue
+        if line is None or size > limit:
+            yield Record(f"{stem}-L{n}", "text", b"", None, digest,
+                         error=("reject.too-large", f"line {n} is {size:,} bytes, over max_input_bytes={limit:,}"))
+            continue
+        reason: str | None
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            rec, reason = None, f"line {n} is not JSON: {exc}"
+        except RecursionError:
+            rec, reason = None, f"line {n} nests JSON arrays or objects too deep to read"
+        else:
+            reason = None if isinstance(rec, dict) else f"line {n} is not a JSON object"
+        if reason:
+            yield Record(f"{stem}-L{n}", "text", b"", None, digest, error=("reject.bad-record", reason))
+            continue
+        yield json_record(rec, f"{stem}-L{n}", digest)
+
+
+def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
+    nested = rec["metadata"] if isinstance(rec.get("metadata"), dict) else {}
+    meta = {k: v for k in META_FIELDS if (v := rec.get(k, nested.get(k))) not in (None, "", [])}
+    if "published" not in meta and nested.get("date") not in (None, "", []):  # datatrove's metadata.date
+        meta["published"] = nested["date"]
+    url = meta.get("url") if isinstance(meta.get("url"), str) else None
+    aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
+    html, text = rec.get("html"), rec.get("text")
+    if isinstance(html, str) and html.strip():
+        return Record(aid, "html", html.encode("utf-8", "surrogatepass"), meta or None, digest)
+    if isinstance(text, str):
+        return Record(aid, "text", text.encode("utf-8", "surrogatepass"), meta or None, digest)
+    return Record(aid, "text", b"", meta or None, digest,
+                  error=("reject.bad-record", "the record has neither an 'html' nor a 'text' string"))
+
+
+class _RecordLoader(ArcWarcRecordLoader):
+    """warcio's record loader, made to read a record without ``WARC-Target-URI`` (warcio
+    raises AttributeError on it) as one without HTTP headers, which ``warc_records`` rejects."""
+
+    def load_http_headers(self, rec_type, uri, stream, length):
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
+WARC_MAX_LINE = 1 << 20  # bytes of a WARC or HTTP header line (real ones are under 16 KiB)
+
+
+class _BoundedReader(DecompressingBufferedReader):
+    """warcio's reader, its lines capped at ``WARC_MAX_LINE``: warcio reads a header line
+    whole, so that one without a line end (a gzip member inflating to gigabytes) would be
+    held whole; past the cap the file cannot be read on (ValueError)."""
+
+    def readline(self, length=None):
+        cap = WARC_MAX_LINE if length is None or length < 0 else min(length, WARC_MAX_LINE)
+        line = super().readline(cap)
+        if len(line) >= WARC_MAX_LINE and not line.endswith(b"\n"):
+            raise ValueError(f"a WARC header line of over {WARC_MAX_LINE:,} bytes")
+        return line
+
+
+def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
+    """One record per HTML response of a WARC file. A response that is not 2xx (a 404 page)
+    or has no target URI is a rejected record with the reason; other records (requests,
+    metadata, images) are not articles and are passed over."""
+    n, yielded, passed = 0, 0, Counter[str]()
+    records = ArchiveIterator(stream)
+    records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
+    records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)
+    for rec in records:
+        if not rec.format.startswith("warc"):  # warcio reads anything as an ARC record
+            continue
+        n += 1
+        if rec.rec_type != "response":
+            passed[rec.rec_type or "untyped"] += 1
+            continue
+        url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+        own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
+        aid = plain_id(own) if own else None
+        aid = aid or (url_id(url) if url else f"{stem}-R{n}")
+        ctype = (rec.http_headers.get_header("Content-Type") or "").lower() if rec.http_headers else ""
+        if url and not ctype.startswith(HTML_TYPES):
+            passed["non-HTML response" if rec.http_headers else "non-HTTP response"] += 1
+            continue
+        yielded += 1
+        if not url:
+            yield Record(aid, "html", b"", None, sha256(rec.rec_headers.to_bytes()),
+                         error=("reject.bad-record", f"WARC response record {n} has no WARC-Target-URI"))
+            continue
+        meta = {"url": url}
+        status = rec.http_headers.get_statuscode() or ""
+        if not status.startswith("2"):
+            yield Record(aid, "html", b"", meta, sha256(url.encode() + b"\0" + rec.http_headers.to_bytes()),
+                         error=("reject.warc-status", f"HTTP status {rec.http_headers.statusline} (not 2xx): "
+                                "an error or redirect page, not the article"))
+            continue
+        body = rec.content_stream().read(limit + 1)
+        digest = sha256(url.encode() + b"\0" + body)
+        if len(body) > limit:
+            yield Record(aid, "html", b"", meta, digest,
+                         error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
+            continue
+        m = CHARSET.search(ctype)
+        yield Record(aid, "html", body, meta, digest, charset=m.group(1) if m else None)
+    if n == 0:
+        yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
+                     error=("reject.unreadable", "no WARC record found: not a WARC file"))
+    elif not yielded:
+        held = ", ".join(f"{count} {kind}" for kind, count in sorted(passed.items()))
+        yield Record(f"{stem}-empty", "text", b"", None, sha256(held.encode()),
+                     error=("reject.no-record", f"no HTML response among its {n} WARC records ({held})"))
+
+
+def site_of(meta: dict) -> str | None:
+    """The site's host name (what per-site rules are keyed by): ``site``, else the URL's host."""
+    url = meta.get("url") or None
+    site = meta.get("site") or (urlsplit(url).hostname if isinstance(url, str) else None)
+    return site[4:] if site and site.startswith("www.") else site

@@ -1,0 +1,254 @@
+"""Shards: which part file an article lives in, and cleaning one shard incrementally.
+
+A shard is chosen by a stable hash of the article id (blake2b, never Python's salted
+``hash()``). Cleaning a shard reuses the stored records of every input whose fingerprint
+(raw sha256, its sidecar's, pipeline version, config and rules digests) is unchanged, so that a rerun
+cleans only what changed and rewrites identical bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field, fields, replace
+from typing import Callable, Iterable
+
+from newsclean.pipeline.core.article import RejectedInput, Source
+from newsclean.pipeline.clean import Cleaned, Prepared, finish, prepare_record, reject
+from newsclean.pipeline.stages.context import Context
+from newsclean.pipeline.ingest.inputs import Record
+from newsclean.pipeline.output.contract import (
+    changelog_record, corpus_record, current_fingerprint, dumps, fingerprint, site_stats_current, stamp
+)
+
+
+def shard_of(article_id: str, shards: int) -> int:
+    h = hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(h, "big") % shards
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input of a batch, as planned: where it is and what its bytes hash to."""
+
+    id: str
+    rel: str
+    sha256: str
+    duplicate_of: str | None = None  # the input that already holds this id
+    sidecar_sha256: str | None = None  # its sidecar's, when it has one
+
+    def to_json(self) -> dict:
+        """The entry as a plan file holds it: its fields by name."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_json(cls, data: dict | list) -> Entry:
+        """An entry of a plan file: an object of named fields, or the positional list that
+        earlier versions wrote (4 or 5 fields). Raises ValueError on anything else."""
+        names = [f.name for f in fields(cls)]
+        if isinstance(data, list) and 3 <= len(data) <= len(names):
+            data = dict(zip(names, data))
+        if not isinstance(data, dict) or not {"id", "rel", "sha256"} <= set(data) or set(data) - set(names) \
+                or not all(isinstance(data.get(n), str) for n in ("id", "rel", "sha256")):
+            raise ValueError(f"not a plan entry: {str(data)[:80]}")
+        return cls(**data)
+
+
+def plan_json(shard: int, digest: str, entries: Iterable[Entry]) -> dict:
+    """A shard's plan file: its inputs, each by named fields (``Entry.to_json``)."""
+    return {"shard": shard, "digest": digest, "entries": [e.to_json() for e in entries]}
+
+
+def plan_entries(data: dict | None) -> list[Entry]:
+    """The entries of a plan file read back; ValueError when it is not one."""
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise ValueError("not a plan file")
+    return [Entry.from_json(e) for e in data["entries"]]
+
+
+def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
+    # new site statistics re-run every shard, which reuses the records of unchanged sites
+    stats = ctx.site_stats.version if ctx.site_stats else ""
+    h = hashlib.sha256((json.dumps(stamp(ctx), sort_keys=True) + stats).encode())
+    for e in sorted(entries, key=lambda e: (e.id, e.rel)):
+        h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class ShardOutput:
+    corpus: list[str] = field(default_factory=list)
+    changelog: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: dict[str, dict] = field(default_factory=dict)  # id -> {"rule", "reason"}
+    removed: list[str] = field(default_factory=list)
+    rules: Counter = field(default_factory=Counter)
+    categories: Counter = field(default_factory=Counter)
+
+    def state(self, shard: int, digest: str) -> dict:
+        return {
+            "shard": shard, "digest": digest,
+            "cleaned": self.cleaned, "unchanged": self.unchanged, "rejected": self.rejected,
+            "removed": self.removed, "rules": dict(sorted(self.rules.items())),
+            "categories": dict(sorted(self.categories.items())),
+        }
+
+
+Loader = Callable[[Entry], Record]
+Writer = Callable[[str | None, str, dict], None]  # (corpus line or None, change-log line, its record)
+
+
+def clean_entry(entry: Entry, load: Loader, ctx: Context) -> Cleaned:
+    """Load and clean one entry; its record, a rejection included, carries the entry's
+    fingerprints (the input's and its sidecar's), so that an unchanged entry is reused."""
+    return with_sidecar(finish(prepare_entry(entry, load, ctx)), entry)
+
+
+def prepare_entry(entry: Entry, load: Loader, ctx: Context) -> Prepared | Cleaned:
+    """Load and decode one entry, ready to build its article (or its rejection)."""
+    source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)
+    try:
+        record = load(entry)
+    except RejectedInput as exc:  # a symlink out of raw/, a special file, an oversized file
+        return reject(entry.id, source, exc.rule, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - an unreadable file is set aside, the batch goes on
+        return reject(entry.id, source, "reject.unreadable", f"cannot read input: {type(exc).__name__}: {exc}")
+    return prepare_record(record, path=entry.rel, ctx=ctx)
+
+
+def with_sidecar(cleaned: Cleaned, entry: Entry) -> Cleaned:
+    """The cleaned input's source with the fingerprint of the entry's sidecar, when it has one."""
+    if entry.sidecar_sha256 is None:
+        return cleaned
+    return replace(cleaned, source=replace(cleaned.source, sidecar_sha256=entry.sidecar_sha256))
+
+
+def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]:
+    """(corpus line or None, change-log line, change-log record) of a cleaned input. Text
+    that cannot be written as UTF-8 (a lone surrogate from a sidecar's JSON escape) rejects
+    the input rather than failing the shard."""
+    try:
+        log = changelog_record(cleaned, ctx)
+        corpus_line = None if cleaned.rejected else dumps(corpus_record(cleaned, ctx))
+        log_line = dumps(log)
+        (log_line + (corpus_line or "")).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError) as exc:
+        cleaned = reject(cleaned.id, cleaned.source, "reject.error", f"output not writable: {type(exc).__name__}: {exc}")
+        log = changelog_record(cleaned, ctx)
+        corpus_line, log_line = None, dumps(log)
+    return corpus_line, log_line, log
+
+
+def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
+                  write: Writer | None = None, progress: Callable[[int, int], None] | None = None,
+                  known: Iterable[str] = (), clean: Callable[[Entry], Cleaned] | None = None) -> ShardOutput:
+    """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
+    None, change-log line); lines whose fingerprint still holds are reused verbatim.
+    ``progress(done, total)`` is called before each entry with the count done so far.
+
+    ``write(corpus line or None, change-log line, change-log record)`` takes each record in
+    part order as it is made, so that memory does not grow with the shard; without it the lines are kept
+    in ``ShardOutput.corpus`` and ``.changelog``.
+
+    An input whose id another input already holds is rejected; as the change log keeps one
+    record per id, its rejection is logged under ``id@path`` (``record_key``), the key the
+    shard state (and so the manifest) reports it by.
+
+    ``known``: more ids the shard held whose records are not to be reused (those of a
+    damaged part): one that is no longer an input is reported removed, as from ``previous``.
+
+    ``clean(entry)``: where an entry's cleaned value comes from (default: loaded with ``load``
+    and cleaned here, the fused run; the stage chain passes the last stage's results).
+    """
+    clean = clean or (lambda entry: clean_entry(entry, load, ctx))
+    out = ShardOutput()
+    current = current_fingerprint(ctx)
+    ordered = sorted(entries, key=record_key)  # part order: by key, as replace_record keeps it
+    for done, entry in enumerate(ordered, start=1):
+        if progress:
+            progress(done - 1, len(ordered))
+        if entry.duplicate_of is not None:
+            corpus_line, log_line, log = record_lines(duplicate(entry), ctx)
+            out.rejected[record_key(entry)] = {"rule": "reject.duplicate-id", "reason": log["changes"][0]["detail"]}
+            if write is not None:
+                write(None, log_line, log)
+            else:
+                out.changelog.append(log_line)
+            _count(log, out)
+            continue
+        old = previous.get(entry.id)
+        old_log = json.loads(old[1]) if old else None
+        if old and old_log and still_current(old_log, entry, ctx, current) and old_log["source"]["path"] == entry.rel \
+                and (old[0] is None) == (old_log["status"] == "rejected"):  # both parts from one run
+            corpus_line, log_line, log = old[0], old[1], old_log
+            fresh = False
+        else:
+            corpus_line, log_line, log = record_lines(clean(entry), ctx)
+            fresh = True
+        if log["status"] == "rejected":
+            first = log["changes"][0]
+            out.rejected[entry.id] = {"rule": first["rule"], "reason": first["detail"]}
+        else:
+            (out.cleaned if fresh else out.unchanged).append(entry.id)
+        if write is not None:
+            write(corpus_line, log_line, log)
+        else:
+            if corpus_line is not None:
+                out.corpus.append(corpus_line)
+            out.changelog.append(log_line)
+        _count(log, out)
+    kept = {record_key(e) for e in entries}
+    out.removed = sorted((set(previous) | set(known)) - kept)
+    return out
+
+
+def record_key(entry: Entry) -> str:
+    """The id of an entry's change-log record: its id, or ``id@path`` for an input whose id
+    another already holds, so that one id keeps one change-log record."""
+    return entry.id if entry.duplicate_of is None else f"{entry.id}@{entry.rel}"
+
+
+def key_id(key: str, path: str | None) -> str:
+    """The id a change-log record's key (``record_key``) stands for: ``key`` less ``@path``."""
+    suffix = f"@{path}"
+    return key[:-len(suffix)] if path and key.endswith(suffix) else key
+
+
+def duplicate(entry: Entry) -> Cleaned:
+    """The rejection of an input whose id another input holds, under its ``record_key``."""
+    source = Source(path=entry.rel, sha256=entry.sha256, format="text", sidecar_sha256=entry.sidecar_sha256)
+    return reject(record_key(entry), source, "reject.duplicate-id",
+                  f"id {entry.id!r} is already taken by {entry.duplicate_of}")
+
+
+def _count(log: dict, out: ShardOutput) -> None:
+    """Count a record's changes; links (stage ``dedup``) are counted by the Dedup task, as a
+    reused record holds them and a freshly cleaned one does not yet."""
+    for change in log["changes"]:
+        if change["stage"] == "dedup":
+            continue
+        out.rules[change["rule"]] += 1
+        detail = change.get("detail")
+        if change["action"] == "drop" and isinstance(detail, dict) and detail.get("category"):
+            out.categories[detail["category"]] += 1
+
+
+def plan_shards(inputs: Iterable[tuple[str, str, str, str | None]], shards: int) -> dict[int, list[Entry]]:
+    """Group ``(id, rel, sha256, sidecar sha256)`` inputs by shard. The first input (by path) to claim an id
+    keeps it; later ones are marked as duplicates, to be rejected."""
+    owner: dict[str, str] = {}
+    plan: dict[int, list[Entry]] = {i: [] for i in range(shards)}
+    for aid, rel, sha, side in sorted(inputs, key=lambda t: t[1]):
+        dup = owner.get(aid)
+        owner.setdefault(aid, rel)
+        plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup, side))
+    return plan
+
+
+def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:
+    """Whether a stored change-log record still holds for ``entry``: same input and sidecar
+    bytes, same pipeline stamp (``current``, when the caller computed it already) and the
+    statistics its site has now."""
+    current = current_fingerprint(ctx) if current is None else current
+    return fingerprint(log) == (entry.sha256, entry.sidecar_sha256, *current) and site_stats_current(log, ctx)

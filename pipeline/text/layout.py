@@ -1,0 +1,69 @@
+"""Where the article is among its blocks: the headline, the first and last body paragraph.
+
+Text scrapes put site chrome before the headline and share bars, author boxes and comment
+forms after the last body paragraph. The body is the run of sentence-like blocks; the
+headline is the longest headline-style block before it, nearer being better.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from newsclean.pipeline.core.article import Block
+from newsclean.pipeline.text.bylines import parse_byline
+from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.text.dates import is_date_line, is_dateish
+from newsclean.pipeline.text.predicates import is_headline, is_sentence, words
+from newsclean.pipeline.text.credits import split_credit
+
+
+@dataclass(frozen=True)
+class Layout:
+    title: int | None  # index of the headline block
+    first_body: int | None
+    last_body: int | None
+
+    def region(self, i: int) -> str:
+        """lead (before the headline), head (headline to body), core, or tail."""
+        if self.title is not None and i < self.title:
+            return "lead"
+        if self.first_body is None or i < self.first_body:
+            return "head"
+        if self.last_body is not None and i > self.last_body:
+            return "tail"
+        return "core"
+
+
+def find_layout(
+    blocks: Sequence[Block],
+    cfg: CleanConfig,
+    skip: Callable[[int], bool] = lambda i: False,
+    not_body: Callable[[int], bool] = lambda i: False,
+) -> Layout:
+    """``skip(i)``: block i is already removed; ``not_body(i)``: a sentence that is not body
+    (an author bio), so it cannot end the body."""
+    body = [i for i, b in enumerate(blocks) if not skip(i) and is_sentence(b.text, cfg)]
+    first = body[0] if body else None
+    last = next((i for i in reversed(body) if not not_body(i)), first)
+    title = find_title(blocks, cfg, skip, first if first is not None else len(blocks))
+    if title is not None and first is not None and title > first:
+        first = title + 1 if title + 1 <= (last or 0) else first
+    return Layout(title=title, first_body=first, last_body=last)
+
+
+def is_title_candidate(text: str, cfg: CleanConfig) -> bool:
+    return (is_headline(text, cfg, min_words=cfg.title_min_words) and not is_date_line(text)
+            and not is_dateish(text) and parse_byline(text) is None and split_credit(text) is None)
+
+
+def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], bool], end: int) -> int | None:
+    """The headline: among headline-style blocks before ``end``, the longest, nearer to
+    the body winning ties (a lead-image caption is short, menu items shorter)."""
+    best, best_score = None, None
+    for i in range(min(end, len(blocks))):
+        if skip(i) or not is_title_candidate(blocks[i].text, cfg):
+            continue
+        score = words(blocks[i].text) - 0.5 * (end - i)
+        if best_score is None or score > best_score:
+            best, best_score = i, score
+    return best
