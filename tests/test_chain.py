@@ -16,6 +16,7 @@ from newsclean.tasks.batch import plan_batch
 from newsclean.tasks.cli import main
 
 from .conftest import FIXTURES, RAW
+from .operations_support import make_raw
 
 USER = "tests.example_stages:mask_emails"
 
@@ -23,10 +24,7 @@ USER = "tests.example_stages:mask_emails"
 @pytest.fixture
 def raw(tmp_path):
     """Seeds, HTML pages, text pages, an empty input and an id taken twice."""
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for p in sorted(RAW.glob("*.txt")):
-        shutil.copy(p, folder / p.name)
+    folder = make_raw(tmp_path / "raw")
     for p in sorted((FIXTURES / "html").glob("*.html.gz"))[:2] + sorted((FIXTURES / "pages").glob("*.txt"))[:3]:
         shutil.copy(p, folder / p.name)
     (folder / "empty.txt").write_text("   \n")

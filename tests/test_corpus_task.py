@@ -12,16 +12,13 @@ from newsclean.tasks.cli import main
 
 from .conftest import RAW, ROOT
 from .example_downstream import SentenceStats
+from .operations_support import make_raw
 from .test_operations_distributed import luigid  # noqa: F401 - the fixture: luigid on 127.0.0.1, stopped after
 
 
 @pytest.fixture
 def raw(tmp_path):
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for p in sorted(RAW.glob("*.txt")):
-        shutil.copy(p, folder / p.name)
-    return folder
+    return make_raw(tmp_path / "raw")
 
 
 def expected_stats(out: Path) -> dict:
