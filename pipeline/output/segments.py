@@ -25,7 +25,7 @@ from newsclean.pipeline.output.shards import Entry, still_current
 KEY_FIELDS = ("status", "path", "sha256", "sidecar_sha256", *FINGERPRINT_KEYS, "site_stats")
 
 
-def record_key(log: dict) -> list:
+def index_key(log: dict) -> list:
     """What a change-log record's index entry holds (KEY_FIELDS, in order)."""
     source, stamp = log.get("source") or {}, log.get("pipeline") or {}
     return [log.get("status"), source.get("path"), source.get("sha256"), source.get("sidecar_sha256"),
@@ -51,7 +51,7 @@ class SegmentIndex:
     rejected: dict[str, dict] = field(default_factory=dict)
 
     def add(self, log: dict) -> None:
-        self.ids[log["id"]] = record_key(log)
+        self.ids[log["id"]] = index_key(log)
         for change in log["changes"]:
             if change["stage"] == "dedup":  # links are counted by the Dedup task (pipeline/shard._count)
                 continue
