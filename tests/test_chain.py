@@ -211,3 +211,53 @@ def test_a_pickled_intermediate_gives_the_commit_its_changes_as_a_marshalled_one
     last = loads(dumps(plain), changes=False)
     gathered = gather([loads_changes(dumps(strange))], last)
     assert gathered["a"].cleaned.changes == strange[0].cleaned.changes + last[0].cleaned.changes
+
+
+def _through_the_chain(entry, load, ctx):
+    from newsclean.pipeline.output.chain import apply_stage, decode_entry, finished
+
+    pending, spent = decode_entry(entry, load, ctx), []
+    for step in chain_stages(ctx.config):
+        pending = apply_stage(step, pending, ctx)
+        spent.append(pending.spent)
+    return finished(pending, entry), spent
+
+
+def _html_page() -> str:
+    return sorted((FIXTURES / "html").glob("*.html.gz"))[0].name
+
+
+@pytest.mark.parametrize("name", ["000_1be1833fb9aa4d76.txt", "003_d4e081953e54f5da.txt", "html"])
+def test_the_chain_charges_one_pattern_budget_per_article_across_its_steps(ctx, name):
+    """In the fused run one ``regex_budget`` serves every stage of an article; each stage task of
+    the chain started without one, so an article the fused run rejects for its pattern work was
+    cleaned under --chain (issue 19, left over). Output must be the same, rejection included."""
+    from newsclean.pipeline.ingest.inputs import Record
+    from newsclean.pipeline.output.shards import Entry, clean_entry
+
+    fmt, path = ("html", FIXTURES / "html" / _html_page()) if name == "html" else ("text", RAW / name)
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    entry = Entry(id="a", rel=path.name, sha256="0" * 64)
+
+    def load(e):
+        return Record("a", fmt, data, None, e.sha256)
+
+    free = replace(ctx, config=replace(ctx.config, regex_budget=0))
+    cleaned, spent = _through_the_chain(entry, load, free)
+    assert not cleaned.rejected and spent[-1] > 0
+    tight = replace(ctx, config=replace(ctx.config, regex_budget=spent[-1] - 1))
+    fused = clean_entry(entry, load, tight)
+    assert fused.rejected and fused.changes[0].rule == "reject.regex-budget"
+    chained, _ = _through_the_chain(entry, load, tight)
+    assert chained == fused
+    enough = replace(ctx, config=replace(ctx.config, regex_budget=spent[-1]))
+    assert _through_the_chain(entry, load, enough)[0] == clean_entry(entry, load, enough) == cleaned
+
+
+def test_an_intermediate_keeps_each_articles_pattern_spend(clean):
+    from newsclean.pipeline.output.chain import Pending, dumps, loads
+
+    value = clean((RAW / "000_1be1833fb9aa4d76.txt").read_bytes(), id="a")
+    pending = [Pending("a", value.source, value, spent=12_345)]
+    assert [p.spent for p in loads(dumps(pending))] == [12_345]
+    assert [p.spent for p in loads(dumps(pending), changes=False)] == [12_345]

@@ -25,12 +25,16 @@ from newsclean.pipeline import __version__
 from newsclean.pipeline.core.article import Article, Block, Caption, Change, Source
 from newsclean.pipeline.clean import STAGES, Cleaned, built_article, guarded, stage_function, stage_names
 from newsclean.pipeline.core.config import CleanConfig, ConfigError
+from newsclean.pipeline.rules.regex_budget import RegexBudget
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.output.contract import current_fingerprint
 from newsclean.pipeline.output.shards import Entry, Loader, finish, prepare_entry, still_current, with_sidecar
 from newsclean.pipeline.core.stage_refs import is_user_stage, module_of
 
 DECODE = "decode"  # the first step: load, decode, check and segment (or extract HTML)
+# the layout of an intermediate (``dumps``), in every step's digest: a run killed before its
+# commit leaves intermediates, which a newer layout must not read (2: each article's pattern spend)
+INTERMEDIATE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Pending:
     id: str
     source: Source
     cleaned: Cleaned
+    spent: int = 0  # the article's pattern work so far (``regex_budget``), charged on by each step
 
 
 # --- the intermediate: Pending values as plain tuples -------------------------------------
@@ -76,7 +81,7 @@ def dumps(pending: list[Pending]) -> bytes:
     import pickle
 
     articles = [(p.id, _SOURCE(p.source), p.cleaned.id, _SOURCE(p.cleaned.source),
-                 None if p.cleaned.article is None else _article_plain(p.cleaned.article)) for p in pending]
+                 None if p.cleaned.article is None else _article_plain(p.cleaned.article), p.spent) for p in pending]
     try:
         head = marshal.dumps(articles, 2)
         return b"M" + len(head).to_bytes(8, "big") + head + marshal.dumps(
@@ -98,8 +103,9 @@ def loads(data: bytes, changes: bool = True) -> list[Pending]:
     heads = marshal.loads(data[9:9 + size])
     made = marshal.loads(data[9 + size:])
     return [Pending(pid, Source(*psource), Cleaned(cid, Source(*csource), None if art is None else _article_value(art),
-                                                   tuple(Change(*c) for c in m) if changes or art is None else ()))
-            for (pid, psource, cid, csource, art), m in zip(heads, made)]
+                                                   tuple(Change(*c) for c in m) if changes or art is None else ()),
+                    spent)
+            for (pid, psource, cid, csource, art, spent), m in zip(heads, made)]
 
 
 def loads_changes(data: bytes) -> list[tuple[Change, ...]]:
@@ -156,7 +162,9 @@ def _reusable(log: dict | None, entry: Entry, ctx: Context, current: tuple) -> b
 
 
 def apply_stage(name: str, pending: Pending, ctx: Context) -> Pending:
-    """One stage over one input, when its path (text or HTML) runs that stage."""
+    """One stage over one input, when its path (text or HTML) runs that stage. The article's
+    pattern budget (``regex_budget``) goes on from what the steps before it spent, as in the
+    fused run, where one budget serves every stage of the article."""
     cleaned = pending.cleaned
     article = cleaned.article
     if article is None:  # rejected
@@ -164,12 +172,16 @@ def apply_stage(name: str, pending: Pending, ctx: Context) -> Pending:
     stage_ctx = ctx.html if article.source.format == "html" else ctx
     if name not in stage_names(article, stage_ctx):
         return pending
+    budget = RegexBudget(stage_ctx.config.regex_budget)
+    budget.spent = pending.spent
+    stage_ctx = replace(stage_ctx, budget=budget)
 
     def step() -> Cleaned:
         result = stage_function(name)(article, stage_ctx)
         return Cleaned(pending.id, result.article.source, result.article, cleaned.changes + result.changes)
 
-    return replace(pending, cleaned=guarded(step, id=pending.id, source=pending.source, ctx=stage_ctx))
+    return replace(pending, cleaned=guarded(step, id=pending.id, source=pending.source, ctx=stage_ctx),
+                   spent=budget.spent)
 
 
 def finished(pending: Pending, entry: Entry) -> Cleaned:
@@ -211,7 +223,7 @@ def step_digests(entries: Iterable[Entry], ctx: Context, sources: dict[str, str]
     """(step, digest) of every step of a shard's chain, decode first. ``sources``: the
     library's modules by name (``io.library_sources()``), whose code and config reads make
     a step's digest."""
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(f"{__version__}\0{INTERMEDIATE_FORMAT}".encode())
     for e in sorted(entries, key=lambda e: (e.id, e.rel)):
         h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
     previous = h.hexdigest()[:16]
