@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from operator import mul
 from typing import Protocol, Sequence
 
+from newsclean.pipeline.classify.model_features import weights_by_name
+
 
 class PageBlock(Protocol):
     """What the vote reads of a page's raw line (``html_blocks.PageBlock`` has it). A protocol,
@@ -56,12 +58,7 @@ class EnsembleModel:
 
 
 def ensemble_from_json(name: str, data: dict) -> EnsembleModel:
-    if tuple(data["features"]) != FEATURES:
-        differ = sorted(set(FEATURES) ^ set(data["features"]))
-        raise ValueError(f"model {name}: features differ from the code's ({', '.join(differ) or 'order'})")
-    weights = tuple(float(w) for w in data["weights"])
-    if len(weights) != len(FEATURES):
-        raise ValueError(f"model {name}: wrong number of weights")
+    weights = weights_by_name(name, "features", FEATURES, data["features"], data["weights"])
     return EnsembleModel(name, weights, float(data["keep_at"]))
 
 
