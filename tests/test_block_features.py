@@ -142,3 +142,14 @@ def test_vectors_of_the_fixture_pages_are_unchanged(clean, monkeypatch, request)
 def test_context_features_are_the_model_files():
     assert tuple(blocks_model_data()["context_features"]) == CONTEXT_FEATURES
     assert io.load_rules().model("blocks").weights == tuple(blocks_model_data()["weights"])
+
+
+@pytest.mark.parametrize("t, r, runs", [
+    ([1, 1, 0, 0, 1, 0], [1, 0, 1, 0, 0, 1], [(1, 1), (2, 2), (4, 4), (5, 5)]),  # each switch of keeper starts a run
+    ([1, 1, 1, 0], [0, 0, 1, 0], [(0, 1)]),
+    ([0, 0, 1, 1], [0, 0, 1, 1], []),  # agreed lines only
+    ([], [], []),
+])
+def test_disputed_runs(t, r, runs):
+    from newsclean.pipeline.classify.ensemble import disputed_runs
+    assert list(disputed_runs([bool(x) for x in t], [bool(x) for x in r])) == runs
