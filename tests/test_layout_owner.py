@@ -2,6 +2,8 @@
 spelled in pipeline/core/output_layout.py only; tasks/paths.py builds paths from them and
 pipeline/io.py reads them there. Read from the source (ast), as tests/test_layers.py does."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from newsclean.pipeline import io
@@ -53,5 +55,18 @@ def test_paths_are_built_from_the_owner_and_temp_files_are_swept_where_they_are_
     # every state file written atomically lies in a folder remove_temp_files sweeps
     written = [paths.shard_state(out, 1, "d"), paths.shard_plan(out, 1, "d"), paths.journal(out, 1),
                paths.segment_index(out, 1, 0), paths.plan_file(out), paths.manifest(out), paths.corpus_part(out, 1),
-               paths.changelog_part(out, 1)]
+               paths.changelog_part(out, 1), paths.dedup_summary(out), paths.duplicates(out), paths.site_stats(out),
+               paths.input_stats(out), paths.part_stats(out), paths.listing(out)]
     assert {p.parent.relative_to(out).as_posix().replace(".", "") for p in written} <= set(io.TEMP_FOLDERS)
+
+
+def test_a_dead_writers_temp_file_is_swept_from_the_dedup_state(tmp_path):
+    """Dedup writes its summary atomically under _state/dedup; a killed Dedup's temporary
+    file there was never removed (TEMP_FOLDERS did not list the folder)."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    summary = paths.dedup_summary(tmp_path)
+    summary.parent.mkdir(parents=True)
+    left = summary.with_name(f".{summary.name}~{io._HOST}~{dead.pid}~abc.tmp")
+    left.write_text("partial")
+    assert io.remove_temp_files(tmp_path) == [left] and not left.exists()
