@@ -23,6 +23,7 @@ from newsclean.pipeline.core.article import RejectedInput
 from newsclean.pipeline.classify.blocks import load_models
 from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from_mapping
 from newsclean.pipeline.core.duplicates import Doc, Link, priority
+from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, single_record
 from newsclean.pipeline.rules.ruleset import RuleSet, build_ruleset
@@ -333,8 +334,8 @@ class DamagedPart(Exception):
 def read_parts(out: Path, name: str) -> dict[str, tuple[str | None, str]]:
     """Stored records of one shard: id -> (corpus line or None, change-log line). Raises
     DamagedPart when a line of either part is not a record (a truncated file)."""
-    corpus = dict(part_records(out / "corpus" / name))
-    return {rid: (corpus.get(rid), line) for rid, line in part_records(out / "changelog" / name)}
+    corpus = dict(part_records(out / CORPUS / name))
+    return {rid: (corpus.get(rid), line) for rid, line in part_records(out / CHANGELOG / name)}
 
 
 def part_records(path: Path) -> list[tuple[str, str]]:
@@ -600,14 +601,14 @@ def locked(path: Path):
 def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
     """Remove state and plan files of earlier batches, and temporary files left by a crashed
     write (part files no manifest lists are tasks/segments.py's to remove)."""
-    gone = [p for p in sorted((out / "_state" / "shards").glob("*.json")) if str(p) not in keep_states]
-    gone.extend(p for p in sorted((out / "_state" / "plan").glob("*.json")) if str(p) not in keep_plans)
+    gone = [p for p in sorted((out / STATE / "shards").glob("*.json")) if str(p) not in keep_states]
+    gone.extend(p for p in sorted((out / STATE / "plan").glob("*.json")) if str(p) not in keep_plans)
     for path in gone:
         path.unlink(missing_ok=True)
     return gone + remove_temp_files(out)
 
 
-TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal", "_state/index")
+TEMP_FOLDERS = ("", *PART_FOLDERS, STATE, *(f"{STATE}/{sub}" for sub in STATE_FOLDERS))
 FOREIGN_TEMP_AGE = 24 * 3600  # seconds; another host's temporary file older than this is dead
 
 

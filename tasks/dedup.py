@@ -79,7 +79,7 @@ def corpus_digest(shard: int, parts: list[dict]) -> str:
 def corpus_segments(parts: list[dict]) -> dict[str, str]:
     """A shard's corpus parts: path -> sha256 (what the summary keeps, to read again only
     the segments that changed)."""
-    return {p["path"]: p.get("sha256") or "" for p in parts if p["path"].startswith("corpus/")}
+    return {p["path"]: p.get("sha256") or "" for p in parts if p["path"].startswith(f"{paths.CORPUS}/")}
 
 
 def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) -> None:

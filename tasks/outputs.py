@@ -32,15 +32,15 @@ def manifest(out: str | Path) -> dict:
 def articles(out: str | Path) -> list[tuple[dict | None, dict]]:
     """(corpus record or None, change-log record) of every article, sorted by id."""
     out = Path(out)
-    records = {r["id"]: r for p in sorted((out / "corpus").glob("part-*.jsonl")) for r in io.read_jsonl(p)}
-    logs = [log for p in sorted((out / "changelog").glob("part-*.jsonl")) for log in io.read_jsonl(p)]
+    records = {r["id"]: r for p in sorted((out / paths.CORPUS).glob(paths.PART_GLOB)) for r in io.read_jsonl(p)}
+    logs = [log for p in sorted((out / paths.CHANGELOG).glob(paths.PART_GLOB)) for log in io.read_jsonl(p)]
     return [(records.get(log["id"]), log) for log in sorted(logs, key=lambda log: log["id"])]
 
 
 def iter_corpus_records(out: str | Path) -> Iterator[dict]:
     """The corpus records in id order, read one at a time: every part holds its records in id
     order, so the parts are merged as they are read (memory: one record per part)."""
-    parts = sorted((Path(out) / "corpus").glob("part-*.jsonl"))
+    parts = sorted((Path(out) / paths.CORPUS).glob(paths.PART_GLOB))
     return heapq.merge(*(io.iter_jsonl(p) for p in parts), key=lambda r: r["id"])
 
 

@@ -1,8 +1,9 @@
-"""Where things live in an output folder."""
+"""Where things live in an output folder (the folder names: pipeline/core/output_layout.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, PART_GLOB, STATE
 from newsclean.pipeline.core.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
 
 
@@ -35,13 +36,13 @@ def part_key(name: str) -> tuple[int, int]:
 
 def segment_parts(shard: int, segment: int) -> list[str]:
     """A segment's part files, as the manifest's part table names them (corpus first)."""
-    return [f"corpus/{part_name(shard, segment)}", f"changelog/{part_name(shard, segment)}"]
+    return [f"{folder}/{part_name(shard, segment)}" for folder in PART_FOLDERS]
 
 
 def part_files(out: Path) -> list[str]:
     """Every part file in an output folder, as the part table names them."""
-    return sorted(f"{folder}/{p.name}" for folder in ("corpus", "changelog") if (out / folder).is_dir()
-                  for p in (out / folder).glob("part-*.jsonl") if parse_part_name(p.name))
+    return sorted(f"{folder}/{p.name}" for folder in PART_FOLDERS if (out / folder).is_dir()
+                  for p in (out / folder).glob(PART_GLOB) if parse_part_name(p.name))
 
 
 def segment_index(out: Path, shard: int, segment: int) -> Path:
@@ -52,20 +53,20 @@ def segment_index(out: Path, shard: int, segment: int) -> Path:
 
 
 def corpus_part(out: Path, shard: int, segment: int = 0) -> Path:
-    return out / "corpus" / part_name(shard, segment)
+    return out / CORPUS / part_name(shard, segment)
 
 
 def corpus_card(out: Path) -> Path:
     """The corpus folder's dataset card (tasks/card.py)."""
-    return out / "corpus" / "README.md"
+    return out / CORPUS / "README.md"
 
 
 def changelog_part(out: Path, shard: int, segment: int = 0) -> Path:
-    return out / "changelog" / part_name(shard, segment)
+    return out / CHANGELOG / part_name(shard, segment)
 
 
 def state_dir(out: Path) -> Path:
-    return out / "_state"
+    return out / STATE
 
 
 def plan_file(out: Path) -> Path:

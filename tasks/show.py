@@ -16,7 +16,7 @@ from rich.text import Text
 from newsclean.pipeline.core import ids
 from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import RuleInfo, describe_rules, lookup
-from newsclean.pipeline.output.review import ArticleView, changed_span, visible
+from newsclean.pipeline.output.review import ArticleView, LineView, changed_span, visible
 from newsclean.pipeline.output.shards import shard_of
 
 from newsclean.tasks import integrity, outputs, paths, segments
@@ -70,6 +70,12 @@ def render_copies(group: list[dict], this: str) -> list[str]:
     return lines
 
 
+def caption_text(cap: dict) -> str:
+    """A caption record on one line: "title: text (credit)"."""
+    return (f"{cap['title'] + ': ' if cap['title'] else ''}{cap['text'] or ''}"
+            f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}")
+
+
 def render(record: dict | None, log: dict, width: int = 100, group: Sequence[dict] = ()) -> str:
     lines = []
     if record is None:
@@ -81,9 +87,7 @@ def render(record: dict | None, log: dict, width: int = 100, group: Sequence[dic
         for block in record["blocks"]:
             prefix = "## " if block["kind"] == "heading" else ("- " if block["kind"] == "list_item" else "")
             lines += textwrap.wrap(prefix + block["text"], width) + [""]
-        for cap in record["captions"]:
-            lines.append(f"[caption] {cap['title'] + ': ' if cap['title'] else ''}{cap['text'] or ''}"
-                         f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}")
+        lines += [f"[caption] {caption_text(cap)}" for cap in record["captions"]]
         lines += render_copies(list(group), record["id"])
     lines += ["", f"change log ({len(log['changes'])} changes):"]
     for c in log["changes"]:
@@ -103,44 +107,63 @@ MARKS = {"kept": " ", "edited": "~", "dropped": "✗", "left_out": "⊘", "capti
 def render_rich(view: ArticleView, registry: dict[str, RuleInfo], group: Sequence[dict] = ()) -> Group:
     """The clean article's header and captions, then every raw line marked by its fate, with
     the deciding rule and its description for every line that did not stay as it was."""
+    legend = Text("  ".join(f"{MARKS[f]} {f} {n}" for f, n in sorted(view.fates.items()) if f in MARKS))
+    return Group(Panel(rich_head(view, group), expand=True), legend, rich_lines(view, registry))
+
+
+def rich_head(view: ArticleView, group: Sequence[dict] = ()) -> Text:
+    """The header: REJECTED and why, or the title, fields, captions, share removed and copies."""
     r = view.record
     head = Text()
     if r is None:
         head.append(f"{view.id}: REJECTED\n", style="bold red")
         head.append(view.reason or "", style="red")
-    else:
-        head.append(f"{r['title'] or '(no title)'}\n", style="bold")
-        head.append(f"{view.id} · authors: {', '.join(r['authors']) or '-'} · published: {r['published'] or '-'}"
-                    f" · site: {r['site'] or '-'} · source: {r['source']['path']}\n", style="dim")
-        for cap in r["captions"]:
-            head.append("caption: ", style="cyan")
-            head.append(f"{cap['title'] + ': ' if cap['title'] else ''}{cap['text'] or ''}"
-                        f"{' (' + cap['credit'] + ')' if cap['credit'] else ''}\n")
-        head.append(f"{100 * view.removed_share:.0f}% of the text removed; raw lines from the {view.raw_from}"
-                    f"{' (' + view.note + ')' if view.note else ''}", style="dim")
-        for copy in render_copies(list(group), view.id):
-            head.append(f"\n{copy}" if copy else "", style="cyan")
-    legend = Text("  ".join(f"{MARKS[f]} {f} {n}" for f, n in sorted(view.fates.items()) if f in MARKS))
+        return head
+    head.append(f"{r['title'] or '(no title)'}\n", style="bold")
+    head.append(f"{view.id} · authors: {', '.join(r['authors']) or '-'} · published: {r['published'] or '-'}"
+                f" · site: {r['site'] or '-'} · source: {r['source']['path']}\n", style="dim")
+    for cap in r["captions"]:
+        head.append("caption: ", style="cyan")
+        head.append(f"{caption_text(cap)}\n")
+    head.append(f"{100 * view.removed_share:.0f}% of the text removed; raw lines from the {view.raw_from}"
+                f"{' (' + view.note + ')' if view.note else ''}", style="dim")
+    for copy in render_copies(list(group), view.id):
+        head.append(f"\n{copy}" if copy else "", style="cyan")
+    return head
+
+
+def rich_lines(view: ArticleView, registry: dict[str, RuleInfo]) -> Table:
+    """Every raw line but blank ones: its number, its fate's mark and its text (``rich_line``)."""
     table = Table(box=None, show_header=False, pad_edge=False, expand=True)
     table.add_column("line", justify="right", style="dim", no_wrap=True)
     table.add_column("mark", no_wrap=True)
     table.add_column("text")
     for line in view.lines:
-        if line.fate == "blank":
-            continue
-        style = STYLES[line.fate]
-        text = Text(line.raw.strip(), style=style)
-        for e in line.edits:
-            p, b, a = changed_span(e.before, e.after)
-            text.append(f"\n  {'…' if p > 12 else ''}{e.before[max(0, p - 12):p]}")
-            text.append(visible(e.before[p:b]), style="red strike")
-            text.append(visible(e.after[p:a]), style="green")
-            text.append(f"{e.before[b:b + 12]}{'…' if len(e.before) - b > 12 else ''}")
-        for rid in ([line.rule] if line.rule else [e.rule for e in line.edits]) + list(line.flags):
-            text.append(f"\n  {rid}", style=f"bold {style.split()[0] if style else ''}".strip())
-            text.append(f"  {lookup(registry, rid).description}", style="dim")
-        table.add_row(str(line.line), Text(MARKS[line.fate], style=style), text)
-    return Group(Panel(head, expand=True), legend, table)
+        if line.fate != "blank":
+            table.add_row(str(line.line), Text(MARKS[line.fate], style=STYLES[line.fate]), rich_line(line, registry))
+    return table
+
+
+def rich_line(line: LineView, registry: dict[str, RuleInfo]) -> Text:
+    """A raw line in its fate's style, each edit's changed span, then each rule that decided
+    it (or edited or flagged it) with the rule's description."""
+    style = STYLES[line.fate]
+    text = Text(line.raw.strip(), style=style)
+    for e in line.edits:
+        append_edit(text, e.before, e.after)
+    for rid in ([line.rule] if line.rule else [e.rule for e in line.edits]) + list(line.flags):
+        text.append(f"\n  {rid}", style=f"bold {style.split()[0] if style else ''}".strip())
+        text.append(f"  {lookup(registry, rid).description}", style="dim")
+    return text
+
+
+def append_edit(text: Text, before: str, after: str) -> None:
+    """The span an edit changed, struck out and replaced, with up to 12 characters around it."""
+    p, b, a = changed_span(before, after)
+    text.append(f"\n  {'…' if p > 12 else ''}{before[max(0, p - 12):p]}")
+    text.append(visible(before[p:b]), style="red strike")
+    text.append(visible(after[p:a]), style="green")
+    text.append(f"{before[b:b + 12]}{'…' if len(before) - b > 12 else ''}")
 
 
 def show(out: str, article_id: str, raw: str | None = None, color: bool | None = None, config: str = "") -> int:

@@ -33,7 +33,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
         table = {p["path"]: p for shard in range(manifest["shards"])
                  for p in integrity.shard_table(out, shard, table, pending)}
     problems = part_problems(out, table, pending)
-    ids: dict[str, Counter[str]] = {folder: Counter() for folder in ("corpus", "changelog")}
+    ids: dict[str, Counter[str]] = {folder: Counter() for folder in paths.PART_FOLDERS}
     status: dict[str, str] = {}
     shards = manifest.get("shards")
     for rel in sorted(table):
@@ -46,7 +46,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
                 ids[folder][rid] += 1
                 if isinstance(shards, int) and paths.part_key(path.name)[0] != shard_of(owner(rid, line), shards):
                     problems.append(f"{rel}: {rid!r} belongs to another shard's part")
-                if folder == "changelog":
+                if folder == paths.CHANGELOG:
                     status[rid] = json.loads(line).get("status")
         except io.DamagedPart as exc:
             problems.append(f"{rel}: {exc.reason}")
@@ -60,7 +60,7 @@ def part_problems(out: Path, table: dict[str, dict], pending: dict[int, dict]) -
         problem = integrity.part_problem(paths.part_path(out, rel), integrity.expected(out, rel, table, pending))
         if problem:
             problems.append(integrity.describe(rel, problem, table[rel]))
-    on_disk = {f"{folder}/{p.name}" for folder in ("corpus", "changelog") for p in (out / folder).glob("part-*.jsonl")}
+    on_disk = {f"{folder}/{p.name}" for folder in paths.PART_FOLDERS for p in (out / folder).glob(paths.PART_GLOB)}
     problems += [f"{rel} is not in the manifest's part table" for rel in sorted(on_disk - set(table))]
     return problems
 

@@ -1,10 +1,13 @@
 """Block classification: how much each block reads as article text, from its own features
 and from its neighbours'.
 
-Each block gets a vector of features (``FEATURES``, in order): sentence-likeness (length,
-terminal punctuation, stop-word density in the page's language, capitalisation, digits,
-URLs, bullets) and context (are the neighbours running text, is the block inside the
-article core, i.e. the densest run of sentence blocks, found as a maximum-sum segment).
+Each block gets a vector of features (``FEATURE_TABLE``: a name to a small function that
+computes that feature for every block of a page, from the page's facts computed once,
+``page_facts``): sentence-likeness (length, terminal punctuation, stop-word density in the
+page's language, capitalisation, digits, URLs, bullets) and context (are the neighbours
+running text, is the block inside the article core, i.e. the densest run of sentence blocks,
+found as a maximum-sum segment). A model file names the features it was trained on; loading
+it checks them against the table.
 A logistic model (weights kept as data, ``pipeline/rules/models/``) turns the vector into
 the probability that the block is article text. Pure Python, no runtime dependency.
 """
@@ -16,7 +19,8 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate, groupby
 from operator import mul
-from typing import NamedTuple, Sequence
+from types import MappingProxyType
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import regex
 
@@ -26,6 +30,7 @@ from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.text.dates import is_date_line
 from newsclean.pipeline.text.predicates import URL, ends_like_sentence, is_headline, is_name, words
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
+from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
 from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density
 
@@ -33,15 +38,6 @@ BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])
 SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
 WINDOW = 3
 
-FEATURES = (
-    "bias", "words_log", "short", "long", "terminal", "stop", "caps", "bullet", "url", "digits",
-    "commas", "headline", "date", "byline", "ellipsis", "separator", "repeated", "good",
-    "prev_good", "next_good", "window_good", "sandwiched", "in_core", "core_dist", "before_core",
-    "after_core", "position", "short_run", "rule_hit", "after_end", "list_intro",
-    "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
-    "teaser_run", "meta_near", "after_last_run", "reader_address", "caption_like",
-    "good_after_end", "good_after_comments", "good_after_last_run", "good_ends_past_tight", "other_after_tight",
-)
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
 COMMENT_CATEGORIES = frozenset({"comment_form"})
@@ -116,14 +112,10 @@ class BlockModel:
 
 
 def model_from_json(name: str, data: dict) -> BlockModel:
-    for key, names in (("features", FEATURES), ("context_features", CONTEXT_FEATURES)):
-        if tuple(data[key]) != names:
-            differ = sorted(set(names) ^ set(data[key]))
-            raise ValueError(f"model {name}: {key} differ from the code's ({', '.join(differ) or 'order'})")
-    weights = tuple(float(w) for w in data["weights"])
-    context = tuple(float(w) for w in data["context_weights"])
-    if len(weights) != len(FEATURES) or len(context) != len(CONTEXT_FEATURES):
-        raise ValueError(f"model {name}: wrong number of weights")
+    """A block model from its file; its feature names are checked against ``FEATURE_TABLE``
+    and ``CONTEXT_FEATURES`` (``model_features.weights_by_name``)."""
+    weights = weights_by_name(name, "features", FEATURES, data["features"], data["weights"])
+    context = weights_by_name(name, "context_features", CONTEXT_FEATURES, data["context_features"], data["context_weights"])
     return BlockModel(name, weights, context, float(data["drop_below"]), float(data["flag_below"]))
 
 
@@ -235,102 +227,329 @@ def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
     return guess_language([b.text for b in blocks if len(b.text.split()) >= 5])
 
 
-def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
-                  hits: Sequence[str | None] = ()) -> list[tuple[float, ...]]:
-    """One feature vector per block, in ``FEATURES`` order. ``hits[i]`` is the category of
-    the rule that matched block i (None when none did)."""
+Where = tuple[bool, int, bool, bool]  # _where's answer: inside, distance, before, after
+
+
+class Page(NamedTuple):
+    """What the block features read of one page, computed once (``page_facts``): each
+    feature is then one column over it, a value per block."""
+
+    cfg: CleanConfig
+    lang: str | None
+    n: int
+    raw: list[str]  # the blocks' texts as they are
+    texts: list[str]  # the same, stripped
+    locs: list[Local]
+    hits: tuple[str | None, ...]
+    dates: list[bool]
+    seen: dict[str, int]  # how often each lower-cased text occurs on the page
+    first_good: int  # the first sentence block (``n`` when none)
+    end: int  # the first block after it that a rule of an END category matched (``n`` when none)
+    comments: int  # the same for a comment form
+    ends_seen: list[int]  # ends_seen[i]: end markers after the first sentence block, before block i
+    last_run: int | None  # the last block of the page's last dense run (``_last_run``)
+    tight_span: tuple[int, int] | None
+    core: list[Where]  # each block against the article core (``core_span``)
+    tight: list[Where]  # and against the tight core (``tight_span``)
+    windows: list[tuple[int, int]]  # the blocks within WINDOW of block i: [low, high)
+    goods: list[int]  # running counts (``_prefix``): sentence blocks before j,
+    shorts: list[int]  # blocks of at most 4 words,
+    teaser: list[int]  # teasers' titles,
+    meta: list[int]  # and reader comments' name, time and reply lines
+
+
+def page_facts(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None, hits: Sequence[str | None]) -> Page:
     n = len(blocks)
-    hits = tuple(hits) or (None,) * n
-    locs = [local(b.text, lang, cfg) for b in blocks]
-    span = core_span(locs)
-    tight = tight_span(locs, hits)
+    hit_tuple = tuple(hits) or (None,) * n
+    raw = [b.text for b in blocks]
+    texts = [t.strip() for t in raw]
+    locs = [local(t, lang, cfg) for t in raw]
+    dates = [is_date_line(t) for t in texts]
     first_good = next((i for i, b in enumerate(locs) if b.good), n)
-    end = next((i for i in range(first_good, n) if hits[i] in END_CATEGORIES), n)
-    comments = next((i for i in range(first_good, n) if hits[i] in COMMENT_CATEGORIES), n)
-    ends_seen, seen_ends = [], 0
-    for i in range(n):
-        ends_seen.append(seen_ends)
-        seen_ends += i >= first_good and hits[i] in END_CATEGORIES
-    texts = [b.text.strip() for b in blocks]
+    tight = tight_span(locs, hit_tuple)
+    return Page(
+        cfg, lang, n, raw, texts, locs, hit_tuple, dates, _text_counts(texts), first_good,
+        _first_hit(hit_tuple, first_good, END_CATEGORIES), _first_hit(hit_tuple, first_good, COMMENT_CATEGORIES),
+        _ends_seen(hit_tuple, first_good), _last_run(locs, hit_tuple), tight,
+        _where_all(core_span(locs), n), _where_all(tight, n),
+        [(max(0, i - WINDOW), min(n, i + WINDOW + 1)) for i in range(n)],
+        _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs]),
+        _prefix([_teaser_unit(texts, locs, dates, j, cfg) for j in range(n)]),
+        _prefix(_comment_meta(texts, locs, dates, hit_tuple, first_good)),
+    )
+
+
+def _text_counts(texts: Sequence[str]) -> dict[str, int]:
     seen: dict[str, int] = {}
     for text in texts:
         key = text.lower()
         seen[key] = seen.get(key, 0) + 1
-    dates = [is_date_line(t) for t in texts]
-    teaser = _prefix([_teaser_unit(texts, locs, dates, j, cfg) for j in range(n)])
-    # a reader comment's name, time and reply lines (after the article's first paragraph:
-    # the byline and dateline above it are the article's own)
-    meta = _prefix([j > first_good and (hits[j] is not None or dates[j] or is_name(texts[j])
-                                        or locs[j].words <= GREETING_MAX_WORDS and GREETING.match(texts[j]) is not None)
-                    for j in range(n)])
-    last_run = _last_run(locs, hits)
-    # running counts: goods[j] good blocks and shorts[j] blocks of at most 4 words before j
-    goods, shorts = _prefix([b.good for b in locs]), _prefix([b.words <= 4 for b in locs])
-    vectors: list[tuple[float, ...]] = []
-    for i, (text, loc) in enumerate(zip(texts, locs)):
-        low, high = max(0, i - WINDOW), min(n, i + WINDOW + 1)
-        window = high - low - 1
-        prev_good = i > 0 and locs[i - 1].good
-        next_good = i + 1 < n and locs[i + 1].good
-        good_before = goods[i] > goods[max(0, i - 2)]
-        good_after = goods[min(n, i + 3)] > goods[i + 1]
-        in_core, dist, before, after = _where(span, i, n)
-        in_tight, tight_dist, _, after_tight = _where(tight, i, n)
-        short_run = shorts[min(n, i + 3)] - shorts[max(0, i - 2)]
-        vectors.append((
-            1.0,
-            math.log1p(loc.words),
-            float(loc.words <= 3),
-            float(loc.words >= 30),
-            float(loc.terminal),
-            loc.stop,
-            loc.caps,
-            float(bool(BULLET.match(text))),
-            float(loc.url),
-            _ratio(digits(text), len(text)),
-            _ratio(text.count(","), loc.words),
-            float(is_headline(text, cfg)),
-            float(dates[i]),
-            float(parse_byline(text) is not None),
-            float(text.endswith(("...", "…"))),
-            float(not SEPARATOR_CHARS.isdisjoint(text) and SEPARATOR.search(text) is not None),
-            float(seen[text.lower()] > 1),
-            float(loc.good),
-            float(prev_good),
-            float(next_good),
-            _ratio(goods[high] - goods[low] - loc.good, window),
-            float(good_before and good_after),
-            float(in_core),
-            math.log1p(dist),
-            float(before),
-            float(after),
-            i / max(1, n - 1),
-            short_run / 5,
-            float(hits[i] is not None),
-            float(i > end),
-            float(i > 0 and blocks[i - 1].text.rstrip().endswith(":")),
-            float(i > comments),
-            min(ends_seen[i], 5) / 5,
-            float((GLUED_ASCII if text.isascii() else GLUED).search(text) is not None),
-            float(in_tight),
-            math.log1p(tight_dist),
-            float(after_tight),
-            min(teaser[high] - teaser[low], 3) / 3,
-            _ratio(meta[high] - meta[low] - (meta[i + 1] - meta[i]), window),
-            float(last_run is not None and i > last_run),
-            reader_address(text, lang),
-            float(loc.words >= CAPTION_MIN_WORDS and caption_like(text)),
-            # running text after the article's end markers reads like the article itself
-            # (comments, company boilerplate): these let the model weigh it apart
-            float(loc.good and i > end),
-            float(loc.good and i > comments),
-            float(loc.good and last_run is not None and i > last_run),
-            # running text with end markers between the article core and it: a comment thread
-            min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if tight and after_tight and loc.good else 0.0,
-            # a short or non-sentence block past the core (a time stamp, a teaser's title)
-            float(after_tight and not loc.good),
-        ))
-    return vectors
+    return seen
+
+
+def _first_hit(hits: Sequence[str | None], start: int, categories: frozenset[str]) -> int:
+    """The first block from ``start`` on that a rule of one of ``categories`` matched."""
+    return next((i for i in range(start, len(hits)) if hits[i] in categories), len(hits))
+
+
+def _ends_seen(hits: Sequence[str | None], first_good: int) -> list[int]:
+    out, seen = [], 0
+    for i, hit in enumerate(hits):
+        out.append(seen)
+        seen += i >= first_good and hit in END_CATEGORIES
+    return out
+
+
+def _comment_meta(texts: Sequence[str], locs: Sequence[Local], dates: Sequence[bool],
+                  hits: Sequence[str | None], first_good: int) -> list[bool]:
+    """A reader comment's name, time and reply lines (after the article's first paragraph:
+    the byline and dateline above it are the article's own)."""
+    return [j > first_good and (hits[j] is not None or dates[j] or is_name(texts[j])
+                                or locs[j].words <= GREETING_MAX_WORDS and GREETING.match(texts[j]) is not None)
+            for j in range(len(texts))]
+
+
+def _where_all(span: tuple[int, int] | None, n: int) -> list[Where]:
+    return [_where(span, i, n) for i in range(n)]
+
+
+# The features, one function each: a page's facts to one value per block. Kept as columns
+# (a list comprehension per feature and page, not 47 calls per block): the vectors are
+# built for every block of every page.
+
+def bias(p: Page) -> list[float]:
+    return [1.0] * p.n
+
+
+def words_log(p: Page) -> list[float]:
+    return [math.log1p(b.words) for b in p.locs]
+
+
+def short(p: Page) -> list[float]:
+    return [float(b.words <= 3) for b in p.locs]
+
+
+def long(p: Page) -> list[float]:
+    return [float(b.words >= 30) for b in p.locs]
+
+
+def terminal(p: Page) -> list[float]:
+    return [float(b.terminal) for b in p.locs]
+
+
+def stop(p: Page) -> list[float]:
+    return [b.stop for b in p.locs]
+
+
+def caps(p: Page) -> list[float]:
+    return [b.caps for b in p.locs]
+
+
+def bullet(p: Page) -> list[float]:
+    return [float(bool(BULLET.match(t))) for t in p.texts]
+
+
+def url(p: Page) -> list[float]:
+    return [float(b.url) for b in p.locs]
+
+
+def digit_share(p: Page) -> list[float]:
+    return [_ratio(digits(t), len(t)) for t in p.texts]
+
+
+def commas(p: Page) -> list[float]:
+    return [_ratio(t.count(","), b.words) for t, b in zip(p.texts, p.locs)]
+
+
+def headline(p: Page) -> list[float]:
+    return [float(is_headline(t, p.cfg)) for t in p.texts]
+
+
+def date(p: Page) -> list[float]:
+    return [float(d) for d in p.dates]
+
+
+def byline(p: Page) -> list[float]:
+    return [float(parse_byline(t) is not None) for t in p.texts]
+
+
+def ellipsis(p: Page) -> list[float]:
+    return [float(t.endswith(("...", "…"))) for t in p.texts]
+
+
+def separator(p: Page) -> list[float]:
+    return [float(not SEPARATOR_CHARS.isdisjoint(t) and SEPARATOR.search(t) is not None) for t in p.texts]
+
+
+def repeated(p: Page) -> list[float]:
+    return [float(p.seen[t.lower()] > 1) for t in p.texts]
+
+
+def good(p: Page) -> list[float]:
+    return [float(b.good) for b in p.locs]
+
+
+def prev_good(p: Page) -> list[float]:
+    return [0.0, *good(p)][:p.n]
+
+
+def next_good(p: Page) -> list[float]:
+    return [*good(p)[1:], 0.0][:p.n]
+
+
+def window_good(p: Page) -> list[float]:
+    """The share of sentence blocks among the block's neighbours within WINDOW."""
+    goods = p.goods
+    return [_ratio(goods[high] - goods[low] - b.good, high - low - 1) for (low, high), b in zip(p.windows, p.locs)]
+
+
+def sandwiched(p: Page) -> list[float]:
+    """A sentence block among the two blocks before and among the two after."""
+    goods, n = p.goods, p.n
+    return [float(goods[i] > goods[max(0, i - 2)] and goods[min(n, i + 3)] > goods[i + 1]) for i in range(n)]
+
+
+def in_core(p: Page) -> list[float]:
+    return [float(w[0]) for w in p.core]
+
+
+def core_dist(p: Page) -> list[float]:
+    return [math.log1p(w[1]) for w in p.core]
+
+
+def before_core(p: Page) -> list[float]:
+    return [float(w[2]) for w in p.core]
+
+
+def after_core(p: Page) -> list[float]:
+    return [float(w[3]) for w in p.core]
+
+
+def position(p: Page) -> list[float]:
+    last = max(1, p.n - 1)
+    return [i / last for i in range(p.n)]
+
+
+def short_run(p: Page) -> list[float]:
+    """Blocks of at most 4 words among the five around the block, over five."""
+    shorts, n = p.shorts, p.n
+    return [(shorts[min(n, i + 3)] - shorts[max(0, i - 2)]) / 5 for i in range(n)]
+
+
+def rule_hit(p: Page) -> list[float]:
+    return [float(h is not None) for h in p.hits]
+
+
+def after_end(p: Page) -> list[float]:
+    return [float(i > p.end) for i in range(p.n)]
+
+
+def list_intro(p: Page) -> list[float]:
+    """The block before ends with a colon."""
+    return [float(i > 0 and p.raw[i - 1].rstrip().endswith(":")) for i in range(p.n)]
+
+
+def after_comments(p: Page) -> list[float]:
+    return [float(i > p.comments) for i in range(p.n)]
+
+
+def ends_seen(p: Page) -> list[float]:
+    return [min(e, 5) / 5 for e in p.ends_seen]
+
+
+def glued(p: Page) -> list[float]:
+    return [float((GLUED_ASCII if t.isascii() else GLUED).search(t) is not None) for t in p.texts]
+
+
+def in_tight(p: Page) -> list[float]:
+    return [float(w[0]) for w in p.tight]
+
+
+def tight_dist(p: Page) -> list[float]:
+    return [math.log1p(w[1]) for w in p.tight]
+
+
+def after_tight(p: Page) -> list[float]:
+    return [float(w[3]) for w in p.tight]
+
+
+def teaser_run(p: Page) -> list[float]:
+    """Teasers' titles within WINDOW of the block (up to 3), over three."""
+    teaser = p.teaser
+    return [min(teaser[high] - teaser[low], 3) / 3 for low, high in p.windows]
+
+
+def meta_near(p: Page) -> list[float]:
+    """The share of reader comments' meta lines among the block's neighbours within WINDOW."""
+    meta = p.meta
+    return [_ratio(meta[high] - meta[low] - (meta[i + 1] - meta[i]), high - low - 1) for i, (low, high) in enumerate(p.windows)]
+
+
+def after_last_run(p: Page) -> list[float]:
+    return [float(p.last_run is not None and i > p.last_run) for i in range(p.n)]
+
+
+def reader_address_share(p: Page) -> list[float]:
+    return [reader_address(t, p.lang) for t in p.texts]
+
+
+def caption(p: Page) -> list[float]:
+    return [float(b.words >= CAPTION_MIN_WORDS and caption_like(t)) for t, b in zip(p.texts, p.locs)]
+
+
+# running text after the article's end markers reads like the article itself (comments,
+# company boilerplate): the good_* features let the model weigh it apart
+
+def good_after_end(p: Page) -> list[float]:
+    return [float(b.good and i > p.end) for i, b in enumerate(p.locs)]
+
+
+def good_after_comments(p: Page) -> list[float]:
+    return [float(b.good and i > p.comments) for i, b in enumerate(p.locs)]
+
+
+def good_after_last_run(p: Page) -> list[float]:
+    return [float(b.good and p.last_run is not None and i > p.last_run) for i, b in enumerate(p.locs)]
+
+
+def good_ends_past_tight(p: Page) -> list[float]:
+    """Running text with end markers between the article core and it: a comment thread."""
+    span, seen = p.tight_span, p.ends_seen
+    return [min(seen[i] - seen[span[1]], 5) / 5 if span and w[3] and b.good else 0.0
+            for i, (w, b) in enumerate(zip(p.tight, p.locs))]
+
+
+def other_after_tight(p: Page) -> list[float]:
+    """A short or non-sentence block past the core (a time stamp, a teaser's title)."""
+    return [float(w[3] and not b.good) for w, b in zip(p.tight, p.locs)]
+
+
+Feature = Callable[[Page], list[float]]
+# The block features by name, in the order of the vectors (and of the model's weights:
+# ``model_from_json`` checks the model's names against these)
+FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType({
+    "bias": bias, "words_log": words_log, "short": short, "long": long, "terminal": terminal, "stop": stop,
+    "caps": caps, "bullet": bullet, "url": url, "digits": digit_share, "commas": commas, "headline": headline,
+    "date": date, "byline": byline, "ellipsis": ellipsis, "separator": separator, "repeated": repeated,
+    "good": good, "prev_good": prev_good, "next_good": next_good, "window_good": window_good,
+    "sandwiched": sandwiched, "in_core": in_core, "core_dist": core_dist, "before_core": before_core,
+    "after_core": after_core, "position": position, "short_run": short_run, "rule_hit": rule_hit,
+    "after_end": after_end, "list_intro": list_intro, "after_comments": after_comments, "ends_seen": ends_seen,
+    "glued": glued, "in_tight": in_tight, "tight_dist": tight_dist, "after_tight": after_tight,
+    "teaser_run": teaser_run, "meta_near": meta_near, "after_last_run": after_last_run,
+    "reader_address": reader_address_share, "caption_like": caption, "good_after_end": good_after_end,
+    "good_after_comments": good_after_comments, "good_after_last_run": good_after_last_run,
+    "good_ends_past_tight": good_ends_past_tight, "other_after_tight": other_after_tight,
+})
+FEATURES = tuple(FEATURE_TABLE)
+
+
+def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
+                  hits: Sequence[str | None] = ()) -> list[tuple[float, ...]]:
+    """One feature vector per block, in ``FEATURES`` order. ``hits[i]`` is the category of
+    the rule that matched block i (None when none did)."""
+    page = page_facts(blocks, cfg, lang, hits)
+    return list(zip(*[feature(page) for feature in FEATURE_TABLE.values()]))
 
 
 def _teaser_unit(texts: Sequence[str], locs: Sequence[Local], dates: Sequence[bool], j: int, cfg: CleanConfig) -> bool:

@@ -16,7 +16,9 @@ import math
 import re
 from dataclasses import dataclass
 from operator import mul
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
+
+from newsclean.pipeline.classify.model_features import weights_by_name
 
 
 class PageBlock(Protocol):
@@ -56,12 +58,7 @@ class EnsembleModel:
 
 
 def ensemble_from_json(name: str, data: dict) -> EnsembleModel:
-    if tuple(data["features"]) != FEATURES:
-        differ = sorted(set(FEATURES) ^ set(data["features"]))
-        raise ValueError(f"model {name}: features differ from the code's ({', '.join(differ) or 'order'})")
-    weights = tuple(float(w) for w in data["weights"])
-    if len(weights) != len(FEATURES):
-        raise ValueError(f"model {name}: wrong number of weights")
+    weights = weights_by_name(name, "features", FEATURES, data["features"], data["weights"])
     return EnsembleModel(name, weights, float(data["keep_at"]))
 
 
@@ -82,23 +79,35 @@ def disputed_vectors(blocks: Sequence[PageBlock], t: Sequence[bool], r: Sequence
     r_words = sum(c for c, k in zip(counts, r) if k)
     agreed = sum(counts[i] for i in both)
     out: dict[int, tuple[float, ...]] = {}
-    i = 0
-    while i < n:
-        if t[i] == r[i]:
-            i += 1
-            continue
-        j = i  # the run of lines the same extractor alone keeps
-        while j + 1 < n and t[j + 1] != r[j + 1] and t[j + 1] == t[i]:
-            j += 1
+    for i, j in disputed_runs(t, r):
         run_words = sum(counts[i:j + 1])
         keeper, other = (t_words, r_words) if t[i] else (r_words, t_words)
         share = math.log((keeper + 1) / (other + 1))
         for k in range(i, j + 1):
             out[k] = _vector(blocks[k], counts[k], t[k], k, first, last, run_words, j - i + 1, share,
-                             _neighbour_kept(k, i, j, t, r), agreed / max(1, keeper),
-                             (r_cover[k] if t[k] else t_cover[k]) if t_cover is not None and r_cover is not None else 0.0)
-        i = j + 1
+                             _neighbour_kept(k, i, j, t, r), agreed / max(1, keeper), _other_cover(k, t, t_cover, r_cover))
     return out
+
+
+def disputed_runs(t: Sequence[bool], r: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each run of lines that the same extractor alone keeps."""
+    n, i = len(t), 0
+    while i < n:
+        if t[i] == r[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and t[j + 1] != r[j + 1] and t[j + 1] == t[i]:
+            j += 1
+        yield i, j
+        i = j + 1
+
+
+def _other_cover(k: int, t: Sequence[bool], t_cover: Sequence[float] | None, r_cover: Sequence[float] | None) -> float:
+    """The share of line k in the output of the extractor that does not keep it (0 unknown)."""
+    if t_cover is None or r_cover is None:
+        return 0.0
+    return r_cover[k] if t[k] else t_cover[k]
 
 
 def _neighbour_kept(k: int, start: int, end: int, t: Sequence[bool], r: Sequence[bool]) -> float:

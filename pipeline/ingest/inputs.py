@@ -229,51 +229,77 @@ def warc_records(stem: str, stream: BinaryIO, limit: int) -> Iterator[Record]:
     or has no target URI is a rejected record with the reason; other records (requests,
     metadata, images) are not articles and are passed over."""
     n, yielded, passed = 0, 0, Counter[str]()
-    records = ArchiveIterator(stream)
-    records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
-    records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)
-    for rec in records:
+    for rec in warc_iterator(stream):
         if not rec.format.startswith("warc"):  # warcio reads anything as an ARC record
             continue
         n += 1
-        if rec.rec_type != "response":
-            passed[rec.rec_type or "untyped"] += 1
-            continue
-        url = rec.rec_headers.get_header("WARC-Target-URI") or ""
-        own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
-        aid = plain_id(own) if own else None
-        aid = aid or (url_id(url) if url else f"{stem}-R{n}")
-        ctype = (rec.http_headers.get_header("Content-Type") or "").lower() if rec.http_headers else ""
-        if url and not ctype.startswith(HTML_TYPES):
-            passed["non-HTML response" if rec.http_headers else "non-HTTP response"] += 1
+        skipped = passed_over(rec)
+        if skipped is not None:
+            passed[skipped] += 1
             continue
         yielded += 1
-        if not url:
-            yield Record(aid, "html", b"", None, sha256(rec.rec_headers.to_bytes()),
-                         error=("reject.bad-record", f"WARC response record {n} has no WARC-Target-URI"))
-            continue
-        meta = {"url": url}
-        status = rec.http_headers.get_statuscode() or ""
-        if not status.startswith("2"):
-            yield Record(aid, "html", b"", meta, sha256(url.encode() + b"\0" + rec.http_headers.to_bytes()),
-                         error=("reject.warc-status", f"HTTP status {rec.http_headers.statusline} (not 2xx): "
-                                "an error or redirect page, not the article"))
-            continue
-        body = rec.content_stream().read(limit + 1)
-        digest = sha256(url.encode() + b"\0" + body)
-        if len(body) > limit:
-            yield Record(aid, "html", b"", meta, digest,
-                         error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
-            continue
-        m = CHARSET.search(ctype)
-        yield Record(aid, "html", body, meta, digest, charset=m.group(1) if m else None)
+        yield response_record(rec, warc_id(rec, stem, n), n, limit)
+    if not yielded:
+        yield no_article(stem, n, passed)
+
+
+def warc_iterator(stream: BinaryIO) -> ArchiveIterator:
+    records = ArchiveIterator(stream)
+    records.loader = _RecordLoader(verify_http=False, arc2warc=False)  # ArchiveIterator's own settings
+    records.reader = _BoundedReader(records.fh, block_size=BUFF_SIZE)
+    return records
+
+
+def passed_over(rec) -> str | None:
+    """What a WARC record that is no article is ("request", "non-HTML response"...); None
+    for an HTML response, or a response without a target URI (rejected with the reason)."""
+    if rec.rec_type != "response":
+        return rec.rec_type or "untyped"
+    url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+    ctype = (rec.http_headers.get_header("Content-Type") or "").lower() if rec.http_headers else ""
+    if url and not ctype.startswith(HTML_TYPES):
+        return "non-HTML response" if rec.http_headers else "non-HTTP response"
+    return None
+
+
+def warc_id(rec, stem: str, n: int) -> str:
+    """The record's own id (WARC-Record-ID), else its URL's, else ``STEM-R<n>``."""
+    url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+    own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
+    aid = plain_id(own) if own else None
+    return aid or (url_id(url) if url else f"{stem}-R{n}")
+
+
+def response_record(rec, aid: str, n: int, limit: int) -> Record:
+    """The n-th WARC record, an HTML response: its body, or why it is rejected."""
+    url = rec.rec_headers.get_header("WARC-Target-URI") or ""
+    if not url:
+        return Record(aid, "html", b"", None, sha256(rec.rec_headers.to_bytes()),
+                      error=("reject.bad-record", f"WARC response record {n} has no WARC-Target-URI"))
+    meta = {"url": url}
+    status = rec.http_headers.get_statuscode() or ""
+    if not status.startswith("2"):
+        return Record(aid, "html", b"", meta, sha256(url.encode() + b"\0" + rec.http_headers.to_bytes()),
+                      error=("reject.warc-status", f"HTTP status {rec.http_headers.statusline} (not 2xx): "
+                             "an error or redirect page, not the article"))
+    body = rec.content_stream().read(limit + 1)
+    digest = sha256(url.encode() + b"\0" + body)
+    if len(body) > limit:
+        return Record(aid, "html", b"", meta, digest,
+                      error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
+    m = CHARSET.search((rec.http_headers.get_header("Content-Type") or "").lower())
+    return Record(aid, "html", body, meta, digest, charset=m.group(1) if m else None)
+
+
+def no_article(stem: str, n: int, passed: Counter[str]) -> Record:
+    """The rejected record of a WARC file that gave no article: no WARC record at all, or
+    none that is an HTML response (``passed``: what its records were)."""
     if n == 0:
-        yield Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
-                     error=("reject.unreadable", "no WARC record found: not a WARC file"))
-    elif not yielded:
-        held = ", ".join(f"{count} {kind}" for kind, count in sorted(passed.items()))
-        yield Record(f"{stem}-empty", "text", b"", None, sha256(held.encode()),
-                     error=("reject.no-record", f"no HTML response among its {n} WARC records ({held})"))
+        return Record(f"{stem}-unreadable", "text", b"", None, "unreadable",
+                      error=("reject.unreadable", "no WARC record found: not a WARC file"))
+    held = ", ".join(f"{count} {kind}" for kind, count in sorted(passed.items()))
+    return Record(f"{stem}-empty", "text", b"", None, sha256(held.encode()),
+                  error=("reject.no-record", f"no HTML response among its {n} WARC records ({held})"))
 
 
 def site_of(meta: dict) -> str | None:

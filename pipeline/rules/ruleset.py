@@ -189,29 +189,41 @@ def build_ruleset(packs: list[tuple[str, str]], models: Sequence[tuple[str, str,
     general: list[Rule] = []
     sites: dict[str, list[Rule]] = {}
     seen: dict[str, str] = {}
-    digest = hashlib.sha256()
     for source, text in sorted(packs):
         site, rules = parse_pack(source, text)
-        is_site_pack = source.startswith("sites/")
-        if is_site_pack and not site:
-            raise RuleError(f"{source}: a per-site pack must name its site")
-        if site and not is_site_pack:
-            raise RuleError(f"{source}: per-site packs belong in rules/sites/")
-        for rule in rules:
-            if rule.id in seen:
-                raise RuleError(f"{source}: rule {rule.id}: duplicate id (first in {seen[rule.id]})")
-            seen[rule.id] = source
-        if site and any(r.inputs for r in rules):
-            raise RuleError(f"{source}: HTML-only rules belong in general packs")
+        check_pack(source, site, rules, seen)
         (sites.setdefault(site.lower(), []) if site else general).extend(rules)
-    named = [(pack_name(source), text) for source, text in packs] + \
-        [(pack_name(source), text) for source, text, _ in models]
-    for name, text in sorted(named):
-        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     return RuleSet(
         models=tuple(m for _, _, m in sorted(models, key=lambda m: m[0])),
         general=tuple(r for r in general if not r.inputs),
         html=tuple(r for r in general if r.inputs),
         sites=tuple((k, tuple(v)) for k, v in sorted(sites.items())),
-        digest=digest.hexdigest()[:16],
+        digest=rules_digest(packs, models),
     )
+
+
+def check_pack(source: str, site: str | None, rules: Sequence[Rule], seen: dict[str, str]) -> None:
+    """A per-site pack names its site and sits in rules/sites/, a general pack names none;
+    each rule id is used once across all packs (``seen``: id to the pack it was first in,
+    filled here); HTML-only rules are general."""
+    is_site_pack = source.startswith("sites/")
+    if is_site_pack and not site:
+        raise RuleError(f"{source}: a per-site pack must name its site")
+    if site and not is_site_pack:
+        raise RuleError(f"{source}: per-site packs belong in rules/sites/")
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(f"{source}: rule {rule.id}: duplicate id (first in {seen[rule.id]})")
+        seen[rule.id] = source
+    if site and any(r.inputs for r in rules):
+        raise RuleError(f"{source}: HTML-only rules belong in general packs")
+
+
+def rules_digest(packs: Sequence[tuple[str, str]], models: Sequence[tuple[str, str, Any]]) -> str:
+    """The hash of every pack's and model file's name (``pack_name``) and text."""
+    digest = hashlib.sha256()
+    named = [(pack_name(source), text) for source, text in packs] + \
+        [(pack_name(source), text) for source, text, _ in models]
+    for name, text in sorted(named):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()[:16]

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from newsclean.pipeline.core.article import Article, Caption, Change, StageResult
+from newsclean.pipeline.core.article import Article, Block, Caption, Change, StageResult
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.text.credits import split_credit
 from newsclean.pipeline.text.predicates import squash, words
-from newsclean.pipeline.rules.matching import rule_group
+from newsclean.pipeline.rules.matching import RuleGroup, rule_group
 
 STAGE = "residue"
 TOKEN = re.compile(r"\w+")
@@ -62,43 +62,74 @@ def repeats_title(text: str, title: str | None) -> bool:
 def remove_residue(article: Article, ctx: Context) -> StageResult:
     if article.source.format != "html":
         return StageResult(article)
-    blocks = article.blocks
-    taken: dict[int, Change] = {}
-    title = article.title
-    first_para = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
-    head = next((i for i in range(min(LEAD_BLOCKS, len(blocks))) if repeats_title(blocks[i].text, title)), None)
-    if head is not None:
-        # the headline as the page shows it, rather than the meta title with a site suffix
-        if not title or len(tokens(blocks[head].text)) < len(tokens(title)):
-            title = blocks[head].text.strip()
-        taken[head] = Change(STAGE, "meta.title-repeat", "extract", blocks[head].line, blocks[head].text, None,
-                             {"field": "title"})
-        i = head + 1
-        if i < first_para and is_dek(blocks[i]):
-            taken[i] = Change(STAGE, "html.dek", "drop", blocks[i].line, blocks[i].text, None, {"category": "headline"})
-
-    figcaptions = {squash(t) for t in dict(article.extra).get("figcaptions", ())}
-    captions = list(article.captions)
-    timeout = ctx.config.regex_timeout
-    html_rules = rule_group(ctx.rules.html)  # each rule tried only on blocks it can match (see RuleGroup)
-    for i, block in enumerate(blocks):
-        if i in taken:
-            continue
-        if figcaptions and squash(block.text) in figcaptions:
-            text, credit = split_credit(block.text) or (block.text.strip(), None)
-            captions.append(Caption(text=text, credit=credit, line=block.line))
-            taken[i] = Change(STAGE, "cap.figcaption", "move", block.line, block.text, None, {"credit": credit})
-            continue
-        split = split_credit(block.text) if block.kind == "paragraph" and len(block.text.split()) <= CAPTION_MAX_WORDS else None
-        if split and PHOTO_CREDIT.search(split[1]) and len(split[1].split()) <= CREDIT_MAX_WORDS:
-            captions.append(Caption(text=split[0], credit=split[1], line=block.line))
-            taken[i] = Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": split[1]})
-            continue
-        rule = html_rules.first_match(block.text, timeout, ctx.budget)
-        if rule:
-            taken[i] = Change(STAGE, rule.id, "drop", block.line, block.text, None, {"category": rule.category})
+    title, taken = head_changes(article)
+    moved = body_changes(article, ctx, skip=set(taken))
+    taken |= {i: change for i, (change, _) in moved.items()}
     if not taken:
         return StageResult(article)
-    kept = tuple(b for i, b in enumerate(blocks) if i not in taken)
-    new = replace(article, blocks=kept, title=title, captions=tuple(captions))
+    captions = (*article.captions, *(caption for _, caption in moved.values() if caption is not None))
+    kept = tuple(b for i, b in enumerate(article.blocks) if i not in taken)
+    new = replace(article, blocks=kept, title=title, captions=captions)
     return StageResult(new, tuple(taken[i] for i in sorted(taken)))
+
+
+Taken = tuple[Change, Caption | None]  # what a body block's change is, and the caption it moves to
+
+
+def head_changes(article: Article) -> tuple[str | None, dict[int, Change]]:
+    """The headline repeated at the top, which gives the title as the page shows it (rather
+    than the meta title with a site suffix), and the dek right under it; and the title."""
+    blocks, title = article.blocks, article.title
+    head = next((i for i in range(min(LEAD_BLOCKS, len(blocks))) if repeats_title(blocks[i].text, title)), None)
+    if head is None:
+        return title, {}
+    if not title or len(tokens(blocks[head].text)) < len(tokens(title)):
+        title = blocks[head].text.strip()
+    taken = {head: Change(STAGE, "meta.title-repeat", "extract", blocks[head].line, blocks[head].text, None,
+                          {"field": "title"})}
+    first_para = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
+    dek = head + 1
+    if dek < first_para and is_dek(blocks[dek]):
+        taken[dek] = Change(STAGE, "html.dek", "drop", blocks[dek].line, blocks[dek].text, None, {"category": "headline"})
+    return title, taken
+
+
+def body_changes(article: Article, ctx: Context, skip: set[int]) -> dict[int, Taken]:
+    """Each block's caption move or HTML-rule drop, in block order (blocks in ``skip`` aside)."""
+    figcaptions = {squash(t) for t in dict(article.extra).get("figcaptions", ())}
+    html_rules = rule_group(ctx.rules.html)  # each rule tried only on blocks it can match (see RuleGroup)
+    out: dict[int, Taken] = {}
+    for i, block in enumerate(article.blocks):
+        taken = None if i in skip else (figcaption_move(block, figcaptions) or photo_credit_move(block)
+                                        or html_rule_drop(block, html_rules, ctx))
+        if taken is not None:
+            out[i] = taken
+    return out
+
+
+def figcaption_move(block: Block, figcaptions: set[str]) -> Taken | None:
+    """A block that is one of the page's ``<figcaption>`` texts, its credit split off."""
+    if not figcaptions or squash(block.text) not in figcaptions:
+        return None
+    text, credit = split_credit(block.text) or (block.text.strip(), None)
+    return (Change(STAGE, "cap.figcaption", "move", block.line, block.text, None, {"credit": credit}),
+            Caption(text=text, credit=credit, line=block.line))
+
+
+def photo_credit_move(block: Block) -> Taken | None:
+    """A short paragraph that ends with a photo credit: "Crowds at the gate (Photo: Jane Doe/Reuters)"."""
+    if block.kind != "paragraph" or len(block.text.split()) > CAPTION_MAX_WORDS:
+        return None
+    split = split_credit(block.text)
+    if not split or not PHOTO_CREDIT.search(split[1]) or len(split[1].split()) > CREDIT_MAX_WORDS:
+        return None
+    text, credit = split
+    return (Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": credit}),
+            Caption(text=text, credit=credit, line=block.line))
+
+
+def html_rule_drop(block: Block, html_rules: RuleGroup, ctx: Context) -> Taken | None:
+    rule = html_rules.first_match(block.text, ctx.config.regex_timeout, ctx.budget)
+    if not rule:
+        return None
+    return Change(STAGE, rule.id, "drop", block.line, block.text, None, {"category": rule.category}), None
