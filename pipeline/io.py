@@ -607,7 +607,8 @@ def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list
     return gone + remove_temp_files(out)
 
 
-TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal", "_state/index")
+TEMP_FOLDERS = ("", "corpus", "changelog", "_state", "_state/shards", "_state/plan", "_state/journal", "_state/index",
+                "_state/inputstat")
 FOREIGN_TEMP_AGE = 24 * 3600  # seconds; another host's temporary file older than this is dead
 
 
