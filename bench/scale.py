@@ -9,7 +9,8 @@ names (``<name>-cNNNNN.txt``) until there are ``--articles`` (copies clean exact
 source; a near-duplicate step would link them). Each step is one ``newsclean run`` process
 (``python -m newsclean.tasks.cli`` in ``--repo``) measured from the outside: wall time, CPU, peak RSS of
 its whole process tree (the sum over the process and its descendants, Luigi's workers included,
-sampled every 0.2 s from /proc) and of its largest process (os.wait4), the bytes of the output's
+sampled every 0.2 s from /proc; also as PSS, which counts the pages forked workers share once)
+and of its largest process (os.wait4), the bytes of the output's
 files it created or changed (and which of them, by folder; of a file changed in place, SQLite's
 dedup index, the 4 KiB pages that differ), and the bytes its main process read (``rchar`` of
 /proc/self/io: inputs, parts, state, imports):
@@ -68,6 +69,7 @@ class Step:
     written: int  # bytes of output files created or changed
     read: int  # rchar of the main process
     where: Counter = field(default_factory=Counter)  # bytes written by top folder (corpus, _state/plan...)
+    tree_pss_mb: float = 0.0  # the whole process tree at its peak, shared pages counted once (PSS)
 
 
 def sources() -> list[Path]:
@@ -119,8 +121,9 @@ def size(out: Path) -> int:
     return sum(v[2] for v in snapshot(out).values())
 
 
-def tree_rss(root: int) -> int:
-    """Bytes of RSS of ``root`` and all its descendants now (/proc)."""
+def tree_rss(root: int) -> tuple[int, int]:
+    """Bytes of RSS and of PSS (pages shared by forked workers counted once, in shares) of
+    ``root`` and all its descendants now (/proc)."""
     parent: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -134,14 +137,16 @@ def tree_rss(root: int) -> int:
         more = {pid for pid, pp in parent.items() if pp in tree} - tree
         tree |= more
         grew = bool(more)
-    total = 0
+    rss = pss = 0
     for pid in tree:
         try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                fields = dict(line.split(":", 1) for line in f if line[:3] in ("Rss", "Pss"))
+            rss += int(fields["Rss"].split()[0]) * 1024
+            pss += int(fields["Pss"].split()[0]) * 1024
+        except (OSError, IndexError, ValueError, KeyError):
             pass
-    return total
+    return rss, pss
 
 
 class TreeSampler(threading.Thread):
@@ -149,12 +154,13 @@ class TreeSampler(threading.Thread):
 
     def __init__(self, pid: int, every: float = 0.2):
         super().__init__(daemon=True)
-        self.pid, self.every, self.peak = pid, every, 0
+        self.pid, self.every, self.peak, self.peak_pss = pid, every, 0, 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(self.every):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            rss, pss = tree_rss(self.pid)
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
 
 
 def where(path: str, out: Path) -> str:
@@ -187,7 +193,7 @@ def measure(args, cmd: list[str], out: Path) -> Step:
     for k, n in changed.items():
         by[where(k, out)] += n
     return Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
-                sum(changed.values()), int(io["rchar"]), by)
+                sum(changed.values()), int(io["rchar"]), by, sampler.peak_pss / 2**20)
 
 
 def work_folder(args):
@@ -254,7 +260,7 @@ def main() -> int:
         if s is None:
             continue
         print(f"  {name:<16} wall {s.wall:7.2f} s ({100 * s.wall / base:5.1f}%)  cpu {s.cpu:7.2f} s  "
-              f"peak {s.tree_mb:6.0f} MB tree, {s.rss_mb:5.0f} MB largest  "
+              f"peak {s.tree_mb:6.0f} MB tree RSS, {s.tree_pss_mb:5.0f} MB PSS, {s.rss_mb:5.0f} MB largest  "
               f"wrote {s.written / 1e6:8.2f} MB ({100 * s.written / output:5.1f}% of output)  "
               f"read {s.read / 1e6:8.1f} MB")
     print("  what an addition wrote: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in added.where.most_common()))

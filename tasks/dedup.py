@@ -20,7 +20,7 @@ from pathlib import Path
 import luigi
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.dedup import Link, Params, changed_docs, link_change, update, with_link
+from newsclean.pipeline.output.dedup import Link, Params, Updater, link_change, update_shard, with_link
 from newsclean.pipeline.output.contract import dumps
 
 from newsclean.tasks import integrity, paths, segments
@@ -136,14 +136,12 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
                 seen = {}
             tables = shard_tables(out, shard_tasks)
             changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != corpus_digest(s, tables[s])]
-            added, removed = [], []
+            updater = Updater(store, params)  # one record's shingles in memory at a time
             for shard in changed:
                 records, present = shard_changes(out, shard, tables[shard], (seen.get("segments") or {}).get(str(shard))) \
                     if ctx.config.dedup else ((), None)
-                new, gone = changed_docs(store, shard, records, params, present)
-                added.extend(new)
-                removed.extend(gone)
-            result = update(store, added, removed, params)
+                update_shard(updater, shard, records, params, present)
+            result = updater.finish()
             for shard in sorted(set(changed) | store.shards_of(result.relinked)):
                 write_links(out, shard, store.shard_links(shard))
             store.set_meta("digest", digest)

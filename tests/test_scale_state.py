@@ -242,3 +242,66 @@ def test_a_run_on_delta_plans_gives_the_parts_of_a_fresh_run(tmp_path):
     assert cli("run", "--raw", raw, "--out", fresh, "--config", config, "--quiet") == 0
     assert parts(out) == parts(fresh)
     assert cli("verify", "--out", out) == 0
+
+
+# --- the dedup step: one new record's shingles in memory at a time ------------------------
+
+def story_records(count: int, version: int = 0) -> list[dict]:
+    """Records in groups of three copies of one story (linked), ``version`` changing some texts."""
+    from .test_dedup import body
+    found = []
+    for i in range(count):
+        paragraphs = body(500 + i // 3, 4)
+        if version and i % 4 == 0:
+            paragraphs = paragraphs[:2] + body(900 + i, 1)
+        found.append({"id": f"r{i:03d}", "text": "\n\n".join(paragraphs), "published": None})
+    return found
+
+
+def test_the_dedup_step_holds_one_new_record_at_a_time(tmp_path, monkeypatch):
+    from newsclean.pipeline import io
+    from newsclean.pipeline.output import dedup
+    import weakref
+
+    alive: list = []
+    real = dedup.make_doc
+
+    def tracked(record, shard, params):
+        doc = real(record, shard, params)
+        alive.append(weakref.ref(doc))
+        return doc
+
+    def records():
+        for record in story_records(30):
+            assert sum(ref() is not None for ref in alive) == 0  # the docs made before were let go
+            yield record
+
+    monkeypatch.setattr(dedup, "make_doc", tracked)
+    store = io.DedupStore(tmp_path / "index.sqlite")
+    try:
+        with store.transaction():
+            updater = dedup.Updater(store, dedup.Params())
+            dedup.update_shard(updater, 0, records(), dedup.Params())
+            result = updater.finish()
+        assert len(result.added) == 30 and len(alive) == 30
+        assert store.link_counts()["linked"] == 20  # ten stories of three copies
+    finally:
+        store.close()
+
+
+def test_records_applied_shard_by_shard_link_as_a_fresh_index_does():
+    from newsclean.pipeline.output import dedup
+
+    params = dedup.Params()
+    before, after = story_records(30), story_records(27, version=1)  # 3 removed, some edited
+    index = dedup.MemoryIndex()
+    dedup.update(index, [dedup.make_doc(r, int(r["id"][1:]) % 3, params) for r in before], [], params)
+    updater = dedup.Updater(index, params)
+    for shard in range(3):
+        dedup.update_shard(updater, shard, [r for r in after if int(r["id"][1:]) % 3 == shard], params)
+    result = updater.finish()
+    fresh = dedup.MemoryIndex()
+    dedup.update(fresh, [dedup.make_doc(r, int(r["id"][1:]) % 3, params) for r in reversed(after)], [], params)
+    assert {i: index.link(i) for i in sorted(index.docs)} == {i: fresh.link(i) for i in sorted(fresh.docs)}
+    assert any(fresh.link(i) for i in fresh.docs)
+    assert result.removed == ["r000", "r004", "r008", "r012", "r016", "r020", "r024", "r027", "r028", "r029"]
