@@ -15,6 +15,7 @@ again whole. Publish keeps the plans the current ones are built on (``chain``).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from newsclean.pipeline import io
@@ -82,7 +83,14 @@ def write(out: Path, shard: int, digest: str, entries: list[Entry], previous: st
     shard's digest in the last manifest) when that reads and the chain stays short, else whole."""
     delta = _delta(out, shard, entries, previous) if previous and previous != digest else None
     data = plan_json(shard, digest, entries) if delta is None else {"shard": shard, "digest": digest, **delta}
-    io.atomic_write_json(paths.shard_plan(out, shard, digest), data)
+    io.atomic_write_text(paths.shard_plan(out, shard, digest), compact_json(data))
+
+
+def compact_json(data: dict) -> str:
+    """JSON without indentation: written by the C encoder, whose memory is the text's, where
+    an indented dump holds a piece per token (hundreds of MB for a whole plan or stat cache of
+    100,000 inputs)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _delta(out: Path, shard: int, entries: list[Entry], previous: str) -> dict | None:

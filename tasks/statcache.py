@@ -21,6 +21,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 
 from newsclean.tasks import paths
+from newsclean.tasks.plans import compact_json
 
 MAX_FILES = 64  # deltas before the cache is written whole again (a no-change run reads them all)
 
@@ -107,11 +108,11 @@ def save(out: Path, cache: StatCache) -> bool:
         or 2 * (cache.deltas + len(changes)) > cache.base
     if whole:
         path = paths.input_stats_dir(out) / f"{number:08d}-full.json"
-        io.atomic_write_json(path, {"raw": cache.raw, "inputs": dict(sorted(cache.inputs.items()))})
+        io.atomic_write_text(path, compact_json({"raw": cache.raw, "inputs": dict(sorted(cache.inputs.items()))}))
         for old in cache.files:
             old.unlink(missing_ok=True)
         paths.input_stats(out).unlink(missing_ok=True)
     else:
         path = paths.input_stats_dir(out) / f"{number:08d}-delta.json"
-        io.atomic_write_json(path, {"raw": cache.raw, "inputs": changes})
+        io.atomic_write_text(path, compact_json({"raw": cache.raw, "inputs": changes}))
     return True

@@ -305,3 +305,22 @@ def test_records_applied_shard_by_shard_link_as_a_fresh_index_does():
     assert {i: index.link(i) for i in sorted(index.docs)} == {i: fresh.link(i) for i in sorted(fresh.docs)}
     assert any(fresh.link(i) for i in fresh.docs)
     assert result.removed == ["r000", "r004", "r008", "r012", "r016", "r020", "r024", "r027", "r028", "r029"]
+
+
+@pytest.mark.integration
+def test_adding_an_article_reads_no_part_of_the_segments_it_keeps(tmp_path, monkeypatch):
+    from newsclean.pipeline import io
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    config = tmp_path / "newsclean.toml"
+    config.write_text("shards = 2\n")
+    write_articles(raw, 0, 20)
+    assert cli("run", "--raw", raw, "--out", out, "--config", config, "--quiet") == 0
+    write_articles(raw, 20, 1)
+    read: list[str] = []
+    for name in ("iter_part_records", "iter_part", "part_records"):
+        real = getattr(io, name)
+        monkeypatch.setattr(io, name, lambda path, real=real: read.append(path.name) or real(path))
+    assert cli("run", "--raw", raw, "--out", out, "--config", config, "--quiet") == 0
+    assert manifest(out)["counts"]["cleaned"] == 1
+    assert read and not [name for name in read if name in ("part-00000.jsonl", "part-00001.jsonl")], read

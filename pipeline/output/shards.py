@@ -27,7 +27,7 @@ def shard_of(article_id: str, shards: int) -> int:
     return int.from_bytes(h, "big") % shards
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One input of a batch, as planned: where it is and what its bytes hash to."""
 
