@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from newsclean.pipeline import io
 
@@ -76,7 +77,7 @@ def load(out: Path, raw: Path) -> StatCache:
     return cache
 
 
-def _fits(data, raw: str) -> bool:
+def _fits(data: dict | None, raw: str) -> TypeGuard[dict]:
     return isinstance(data, dict) and data.get("raw") == raw and isinstance(data.get("inputs"), dict)
 
 
