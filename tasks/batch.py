@@ -12,16 +12,16 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import luigi
 import luigi.interface
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
-from newsclean.pipeline.output.shards import plan_json, plan_shards, shard_digest
+from newsclean.pipeline.output.shards import plan_shards, shard_digest
 
-from newsclean.tasks import integrity, paths
+from newsclean.tasks import integrity, paths, plans, statcache
 from newsclean.tasks.common import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.publish import Publish
@@ -47,13 +47,14 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
                          "from it: refusing to remove them all (is its storage mounted?); to start over, delete the "
                          "output folder")
     plan = plan_shards(inputs, ctx.config.shards)
+    before = (io.read_json(paths.manifest(out_path)) or {}).get("shard_digests") or []
     digests = []
     for shard, entries in sorted(plan.items()):
         digest = shard_digest(entries, ctx)
         digests.append(digest)
-        if integrity.discard_unreadable(out_path, shard, digest):
-            io.atomic_write_json(paths.shard_plan(out_path, shard, digest), plan_json(shard, digest, entries))
-    if digests != ((io.read_json(paths.manifest(out_path)) or {}).get("shard_digests") or []):
+        if integrity.discard_unreadable(out_path, shard, digest):  # what differs from the last run's plan
+            plans.write(out_path, shard, digest, entries, before[shard] if len(before) == len(plan) else None)
+    if digests != before:
         save_input_stats(out_path, stats)  # a run with nothing to do rewrites no file (an input that
         # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)
@@ -61,23 +62,20 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
                    shards=ctx.config.shards, digests=digests, chain=chain)
 
 
-def list_inputs(raw: Path, out: Path, limit: int, listing: io.RawListing | None = None) -> tuple[list, dict | None]:
-    """(the raw folder's inputs (io.list_inputs), the output folder's stat cache of them to
-    write back, or None when it did not change). An input whose size, mtime and inode did
-    not change is not read; the cache is a cache: one that cannot be read is discarded, and
-    every input hashed."""
-    held = io.read_json(paths.input_stats(out))
-    cache: dict[str, Any] = held if isinstance(held, dict) and held.get("raw") == str(raw.resolve()) \
-        and isinstance(held.get("inputs"), dict) else {"raw": str(raw.resolve()), "inputs": {}}
-    before = json.dumps(cache["inputs"], sort_keys=True)
-    inputs = io.list_inputs(raw, limit, skip=out, listing=listing, stat_cache=cache["inputs"])
-    changed = json.dumps(cache["inputs"], sort_keys=True) != before
-    return inputs, ({"raw": cache["raw"], "inputs": dict(sorted(cache["inputs"].items()))} if changed else None)
+def list_inputs(raw: Path, out: Path, limit: int,
+                listing: io.RawListing | None = None) -> tuple[list, statcache.StatCache]:
+    """(the raw folder's inputs (io.list_inputs), the output folder's stat cache of them,
+    updated, for ``save_input_stats``). An input whose size, mtime and inode did not change
+    is not read; the cache is a cache: one that cannot be read is discarded, and every
+    input hashed."""
+    cache = statcache.load(out, raw)
+    inputs = io.list_inputs(raw, limit, skip=out, listing=listing, stat_cache=cache.inputs)
+    return inputs, cache
 
 
-def save_input_stats(out: Path, cache: dict | None) -> None:
-    if cache is not None:
-        io.atomic_write_json(paths.input_stats(out), cache)
+def save_input_stats(out: Path, cache: statcache.StatCache) -> None:
+    """Write what changed in the stat cache (a delta: its size follows the change)."""
+    statcache.save(out, cache)
 
 
 def redo_damaged(out: Path, digests: list[str]) -> None:
@@ -121,8 +119,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
 
     shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
-    sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(Path(out), t.shard, t.digest)) or {"entries": ()})["entries"])
-             for t in shards]
+    sizes = [0 if t.complete() else len(plans.read(Path(out), t.shard, t.digest)) for t in shards]
     bar.start(states, progress, sizes)
     _luigi_logging(verbose)
     factory = _KeepScheduler()

@@ -23,9 +23,9 @@ from newsclean.pipeline.output.chain import (
     DECODE, apply_stage, decode_entry, dumps, finished, gather, loads, loads_changes, step_digests, to_clean
 )
 from newsclean.pipeline.output.segments import key_log
-from newsclean.pipeline.output.shards import clean_entry, plan_entries
+from newsclean.pipeline.output.shards import clean_entry
 
-from newsclean.tasks import paths, segments
+from newsclean.tasks import paths, plans, segments
 from newsclean.tasks.common import BatchTask, input_loader, load_context
 
 
@@ -51,7 +51,7 @@ class ShardStep(BatchTask):
         return shard_chain(self.out, self.config, self.shard, self.digest)
 
     def entries(self):
-        return plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
+        return plans.read(self.out_path, self.shard, self.digest)
 
     def run(self):
         ctx = self.ctx
@@ -86,7 +86,7 @@ class ShardStep(BatchTask):
 @lru_cache(maxsize=256)
 def shard_chain(out: str, config: str, shard: int, digest: str) -> list[tuple[str, str]]:
     """(step, digest) of a shard's chain, decode first; its plan names the shard's inputs."""
-    entries = plan_entries(io.read_json(paths.shard_plan(Path(out), shard, digest)))
+    entries = plans.read(Path(out), shard, digest)
     return step_digests(entries, load_context(config, out), io.library_sources())
 
 

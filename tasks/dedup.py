@@ -20,7 +20,7 @@ from pathlib import Path
 import luigi
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.dedup import Link, Params, changed_docs, link_change, update, with_link
+from newsclean.pipeline.output.dedup import Link, Params, Updater, link_change, update_shard, with_link
 from newsclean.pipeline.output.contract import dumps
 
 from newsclean.tasks import integrity, paths, segments
@@ -136,16 +136,16 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
                 seen = {}
             tables = shard_tables(out, shard_tasks)
             changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != corpus_digest(s, tables[s])]
-            added, removed = [], []
+            updater = Updater(store, params)  # one record's shingles in memory at a time
             for shard in changed:
                 records, present = shard_changes(out, shard, tables[shard], (seen.get("segments") or {}).get(str(shard))) \
                     if ctx.config.dedup else ((), None)
-                new, gone = changed_docs(store, shard, records, params, present)
-                added.extend(new)
-                removed.extend(gone)
-            result = update(store, added, removed, params)
+                update_shard(updater, shard, records, params, present)
+            result = updater.finish()
             for shard in sorted(set(changed) | store.shards_of(result.relinked)):
-                write_links(out, shard, store.shard_links(shard))
+                only = segments_to_check(out, shard, tables[shard], (seen.get("segments") or {}).get(str(shard)),
+                                         result.relinked)
+                write_links(out, shard, store.shard_links(shard), only)
             store.set_meta("digest", digest)
             store.set_meta("shards", shards)
         # after the commit: a summary never says more than the index holds
@@ -169,14 +169,30 @@ def write_table(out: Path, store, digest: str, tables: dict[int, list[dict]], re
     return summary
 
 
-def write_links(out: Path, shard: int, links: dict[str, Link | None]) -> bool:
+def segments_to_check(out: Path, shard: int, parts: list[dict], seen: dict | None, relinked) -> set[int] | None:
+    """The segments of a shard whose links may be wrong: those written since the links were
+    last made (``seen``: corpus part -> sha256 then; None: every segment) and those holding
+    a record whose link changed (``relinked``, by the segments' indexes). The others hold
+    the links they were given, and are not read."""
+    if not isinstance(seen, dict):
+        return None
+    found = {segments.segment_of({"path": rel}) for rel, sha in corpus_segments(parts).items() if seen.get(rel) != sha}
+    moved = set(relinked)
+    if moved:
+        found |= {seg for seg, index in segments.load_indexes(out, shard, parts).items() if not moved.isdisjoint(index.ids)}
+    return found
+
+
+def write_links(out: Path, shard: int, links: dict[str, Link | None], only: set[int] | None = None) -> bool:
     """Set each record's link fields of one shard to ``links`` (id -> Link, or None: not
     linked; an id not in ``links`` is not linked), rewriting in place (its own segment
     number, tasks/segments.py's commit) only the segments that hold a record whose link
-    changed. Whether any part changed. The one place that rewrites parts after cleaning."""
+    changed; ``only``: the segments to check (``segments_to_check``; None: every one).
+    Whether any part changed. The one place that rewrites parts after cleaning."""
     with io.locked(paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
         parts = segments.recorded_parts(out, shard)
-        stale = [seg for seg in segments.segments(parts) if not segment_holds_links(out, shard, seg, links)]
+        stale = [seg for seg in segments.segments(parts)
+                 if (only is None or seg in only) and not segment_holds_links(out, shard, seg, links)]
         if not stale:
             return False
         with ExitStack() as stack:

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Iterable, TypeGuard
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.shards import plan_entries
 
-from newsclean.tasks import paths
+from newsclean.tasks import paths, plans
 
 STATE_FIELDS = {"cleaned": list, "unchanged": list, "rejected": dict, "removed": list, "rules": dict,
                 "categories": dict}
@@ -263,20 +262,12 @@ def valid_state(state: object) -> TypeGuard[dict]:
     return isinstance(state, dict) and all(isinstance(state.get(k), t) for k, t in STATE_FIELDS.items())
 
 
-def readable_plan(path: Path) -> bool:
-    try:
-        plan_entries(io.read_json(path))
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
 def discard_unreadable(out: Path, shard: int, digest: str) -> bool:
     """Remove a shard's plan or state file that cannot be read, saying so; whether the plan
     must be written again."""
     plan, state = paths.shard_plan(out, shard, digest), paths.shard_state(out, shard, digest)
     rewrite = not plan.exists()
-    if plan.exists() and not readable_plan(plan):
+    if plan.exists() and not plans.readable(out, shard, digest):
         warn(f"{plan.relative_to(out)} cannot be read: discarded and planned again")
         plan.unlink(missing_ok=True)
         rewrite = True

@@ -114,9 +114,16 @@ def journal(out: Path, shard: int) -> Path:
     return state_dir(out) / "journal" / f"{shard:05d}.json"
 
 
-def input_stats(out: Path) -> Path:
+def input_stats_dir(out: Path) -> Path:
     """A cache of each input's (size, mtime_ns, inode) and what hashing it gave, so that a
-    run does not read the bytes of inputs that did not change (pipeline/io.py)."""
+    run does not read the bytes of inputs that did not change (pipeline/io.py): a full file
+    and the deltas of the runs since (tasks/statcache.py)."""
+    return state_dir(out) / "inputstat"
+
+
+def input_stats(out: Path) -> Path:
+    """The stat cache as earlier versions kept it, one file rewritten whole by every run:
+    read once as the full file (tasks/statcache.py), then deleted."""
     return state_dir(out) / "inputstat.json"
 
 

@@ -7,7 +7,7 @@ import luigi
 from newsclean.pipeline import io
 from newsclean.pipeline.output.manifest import batch_digest, build_manifest
 
-from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks import integrity, paths, plans, segments
 from newsclean.tasks.card import card_is_current, write_card
 from newsclean.tasks.common import BatchTask
 from newsclean.tasks.dedup import Dedup
@@ -49,7 +49,7 @@ class Publish(BatchTask):
         manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
                                   self.ctx, removed, table, io.read_json(paths.dedup_summary(self.out_path)))
         io.remove_stale(self.out_path, keep_states={t.output().path for t in self.shard_tasks()},
-                        keep_plans={str(paths.shard_plan(self.out_path, i, d)) for i, d in enumerate(self.digests)})
+                        keep_plans={str(p) for i, d in enumerate(self.digests) for p in plans.chain(self.out_path, i, d)})
         write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)
         integrity.clear_journals(self.out_path, pending)  # the manifest now reports what they held

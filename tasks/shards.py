@@ -15,9 +15,9 @@ import luigi
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import CommitPlan, plan_commit
-from newsclean.pipeline.output.shards import ShardOutput, plan_entries, process_shard
+from newsclean.pipeline.output.shards import ShardOutput, process_shard
 
-from newsclean.tasks import integrity, paths, progress, segments
+from newsclean.tasks import integrity, paths, plans, progress, segments
 from newsclean.tasks.chain import committed_cleaner, last_step, remove_intermediates
 from newsclean.tasks.common import BatchTask, input_loader
 
@@ -45,7 +45,7 @@ class CleanShard(BatchTask):
         io.atomic_write_json(paths.shard_state(self.out_path, self.shard, self.digest), state)
         if self.chain:
             remove_intermediates(self.out_path, self.shard)
-        self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged)} unchanged, "
+        self.summary = (f"{len(result.cleaned)} cleaned, {len(result.unchanged) + result.kept} unchanged, "
                         f"{len(result.rejected)} rejected, {len(result.removed)} removed")
         self.set_status_message(self.summary)
         self.set_progress_percentage(100)
@@ -55,7 +55,7 @@ class CleanShard(BatchTask):
         changed, with the records of the segments that held a changed or removed record and
         of the small segments merged in; the other segments stay as they are. Returns the
         shard's output and its part table."""
-        entries = plan_entries(io.read_json(paths.shard_plan(self.out_path, self.shard, self.digest)))
+        entries = plans.read(self.out_path, self.shard, self.digest)
         parts = segments.recorded_parts(self.out_path, self.shard)
         plan, previous, known = self.stored(entries, parts)
         with segments.SegmentWriter(self.out_path, self.shard, plan.target) as new:
@@ -104,11 +104,11 @@ def _shard_done(task: CleanShard) -> None:
 
 
 def with_kept(result: ShardOutput, kept: list) -> ShardOutput:
-    """The shard's output counting the records of the segments it kept as they are."""
+    """The shard's output counting the records of the segments it kept as they are (by
+    number: their ids are in the segments' indexes, not repeated in the shard state)."""
     for index in kept:
-        result.unchanged.extend(rid for rid in index.ids if rid not in index.rejected)
+        result.kept += sum(1 for rid in index.ids if rid not in index.rejected)
         result.rejected.update(index.rejected)
         result.rules.update(index.rules)
         result.categories.update(index.categories)
-    result.unchanged.sort()
     return result

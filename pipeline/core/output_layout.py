@@ -11,4 +11,4 @@ CHANGELOG = "changelog"  # the change-log parts, one beside each corpus part
 PART_FOLDERS = (CORPUS, CHANGELOG)  # a segment's two parts, corpus first
 PART_GLOB = "part-*.jsonl"  # what a part file's name looks like (tasks/paths.py parses it in full)
 STATE = "_state"  # plans, shard states, journals, indexes and caches
-STATE_FOLDERS = ("shards", "plan", "journal", "index", "dedup")  # under STATE: the ones a writer puts temporary files in
+STATE_FOLDERS = ("shards", "plan", "journal", "index", "dedup", "inputstat")  # under STATE: the ones a writer puts temporary files in

@@ -233,48 +233,82 @@ class Update:
     compared: int = 0  # candidate pairs verified
 
 
-def changed_docs(index: Index, shard: int, records: Iterable[dict], params: Params,
-                 present: Iterable[str] | None = None) -> tuple[list[Doc], list[str]]:
-    """(docs to add, ids to remove) for one shard's current records against the index: a
-    record is added when it is new or its text or date changed. Only added records are shingled.
-    ``present``: the ids of every record the shard holds now, when ``records`` are only some
-    of them (those of the segments that changed; the others are as the index has them)."""
-    known = index.shard_docs(shard)
-    added, seen = [], set(present or ())
+class Updater:
+    """An update of the index made one change at a time (``remove``, ``add``), then
+    ``finish``, which relinks the connected sets the changes touched. A doc is compared with
+    the candidates the index holds when it is added, then dropped: memory holds ids, not
+    every new doc's shingles. The result does not depend on the order of the changes: every
+    pair of docs held at the end is compared once, when the later of the two is added, and an
+    edge to a doc removed later goes with it."""
+
+    def __init__(self, index: Index, params: Params):
+        self.index, self.params = index, params
+        self.touched: set[str] = set()
+        self.added: list[str] = []
+        self.removed: set[str] = set()
+        self.compared = 0
+
+    def _drop(self, doc_id: str) -> None:
+        self.touched |= set(self.index.neighbours(doc_id))
+        self.index.remove(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        self._drop(doc_id)
+        self.removed.add(doc_id)
+
+    def add(self, doc: Doc) -> None:
+        """Add ``doc`` (replacing a held doc of its id) and find its edges."""
+        self._drop(doc.id)
+        self.index.add(doc)
+        self.touched.add(doc.id)
+        self.added.append(doc.id)
+        for other_id in sorted(self.index.candidates(doc.bands) - {doc.id}):
+            other = _held(self.index.get(other_id), other_id)
+            sim, con = measures(doc.shingles, other.shingles)
+            self.compared += 1
+            if is_edge(sim, con, self.params):
+                self.index.add_edge(doc.id, other_id, sim, con)
+
+    def finish(self) -> Update:
+        relinked: dict[str, Link | None] = {}
+        for component in components(self.index, self.touched):
+            nodes = {n: _held(self.index.key(n), n) for n in component}
+            links = assign(nodes, {n: self.index.neighbours(n) for n in component}, self.params)
+            for node, new in sorted(links.items()):
+                if self.index.link(node) != new:
+                    relinked[node] = new
+                    self.index.set_link(node, new)
+        return Update(sorted(self.added), sorted(self.removed), relinked, self.compared)
+
+
+def update_shard(updater: Updater, shard: int, records: Iterable[dict], params: Params,
+                 present: Iterable[str] | None = None) -> None:
+    """Apply one shard's current records to the index: a record is added when it is new or
+    its text or date changed (only those are shingled, one at a time); a record the index
+    holds that the shard no longer does is removed. ``present``: the ids of every record the
+    shard holds now, when ``records`` are only some of them (those of the segments that
+    changed; the others are as the index has them)."""
+    known = updater.index.shard_docs(shard)
+    seen = set(present or ())
     for record in records:
         seen.add(record["id"])
         if known.get(record["id"]) != record_digest(record):
-            added.append(make_doc(record, shard, params))
-    return added, sorted((set(known) - seen) | {d.id for d in added if d.id in known})
+            if record["id"] in known:
+                updater.remove(record["id"])
+            updater.add(make_doc(record, shard, params))
+    for doc_id in sorted(set(known) - seen):
+        updater.remove(doc_id)
 
 
-def update(index: Index, added: list[Doc], removed: list[str], params: Params) -> Update:
+def update(index: Index, added: Iterable[Doc], removed: Iterable[str], params: Params) -> Update:
     """Remove ``removed``, add ``added`` (a doc whose id is held replaces it), and relink the
-    connected sets they touch. The result does not depend on the order of either list."""
-    touched: set[str] = set()
-    gone = sorted(set(removed) | {d.id for d in added})
-    for doc_id in gone:
-        touched |= set(index.neighbours(doc_id))
-        index.remove(doc_id)
-    compared = 0
-    for doc in sorted(added, key=lambda d: d.id):
-        index.add(doc)
-        touched.add(doc.id)
-        for other_id in sorted(index.candidates(doc.bands) - {doc.id}):
-            other = _held(index.get(other_id), other_id)
-            sim, con = measures(doc.shingles, other.shingles)
-            compared += 1
-            if is_edge(sim, con, params):
-                index.add_edge(doc.id, other_id, sim, con)
-    relinked: dict[str, Link | None] = {}
-    for component in components(index, touched):
-        nodes = {n: _held(index.key(n), n) for n in component}
-        links = assign(nodes, {n: index.neighbours(n) for n in component}, params)
-        for node, new in sorted(links.items()):
-            if index.link(node) != new:
-                relinked[node] = new
-                index.set_link(node, new)
-    return Update(sorted(d.id for d in added), sorted(set(removed)), relinked, compared)
+    connected sets they touch. The result does not depend on the order of either."""
+    updater = Updater(index, params)
+    for doc_id in sorted(set(removed)):
+        updater.remove(doc_id)
+    for doc in added:
+        updater.add(doc)
+    return updater.finish()
 
 
 def _held(value: T | None, doc_id: str) -> T:

@@ -36,9 +36,10 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         # a state written since the previous manifest (a damaged part or another rebuild's
         # record cleaned again) counts what it did, even when the shard's digest is the same
         skipped = i < len(before) and before[i] == digests[i] and (state.get("run") or 0) <= last_run
-        n_ok = len(state["cleaned"]) + len(state["unchanged"])
+        kept = state.get("kept") or 0  # records of segments kept as they are (states of earlier versions list them)
+        n_ok = len(state["cleaned"]) + len(state["unchanged"]) + kept
         counts["read"] += n_ok + len(state["rejected"])
-        counts["unchanged"] += n_ok if skipped else len(state["unchanged"])
+        counts["unchanged"] += n_ok if skipped else len(state["unchanged"]) + kept
         counts["cleaned"] += 0 if skipped else len(state["cleaned"])
         counts["rejected"] += len(state["rejected"])
         if not skipped:
@@ -46,6 +47,8 @@ def build_manifest(raw: str, shards: int, digests: list[str], states: list[dict]
         rejected.update(state["rejected"])
         rules.update(state["rules"])
         categories.update(state["categories"])
+    # an id that left one shard for another (``shards`` changed) was cleaned anew there: the
+    # ids a state counts without listing (``kept``) stayed in their shard's segments
     present = {i for state in states for key in ("cleaned", "unchanged", "rejected") for i in state[key]}
     removed = sorted((set(removed) | set(dropped_parts)) - present)
     counts["removed"] = len(removed)

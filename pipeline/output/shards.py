@@ -27,7 +27,7 @@ def shard_of(article_id: str, shards: int) -> int:
     return int.from_bytes(h, "big") % shards
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One input of a batch, as planned: where it is and what its bytes hash to."""
 
@@ -85,11 +85,14 @@ class ShardOutput:
     removed: list[str] = field(default_factory=list)
     rules: Counter = field(default_factory=Counter)
     categories: Counter = field(default_factory=Counter)
+    kept: int = 0  # unchanged records of segments a commit kept as they are: counted, not listed
 
     def state(self, shard: int, digest: str) -> dict:
+        """The shard state: the ids this commit wrote, and a count of those it kept (a
+        shard state's size follows what changed, not the shard's)."""
         return {
             "shard": shard, "digest": digest,
-            "cleaned": self.cleaned, "unchanged": self.unchanged, "rejected": self.rejected,
+            "cleaned": self.cleaned, "unchanged": self.unchanged, "kept": self.kept, "rejected": self.rejected,
             "removed": self.removed, "rules": dict(sorted(self.rules.items())),
             "categories": dict(sorted(self.categories.items())),
         }

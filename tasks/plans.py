@@ -1,0 +1,108 @@
+"""A shard's plan (``_state/plan/SSSSS-<digest>.json``): the inputs the shard is to hold,
+handed from the planner (tasks/batch.py) to the shard's task, which may run in another
+process or on another machine.
+
+A plan is written only for a shard whose digest changed. So that what a run writes follows
+what changed, not the size of the shard, a plan holds only how its entries differ from the
+shard's previous plan (``base``, named by that plan's digest): the entries ``added`` and
+``removed``. A plan is written whole (``entries``, the format of earlier versions) when
+there is no previous plan that reads, when its chain of bases would grow past ``MAX_DEPTH``,
+or when the deltas along the chain would hold more entries than half the shard's: the
+whole shard is written once every so many runs, its cost shared among them.
+
+Plans are a cache: one that cannot be read (or whose base cannot) is discarded and planned
+again whole. Publish keeps the plans the current ones are built on (``chain``).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsclean.pipeline import io
+from newsclean.pipeline.output.shards import Entry, plan_entries, plan_json
+
+from newsclean.tasks import paths
+
+MAX_DEPTH = 16  # deltas on a whole plan; a shard's task reads them all
+
+
+def links(out: Path, shard: int, digest: str) -> list[tuple[Path, dict]]:
+    """The plan of ``digest`` and the plans it is built on, newest first, down to a whole
+    one. ValueError when one is missing or does not read, or the chain is too long."""
+    found: list[tuple[Path, dict]] = []
+    seen = set()
+    while True:
+        path = paths.shard_plan(out, shard, digest)
+        data = io.read_json(path)
+        if not isinstance(data, dict) or digest in seen or len(found) > MAX_DEPTH:
+            raise ValueError(f"{path.name}: not a plan, or its chain is broken")
+        seen.add(digest)
+        found.append((path, data))
+        if "base" not in data:
+            plan_entries(data)  # ValueError when not a whole plan
+            return found
+        if not isinstance(data["base"], str) or not isinstance(data.get("added"), list) \
+                or not isinstance(data.get("removed"), list):
+            raise ValueError(f"{path.name}: not a plan")
+        digest = data["base"]
+
+
+def entries_of(chain: list[tuple[Path, dict]]) -> list[Entry]:
+    """The entries a chain of plans (``links``) makes, in the order the planner gives them
+    (by path; a shard's task does not depend on it)."""
+    held = plan_entries(chain[-1][1])
+    for _, data in reversed(chain[:-1]):
+        gone = {Entry.from_json(e) for e in data["removed"]}
+        held = [e for e in held if e not in gone] + [Entry.from_json(e) for e in data["added"]]
+    return sorted(held, key=lambda e: e.rel)
+
+
+def read(out: Path, shard: int, digest: str) -> list[Entry]:
+    """The entries of a shard's plan; ValueError when it (or a plan it is built on) does not read."""
+    return entries_of(links(out, shard, digest))
+
+
+def readable(out: Path, shard: int, digest: str) -> bool:
+    try:
+        read(out, shard, digest)
+    except (ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def chain(out: Path, shard: int, digest: str) -> list[Path]:
+    """The plan files the shard's plan is made of (none when it does not read)."""
+    try:
+        return [path for path, _ in links(out, shard, digest)]
+    except (ValueError, TypeError):
+        return []
+
+
+def write(out: Path, shard: int, digest: str, entries: list[Entry], previous: str | None) -> None:
+    """Write the plan of ``digest``: as its difference from the plan of ``previous`` (the
+    shard's digest in the last manifest) when that reads and the chain stays short, else whole."""
+    delta = _delta(out, shard, entries, previous) if previous and previous != digest else None
+    data = plan_json(shard, digest, entries) if delta is None else {"shard": shard, "digest": digest, **delta}
+    io.atomic_write_text(paths.shard_plan(out, shard, digest), compact_json(data))
+
+
+def compact_json(data: dict) -> str:
+    """JSON without indentation: written by the C encoder, whose memory is the text's, where
+    an indented dump holds a piece per token (hundreds of MB for a whole plan or stat cache of
+    100,000 inputs)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _delta(out: Path, shard: int, entries: list[Entry], previous: str) -> dict | None:
+    try:
+        found = links(out, shard, previous)
+        before = entries_of(found)
+    except (ValueError, TypeError, KeyError):
+        return None
+    old, new = set(before), set(entries)
+    added = [e.to_json() for e in entries if e not in old]
+    removed = [e.to_json() for e in before if e not in new]
+    carried = len(added) + len(removed) + sum(len(d["added"]) + len(d["removed"]) for _, d in found[:-1])
+    if len(found) >= MAX_DEPTH or 2 * carried > len(entries):
+        return None
+    return {"base": previous, "added": added, "removed": removed}
