@@ -136,8 +136,9 @@ def extractor_votes(html: str, cfg: CleanConfig, url: str | None, both: bool) ->
     tree = page_tree(html)
     if tree is None:
         return Votes((), [], None, "trafilatura")
-    # the walk marks blocks with private code points: a page holding them is read without
-    lines = page_blocks(page_tree(without_marks(html)) if holds_marks(html) else tree)
+    # the walk marks blocks with private code points: a page holding them is read without;
+    # the lines' link text is measured for the vote alone
+    lines = page_blocks(page_tree(without_marks(html)) if holds_marks(html) else tree, links=both)
     second = readability_article(tree) if both else None  # it copies the tree: before trafilatura prunes it
     body = trafilatura_body(tree, _options(url, fast=both))
     found = body_blocks(body) if body is not None else ()
@@ -149,7 +150,8 @@ def extractor_votes(html: str, cfg: CleanConfig, url: str | None, both: bool) ->
     t_cover = coverage(lines, [t for _, t in found])
     if not both:
         return Votes(lines, t_cover, None, extractor)
-    r_cover = coverage(lines, [b.text for b in page_blocks(second)]) if second is not None else [0.0] * len(lines)
+    r_cover = (coverage(lines, [b.text for b in page_blocks(second, links=False)]) if second is not None
+               else [0.0] * len(lines))
     return Votes(lines, t_cover, r_cover, extractor + "+readability")
 
 

@@ -63,6 +63,36 @@ BLOCK_INSIDE = WordSearch(REGEXES["divToPElementsRe"])
 INLINE_TAGS = frozenset({"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"})
 
 
+def _block_words(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """The words of ``divToPElementsRe`` (``<(blockquote|dl|div|...)``, case-insensitive), or
+    None when the pattern is not of that shape."""
+    words = re.fullmatch(r"<\(([a-z|]+)\)", pattern.pattern) if pattern.flags & re.IGNORECASE else None
+    return tuple(words.group(1).split("|")) if words else None
+
+
+BLOCK_WORDS = _block_words(REGEXES["divToPElementsRe"])
+
+
+def holds_block(elem: etree._Element) -> bool:
+    """readability's test of a ``<div>`` before it makes it a ``<p>``: ``divToPElementsRe``
+    found in the repr of the bytes of its children serialised as XML. There "<" and a letter
+    begin only a start tag ("<" is escaped in text and attribute values, a non-ASCII byte is
+    written ``\\x..``), so it matches when a descendant's name begins with one of the words
+    in any ASCII case: looked for in the descendants, stopping at the first. A descendant that
+    is not an element of a plain ASCII name (a comment, a namespaced or non-ASCII name) takes
+    readability's own way."""
+    if BLOCK_WORDS is not None:
+        for node in elem.iterdescendants():
+            tag = node.tag
+            if not isinstance(tag, str) or not tag.isascii() or tag.startswith("{"):
+                break
+            if tag.lower().startswith(BLOCK_WORDS):
+                return True
+        else:
+            return False
+    return BLOCK_INSIDE(str(b"".join(etree.tostring(s, encoding="utf-8") for s in elem)))
+
+
 class _Summary(str):
     """readability's serialised article, carrying the element it serialised."""
     node: etree._Element
@@ -122,7 +152,7 @@ class TreeDocument(Document):
         block element becomes a ``<p>``; a div's loose text and runs of inline children are
         wrapped in ``<p>`` elements."""
         for elem in self.tags(self.html, "div"):
-            if not BLOCK_INSIDE(str(b"".join(etree.tostring(s, encoding="utf-8") for s in elem))):
+            if not holds_block(elem):
                 elem.tag = "p"
         for elem in self.tags(self.html, "div"):
             children = list(elem)
