@@ -43,11 +43,12 @@ from newsclean.pipeline.text.dates import parse_date
 from newsclean.pipeline.classify.ensemble import KEEP_AT, EnsembleModel, vote
 from newsclean.pipeline.ingest.html_readability import readability_article
 from newsclean.pipeline.ingest.html_blocks import PageBlock, coverage, holds_marks, page_blocks, without_marks
-from newsclean.pipeline.ingest.html_parse import page_tree
+from newsclean.pipeline.ingest.html_parse import html_lookup, page_tree
 from newsclean.pipeline.ingest.inputs import site_of
 
 HEAD_END = re.compile(r"</head\s*>", re.I)
 HEAD_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+HEAD_PARSER.set_element_class_lookup(html_lookup())  # lxml.html's classes, chosen in C (html_parse.html_lookup)
 FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
 TAG = re.compile(r"<[^>]*>")
 TIME_DATETIME = re.compile(r"<time\b[^>]*?\bdatetime\s*=\s*[\"']([^\"']{8,40})", re.I)
