@@ -156,3 +156,19 @@ def test_loading_the_context_settles_the_collector(monkeypatch):
     finally:
         common._context.cache_clear()
     assert frozen == [True]
+
+
+def test_a_left_out_line_is_the_change_its_constructor_makes():
+    from dataclasses import fields
+
+    from newsclean.pipeline.core.article import Change
+    from newsclean.pipeline.ingest.html_blocks import PageBlock
+    from newsclean.pipeline.ingest.html_extract import _left_out
+    line = PageBlock("Share this story", "paragraph", False, 5)
+    made = _left_out(7, line, "ext.outvoted", {"trafilatura": 1.0, "readability": 0.0})
+    expected = Change("extract", "ext.outvoted", "drop", 7, "Share this story", None,
+                      {"trafilatura": 1.0, "readability": 0.0})
+    assert made == expected
+    assert vars(made) == vars(expected) and made.to_json() == expected.to_json()
+    assert [f.name for f in fields(Change)] == list(vars(made))  # every field set, none more
+    assert not hasattr(Change, "__post_init__")  # a check the constructor would run: the shortcut skips it

@@ -87,11 +87,10 @@ def page_blocks(root: etree._Element, links: bool = True) -> tuple[PageBlock, ..
         text = text.replace(LINK_ON, "").replace(LINK_OFF, "")
     out: list[PageBlock] = []
     kind = "paragraph"
-    for n, segment in enumerate(text.split(BREAK)):
-        cell = False
-        if n:
-            code, segment = segment[:1], segment[1:]
-            kind, cell = CODES.get(code) or kind, code == "c"
+    # each segment opens with its mark's code; the page's first text gets "=" (no change of kind)
+    for segment in ("=" + text).split(BREAK):
+        code, segment = segment[:1], segment[1:]
+        kind = CODES.get(code) or kind
         chars = 0
         if links:
             if LINK_ON in segment:
@@ -101,7 +100,7 @@ def page_blocks(root: etree._Element, links: bool = True) -> tuple[PageBlock, ..
                 segment = segment.replace(LINK_OFF, "")
         block = " ".join(segment.split())
         if block:
-            out.append(PageBlock(block, kind, cell, min(chars, len(block))))
+            out.append(PageBlock(block, kind, code == "c", min(chars, len(block)) if chars else 0))
     return tuple(out)
 
 
