@@ -168,9 +168,9 @@ def coverage(blocks: tuple[PageBlock, ...], lines: list[str]) -> list[float]:
         wanted = _trigrams(words)
         hit = 0
         for g in wanted:
-            n = grams.get(g)
-            if n:
-                grams[g] = n - 1
+            count = grams.get(g)
+            if count:
+                grams[g] = count - 1
                 hit += 1
         out[i] = hit / len(wanted)
     return out
