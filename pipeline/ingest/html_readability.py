@@ -12,10 +12,12 @@ and sanitising are readability's own; ``tests/test_ensemble.py`` checks that the
 
 Some of its steps are done here the cheaper way, to the same result (readability's
 pure-Python passes cost about as much as trafilatura's whole extraction), each a copy of
-readability 0.9's method with one change: its case-insensitive patterns of plain words
-(unlikely candidates, class weights, the block tags inside a ``<div>``) are matched on
-lower-cased ASCII text by their lower-case, case-sensitive twin (``WordSearch``: Python's
-engine tries a case-insensitive alternation at every position, seven times slower); the
+readability 0.9's method (``tests/test_html_speed.py`` runs them against readability's own):
+its case-insensitive patterns of plain words (unlikely candidates, class weights) are matched
+on lower-cased ASCII text by their lower-case, case-sensitive twin (``WordSearch``: Python's
+engine tries a case-insensitive alternation at every position, seven times slower); a
+``<div>`` is tested for a block element among its descendants, stopping at the first, rather
+than by serialising its children (``holds_block``); the
 unlikely candidates are looked for among the elements with a ``class`` or ``id`` only (any
 other gives the single space readability passes over); a link density measures text lengths
 without readability's whitespace substitutions where they can change nothing
