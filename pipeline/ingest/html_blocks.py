@@ -78,25 +78,29 @@ LINK_TEXT = re.compile(f"{LINK_ON}([^{LINK_OFF}]*){LINK_OFF}")
 EMPTY_RUN = re.compile(f"(?:{BREAK}.[\\s{LINK_ON}{LINK_OFF}]*)+(?={BREAK})")
 
 
-def page_blocks(root: etree._Element) -> tuple[PageBlock, ...]:
-    """The visible text blocks of a parsed page (see the module's docstring), in order."""
+def page_blocks(root: etree._Element, links: bool = True) -> tuple[PageBlock, ...]:
+    """The visible text blocks of a parsed page (see the module's docstring), in order.
+    ``links=False``: the same blocks without the length of their link text (``link_chars``
+    0), which only the vote reads; its marks go in one pass over the page's text."""
     text = EMPTY_RUN.sub("", str(STYLESHEET(root)))
+    if not links:
+        text = text.replace(LINK_ON, "").replace(LINK_OFF, "")
     out: list[PageBlock] = []
     kind = "paragraph"
-    for n, segment in enumerate(text.split(BREAK)):
-        cell = False
-        if n:
-            code, segment = segment[:1], segment[1:]
-            kind, cell = CODES.get(code) or kind, code == "c"
-        links = 0
-        if LINK_ON in segment:
-            links = sum(len(" ".join(m.split())) for m in LINK_TEXT.findall(segment))
-            segment = segment.replace(LINK_ON, "").replace(LINK_OFF, "")
-        elif LINK_OFF in segment:
-            segment = segment.replace(LINK_OFF, "")
+    # each segment opens with its mark's code; the page's first text gets "=" (no change of kind)
+    for segment in ("=" + text).split(BREAK):
+        code, segment = segment[:1], segment[1:]
+        kind = CODES.get(code) or kind
+        chars = 0
+        if links:
+            if LINK_ON in segment:
+                chars = sum(len(" ".join(m.split())) for m in LINK_TEXT.findall(segment))
+                segment = segment.replace(LINK_ON, "").replace(LINK_OFF, "")
+            elif LINK_OFF in segment:
+                segment = segment.replace(LINK_OFF, "")
         block = " ".join(segment.split())
         if block:
-            out.append(PageBlock(block, kind, cell, min(links, len(block))))
+            out.append(PageBlock(block, kind, code == "c", min(chars, len(block)) if chars else 0))
     return tuple(out)
 
 
@@ -144,11 +148,12 @@ def coverage(blocks: tuple[PageBlock, ...], lines: list[str]) -> list[float]:
     rest = []
     for i, block in enumerate(blocks):
         key = block.text.casefold()  # a block's text is already folded but for case
-        if left[key] > 0:
-            left[key] -= 1
+        found = left.get(key)  # not left[key]: a Counter answers a missing key in Python
+        if found:
+            left[key] = found - 1
             out[i] = 1.0
         else:
-            rest.append(i)
+            rest.append((i, key))
     remaining = [(line, n) for line, n in left.items() if n > 0]
     if not rest or not remaining:
         return out
@@ -156,15 +161,16 @@ def coverage(blocks: tuple[PageBlock, ...], lines: list[str]) -> list[float]:
     for line, n in remaining:
         grams.update({g: c * n for g, c in Counter(_trigrams(WORD.findall(line))).items()})
     vocabulary = {g[0] for g in grams}
-    for i in rest:
-        words = WORD.findall(fold(blocks[i].text))
+    for i, key in rest:
+        words = WORD.findall(key)
         if len(words) < 3 or not vocabulary.intersection(words):  # a word or two inside a paragraph is not this block
             continue
         wanted = _trigrams(words)
         hit = 0
         for g in wanted:
-            if grams[g] > 0:
-                grams[g] -= 1
+            count = grams.get(g)
+            if count:
+                grams[g] = count - 1
                 hit += 1
         out[i] = hit / len(wanted)
     return out

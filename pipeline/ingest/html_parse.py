@@ -7,6 +7,11 @@ pages nearly never hold one. ``page_tree`` looks for them with one substring sea
 character (about half the cost) and, when there is none, runs the loader's other steps
 itself, the same steps in the same order (``tests/test_html_parse.py`` compares the trees
 with ``load_html``'s); a page holding one goes through ``load_html`` itself.
+
+That parse uses a parser of its own (``PARSER``: the options of trafilatura's, and the same
+element classes chosen in C rather than by ``lxml.html``'s lookup, a Python call for every
+element object lxml makes, some 2% of trafilatura's time over the page's life: trafilatura,
+readability and our walks make many).
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from re import _parser  # type: ignore[attr-defined]
 
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlComment, HtmlElement, HtmlElementClassLookup, HtmlEntity, HtmlProcessingInstruction
 from trafilatura.utils import (DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, INVALID_XML_CHARS, fromstring_bytes,
                                is_dubious_html, load_html)
 
@@ -43,6 +49,23 @@ def class_members(pattern: Pattern) -> tuple[str, ...] | None:
     return tuple(chars)
 
 
+def html_lookup() -> etree.ElementNamespaceClassLookup:
+    """The classes ``lxml.html.HtmlElementClassLookup`` gives (``HtmlElement``, ``FormElement``
+    for ``<form>`` and its kin, ``HtmlComment``...), by name in C: the HTML parser writes
+    names in lower case, which that lookup folds to."""
+    lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+    names = lookup.get_namespace(None)
+    for name, cls in HtmlElementClassLookup._default_element_classes.items():
+        names[name] = cls
+    return lookup
+
+
+# trafilatura.utils.HTML_PARSER's options (tests/test_html_parse.py compares the trees), its classes by html_lookup
+PARSER = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                              remove_pis=True)
+PARSER.set_element_class_lookup(html_lookup())
+
 REMOVED = class_members(INVALID_XML_CHARS)  # None: the loader's set is not a plain class, always use it
 
 
@@ -51,18 +74,19 @@ def page_tree(html: str) -> lxml_html.HtmlElement | None:
     HTML). Raises RejectedInput when the parser stopped at its depth limit: it drops
     everything after that point, so what it kept is not the page."""
     if REMOVED is None or any(c in html for c in REMOVED):
-        tree = load_html(html)
+        tree, parser = load_html(html), HTML_PARSER
     else:
-        tree = _load(html)
-    if any("depth" in e.message for e in HTML_PARSER.error_log.filter_types(etree.ErrorTypes.ERR_RESOURCE_LIMIT)):
+        tree, parser = _load(html)
+    if any("depth" in e.message for e in parser.error_log.filter_types(etree.ErrorTypes.ERR_RESOURCE_LIMIT)):
         raise RejectedInput("reject.html-too-deep", f"the page nests elements {PARSER_MAX_DEPTH} levels deep or more, "
                             "where the HTML parser stops and drops the rest of the page")
     return tree
 
 
-def _load(html: str) -> lxml_html.HtmlElement | None:
+def _load(html: str) -> tuple[lxml_html.HtmlElement | None, etree.HTMLParser]:
     """``load_html`` for a string holding none of the characters it deletes: its repairs
-    (a DOCTYPE with a slash, a self-closing ``<html/>``), its parse and its fallbacks."""
+    (a DOCTYPE with a slash, a self-closing ``<html/>``), its parse (with ``PARSER``) and its
+    fallbacks (trafilatura's, with its own parser); and the parser of the last parse."""
     beginning = html[:50].lower()
     dubious = is_dubious_html(beginning)
     if "doctype" in beginning:
@@ -72,15 +96,15 @@ def _load(html: str) -> lxml_html.HtmlElement | None:
         if "<html" in line and line.endswith("/>"):
             html = FAULTY_HTML.sub(r"\1>", html, count=1)
             break
-    tree, fallback = None, False
+    tree, fallback, parser = None, False, PARSER
     try:
-        tree = lxml_html.fromstring(html, parser=HTML_PARSER)
+        tree = lxml_html.fromstring(html, parser=PARSER)
     except ValueError:  # "Unicode strings with encoding declaration are not supported"
-        tree, fallback = fromstring_bytes(html), True
+        tree, fallback, parser = fromstring_bytes(html), True, HTML_PARSER
     except Exception:  # noqa: BLE001 - as load_html: no tree
         pass
     if (tree is None or len(tree) < 1) and not fallback:
-        tree = fromstring_bytes(html)
+        tree, parser = fromstring_bytes(html), HTML_PARSER
     if tree is not None and dubious and len(tree) < 2:
         tree = None
-    return tree
+    return tree, parser

@@ -51,7 +51,7 @@ def html_raw_text(html: str) -> str:
     from newsclean.pipeline.ingest.html_blocks import holds_marks, page_blocks, without_marks  # lxml loads only for HTML
     from newsclean.pipeline.ingest.html_parse import page_tree
     tree = page_tree(without_marks(html) if holds_marks(html) else html)
-    return "\n".join(block.text for block in page_blocks(tree)) if tree is not None else ""
+    return "\n".join(block.text for block in page_blocks(tree, links=False)) if tree is not None else ""
 
 
 def misnumbered_lines(raw_text: str, record: dict | None, changes: list[dict]) -> list[tuple[int, str]]:
