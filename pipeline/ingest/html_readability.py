@@ -12,7 +12,8 @@ and sanitising are readability's own; ``tests/test_ensemble.py`` checks that the
 
 Some of its steps are done here the cheaper way, to the same result (readability's
 pure-Python passes cost about as much as trafilatura's whole extraction), each a copy of
-readability 0.9's method (``tests/test_html_speed.py`` runs them against readability's own):
+readability 0.9's method (readability-lxml, Apache License 2.0, by Yuri Baburov and
+contributors; ``tests/test_html_speed.py`` runs them against readability's own):
 its case-insensitive patterns of plain words (unlikely candidates, class weights) are matched
 on lower-cased ASCII text by their lower-case, case-sensitive twin (``WordSearch``: Python's
 engine tries a case-insensitive alternation at every position, seven times slower); a
