@@ -21,17 +21,23 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
 from newsclean.pipeline.output.shards import plan_json, plan_shards, shard_digest
 
-from newsclean.tasks import integrity, paths
+from newsclean.tasks import integrity, paths, remote
 from newsclean.tasks.common import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.publish import Publish
 
 
 def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Publish:
-    ctx = load_context(config, out)
+    """Plan the batch (its shards' plans, by digest); ``raw`` and ``out`` may be store URLs
+    (tasks/remote.py: the plan is made on the local mirrors and pushed to the store)."""
+    with remote.session(out) as out_path:
+        return _plan(raw, remote.raw_folder(raw), out, out_path, config, chain)
+
+
+def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain: bool) -> Publish:
+    ctx = load_context(config, str(out_path))
     if chain:
         chain_stages(ctx.config)  # html_stages out of the order of stages: one clear error
-    raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
@@ -57,7 +63,7 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
         save_input_stats(out_path, stats)  # a run with nothing to do rewrites no file (an input that
         # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)
-    return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
+    return Publish(raw=remote.name(raw, raw_path), out=remote.name(out, out_path), config=config,
                    shards=ctx.config.shards, digests=digests, chain=chain)
 
 
@@ -114,14 +120,14 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     that every worker process ends when the whole batch is done, and succeeds.
     Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
     task = plan_batch(raw, out, config, chain)
-    io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
+    io.remove_temp_files(task.out_path)  # left by a killed run or rebuild; never a live writer's
     if task.complete():
         return True, True
     from newsclean.tasks import progress as bar
 
     shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
-    sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(Path(out), t.shard, t.digest)) or {"entries": ()})["entries"])
+    sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(task.out_path, t.shard, t.digest)) or {"entries": ()})["entries"])
              for t in shards]
     bar.start(states, progress, sizes)
     _luigi_logging(verbose)
