@@ -383,7 +383,7 @@ class Lease:
             self.tag = self.store.create(self.key, self.body())
             if self.tag is None:
                 held = self.store.read(self.key)
-                if held is not None and _dead(held[0]):
+                if held is not None and lease_dead(held[0]):
                     self.tag = self.store.replace(self.key, self.body(), held[1])
             if self.tag is not None:
                 break
@@ -410,7 +410,7 @@ class Lease:
             raise LeaseLost(f"the lease {self.store.path(self.key)} was taken over while held")
 
 
-def _dead(data: bytes) -> bool:
+def lease_dead(data: bytes) -> bool:
     """Whether a lease's holder is gone: not renewed in time, or a process of this host that
     has ended."""
     try:

@@ -31,7 +31,7 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
     """Plan the batch (its shards' plans, by digest); ``raw`` and ``out`` may be store URLs
     (tasks/remote.py: the plan is made on the local mirrors and pushed to the store)."""
     with remote.session(out) as out_path:
-        return _plan(raw, remote.raw_folder(raw), out, out_path, config, chain)
+        return _plan(raw, remote.raw_folder(raw, refresh=True), out, out_path, config, chain)
 
 
 def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain: bool) -> Publish:
@@ -91,7 +91,8 @@ def redo_damaged(out: Path, digests: list[str]) -> None:
     raw/: its state, which marks it done, is removed (CleanShard checks the part in full
     and says what it rebuilds)."""
     for shard in sorted(integrity.check_parts(out, len(digests))):
-        paths.shard_state(out, shard, digests[shard]).unlink(missing_ok=True)
+        if not remote.busy(out, paths.shard_lock(out, shard)):  # on a store, a shard mid-commit elsewhere looks damaged
+            paths.shard_state(out, shard, digests[shard]).unlink(missing_ok=True)
 
 
 class Batch(luigi.WrapperTask):
@@ -121,14 +122,15 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
     task = plan_batch(raw, out, config, chain)
     io.remove_temp_files(task.out_path)  # left by a killed run or rebuild; never a live writer's
-    if task.complete():
-        return True, True
+    with remote.checking(out):
+        if task.complete():
+            return True, True
+        shards = task.shard_tasks()
+        sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(task.out_path, t.shard, t.digest)) or {"entries": ()})["entries"])
+                 for t in shards]
     from newsclean.tasks import progress as bar
 
-    shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
-    sizes = [0 if t.complete() else len((io.read_json(paths.shard_plan(task.out_path, t.shard, t.digest)) or {"entries": ()})["entries"])
-             for t in shards]
     bar.start(states, progress, sizes)
     _luigi_logging(verbose)
     factory = _KeepScheduler()

@@ -35,7 +35,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     """Returns the article's new change-log record."""
     check_id(article_id)
     ctx = load_context(config, out)
-    raw_path, out_path = remote.raw_folder(raw), Path(out)
+    raw_path, out_path = remote.raw_folder(raw, refresh=True), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
     inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
     save_input_stats(out_path, stats)

@@ -45,13 +45,14 @@ def out_folder(out: str) -> Path:
     return storage.mirror_folder(work_folder() / "out", out) if is_url(out) else Path(out)
 
 
-def raw_folder(raw: str) -> Path:
-    """The raw folder to read: ``raw`` itself, or its mirror, pulled once per process."""
+def raw_folder(raw: str, refresh: bool = False) -> Path:
+    """The raw folder to read: ``raw`` itself, or its mirror, pulled when ``refresh`` (a plan,
+    a rebuild) or when this process has not pulled it yet (a task reads what its plan saw)."""
     if not is_url(raw):
         return Path(raw)
     local = storage.mirror_folder(work_folder() / "raw", raw)
-    if raw not in _raw_pulled:
-        storage.Mirror(storage.Store(raw), local, storage.Layout(local_only=lambda rel: False)).pull()
+    if refresh or raw not in _raw_pulled:
+        storage.Mirror(store(raw), local, storage.Layout(local_only=lambda rel: False)).pull()
         _raw_pulled.add(raw)
     return local
 
@@ -89,13 +90,15 @@ def _rank(rel: str) -> int:
 
 
 def _references(local: Path) -> dict[str, list[str]]:
-    """Per part file, the sha256s that name it, preferred first: its shard's journal (a commit
-    not yet in a manifest), the shard states (newest run first), the manifest."""
+    """Per part file, the sha256s that name it, preferred first, as integrity.shard_table
+    prefers them: its shard's journal (a commit not yet in a manifest), the shard states
+    written after the manifest (newest first), the manifest."""
     refs: dict[str, list[str]] = {}
+    last = (io.read_json(paths.manifest(local)) or {}).get("run") or 0
     states = [io.read_json(p) for p in sorted((paths.state_dir(local) / "shards").glob("*.json"))]
     tables = [j["parts"] for j in integrity.journals(local).values()]
-    tables += [s["parts"] for s in sorted((s for s in states if isinstance(s, dict) and isinstance(s.get("parts"), list)),
-                                          key=lambda s: -(s.get("run") or 0))]
+    tables += [s["parts"] for s in sorted((s for s in states if isinstance(s, dict) and isinstance(s.get("parts"), list)
+                                           and (s.get("run") or 0) > last), key=lambda s: -(s.get("run") or 0))]
     tables.append(list(integrity.manifest_parts(local).values()))
     for table in tables:
         for part in table:
@@ -108,8 +111,14 @@ OUT_LAYOUT = storage.Layout(local_only=_local_only, generational=_generational, 
                             references=_references, manifest="manifest.json")
 
 
+@functools.lru_cache(maxsize=8)
+def store(url: str) -> storage.Store:
+    """A store folder, made once per process (its client and connections are kept)."""
+    return storage.Store(url)
+
+
 def mirror(out: str) -> storage.Mirror:
-    return storage.Mirror(storage.Store(out), out_folder(out), OUT_LAYOUT)
+    return storage.Mirror(store(out), out_folder(out), OUT_LAYOUT)
 
 
 class Session:
@@ -133,8 +142,7 @@ class Session:
 
     @contextmanager
     def locked(self, lock: Path) -> Iterator[None]:
-        key = lock.relative_to(self.mirror.local).as_posix().removesuffix(".lock") + ".lease"
-        with storage.Lease(self.mirror.store, key), io.locked(lock):
+        with storage.Lease(self.mirror.store, _lease_key(self.mirror.local, lock)), io.locked(lock):
             self.mirror.pull(self.scope, keep_local=True)  # what another holder pushed before this one got the lease
             yield
             if self.write:
@@ -164,6 +172,20 @@ def session(out: str, scope: set[int] | None = None, write: bool = True) -> Iter
         yield s.mirror.local
 
 
+def busy(out: Path, lock: Path) -> bool:
+    """Whether another process holds the lease that stands for ``lock`` (a store's mirror at
+    work in a session): its shard's commit may be half uploaded, so its parts are not judged."""
+    session = _sessions.get(out)
+    if session is None:
+        return False
+    held = session.mirror.store.read(_lease_key(session.mirror.local, lock))
+    return held is not None and not storage.lease_dead(held[0])
+
+
+def _lease_key(local: Path, lock: Path) -> str:
+    return lock.relative_to(local).as_posix().removesuffix(".lock") + ".lease"
+
+
 def task_scope(task) -> set[int] | None:
     shard = getattr(task, "shard", None)
     return {shard} if isinstance(shard, int) else None
@@ -181,10 +203,35 @@ def in_session(run):
 
 
 def pulled_first(complete):
-    """A task's ``complete`` after pulling what it reads, when its ``out`` is a store."""
+    """A task's ``complete`` after pulling what it reads, when its ``out`` is a store; the
+    checks it makes of other tasks (Publish asks its shards) use that one pull."""
     @functools.wraps(complete)
     def wrapped(self):
-        if is_url(self.out) and out_folder(self.out) not in _sessions:
-            mirror(self.out).pull(task_scope(self))
-        return complete(self)
+        if not is_url(self.out) or out_folder(self.out) in _sessions or out_folder(self.out) in _fresh:
+            return complete(self)
+        scope = task_scope(self)
+        if scope is not None:
+            mirror(self.out).pull(scope)
+            return complete(self)
+        with checking(self.out):
+            return complete(self)
     return wrapped
+
+
+_fresh: set[Path] = set()  # mirrors pulled in full for the checks under way (``checking``)
+
+
+@contextmanager
+def checking(out: str) -> Iterator[None]:
+    """One pull of a store's folder for several ``complete`` checks in a row (nothing else
+    of this process writes meanwhile); on a local folder, nothing."""
+    local = out_folder(out)
+    if not is_url(out) or local in _fresh or local in _sessions:
+        yield
+        return
+    mirror(out).pull()
+    _fresh.add(local)
+    try:
+        yield
+    finally:
+        _fresh.discard(local)
