@@ -59,10 +59,13 @@ class Store:
     """A folder of a store: its objects by key (a "/"-separated path under the folder)."""
 
     def __init__(self, url: str):
-        import fsspec
+        try:
+            import fsspec
 
-        self.url = url.rstrip("/")
-        self.fs, self.root = fsspec.core.url_to_fs(self.url)
+            self.url = url.rstrip("/")
+            self.fs, self.root = fsspec.core.url_to_fs(self.url)
+        except (ImportError, ValueError) as exc:  # no s3fs (pip install 'newsclean[s3]'), an unknown protocol
+            raise StoreError(f"{url}: {exc}") from None
         self.root = self.root.rstrip("/")
 
     def path(self, key: str) -> str:
@@ -143,6 +146,11 @@ class Store:
             return self.fs.call_s3("put_object", Bucket=bucket, Key=name, Body=data, IfMatch=tag)["ETag"]
         except (OSError, FileNotFoundError):  # 412: another holder's version now (or none at all)
             return None
+
+
+class StoreError(OSError):
+    """A store that cannot be used: its package missing, an unknown protocol (an OSError: the
+    command line says it in one line)."""
 
 
 def _tag(info: dict) -> str:

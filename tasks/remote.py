@@ -26,6 +26,7 @@ from newsclean.pipeline import io, storage
 from newsclean.pipeline.storage import is_url
 
 from newsclean.tasks import integrity, paths
+from newsclean.tasks.exitcodes import CommandError, Exit
 
 LOCAL_ONLY = ("_state/locks/", "_state/partstat.json", "_state/inputstat.json", "_state/dedup/index.sqlite")
 RANKS = ("_state/journal/", "corpus/part-", "changelog/part-", "_state/index/", "_state/", "_state/shards/")
@@ -52,7 +53,10 @@ def raw_folder(raw: str, refresh: bool = False) -> Path:
         return Path(raw)
     local = storage.mirror_folder(work_folder() / "raw", raw)
     if refresh or raw not in _raw_pulled:
-        storage.Mirror(store(raw), local, storage.Layout(local_only=lambda rel: False)).pull()
+        found = storage.Mirror(store(raw), local, storage.Layout(local_only=lambda rel: False)).pull()
+        if not found["listed"]:
+            raise CommandError(f"raw folder {raw!r} holds no object (a wrong bucket or prefix, or no right to list it)",
+                               Exit.NOT_FOUND)
         _raw_pulled.add(raw)
     return local
 
