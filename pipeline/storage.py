@@ -236,12 +236,12 @@ class Mirror:
             mine = set()
         fetched = self._fetch(plain, listed, record)  # journals and manifest first: they name the parts
         refs = self.layout.references(self.local)
-        chosen = {}
+        chosen: dict[str, str] = {}
         for rel, found in generations.items():
             if self.in_scope(rel, scope):
-                key = next((found[s[:16]] for s in refs.get(rel, []) if s[:16] in found), None)
-                if key is not None and rel not in mine:  # a part no journal or manifest names is a killed run's
-                    chosen[rel] = key
+                pick = next((found[s[:16]] for s in refs.get(rel, []) if s[:16] in found), None)
+                if pick is not None and rel not in mine:  # a part no journal or manifest names is a killed run's
+                    chosen[rel] = pick
         fetched += self._fetch(chosen, listed, record)
         removed = 0
         for rel in self._local_files():

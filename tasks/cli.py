@@ -68,7 +68,8 @@ def cmd_sitestats(args) -> int:
         print("newsclean: the site statistics were not built (see the Luigi summary above)", file=sys.stderr)
         return 1
     print(f"newsclean: site statistics {stats['version']} ({len(stats['sites'])} sites) -> "
-          f"{paths.site_stats(remote.out_folder(args.out))}; the next run uses them")
+          f"{args.out.rstrip('/') + '/_state/sitestats.json' if remote.is_url(args.out) else paths.site_stats(Path(args.out))}; "
+          "the next run uses them")
     return 0
 
 

@@ -115,9 +115,14 @@ OUT_LAYOUT = storage.Layout(local_only=_local_only, generational=_generational, 
                             references=_references, manifest="manifest.json")
 
 
-@functools.lru_cache(maxsize=8)
 def store(url: str) -> storage.Store:
-    """A store folder, made once per process (its client and connections are kept)."""
+    """A store folder, made once per process (its client and connections are kept; a
+    process forked by Luigi's --workers makes its own: the parent's is not fork-safe)."""
+    return _store(url, os.getpid())
+
+
+@functools.lru_cache(maxsize=8)
+def _store(url: str, pid: int) -> storage.Store:
     return storage.Store(url)
 
 

@@ -67,14 +67,14 @@ def s3(s3_server, tmp_path, monkeypatch, request):
     for key in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(key, raising=False)
     s3fs.S3FileSystem.clear_instance_cache()
-    remote.store.cache_clear()
+    remote._store.cache_clear()
     remote._raw_pulled.clear()
     fs = s3fs.S3FileSystem()
     name = request.node.name.lower()
     bucket = re.sub(r"[^a-z0-9-]", "-", name)[:40].strip("-") + "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
     fs.mkdir(bucket)
     yield fs, bucket
-    remote.store.cache_clear()
+    remote._store.cache_clear()
     remote._raw_pulled.clear()
 
 
