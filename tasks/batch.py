@@ -21,17 +21,23 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
 from newsclean.pipeline.output.shards import plan_shards, shard_digest
 
-from newsclean.tasks import integrity, paths, plans, statcache
+from newsclean.tasks import integrity, paths, plans, remote, statcache
 from newsclean.tasks.common import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.publish import Publish
 
 
 def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Publish:
-    ctx = load_context(config, out)
+    """Plan the batch (its shards' plans, by digest); ``raw`` and ``out`` may be store URLs
+    (tasks/remote.py: the plan is made on the local mirrors and pushed to the store)."""
+    with remote.session(out) as out_path:
+        return _plan(raw, remote.raw_folder(raw, refresh=True), out, out_path, config, chain)
+
+
+def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain: bool) -> Publish:
+    ctx = load_context(config, str(out_path))
     if chain:
         chain_stages(ctx.config)  # html_stages out of the order of stages: one clear error
-    raw_path, out_path = Path(raw), Path(out)
     if not raw_path.is_dir():
         raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
@@ -58,7 +64,7 @@ def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Pub
         save_input_stats(out_path, stats)  # a run with nothing to do rewrites no file (an input that
         # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)
-    return Publish(raw=str(raw_path.resolve()), out=str(out_path.resolve()), config=config,
+    return Publish(raw=remote.name(raw, raw_path), out=remote.name(out, out_path), config=config,
                    shards=ctx.config.shards, digests=digests, chain=chain)
 
 
@@ -83,7 +89,8 @@ def redo_damaged(out: Path, digests: list[str]) -> None:
     raw/: its state, which marks it done, is removed (CleanShard checks the part in full
     and says what it rebuilds)."""
     for shard in sorted(integrity.check_parts(out, len(digests))):
-        paths.shard_state(out, shard, digests[shard]).unlink(missing_ok=True)
+        if not remote.busy(out, paths.shard_lock(out, shard)):  # on a store, a shard mid-commit elsewhere looks damaged
+            paths.shard_state(out, shard, digests[shard]).unlink(missing_ok=True)
 
 
 class Batch(luigi.WrapperTask):
@@ -112,14 +119,15 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     that every worker process ends when the whole batch is done, and succeeds.
     Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
     task = plan_batch(raw, out, config, chain)
-    io.remove_temp_files(Path(out))  # left by a killed run or rebuild; never a live writer's
-    if task.complete():
-        return True, True
+    io.remove_temp_files(task.out_path)  # left by a killed run or rebuild; never a live writer's
+    with remote.checking(out):
+        if task.complete():
+            return True, True
+        shards = task.shard_tasks()
+        sizes = [0 if t.complete() else len(plans.read(task.out_path, t.shard, t.digest)) for t in shards]
     from newsclean.tasks import progress as bar
 
-    shards = task.shard_tasks()
     states = [Path(t.output().path) for t in shards]
-    sizes = [0 if t.complete() else len(plans.read(Path(out), t.shard, t.digest)) for t in shards]
     bar.start(states, progress, sizes)
     _luigi_logging(verbose)
     factory = _KeepScheduler()

@@ -25,7 +25,7 @@ from newsclean.pipeline.output.chain import (
 from newsclean.pipeline.output.segments import key_log
 from newsclean.pipeline.output.shards import clean_entry
 
-from newsclean.tasks import paths, plans, segments
+from newsclean.tasks import paths, plans, remote, segments
 from newsclean.tasks.common import BatchTask, input_loader, load_context
 
 
@@ -46,6 +46,9 @@ class ShardStep(BatchTask):
     def output(self):
         step, digest = self.chain()[self.position]
         return luigi.LocalTarget(str(paths.chain_step(self.out_path, self.shard, self.position, step, digest)))
+
+    def complete(self):  # defined here so that, on a store, it pulls the shard's objects first (BatchTask)
+        return super().complete()
 
     def chain(self) -> list[tuple[str, str]]:
         return shard_chain(self.out, self.config, self.shard, self.digest)
@@ -86,8 +89,9 @@ class ShardStep(BatchTask):
 @lru_cache(maxsize=256)
 def shard_chain(out: str, config: str, shard: int, digest: str) -> list[tuple[str, str]]:
     """(step, digest) of a shard's chain, decode first; its plan names the shard's inputs."""
-    entries = plans.read(Path(out), shard, digest)
-    return step_digests(entries, load_context(config, out), io.library_sources())
+    local = remote.out_folder(out)  # a store's mirror, where the plan was written (tasks/remote.py)
+    entries = plans.read(local, shard, digest)
+    return step_digests(entries, load_context(config, str(local)), io.library_sources())
 
 
 def _task_class(step: str) -> type:

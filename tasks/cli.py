@@ -17,7 +17,7 @@ from newsclean.pipeline.core.config import ConfigError
 from newsclean.pipeline.output.contract import changelog_record, corpus_record
 from newsclean.pipeline.rules.ruleset import RuleError
 
-from newsclean.tasks import paths
+from newsclean.tasks import paths, remote
 from newsclean.tasks.verify import add_verify_command
 from newsclean.tasks.compact import add_compact_command
 from newsclean.tasks.exitcodes import CommandError, Exit, explain
@@ -30,7 +30,7 @@ def cmd_run(args) -> int:
     ok, nothing_to_do = batch.run_batch(args.raw, args.out, args.config, args.workers, args.scheduler_url,
                                         progress=None if args.quiet else sys.stderr, verbose=args.verbose,
                                         chain=args.chain)
-    manifest = io.read_json(paths.manifest(Path(args.out))) or {}
+    manifest = io.read_json(paths.manifest(remote.out_folder(args.out))) or {}
     if not ok:
         why = batch.last_failures
         more = f" (and {len(why) - 1} more)" if len(why) > 1 else ""
@@ -43,7 +43,7 @@ def cmd_run(args) -> int:
         print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
         for rej in manifest.get("rejected", [])[:20]:
             print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
-    print_listing(Path(args.out), args.raw)
+    print_listing(remote.out_folder(args.out), args.raw)
     return 0
 
 
@@ -68,7 +68,8 @@ def cmd_sitestats(args) -> int:
         print("newsclean: the site statistics were not built (see the Luigi summary above)", file=sys.stderr)
         return 1
     print(f"newsclean: site statistics {stats['version']} ({len(stats['sites'])} sites) -> "
-          f"{paths.site_stats(Path(args.out))}; the next run uses them")
+          f"{args.out.rstrip('/') + '/_state/sitestats.json' if remote.is_url(args.out) else paths.site_stats(Path(args.out))}; "
+          "the next run uses them")
     return 0
 
 
@@ -241,10 +242,26 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+# commands that read (or, the first ones, change) an output folder, run on a store's mirror
+# (tasks/remote.py); run and sitestats hand the URL to their tasks, which sync per task
+ON_MIRROR = {"rebuild": True, "compact": True, "report": True, "show": False, "stats": False, "export": False,
+             "verify": False}
+
+
+def on_mirror(args) -> int:
+    """Run the command on the local mirror of a store's --out (pulled first; pushed after a
+    command that changes it); on a local folder, as it is."""
+    if args.command not in ON_MIRROR or not remote.is_url(getattr(args, "out", None)):
+        return int(args.func(args))
+    with remote.session(args.out, write=ON_MIRROR[args.command]) as local:
+        args.out = str(local)
+        return int(args.func(args))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     try:
-        return int(args.func(args))
+        return on_mirror(args)
     except CommandError as exc:
         return _fail(args, str(exc), exc.code)
     except (ConfigError, RuleError) as exc:

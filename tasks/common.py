@@ -12,7 +12,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.classify.sitestats import SiteStats
 
-from newsclean.tasks import paths
+from newsclean.tasks import paths, remote
 
 
 def load_context(config: str, out: str = "") -> Context:
@@ -59,9 +59,20 @@ def input_loader(raw: Path, ctx: Context, entries=()):
 
 
 class BatchTask(luigi.Task):
-    raw = luigi.Parameter(description="raw input folder")
-    out = luigi.Parameter(description="output folder")
+    """A task of a batch. ``raw`` and ``out`` are folders or store URLs (tasks/remote.py): on a
+    store, every subclass's ``run`` works in a session on the local mirror (``out_path``) and
+    its ``complete`` pulls first."""
+
+    raw = luigi.Parameter(description="raw input folder (or store URL)")
+    out = luigi.Parameter(description="output folder (or store URL)")
     config = luigi.Parameter(default="", description="operator config file (TOML), empty for defaults")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "run" in cls.__dict__:
+            cls.run = remote.in_session(cls.__dict__["run"])
+        if "complete" in cls.__dict__:
+            cls.complete = remote.pulled_first(cls.__dict__["complete"])
 
     def on_failure(self, exception):
         """One line (what failed, what to do) for the run's summary, instead of a traceback;
@@ -72,12 +83,12 @@ class BatchTask(luigi.Task):
 
     @property
     def out_path(self) -> Path:
-        return Path(self.out)
+        return remote.out_folder(self.out)
 
     @property
     def raw_path(self) -> Path:
-        return Path(self.raw)
+        return remote.raw_folder(self.raw)
 
     @property
     def ctx(self) -> Context:
-        return load_context(self.config, self.out)
+        return load_context(self.config, str(self.out_path))

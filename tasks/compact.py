@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks import integrity, paths, remote, segments
 from newsclean.tasks.dedup import carry_links
 from newsclean.tasks.exitcodes import CommandError, Exit
 
@@ -31,7 +31,7 @@ def compact_shard(out: Path, shard: int) -> bool:
 def merge_segments(out: Path, shard: int) -> tuple[list[dict], list[dict]] | None:
     """(the shard's part table before, after) merging its segments into segment 0, None
     when it has one segment at most."""
-    with io.locked(paths.shard_lock(out, shard)):
+    with remote.locked(out, paths.shard_lock(out, shard)):
         parts = segments.recorded_parts(out, shard)
         held = segments.segments(parts)
         if held in ([], [0]):

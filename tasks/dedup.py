@@ -23,7 +23,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import Link, Params, Updater, link_change, update_shard, with_link
 from newsclean.pipeline.output.contract import dumps
 
-from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks import integrity, paths, remote, segments
 from newsclean.tasks.common import BatchTask
 from newsclean.tasks.shards import CleanShard
 
@@ -46,7 +46,7 @@ class Dedup(BatchTask):
         return all(r.complete() for r in self.requires()) and links_current(self.out_path, self.requires(), self.ctx)
 
     def run(self):
-        with io.locked(paths.dedup_lock(self.out_path)):
+        with remote.locked(self.out_path, paths.dedup_lock(self.out_path)):
             summary = relink(self.out_path, self.requires(), self.ctx)
         self.set_status_message(f"{summary['linked']} linked records in {summary['groups']} groups")
 
@@ -86,7 +86,7 @@ def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) ->
     """After a shard's segments were merged with the same records (``newsclean compact``):
     the links made for its parts ``before`` hold for its parts ``after``, so the summary
     says so and the next run does not read the shard again."""
-    with io.locked(paths.dedup_lock(out)):
+    with remote.locked(out, paths.dedup_lock(out)):
         read = io.read_json(paths.dedup_summary(out))
         summary: dict = read if isinstance(read, dict) else {}
         held = summary.get("parts")
@@ -189,7 +189,7 @@ def write_links(out: Path, shard: int, links: dict[str, Link | None], only: set[
     number, tasks/segments.py's commit) only the segments that hold a record whose link
     changed; ``only``: the segments to check (``segments_to_check``; None: every one).
     Whether any part changed. The one place that rewrites parts after cleaning."""
-    with io.locked(paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
+    with remote.locked(out, paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
         parts = segments.recorded_parts(out, shard)
         stale = [seg for seg in segments.segments(parts)
                  if (only is None or seg in only) and not segment_holds_links(out, shard, seg, links)]

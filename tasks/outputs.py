@@ -11,7 +11,7 @@ from newsclean.pipeline.ingest.decode import decode_bytes
 from newsclean.pipeline.output.review import ArticleView, article_view
 from newsclean.pipeline.ingest.segment import split_lines
 
-from newsclean.tasks import paths
+from newsclean.tasks import paths, remote
 
 # source.format -> a function from the input's bytes and its change-log record to the text
 # the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages the
@@ -52,7 +52,7 @@ def corpus_records(out: str | Path) -> list[dict]:
 def raw_folder(out: str | Path, raw: str | None) -> Path | None:
     """``--raw`` if given, else the folder the manifest names."""
     folder = raw or manifest(out).get("raw")
-    return Path(folder) if folder else None
+    return remote.raw_folder(folder) if folder else None
 
 
 def is_extracted(source: dict) -> bool:

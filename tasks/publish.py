@@ -7,7 +7,7 @@ import luigi
 from newsclean.pipeline import io
 from newsclean.pipeline.output.manifest import batch_digest, build_manifest
 
-from newsclean.tasks import integrity, paths, plans, segments
+from newsclean.tasks import integrity, paths, plans, remote, segments
 from newsclean.tasks.card import card_is_current, write_card
 from newsclean.tasks.common import BatchTask
 from newsclean.tasks.dedup import Dedup
@@ -46,7 +46,7 @@ class Publish(BatchTask):
         recorded = integrity.manifest_parts(self.out_path)
         table = [part for shard, state in enumerate(states)
                  for part in integrity.shard_table(self.out_path, shard, recorded, pending, state)]
-        manifest = build_manifest(str(self.raw_path.resolve()), self.shards, list(self.digests), states, previous,
+        manifest = build_manifest(remote.name(self.raw, self.raw_path), self.shards, list(self.digests), states, previous,
                                   self.ctx, removed, table, io.read_json(paths.dedup_summary(self.out_path)))
         io.remove_stale(self.out_path, keep_states={t.output().path for t in self.shard_tasks()},
                         keep_plans={str(p) for i, d in enumerate(self.digests) for p in plans.chain(self.out_path, i, d)})

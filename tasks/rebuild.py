@@ -13,7 +13,7 @@ from newsclean.pipeline.output.shards import (
     Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
 )
 
-from newsclean.tasks import integrity, paths, segments
+from newsclean.tasks import integrity, paths, remote, segments
 from newsclean.tasks.batch import list_inputs, save_input_stats
 from newsclean.tasks.common import input_loader, load_context
 from newsclean.tasks.shards import with_kept
@@ -35,7 +35,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     """Returns the article's new change-log record."""
     check_id(article_id)
     ctx = load_context(config, out)
-    raw_path, out_path = Path(raw), Path(out)
+    raw_path, out_path = remote.raw_folder(raw, refresh=True), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
     inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
     save_input_stats(out_path, stats)
@@ -46,7 +46,7 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
         raise RebuildError(f"no input with id {article_id!r} in {raw_path}", Exit.NOT_FOUND)
     io.remove_temp_files(out_path)
     corpus_line, log_line, log = record_lines(clean_entry(entry, input_loader(raw_path, ctx, [entry]), ctx), ctx)
-    with io.locked(paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
+    with remote.locked(out_path, paths.shard_lock(out_path, shard)):  # a batch may be at work on this shard
         try:
             table = _replace_in_segment(out_path, shard, article_id, corpus_line, log_line)
         except io.DamagedPart as exc:

@@ -17,7 +17,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import CommitPlan, plan_commit
 from newsclean.pipeline.output.shards import ShardOutput, process_shard
 
-from newsclean.tasks import integrity, paths, plans, progress, segments
+from newsclean.tasks import integrity, paths, plans, progress, remote, segments
 from newsclean.tasks.chain import committed_cleaner, last_step, remove_intermediates
 from newsclean.tasks.common import BatchTask, input_loader
 
@@ -38,7 +38,7 @@ class CleanShard(BatchTask):
         return integrity.valid_state(io.read_json(self.output().path))
 
     def run(self):
-        with io.locked(paths.shard_lock(self.out_path, self.shard)):  # a rebuild may be at work on it
+        with remote.locked(self.out_path, paths.shard_lock(self.out_path, self.shard)):  # a rebuild may be at work on it
             result, parts = self.clean()
         run = ((io.read_json(paths.manifest(self.out_path)) or {}).get("run") or 0) + 1
         state = {**result.state(self.shard, self.digest), "parts": parts, "run": run}

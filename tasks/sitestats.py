@@ -13,7 +13,7 @@ from newsclean.pipeline.clean import takes_html_path
 from newsclean.pipeline.output.sitepages import site_lines
 from newsclean.pipeline.classify.sitestats import Params, build_stats
 
-from newsclean.tasks import paths
+from newsclean.tasks import paths, remote
 from newsclean.tasks.common import BatchTask
 
 
@@ -63,7 +63,7 @@ class BuildSiteStats(BatchTask):
 def build_site_stats(raw: str, out: str, config: str = "", min_clusters: int = Params.min_clusters,
                      min_fraction: float = Params.min_fraction) -> dict | None:
     """Run BuildSiteStats with the local scheduler; the artifact, or None when it failed."""
-    if not Path(raw).is_dir():
+    if not remote.raw_folder(raw, refresh=True).is_dir():
         raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
     task = BuildSiteStats(raw=raw, out=out, config=config, min_clusters=min_clusters, min_fraction=min_fraction)
     luigi.build([task], local_scheduler=True, log_level="WARNING")

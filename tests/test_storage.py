@@ -1,0 +1,113 @@
+"""pipeline/storage.py on fsspec's in-memory store (no server): content names of generational
+files, what a pull takes and leaves, what a push uploads and collects."""
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from newsclean.pipeline import storage
+
+pytest.importorskip("fsspec")
+
+
+def layout() -> storage.Layout:
+    """parts/* are generational; manifest.json names them ({"parts": {rel: sha256}})."""
+    def references(local: Path) -> dict[str, list[str]]:
+        try:
+            table = json.loads((local / "manifest.json").read_text())["parts"]
+        except (OSError, ValueError, KeyError):
+            return {}
+        return {rel: [sha] for rel, sha in table.items()}
+
+    return storage.Layout(local_only=lambda rel: rel.startswith("cache/"), generational=lambda rel: rel.startswith("parts/"),
+                          rank=lambda rel: 1 if rel == "manifest.json" else 0, references=references,
+                          manifest="manifest.json")
+
+
+@pytest.fixture
+def store():
+    s = storage.Store(f"memory://newsclean-test-{uuid.uuid4().hex}/out")
+    yield s
+    try:
+        s.fs.rm(s.root, recursive=True)
+    except FileNotFoundError:  # nothing left in it
+        pass
+
+
+def commit(folder: Path, parts: dict[str, bytes]) -> None:
+    for rel, data in parts.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    (folder / "manifest.json").write_text(json.dumps(
+        {"parts": {rel: hashlib.sha256(data).hexdigest() for rel, data in parts.items()}}))
+
+
+def test_content_names_round_trip_and_other_names_are_not_taken_for_them():
+    sha = hashlib.sha256(b"x").hexdigest()
+    key = storage.content_key("corpus/part-00003.jsonl", sha)
+    assert key == f"corpus/part-00003.{sha[:16]}.jsonl"
+    assert storage.content_rel(key) == ("corpus/part-00003.jsonl", sha[:16])
+    for other in ("corpus/part-00003.jsonl", "corpus/part-00003-000002.jsonl", "manifest.json",
+                  "corpus/part-00003.0123456789ABCDEF.jsonl", "corpus/part.0123.jsonl"):
+        assert storage.content_rel(other) is None
+
+
+def test_a_push_stores_parts_under_new_names_and_a_pull_elsewhere_takes_the_ones_named(store, tmp_path):
+    a = storage.Mirror(store, tmp_path / "a", layout())
+    a.pull()
+    commit(a.local, {"parts/p1.jsonl": b"one\n", "parts/p2.jsonl": b"two\n"})
+    (a.local / "cache").mkdir()
+    (a.local / "cache" / "stat.json").write_text("{}")
+    a.push()
+    keys = set(store.listing())
+    assert keys == {"manifest.json", storage.content_key("parts/p1.jsonl", hashlib.sha256(b"one\n").hexdigest()),
+                    storage.content_key("parts/p2.jsonl", hashlib.sha256(b"two\n").hexdigest())}  # no cache/
+    # a second commit rewrites p1: a new object beside the old until the manifest is pushed
+    commit(a.local, {"parts/p1.jsonl": b"one, again\n", "parts/p2.jsonl": b"two\n"})
+    a.push()
+    assert len(store.listing()) == 3  # the old p1 collected after the new manifest
+    b = storage.Mirror(store, tmp_path / "b", layout())
+    b.pull()
+    assert (b.local / "parts" / "p1.jsonl").read_bytes() == b"one, again\n"
+    assert not (b.local / "cache").exists()
+
+
+def test_a_pull_ignores_objects_nothing_names_and_a_manifest_push_deletes_them(store, tmp_path):
+    a = storage.Mirror(store, tmp_path / "a", layout())
+    a.pull()
+    commit(a.local, {"parts/p1.jsonl": b"one\n"})
+    a.push()
+    ghost = storage.content_key("parts/p1.jsonl", hashlib.sha256(b"a killed run's\n").hexdigest())
+    store.fs.pipe_file(store.path(ghost), b"a killed run's\n")
+    b = storage.Mirror(store, tmp_path / "b", layout())
+    b.pull()
+    assert (b.local / "parts" / "p1.jsonl").read_bytes() == b"one\n"
+    assert ghost in store.listing()
+    commit(b.local, {"parts/p1.jsonl": b"one\n", "parts/p2.jsonl": b"two\n"})
+    b.push()
+    assert ghost not in store.listing()
+
+
+def test_a_pull_undoes_unpushed_work_unless_it_is_the_sessions_own(store, tmp_path):
+    a = storage.Mirror(store, tmp_path / "a", layout())
+    a.pull()
+    commit(a.local, {"parts/p1.jsonl": b"one\n"})
+    (a.local / "state.json").write_text("stored")
+    a.push()
+    (a.local / "state.json").write_text("mine, not pushed")
+    (a.local / "new.json").write_text("mine too")
+    a.pull(keep_local=True)  # under a lease, mid-task: the task's own writes stay
+    assert (a.local / "state.json").read_text() == "mine, not pushed" and (a.local / "new.json").exists()
+    a.pull()  # a fresh session: what a killed task left is undone
+    assert (a.local / "state.json").read_text() == "stored" and not (a.local / "new.json").exists()
+
+
+def test_a_lease_is_taken_once_and_taken_over_when_its_holder_is_gone(store):
+    with storage.Lease(store, "locks/x.lease"):
+        assert store.create("locks/x.lease", b"{}") is None  # held
+    assert store.read("locks/x.lease") is None  # released
+    store.create("locks/y.lease", json.dumps({"host": "elsewhere", "pid": 1, "token": "t", "expires": 0}).encode())
+    with storage.Lease(store, "locks/y.lease") as lease:
+        assert json.loads(store.read("locks/y.lease")[0])["token"] == lease.token
