@@ -41,6 +41,7 @@ FEATURES = (
     "after_comments", "ends_seen", "glued", "in_tight", "tight_dist", "after_tight",
     "teaser_run", "meta_near", "after_last_run", "reader_address", "caption_like",
     "good_after_end", "good_after_comments", "good_after_last_run", "good_ends_past_tight", "other_after_tight",
+    "clock",
 )
 # rule categories that end an article: what follows them is comments, related lists, footers
 END_CATEGORIES = frozenset({"comment_form", "related", "subscribe", "author_bio", "legal", "credits", "login", "cookie"})
@@ -54,6 +55,9 @@ CAPITALISED_ASCII = re.compile(r"(?<![^\t\n\x0b\x0c\r ])[A-Z]")
 GLUED_ASCII = re.compile(r"[a-z]{3}[.!?]?[A-Z](?:[a-z]|[\t\n\x0b\x0c\r ])")
 SEPARATOR_CHARS = frozenset("|•·/»>")  # SEPARATOR matches none of a text without one of these
 DIGIT = re.compile(r"\d")
+# a clock time ("10:48", "(29/12 - 10:54)"): teaser lists, live tickers and comment headers
+# stamp their lines with one in any language; article sentences rarely hold one
+CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 # a sentence ends inside the block and another begins: "... said. The ..."
 INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
 TEASER_TITLE_WORDS = 15  # a teaser's title line is at most this long
@@ -329,6 +333,7 @@ def block_vectors(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None,
             min(ends_seen[i] - ends_seen[tight[1]], 5) / 5 if tight and after_tight and loc.good else 0.0,
             # a short or non-sentence block past the core (a time stamp, a teaser's title)
             float(after_tight and not loc.good),
+            float(":" in text and CLOCK.search(text) is not None),
         ))
     return vectors
 
