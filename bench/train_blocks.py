@@ -161,7 +161,7 @@ def write_model(model: BlockModel, train_names: list[str], args) -> None:
             "weights": [round(float(c), 4) for c in model.weights],
             "context_features": list(CONTEXT_FEATURES),
             "context_weights": [round(float(c), 4) for c in model.context_weights],
-            "drop_below": args.drop_below, "flag_below": args.flag_below}
+            "drop_below": round(args.drop_below, 4), "flag_below": round(args.flag_below, 4)}
     for path in ([MODEL] if args.write else []) + ([args.save] if args.save else []):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
