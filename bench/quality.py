@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's pipeline
 
 from newsclean.pipeline import io  # noqa: E402
-from newsclean.pipeline.classify.blocks import model_from_json  # noqa: E402
+from newsclean.pipeline.classify.blocks import BlockModel, model_from_json  # noqa: E402
 from newsclean.pipeline.clean import clean_bytes  # noqa: E402
 from newsclean.pipeline.stages.context import Context  # noqa: E402
 
@@ -113,6 +113,24 @@ def clean_set(set_dir: Path, ctx: Context) -> tuple[dict[str, str], float, int]:
     return preds, time.perf_counter() - start, len(inputs)
 
 
+def context_with_model(model: BlockModel | None = None, config: str | None = None) -> Context:
+    """The pipeline's context with the shipped rules and ``model`` as the block model (the
+    shipped one when None): how a model trained on some sets is run through every stage."""
+    rules = io.load_rules(models=model is None)
+    if model is not None:
+        rules = replace(rules, models=(model,))
+    return Context(io.load_config(config), rules)
+
+
+def measure(set_dir: Path, ctx: Context) -> tuple[dict, dict[str, dict], list, dict[str, str], float]:
+    """Clean a set through the full pipeline and score it: (summary, by language, worst
+    pages, predictions, articles per second)."""
+    preds, seconds, count = clean_set(set_dir, ctx)
+    truth = read_truth(set_dir)
+    summary, worst = score(preds, truth)
+    return summary, by_language(preds, truth, read_languages(set_dir)), worst, preds, count / max(seconds, 1e-9)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sets", nargs="*", default=list(DEFAULT_SETS))
@@ -126,10 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench-quality: no dev sets: {args.bench} is absent (the sets live in shared/bench "
               f"beside the repository; pass --bench DIR). Nothing measured.")
         return 0
-    rules = io.load_rules(models=not args.model)
-    if args.model:
-        rules = replace(rules, models=(model_from_json("blocks", json.loads(args.model.read_text(encoding="utf-8"))),))
-    ctx = Context(io.load_config(args.config), rules)
+    model = model_from_json("blocks", json.loads(args.model.read_text(encoding="utf-8"))) if args.model else None
+    ctx = context_with_model(model, args.config)
     table = ["| set | pages | F1 | P | R | page F1 | empty | articles/s |", "|---|---|---|---|---|---|---|---|"]
     worst_lines = []
     for name in args.sets:
@@ -137,12 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         if not (set_dir / "truth.jsonl").is_file():
             print(f"bench-quality: {set_dir} has no truth.jsonl; skipped")
             continue
-        preds, seconds, count = clean_set(set_dir, ctx)
-        truth = read_truth(set_dir)
-        summary, worst = score(preds, truth)
+        summary, langs, worst, preds, rate = measure(set_dir, ctx)
         table.append(f"| {name} text | {summary['pages']} | {summary['f1']:.3f} | {summary['precision']:.3f} | "
-                     f"{summary['recall']:.3f} | {summary['page_f1']:.3f} | {summary['empty']} | {count / seconds:.0f} |")
-        for lang, sub in by_language(preds, truth, read_languages(set_dir)).items():
+                     f"{summary['recall']:.3f} | {summary['page_f1']:.3f} | {summary['empty']} | {rate:.0f} |")
+        for lang, sub in langs.items():
             table.append(f"| {name} text, {lang} | {sub['pages']} | {sub['f1']:.3f} | {sub['precision']:.3f} | "
                          f"{sub['recall']:.3f} | {sub['page_f1']:.3f} | {sub['empty']} | |")
         worst_lines.append(f"\nworst pages of {name} (id, F1, P, R):")

@@ -1,5 +1,7 @@
 """Block classification: stop words and language, sentence features, the article core, the
 model file, and real pages (tests/fixtures/pages, see its README for sources and licences)."""
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -334,3 +336,30 @@ def test_quality_bench_scores_each_language_apart(tmp_path):
     per = quality.by_language({"a": "one two three four five", "b": "меню"}, truth, langs)
     assert sorted(per) == ["en", "ru"]
     assert per["en"]["f1"] == pytest.approx(1.0) and per["ru"]["f1"] == 0.0 and per["ru"]["pages"] == 1
+
+
+def test_clock_feature_marks_time_stamped_lines():
+    blocks = segment("The minister said on Monday that taxes would not rise this year.\n"
+                     "* Flu case found in China (30/12 - 20:06)\n"
+                     "The ratio was 3:1 in favour, and the vote took 12:345 seconds.", CFG)
+    clock = [v[FEATURES.index("clock")] for v in block_vectors(blocks, CFG, "en")]
+    assert clock == [0.0, 1.0, 0.0]
+
+
+def test_quality_bench_runs_a_given_model_through_the_full_pipeline(tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    (tmp_path / "text").mkdir()
+    body = "The council approved the new budget on Monday after a long debate about schools and roads."
+    (tmp_path / "text" / "a.txt").write_text(f"Home\nNews\n{body}\n* Share\n", encoding="utf-8")
+    (tmp_path / "truth.jsonl").write_text(json.dumps({"id": "a", "text": body}) + "\n", encoding="utf-8")
+    shipped = io.load_rules().model("blocks")
+    keep_all = replace(shipped, weights=(10.0,) + (0.0,) * (len(FEATURES) - 1),
+                       context_weights=(0.0, 1.0) + (0.0,) * (len(CONTEXT_FEATURES) - 2))
+    summary, langs, _, preds, _ = quality.measure(tmp_path, quality.context_with_model(keep_all))
+    assert summary["pages"] == 1 and langs == {} and body in preds["a"]
+    # the model is used: one that drops every block leaves nothing of the body
+    drop_all = replace(keep_all, weights=(-10.0,) + (0.0,) * (len(FEATURES) - 1))
+    assert body not in quality.measure(tmp_path, quality.context_with_model(drop_all))[3]["a"]

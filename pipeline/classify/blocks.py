@@ -50,6 +50,9 @@ CAPITALISED_ASCII = re.compile(r"(?<![^\t\n\x0b\x0c\r ])[A-Z]")
 GLUED_ASCII = re.compile(r"[a-z]{3}[.!?]?[A-Z](?:[a-z]|[\t\n\x0b\x0c\r ])")
 SEPARATOR_CHARS = frozenset("|•·/»>")  # SEPARATOR matches none of a text without one of these
 DIGIT = re.compile(r"\d")
+# a clock time ("10:48", "(29/12 - 10:54)"): teaser lists, live tickers and comment headers
+# stamp their lines with one in any language; article sentences rarely hold one
+CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
 # a sentence ends inside the block and another begins: "... said. The ..."
 INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
 TEASER_TITLE_WORDS = 15  # a teaser's title line is at most this long
@@ -524,6 +527,11 @@ def other_after_tight(p: Page) -> list[float]:
     return [float(w[3] and not b.good) for w, b in zip(p.tight, p.locs)]
 
 
+def clock(p: Page) -> list[float]:
+    """The block holds a clock time (``CLOCK``): teaser lists, tickers, comment headers."""
+    return [float(":" in t and CLOCK.search(t) is not None) for t in p.texts]
+
+
 Feature = Callable[[Page], list[float]]
 # The block features by name, in the order of the vectors (and of the model's weights:
 # ``model_from_json`` checks the model's names against these)
@@ -539,7 +547,7 @@ FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType({
     "teaser_run": teaser_run, "meta_near": meta_near, "after_last_run": after_last_run,
     "reader_address": reader_address_share, "caption_like": caption, "good_after_end": good_after_end,
     "good_after_comments": good_after_comments, "good_after_last_run": good_after_last_run,
-    "good_ends_past_tight": good_ends_past_tight, "other_after_tight": other_after_tight,
+    "good_ends_past_tight": good_ends_past_tight, "other_after_tight": other_after_tight, "clock": clock,
 })
 FEATURES = tuple(FEATURE_TABLE)
 
