@@ -22,8 +22,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsclean.pipeline import io, storage
-from newsclean.pipeline.storage import is_url
+from newsclean.pipeline import io
+from newsclean.tasks import storage
+from newsclean.tasks.storage import is_url
 
 from newsclean.tasks import integrity, paths
 from newsclean.tasks.exitcodes import CommandError, Exit

@@ -169,7 +169,7 @@ class Killed(BaseException):
 def _failing_upload(monkeypatch, when):
     """Make the store's upload raise (a killed process, as far as the store can tell) the
     first time ``when(key)`` holds."""
-    from newsclean.pipeline import storage
+    from newsclean.tasks import storage
 
     real, fired = storage.Store.upload, []
 
@@ -241,7 +241,7 @@ def test_objects_a_killed_run_left_are_removed_by_the_next_run(s3, tmp_path):
 
 
 def test_the_lease_is_exclusive_and_taken_over_from_a_dead_holder(s3):
-    from newsclean.pipeline import storage
+    from newsclean.tasks import storage
 
     fs, bucket = s3
     store = storage.Store(f"s3://{bucket}/clean")
@@ -274,7 +274,7 @@ def _ended_pid() -> int:
 
 
 def test_a_rebuild_waits_for_the_lease_a_run_holds_on_its_shard(s3, tmp_path):
-    from newsclean.pipeline import storage
+    from newsclean.tasks import storage
     from newsclean.pipeline.output.shards import shard_of
 
     fs, bucket = s3

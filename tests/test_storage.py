@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.pipeline import storage
+from newsclean.tasks import storage
 
 pytest.importorskip("fsspec")
 

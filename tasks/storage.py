@@ -1,5 +1,5 @@
-"""Object storage (S3, MinIO, Ceph, and the other stores fsspec knows): the library's second
-module that touches files, beside io.py, and the only one that talks to a store.
+"""Object storage (S3, MinIO, Ceph, and the other stores fsspec knows): the only module that
+talks to a store (the cleaning library, pipeline/, never does: it works on local folders).
 
 A folder in a store is worked on through a *mirror*, a local folder that holds a copy of it:
 ``Mirror.pull`` makes the mirror (or the part of it a task needs) what the store holds,
