@@ -85,17 +85,33 @@ def corpus_segments(parts: list[dict]) -> dict[str, str]:
 def carry_links(out: Path, shard: int, before: list[dict], after: list[dict]) -> None:
     """After a shard's segments were merged with the same records (``newsclean compact``):
     the links made for its parts ``before`` hold for its parts ``after``, so the summary
-    says so and the next run does not read the shard again."""
+    and this machine's index say so and the next run does not read the shard again."""
     with remote.locked(out, paths.dedup_lock(out)):
         read = io.read_json(paths.dedup_summary(out))
         summary: dict = read if isinstance(read, dict) else {}
-        held = summary.get("parts")
-        if isinstance(held, dict) and held.get(str(shard)) == corpus_digest(shard, before):
-            found = summary.get("segments")
-            segs: dict = found if isinstance(found, dict) else {}
-            io.atomic_write_json(paths.dedup_summary(out), {
-                **summary, "parts": {**held, str(shard): corpus_digest(shard, after)},
-                "segments": {**segs, str(shard): corpus_segments(after)}})
+        if carried(summary, shard, before, after):
+            io.atomic_write_json(paths.dedup_summary(out), summary)
+        if paths.dedup_index(out).is_file():
+            store = io.DedupStore(paths.dedup_index(out))
+            try:
+                with store.transaction():
+                    seen = store.get_meta("seen")
+                    if isinstance(seen, dict) and carried(seen, shard, before, after):
+                        store.set_meta("seen", seen)
+            finally:
+                store.close()
+
+
+def carried(seen: dict, shard: int, before: list[dict], after: list[dict]) -> bool:
+    """Move ``seen`` (a summary, or what an index saw: ``parts`` and ``segments`` by shard)
+    from a shard's parts ``before`` to ``after``, when it held ``before``; whether it did."""
+    held = seen.get("parts")
+    if not (isinstance(held, dict) and held.get(str(shard)) == corpus_digest(shard, before)):
+        return False
+    found = seen.get("segments")
+    seen["parts"] = {**held, str(shard): corpus_digest(shard, after)}
+    seen["segments"] = {**(found if isinstance(found, dict) else {}), str(shard): corpus_segments(after)}
+    return True
 
 
 def shard_changes(out: Path, shard: int, parts: list[dict], seen: dict | None):
@@ -127,12 +143,14 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
     digests it has not seen, are read again by the next run."""
     params, digest = Params.from_config(ctx.config), links_digest(ctx)
     shards = len(shard_tasks)
-    seen = io.read_json(paths.dedup_summary(out)) or {}
     store = io.DedupStore(paths.dedup_index(out))
     try:
         with store.transaction():
-            if store.get_meta("digest") != digest or store.get_meta("shards") != shards:
-                store.clear()  # new switches or a new shard count: every record is compared again
+            # what this index last saw of the corpus, kept in the index itself: on object storage
+            # each machine has its own index, and the published summary may be another's
+            seen = store.get_meta("seen")
+            if store.get_meta("digest") != digest or store.get_meta("shards") != shards or not isinstance(seen, dict):
+                store.clear()  # new switches, a new shard count, a new index: every record is compared again
                 seen = {}
             tables = shard_tables(out, shard_tasks)
             changed = [s for s in range(shards) if (seen.get("parts") or {}).get(str(s)) != corpus_digest(s, tables[s])]
@@ -148,8 +166,10 @@ def relink(out: Path, shard_tasks, ctx) -> dict:
                 write_links(out, shard, store.shard_links(shard), only)
             store.set_meta("digest", digest)
             store.set_meta("shards", shards)
+            tables = shard_tables(out, shard_tasks)
+            store.set_meta("seen", seen_of(tables))
         # after the commit: a summary never says more than the index holds
-        summary = write_table(out, store, digest, shard_tables(out, shard_tasks), result)
+        summary = write_table(out, store, digest, tables, result)
     finally:
         store.close()
     return summary
@@ -161,12 +181,17 @@ def write_table(out: Path, store, digest: str, tables: dict[int, list[dict]], re
     with io.PartWriter(paths.duplicates(out)) as table:
         for rid, of, sim, con, rule in store.linked():
             table.write(dumps({"id": rid, "duplicate_of": of, "similarity": sim, "containment": con, "rule": rule}))
-    summary = {"digest": digest, "parts": {str(s): corpus_digest(s, parts) for s, parts in tables.items()},
-               "segments": {str(s): corpus_segments(parts) for s, parts in tables.items()}, **store.link_counts(),
+    summary = {"digest": digest, **seen_of(tables), **store.link_counts(),
                "last_run": {"added": len(result.added), "removed": len(result.removed),
                             "relinked": len(result.relinked), "compared": result.compared}}
     io.atomic_write_json(paths.dedup_summary(out), summary)
     return summary
+
+
+def seen_of(tables: dict[int, list[dict]]) -> dict:
+    """What the links were made for: each shard's corpus digest and its corpus parts' sha256s."""
+    return {"parts": {str(s): corpus_digest(s, parts) for s, parts in tables.items()},
+            "segments": {str(s): corpus_segments(parts) for s, parts in tables.items()}}
 
 
 def segments_to_check(out: Path, shard: int, parts: list[dict], seen: dict | None, relinked) -> set[int] | None:

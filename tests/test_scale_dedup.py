@@ -169,3 +169,36 @@ def test_dedup_reads_only_the_segments_that_changed(staged, monkeypatch):
     assert read and all(rel in new for rel in read), (read, new)  # not the shard's other segments
     assert segment_of(out, "late") is not None and links_of(out)["site-c"] == "site-a"
     assert cli("verify", "--out", out, "--quiet") == 0
+
+
+def test_an_index_that_missed_a_run_catches_up_with_the_corpus(tmp_path):
+    """On object storage each machine keeps its own duplicate index (tasks/remote.py:
+    LOCAL_ONLY), and the Dedup step may run on another machine each time. An index that
+    missed a run must compare what changed since IT last ran, not since the published
+    summary: it read the summary and linked a new copy to a record removed meanwhile."""
+    every, raw, out = corpus_raw(tmp_path / "every"), tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for i, name in enumerate(FILLER[:6]):
+        (every / f"{name}.txt").write_text(article(f"Story number {i} of the day in the town", body(100 + i, 6),
+                                                   *CHROME["abc"[i % 3]]), encoding="utf-8")
+    for name in ("site-a", "other", *FILLER[:6]):
+        shutil.copy(every / f"{name}.txt", raw)
+    settle(raw)
+    run(raw, out)
+    stale = tmp_path / "index-of-machine-a"
+    shutil.copy(paths.dedup_index(out), stale)  # machine A's index after the first run
+    (raw / "site-a.txt").unlink()  # the second run, on machine B: site-a goes, site-b comes
+    shutil.copy(every / "site-b.txt", raw)
+    settle(raw)
+    run(raw, out)
+    assert "site-a" not in records(out)
+    shutil.copy(stale, paths.dedup_index(out))  # the third run, on machine A again: site-c comes
+    shutil.copy(every / "site-c.txt", raw)
+    settle(raw)
+    run(raw, out)
+    fresh = tmp_path / "fresh" / "out"
+    fresh.parent.mkdir()
+    run(raw, fresh)
+    assert links_of(out)["site-c"] == "site-b"
+    assert links_of(out) == links_of(fresh)
+    assert cli("verify", "--out", out, "--quiet") == 0
