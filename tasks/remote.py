@@ -26,13 +26,17 @@ from newsclean.pipeline import io
 from newsclean.tasks import storage
 from newsclean.tasks.storage import is_url
 
+from newsclean.pipeline.core.output_layout import PART_FOLDERS, STATE
 from newsclean.tasks import integrity, paths
 from newsclean.tasks.exitcodes import CommandError, Exit
 
-LOCAL_ONLY = ("_state/locks/", "_state/partstat.json", "_state/inputstat.json", "_state/inputstat/", "_state/dedup/index.sqlite")
-RANKS = ("_state/journal/", "corpus/part-", "changelog/part-", "_state/index/", "_state/", "_state/shards/")
-SHARD_FOLDERS = ("corpus/part-", "changelog/part-", "_state/index/", "_state/shards/", "_state/plan/",
-                 "_state/journal/", "_state/chain/")
+_S = f"{STATE}/"  # the output folder's names are output_layout's; these are prefixes of object keys
+_PARTS = tuple(f"{folder}/part-" for folder in PART_FOLDERS)
+# what stays on each machine: locks, caches of its own files (stat, inode), its duplicate index
+LOCAL_ONLY = (f"{_S}locks/", f"{_S}partstat.json", f"{_S}inputstat.json", f"{_S}inputstat/", f"{_S}dedup/index.sqlite")
+RANKS = (f"{_S}journal/", *_PARTS, f"{_S}index/", _S, f"{_S}shards/")
+CHAIN = f"{_S}chain/"
+SHARD_FOLDERS = (*_PARTS, f"{_S}index/", f"{_S}shards/", f"{_S}plan/", f"{_S}journal/", CHAIN)
 
 _sessions: dict[Path, Session] = {}  # mirror folder -> the session at work on it in this process
 _raw_pulled: set[str] = set()  # raw URLs mirrored by this process
@@ -74,13 +78,13 @@ def _local_only(rel: str) -> bool:
 
 def _generational(rel: str) -> bool:
     folder, _, file = rel.partition("/")
-    return folder in ("corpus", "changelog") and paths.parse_part_name(file) is not None
+    return folder in PART_FOLDERS and paths.parse_part_name(file) is not None
 
 
 def _scope(rel: str) -> int | None:
     if not rel.startswith(SHARD_FOLDERS):
         return None
-    name = rel.split("/")[-1] if not rel.startswith("_state/chain/") else rel.split("/")[2]
+    name = rel.split("/")[-1] if not rel.startswith(CHAIN) else rel.split("/")[2]
     digits = name.removeprefix("part-")[:5]
     return int(digits) if digits.isdigit() else None
 
