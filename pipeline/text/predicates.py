@@ -45,10 +45,12 @@ def fold(text: str) -> str:
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+@lru_cache(maxsize=1 << 14)
 def words(text: str) -> int:
     """The one word count (rules' max_words, the predicates, the layout, the classifier):
     words separated by white space; in Chinese, Japanese and Korean text two characters
-    count as a word."""
+    count as a word. Cached: a block's count is asked for by segmenting, the rules' screens,
+    the predicates and the classifier (about five times a block)."""
     if text.isascii():
         return len(text.split())
     cjk = len(CJK.findall(text))
