@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from .operations_support import cli, make_raw, parts
-from .test_operations_distributed import free_port, luigid  # noqa: F401 - the fixture: luigid on 127.0.0.1
+from .operations_support import cli, free_port, loopback_service, make_raw, parts
+from .test_operations_distributed import luigid  # noqa: F401 - the fixture: luigid on 127.0.0.1
 
 pytest.importorskip("s3fs")
 pytest.importorskip("moto")
@@ -35,23 +34,9 @@ def s3_server():
     """moto's S3 server in its own process on a free loopback port (its own process: the
     runs under test do not share a GIL with it); the endpoint URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "the S3 server did not start"
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+    with loopback_service([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port,
+                          "the S3 server") as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,47 +2,25 @@
 processes at once over one batch, every article written exactly once; two fresh runs give
 byte-identical files."""
 import re
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
-from .operations_support import ROOT, cli, make_raw, manifest, parts, records
+from .operations_support import ROOT, cli, free_port, loopback_service, make_raw, manifest, parts, records
 
 pytestmark = pytest.mark.integration
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def luigid(tmp_path):
+    """luigid on a free loopback port, its state in this test's folder; its URL."""
     port = free_port()
     (tmp_path / "luigid").mkdir()
-    proc = subprocess.Popen([sys.executable, "-c", "from luigi.cmdline import luigid; luigid()",
-                             "--address", "127.0.0.1", "--port", str(port), "--logdir", str(tmp_path / "luigid"),
-                             "--state-path", str(tmp_path / "luigid" / "state.pickle")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert proc.poll() is None and time.monotonic() < deadline, "luigid did not start"
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+    with loopback_service([sys.executable, "-c", "from luigi.cmdline import luigid; luigid()",
+                           "--address", "127.0.0.1", "--port", str(port), "--logdir", str(tmp_path / "luigid"),
+                           "--state-path", str(tmp_path / "luigid" / "state.pickle")], port, "luigid") as url:
+        yield url
 
 
 def test_two_worker_processes_share_one_batch_and_write_each_article_once(luigid, tmp_path):
