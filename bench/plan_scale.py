@@ -27,11 +27,8 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import scale
@@ -50,31 +47,8 @@ io.atomic_write_json(paths.manifest(Path(out)), {"shard_digests": list(task.dige
 
 
 def measure(args, raw: Path, out: Path) -> scale.Step:
-    before, pages_before = scale.snapshot(out), {}
-    env = {**os.environ, "SCALE_IO": str(out.parent / "io.txt"), "PYTHONDONTWRITEBYTECODE": "1"}
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        proc = subprocess.Popen([args.python, "-c", PLAN, str(raw), str(out)], cwd=args.repo, env=env,
-                                stdout=subprocess.DEVNULL, stderr=errors)
-        sampler = scale.TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        sampler.stopped.set()
-        sampler.join()
-        errors.seek(0)
-        err = errors.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bench: plan failed:\n{err[-2000:]}")
-    after = scale.snapshot(out)
-    changed = {k: scale.written_bytes(k, before.get(k), v, pages_before, {})
-               for k, v in after.items() if before.get(k) != v and not k.endswith("manifest.json")}
-    by: Counter = Counter()
-    for k, n in changed.items():
-        by[scale.where(k, out)] += n
-    io = dict(line.split(": ") for line in (out.parent / "io.txt").read_text().splitlines())
-    return scale.Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
-                      sum(changed.values()), int(io["rchar"]), by)
+    """The plan alone (``PLAN``), measured as bench/scale.py measures a step."""
+    return scale.measure(args, [str(raw), str(out)], out, program=PLAN, ignore=("manifest.json",))
 
 
 def main() -> int:
@@ -84,6 +58,7 @@ def main() -> int:
     ap.add_argument("--repo", default=str(scale.ROOT), help="the code tree to run (default: this one)")
     ap.add_argument("--python", default=sys.executable, help="its Python (default: this one)")
     ap.add_argument("--work", default=None, help="build the inputs in this folder and keep them (reused when there)")
+    ap.add_argument("--tmp", default=None, help="where the temporary folder goes when there is no --work")
     args = ap.parse_args()
     files = scale.sources()
     with scale.work_folder(args) as tmp:

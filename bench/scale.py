@@ -168,12 +168,14 @@ def where(path: str, out: Path) -> str:
     return "/".join(parts[:2]) if parts[0] == "_state" and len(parts) > 2 else parts[0]
 
 
-def measure(args, cmd: list[str], out: Path) -> Step:
+def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tuple[str, ...] = ()) -> Step:
+    """One step: ``program`` (python -c; the CLI by default) with ``cmd`` as its arguments,
+    its time, memory, and what it wrote under ``out`` (files ending in ``ignore`` left out)."""
     before, pages_before = snapshot(out), pages(out)
     env = {**os.environ, "SCALE_IO": str(out.parent / "io.txt"), "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        proc = subprocess.Popen([args.python, "-c", WRAPPER, *cmd], cwd=args.repo, env=env,
+        proc = subprocess.Popen([args.python, "-c", program, *cmd], cwd=args.repo, env=env,
                                 stdout=subprocess.DEVNULL, stderr=errors)
         sampler = TreeSampler(proc.pid)
         sampler.start()
@@ -187,7 +189,7 @@ def measure(args, cmd: list[str], out: Path) -> Step:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err[-2000:]}")
     after, pages_after = snapshot(out), pages(out)
     changed = {k: written_bytes(k, before.get(k), v, pages_before, pages_after)
-               for k, v in after.items() if before.get(k) != v}
+               for k, v in after.items() if before.get(k) != v and not (ignore and k.endswith(ignore))}
     io = dict(line.split(": ") for line in (out.parent / "io.txt").read_text().splitlines())
     by = Counter()
     for k, n in changed.items():
