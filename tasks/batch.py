@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -138,13 +139,14 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     else:
         kwargs["local_scheduler"] = True
     last_failures.clear()
+    _unchecked.reasons.clear()
     try:
         while True:
             result = luigi.build([task], **kwargs)
             if task.complete():
                 return True, False
             if not scheduler_url or not result.scheduling_succeeded or result.status.name in FAILED:
-                last_failures.extend(_failures(factory.scheduler, [task, *task.requires()]))
+                last_failures.extend(_failures(factory.scheduler, [task, *task.requires()]) or _unchecked.reasons)
                 if verbose:
                     print(result.summary_text, file=sys.stderr)
                 return False, False
@@ -189,6 +191,8 @@ def _failures(scheduler, tasks) -> list[str]:
             error = json.loads(error)
         except (TypeError, ValueError):
             pass
+        if error is None:  # a task that succeeded: Luigi's worker sends its error as JSON null
+            continue
         lines = [line for line in str(error).splitlines() if line.strip()]
         if lines:
             found.append(f"{t.task_family} {getattr(t, 'shard', '')}".rstrip() + f": {lines[-1].strip()}")
@@ -207,13 +211,41 @@ class _Stderr(logging.StreamHandler):
         pass
 
 
+class _Unchecked(logging.Handler):
+    """The one-line reason of each task Luigi would not schedule because its ``complete()``
+    or ``requires()`` raised (Luigi tells it only in a warning with the traceback; the
+    scheduler holds no error for it), for the summary line whatever the verbosity."""
+
+    MARK = re.compile(r"Will not run (\S+?)\(.* due to error in (\w+)\(\) method")
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        found = self.MARK.match(message)
+        if found:
+            lines = [line.strip() for line in message.splitlines() if line.strip()]
+            self.reasons.append(f"{found[1]}: its {found[2]}() failed: {lines[-1]}")
+
+
+_unchecked = _Unchecked()
+
+
 def _luigi_logging(verbose: int) -> None:
-    """Luigi's log: ours to set (Luigi's own set-up would print every task failure's traceback)."""
+    """Luigi's log: ours to set (Luigi's own set-up would print every task failure's
+    traceback). Its warnings always reach ``_unchecked``; stderr gets them with ``-v``."""
     from luigi.setup_logging import InterfaceLogging
 
     InterfaceLogging._configured = True
     log = logging.getLogger("luigi-interface")
-    if not any(isinstance(h, _Stderr) for h in log.handlers):
-        log.addHandler(_Stderr())
+    stderr = next((h for h in log.handlers if isinstance(h, _Stderr)), None)
+    if stderr is None:
+        stderr = _Stderr()
+        log.addHandler(stderr)
         log.propagate = False
-    log.setLevel({0: logging.CRITICAL + 1, 1: logging.WARNING}.get(verbose, logging.INFO))
+    if _unchecked not in log.handlers:
+        log.addHandler(_unchecked)
+    stderr.setLevel({0: logging.CRITICAL + 1, 1: logging.WARNING}.get(verbose, logging.INFO))
+    log.setLevel(logging.WARNING if verbose < 2 else logging.INFO)

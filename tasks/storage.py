@@ -153,6 +153,17 @@ class StoreError(OSError):
     command line says it in one line)."""
 
 
+class Vanished(Exception):
+    """An object listed by a pull was gone when it was read."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+PULL_ATTEMPTS = 5  # listings a pull makes while objects it listed vanish before it reads them
+
+
 def _tag(info: dict) -> str:
     tag = info.get("ETag") or info.get("etag")
     if tag:
@@ -216,7 +227,22 @@ class Mirror:
         holds; returns counts (objects listed, downloaded, local files removed). ``keep_local``:
         keep the files written or removed in the mirror since the last pull or push (a task's
         own work, not yet pushed); else they too are made what the store holds (what a killed
-        task left in the mirror is undone)."""
+        task left in the mirror is undone).
+
+        Another machine may delete an object between this pull's listing and its download (a
+        plan it replaced, a part its manifest no longer names): the store changed meanwhile,
+        so the pull lists it again, up to ``PULL_ATTEMPTS`` times."""
+        for attempt in range(1, PULL_ATTEMPTS + 1):
+            try:
+                return self._pull_once(scope, keep_local)
+            except Vanished as exc:
+                if attempt == PULL_ATTEMPTS:
+                    raise StoreError(f"{self.store.url}: {exc.key} was listed and then gone, in each of "
+                                     f"{PULL_ATTEMPTS} listings: is another process deleting this output?") from None
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def _pull_once(self, scope: set[int] | None, keep_local: bool) -> dict:
         self.local.mkdir(parents=True, exist_ok=True)
         listed = self.store.listing()
         record = self._record()
@@ -263,7 +289,10 @@ class Mirror:
             held = record.get(rel)
             if held and held[0] == key and held[1] == listed[key] and list(_stat(path) or ()) == held[2]:
                 continue
-            self.store.download(key, path)
+            try:
+                self.store.download(key, path)
+            except FileNotFoundError:
+                raise Vanished(key) from None
             record[rel] = [key, listed[key], list(_stat(path) or ())]
             n += 1
         return n

@@ -45,6 +45,28 @@ def test_a_task_that_cannot_write_is_one_line(tmp_path):
     assert "did not complete" in line and "rerun to resume" in line and "corpus" in line
 
 
+def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp_path, monkeypatch, capsys):
+    """A complete() that raises (a store that did not answer) makes Luigi skip the task with a
+    warning only; the summary line says which task and why, not a task that succeeded."""
+    from newsclean.tasks.shards import CleanShard
+
+    checked: set[int] = set()
+    complete = CleanShard.complete
+
+    def unanswered_after_planning(self):
+        if self.shard in checked:  # the run's own count of work to do checks each shard once first
+            raise ConnectionError("the store did not answer")
+        checked.add(self.shard)
+        return complete(self)
+
+    monkeypatch.setattr(CleanShard, "complete", unanswered_after_planning)
+    assert cli("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "out", "--quiet") == Exit.FAILED
+    line = one_line(capsys.readouterr().err)
+    assert re.search(r"did not complete: (CleanShard|Dedup|Publish): its complete\(\) failed: "
+                     r"ConnectionError: the store did not answer", line), line
+    assert "None" not in line
+
+
 @pytest.mark.parametrize("code,advice", [(errno.ENOSPC, "free some space"), (errno.EACCES, "permissions"),
                                          (errno.EROFS, "read-only")])
 def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, capsys, code, advice):

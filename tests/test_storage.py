@@ -104,6 +104,48 @@ def test_a_pull_undoes_unpushed_work_unless_it_is_the_sessions_own(store, tmp_pa
     assert (a.local / "state.json").read_text() == "stored" and not (a.local / "new.json").exists()
 
 
+def test_an_object_deleted_between_a_pulls_listing_and_its_download_is_listed_again(store, tmp_path, monkeypatch):
+    """Another worker removes an object this pull has just listed (CI saw a worker fail on
+    it): the pull lists again and ends with what the store holds, not with an error."""
+    a = storage.Mirror(store, tmp_path / "a", layout())
+    a.pull()
+    commit(a.local, {"parts/p1.jsonl": b"one\n"})
+    (a.local / "plan-old.json").write_text("an old plan")
+    (a.local / "plan-new.json").write_text("a new plan")
+    a.push()
+    download = storage.Store.download
+    raced = []
+
+    def another_worker_deletes_first(self, key, dest):
+        if key == "plan-old.json" and not raced:
+            raced.append(key)
+            self.delete([key])  # after the listing, before this download
+        return download(self, key, dest)
+
+    monkeypatch.setattr(storage.Store, "download", another_worker_deletes_first)
+    b = storage.Mirror(store, tmp_path / "b", layout())
+    b.pull()
+    assert raced
+    assert not (b.local / "plan-old.json").exists()
+    assert (b.local / "plan-new.json").read_text() == "a new plan"
+    assert (b.local / "parts" / "p1.jsonl").read_bytes() == b"one\n"
+
+
+def test_a_pull_whose_objects_keep_vanishing_says_so_in_one_error(store, tmp_path, monkeypatch):
+    a = storage.Mirror(store, tmp_path / "a", layout())
+    a.pull()
+    (a.local / "state.json").write_text("x")
+    a.push()
+
+    def always_gone(self, key, dest):
+        raise FileNotFoundError(key)
+
+    monkeypatch.setattr(storage.Store, "download", always_gone)
+    monkeypatch.setattr(storage.time, "sleep", lambda s: None)
+    with pytest.raises(storage.StoreError, match="state.json was listed and then gone"):
+        storage.Mirror(store, tmp_path / "b", layout()).pull()
+
+
 def test_a_lease_is_taken_once_and_taken_over_when_its_holder_is_gone(store):
     with storage.Lease(store, "locks/x.lease"):
         assert store.create("locks/x.lease", b"{}") is None  # held
