@@ -107,6 +107,7 @@ class Batch(luigi.WrapperTask):
 
 
 FAILED = {"FAILED", "FAILED_AND_SCHEDULING_FAILED", "SCHEDULING_FAILED", "MISSING_EXT"}
+SCHEDULING_RETRIES = 2  # times a batch is scheduled again after a complete() or requires() raised
 
 
 def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None,
@@ -117,7 +118,9 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
 
     With a central scheduler, a shard that another worker process holds is left to it, and
     this process schedules again (every ``poll`` seconds) until the batch is complete, so
-    that every worker process ends when the whole batch is done, and succeeds.
+    that every worker process ends when the whole batch is done, and succeeds. A task whose
+    ``complete()`` raised is scheduled again ``SCHEDULING_RETRIES`` times before the batch
+    fails naming it.
     Ctrl-C raises CommandError(Exit.INTERRUPTED) saying how many shards are done."""
     task = plan_batch(raw, out, config, chain)
     io.remove_temp_files(task.out_path)  # left by a killed run or rebuild; never a live writer's
@@ -139,12 +142,17 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     else:
         kwargs["local_scheduler"] = True
     last_failures.clear()
-    _unchecked.reasons.clear()
+    retries = SCHEDULING_RETRIES
     try:
         while True:
+            _unchecked.reasons.clear()
             result = luigi.build([task], **kwargs)
             if task.complete():
                 return True, False
+            if result.status.name == "SCHEDULING_FAILED" and retries:  # no task failed: a complete()
+                retries -= 1  # raised, as a store that did not answer in time does; schedule again
+                time.sleep(poll)
+                continue
             if not scheduler_url or not result.scheduling_succeeded or result.status.name in FAILED:
                 last_failures.extend(_failures(factory.scheduler, [task, *task.requires()]) or _unchecked.reasons)
                 if verbose:

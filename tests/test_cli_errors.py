@@ -67,6 +67,23 @@ def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp
     assert "None" not in line
 
 
+def test_a_completeness_check_that_fails_once_is_scheduled_again_and_the_run_succeeds(tmp_path, monkeypatch, capsys):
+    from newsclean.tasks.shards import CleanShard
+
+    calls: dict[int, int] = {}
+    complete = CleanShard.complete
+
+    def unanswered_once(self):
+        calls[self.shard] = calls.get(self.shard, 0) + 1
+        if calls[self.shard] == 2:  # the first check inside Luigi
+            raise ConnectionError("the store did not answer")
+        return complete(self)
+
+    monkeypatch.setattr(CleanShard, "complete", unanswered_once)
+    assert cli("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "out", "--quiet") == 0
+    assert max(calls.values()) > 2
+
+
 @pytest.mark.parametrize("code,advice", [(errno.ENOSPC, "free some space"), (errno.EACCES, "permissions"),
                                          (errno.EROFS, "read-only")])
 def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, capsys, code, advice):
