@@ -329,7 +329,7 @@ def test_three_workers_that_share_nothing_but_the_store_and_luigid_write_each_ar
         env = {**os.environ, "NEWSCLEAN_WORK": str(home / "work"), "TMPDIR": str(home / "tmp")}
         workers.append(subprocess.Popen(
             [sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", raw_url, "--out", out, "--config",
-             str(config), "--scheduler-url", luigid, "--workers", "1"],
+             str(config), "--scheduler-url", luigid, "--workers", "1", "-v"],
             cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     results = [w.communicate(timeout=300) for w in workers]
     for w, (_, stderr) in zip(workers, results):
