@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -23,28 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from newsclean.tasks.loopback import free_port, loopback_service, luigid_command  # noqa: E402
 from newsclean.tasks.report.browser import FLAGS, TIMEOUT, find_chromium  # noqa: E402
 
 
 USER_STAGE = "tests.example_stages:mask_emails"  # docs/stages.md's worked example, as a task of its own
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("luigid did not start") from None
-            time.sleep(0.2)
 
 
 def task_id(url: str, family: str) -> str:
@@ -61,13 +42,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="newsclean-graph-"))
     port = free_port()
     (work / "luigid").mkdir()
-    luigid = subprocess.Popen([sys.executable, "-c", "from luigi.cmdline import luigid; luigid()", "--address",
-                               "127.0.0.1", "--port", str(port), "--logdir", str(work / "luigid"),
-                               "--state-path", str(work / "luigid" / "state.pickle")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(port, luigid)
-        url = f"http://127.0.0.1:{port}"
+    with loopback_service(luigid_command(port, str(work / "luigid")), port, "luigid") as url:
         stages = ["encoding", "residue", "boilerplate", "captions", "metadata", "normalize", USER_STAGE]
         (work / "c.toml").write_text(f"shards = 2\nstages = {json.dumps(stages)}\n")
         subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(ROOT / "raw"), "--out", str(work / "out"),
@@ -79,9 +54,6 @@ def main() -> int:
                             "--virtual-time-budget=8000", f"--screenshot={args.png.resolve()}", page],
                            capture_output=True, timeout=TIMEOUT, check=True)
         print(args.png)
-    finally:
-        luigid.terminate()
-        luigid.wait(timeout=30)
     return 0
 
 

@@ -5,7 +5,7 @@ from a fresh working folder (another machine's first run), local beside S3.
     python bench/object_store.py [--articles N] [--add 10] [--workers 1]
 
 Inputs: the dev texts (bench/dataset.py), one copy of each unless ``--articles``. The S3
-server is moto's (``python -m moto.server``, in its own process on a free loopback port), so
+server is moto's (bench/s3_server.py, in its own process on a free loopback port), so
 its times are a local server's, not a network's. Every run is one ``newsclean run`` process
 measured from the outside; the machine's load average is printed with them.
 """
@@ -14,36 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import dataset
 import measure
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("bench: the S3 server did not start (pip install 'moto[server]')") from None
-            time.sleep(0.05)
+import s3_server
 
 
 def store_size(fs, prefix: str) -> tuple[int, int]:
@@ -62,10 +39,8 @@ def main() -> int:
         print(f"bench: skipped, dev texts absent: {', '.join(dataset.missing_sources())}")
         return 0
     exe = measure.newsclean()
-    server, endpoint = start_server()
-    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_ENDPOINT_URL=endpoint)
-    try:
+    with s3_server.serve() as endpoint:
+        os.environ.update(s3_server.environment(endpoint))
         import s3fs
 
         with tempfile.TemporaryDirectory(prefix="newsclean-s3-") as tmp:
@@ -105,9 +80,6 @@ def main() -> int:
                 fresh = measure.run(cmd)
                 rows.append((where, full, same, added, fresh))
             objects, size = store_size(fs, "bench/clean")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     print(f"{n:,} articles ({mb:.1f} MB), --workers {args.workers}, +{args.add} added; load average "
           f"{measure.load_average()} (a shared machine: compare rows of one run only)")
     print(f"  {'where':<6} {'full run':>9} {'no change':>10} {'+' + str(args.add) + ' added':>10} {'fresh folder':>13}")

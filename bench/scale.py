@@ -36,6 +36,7 @@ import argparse
 import contextlib
 import hashlib
 import itertools
+import json
 import os
 import platform
 import shutil
@@ -47,6 +48,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import s3_server
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ["NEWSCLEAN_SHARED"]) / "bench" if os.environ.get("NEWSCLEAN_SHARED") else next(
@@ -70,6 +73,15 @@ class Step:
     read: int  # rchar of the main process
     where: Counter = field(default_factory=Counter)  # bytes written by top folder (corpus, _state/plan...)
     tree_pss_mb: float = 0.0  # the whole process tree at its peak, shared pages counted once (PSS)
+    requests: dict = field(default_factory=dict)  # on a store: what the S3 server was asked (s3_server.difference)
+    server_cpu: float = 0.0  # on a store: the S3 server's CPU seconds meanwhile
+
+    def calls(self, kind: str) -> int:
+        return self.requests.get(kind, [0])[0]
+
+    @property
+    def downloaded(self) -> int:
+        return self.requests.get("get", [0, 0, 0])[2]
 
 
 def sources() -> list[Path]:
@@ -79,14 +91,19 @@ def sources() -> list[Path]:
     return files
 
 
+def copies(files: list[Path], start: int, count: int) -> list[tuple[Path, str]]:
+    """Copies ``start .. start+count`` of an endless cycle over ``files``: (source, name)."""
+    return [(src, f"{src.stem}-c{n // len(files):05d}.txt")
+            for n, src in enumerate(itertools.islice(itertools.cycle(files), start, start + count), start=start)]
+
+
 def fill(raw: Path, files: list[Path], start: int, count: int) -> list[Path]:
-    """Copies ``start .. start+count`` of an endless cycle over ``files``."""
+    """Copies ``start .. start+count`` of an endless cycle over ``files`` into ``raw``."""
     raw.mkdir(parents=True, exist_ok=True)
     made = []
-    for n, src in enumerate(itertools.islice(itertools.cycle(files), start, start + count), start=start):
-        target = raw / f"{src.stem}-c{n // len(files):05d}.txt"
-        shutil.copyfile(src, target)
-        made.append(target)
+    for src, name in copies(files, start, count):
+        shutil.copyfile(src, raw / name)
+        made.append(raw / name)
     return made
 
 
@@ -168,11 +185,16 @@ def where(path: str, out: Path) -> str:
     return "/".join(parts[:2]) if parts[0] == "_state" and len(parts) > 2 else parts[0]
 
 
-def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tuple[str, ...] = ()) -> Step:
+def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tuple[str, ...] = (),
+            env: dict[str, str] | None = None, store: str | None = None) -> Step:
     """One step: ``program`` (python -c; the CLI by default) with ``cmd`` as its arguments,
-    its time, memory, and what it wrote under ``out`` (files ending in ``ignore`` left out)."""
+    its time, memory, and what it wrote under ``out`` (files ending in ``ignore`` left out);
+    with ``store`` (the URL of bench/s3_server.py's S3 server), what it uploaded there
+    instead, and what it asked the server. ``env``: more environment for the process."""
     before, pages_before = snapshot(out), pages(out)
-    env = {**os.environ, "SCALE_IO": str(out.parent / "io.txt"), "PYTHONDONTWRITEBYTECODE": "1"}
+    asked = s3_server.counts(store) if store else None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **(env or {}), "SCALE_IO": str(out.parent / "io.txt"), "PYTHONDONTWRITEBYTECODE": "1"}
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         proc = subprocess.Popen([args.python, "-c", program, *cmd], cwd=args.repo, env=env,
@@ -187,15 +209,22 @@ def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tup
         err = errors.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err[-2000:]}")
-    after, pages_after = snapshot(out), pages(out)
-    changed = {k: written_bytes(k, before.get(k), v, pages_before, pages_after)
-               for k, v in after.items() if before.get(k) != v and not (ignore and k.endswith(ignore))}
     io = dict(line.split(": ") for line in (out.parent / "io.txt").read_text().splitlines())
-    by = Counter()
-    for k, n in changed.items():
-        by[where(k, out)] += n
+    requests, server_cpu, by = {}, 0.0, Counter()
+    if asked is not None:
+        now = s3_server.counts(store)
+        requests, server_cpu = s3_server.difference(now["requests"], asked["requests"]), now["cpu"] - asked["cpu"]
+        for kind, (_, sent, _) in requests.items():
+            if kind.startswith("put:"):
+                by[kind.removeprefix("put:")] += sent
+    else:
+        after, pages_after = snapshot(out), pages(out)
+        changed = {k: written_bytes(k, before.get(k), v, pages_before, pages_after)
+                   for k, v in after.items() if before.get(k) != v and not (ignore and k.endswith(ignore))}
+        for k, n in changed.items():
+            by[where(k, out)] += n
     return Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
-                sum(changed.values()), int(io["rchar"]), by, sampler.peak_pss / 2**20)
+                sum(by.values()), int(io["rchar"]), by, sampler.peak_pss / 2**20, requests, server_cpu)
 
 
 def work_folder(args):
@@ -210,72 +239,253 @@ def best(steps: list[Step]) -> Step:
     return min(steps, key=lambda s: s.wall)
 
 
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+RECORDS = ("corpus/part-", "changelog/part-", "duplicates.jsonl")  # what "the records" are, per output
+
+
+class Local:
+    """The archive and the output in local folders."""
+
+    name = "local"
+
+    def __init__(self, args, tmp: Path):
+        self.args, self.raw, self.out = args, tmp / "raw", tmp / "out"
+
+    def folders(self) -> list[str]:
+        return ["--raw", str(self.raw), "--out", str(self.out)]
+
+    def reused(self) -> bool:
+        return (self.out / "manifest.json").exists()
+
+    def present(self) -> list[str]:
+        return sorted(p.name for p in self.raw.glob("*.txt"))
+
+    def put(self, pairs: list[tuple[Path, str]]) -> None:
+        self.raw.mkdir(parents=True, exist_ok=True)
+        for src, name in pairs:
+            shutil.copyfile(src, self.raw / name)
+
+    def step(self, cmd: list[str], fresh: bool = False) -> Step:
+        return measure(self.args, cmd, self.out)
+
+    def size(self) -> tuple[int, int]:
+        found = snapshot(self.out)
+        return len(found), sum(v[2] for v in found.values())
+
+    def records(self) -> dict[str, str]:
+        """Each records file of the output (corpus and change-log parts, duplicates.jsonl): its sha256."""
+        return {p.relative_to(self.out).as_posix(): file_sha256(p) for p in sorted(self.out.rglob("*"))
+                if p.is_file() and p.relative_to(self.out).as_posix().startswith(RECORDS)}
+
+
+class S3:
+    """The archive as raw objects and the output in a bucket of the S3 server (moto,
+    bench/s3_server.py); each step a process on its own working folder (``machine-a``; a
+    fresh one for the "fresh worker" step: another machine's first run)."""
+
+    name = "s3"
+    bucket = "bench"
+
+    def __init__(self, args, tmp: Path, endpoint: str):
+        import s3fs
+
+        self.args, self.tmp, self.endpoint = args, tmp / "s3", endpoint
+        self.out = self.tmp / "out"  # not written: io.txt goes beside it
+        self.raw_url, self.out_url = f"s3://{self.bucket}/raw", f"s3://{self.bucket}/out"
+        s3fs.S3FileSystem.clear_instance_cache()
+        self.fs = s3fs.S3FileSystem(endpoint_url=endpoint, key="bench", secret="bench")
+        if not self.fs.exists(self.bucket):
+            self.fs.mkdir(self.bucket)
+        self.fresh = 0
+
+    def folders(self) -> list[str]:
+        return ["--raw", self.raw_url, "--out", self.out_url]
+
+    def reused(self) -> bool:
+        self.fs.invalidate_cache()
+        return self.fs.exists(f"{self.bucket}/out/manifest.json")
+
+    def present(self) -> list[str]:
+        self.fs.invalidate_cache()
+        return sorted(k.rsplit("/", 1)[1] for k in self.fs.find(f"{self.bucket}/raw") if k.endswith(".txt"))
+
+    def put(self, pairs: list[tuple[Path, str]]) -> None:
+        for i in range(0, len(pairs), 500):
+            chunk = pairs[i:i + 500]
+            self.fs.put([str(src) for src, _ in chunk], [f"{self.bucket}/raw/{name}" for _, name in chunk])
+
+    def step(self, cmd: list[str], fresh: bool = False) -> Step:
+        if fresh:
+            self.fresh += 1
+        work = self.tmp / (f"machine-fresh{self.fresh}" if fresh else "machine-a")
+        try:
+            return measure(self.args, cmd, self.out, env={**s3_server.environment(self.endpoint),
+                                                          "NEWSCLEAN_WORK": str(work)}, store=self.endpoint)
+        finally:
+            if fresh:
+                shutil.rmtree(work, ignore_errors=True)
+
+    def size(self) -> tuple[int, int]:
+        self.fs.invalidate_cache()
+        found = self.fs.find(f"{self.bucket}/out", detail=True)
+        return len(found), sum(info["size"] for info in found.values())
+
+    def records(self) -> dict[str, str]:
+        """As Local.records, from the objects the manifest names (a part's object is named by
+        its content: tasks/storage.py's content_key), each read and hashed."""
+        from newsclean.tasks.storage import content_key
+
+        self.fs.invalidate_cache()
+        manifest = json.loads(self.fs.cat_file(f"{self.bucket}/out/manifest.json"))
+        keys = {part["path"]: content_key(part["path"], part["sha256"]) for part in manifest["parts"]
+                if part["path"].startswith(RECORDS)}
+        if self.fs.exists(f"{self.bucket}/out/duplicates.jsonl"):
+            keys["duplicates.jsonl"] = "duplicates.jsonl"
+        return {path: hashlib.sha256(self.fs.cat_file(f"{self.bucket}/out/{key}")).hexdigest()
+                for path, key in sorted(keys.items())}
+
+
+@dataclass
+class Result:
+    target: str
+    articles: int
+    raw_bytes: int
+    output: int  # bytes of the output after the full run (before these steps, when reused)
+    objects: int
+    final: int
+    rows: list[tuple[str, Step | None]]
+    added: Step
+    records: dict[str, str]  # after the full run
+    final_records: dict[str, str]  # after the last step
+    reused: bool
+    setup: float = 0.0  # seconds to put the archive in place (an upload, on a store)
+
+
+def steps(args, target, files: list[Path]) -> Result:
+    """The full run (unless the target holds an output already), a no-change rerun, adding
+    0.1%, a rebuild, (on a store) a no-change rerun from a fresh working folder, compact."""
+    run = ["run", *target.folders(), "--quiet", "--workers", str(args.workers)]
+    reused = target.reused()
+    start = time.perf_counter()
+    if reused:
+        made = target.present()
+        target.step(run)  # a state cache the code in --repo keeps otherwise is made here
+        full = None
+    else:
+        pairs = copies(files, 0, args.articles)
+        target.put(pairs)
+        made = [name for _, name in pairs]
+        time.sleep(2.1)  # let the inputs settle: the stat cache trusts files unchanged for 2 s
+    setup = time.perf_counter() - start
+    if not reused:
+        full = target.step(run)
+    records = target.records()
+    objects, output = target.size()
+    raw_bytes = sum(src.stat().st_size for src, _ in copies(files, 0, len(made)))
+    unchanged = best([target.step(run) for _ in range(args.repeat)])
+    add = max(1, args.articles // 1000)
+    adds = []
+    for i in range(args.repeat):
+        target.put(copies(files, len(made) + i * add, add))
+        adds.append(target.step(run))
+    added = best(adds)
+    victim = Path(made[len(made) // 2]).stem
+    rebuild = best([target.step(["rebuild", victim, *target.folders(), "--quiet"]) for _ in range(args.repeat)])
+    rows = [("full run", full), ("no-change rerun", unchanged), (f"add {add} (0.1%)", added), ("rebuild one", rebuild)]
+    if isinstance(target, S3):
+        rows.append(("no-change, fresh worker", target.step(run, fresh=True)))
+    if (Path(args.repo) / "tasks" / "compact.py").exists() and not args.no_compact:
+        rows.append(("compact", target.step(["compact", "--out", target.folders()[3], "--quiet"])))
+    _, final = target.size()
+    return Result(target.name, len(made), raw_bytes, output, objects, final, rows, added, records,
+                  target.records(), reused, setup)
+
+
+def digest(records: dict[str, str]) -> str:
+    return hashlib.sha256("".join(f"{k} {v}\n" for k, v in sorted(records.items())).encode()).hexdigest()[:16]
+
+
+def report(args, result: Result, startup: Step) -> None:
+    print(f"  [{result.target}] {result.articles} articles ({result.raw_bytes / 1e6:.0f} MB); output "
+          f"{'before these steps' if result.reused else 'after the full run'} {result.output / 1e6:.1f} MB "
+          f"({result.objects} files or objects), after the steps {result.final / 1e6:.1f} MB"
+          + (f"; archive uploaded in {result.setup:.0f} s" if result.target == "s3" and not result.reused else ""))
+    print(f"  [{result.target}] records after the full run: {len(result.records)} files, digest "
+          f"{digest(result.records)}; after the steps: digest {digest(result.final_records)}")
+    full = result.rows[0][1]
+    base = full.wall if full else float("nan")
+    for name, s in result.rows:
+        if s is None:
+            continue
+        cpu = f"cpu {s.cpu:7.2f} s" + (f" + server {s.server_cpu:6.2f} s" if result.target == "s3" else "")
+        print(f"  {result.target:<5} {name:<23} wall {s.wall:7.2f} s ({100 * s.wall / base:5.1f}%)  {cpu}  "
+              f"peak {s.tree_mb:6.0f} MB tree RSS, {s.tree_pss_mb:5.0f} MB PSS, {s.rss_mb:5.0f} MB largest  "
+              f"wrote {s.written / 1e6:8.2f} MB ({100 * s.written / result.output:5.1f}% of output)  "
+              f"read {s.read / 1e6:8.1f} MB")
+        if s.requests:
+            asked = ", ".join(f"{k} {s.calls(k)}" for k in ("list", "get", "head", "put", "lease", "delete", "post")
+                              if s.calls(k))
+            print(f"  {'':<5} {'':<23} asked the store: {asked}; downloaded {s.downloaded / 1e6:.2f} MB")
+    print(f"  [{result.target}] what an addition wrote: "
+          + ", ".join(f"{k} {v / 1e6:.3f} MB" for k, v in result.added.where.most_common()))
+    if full is None:
+        return
+    unchanged, added = result.rows[1][1], result.added
+    scale = 10_000_000 / result.articles
+    rerun = startup.wall + (unchanged.wall - startup.wall) * scale  # its work is per input: stat, plan
+    adding = rerun + (added.wall - unchanged.wall) * scale  # and what it adds grows with the archive
+    print(f"  [{result.target}] 10M prediction (each step's work past start-up linear in the archive): full run "
+          f"{full.wall * scale / 3600:.0f} h (CPU {full.cpu * scale / 3600:.0f} h), output "
+          f"{result.output * scale / 1e9:.0f} GB; no-change rerun {rerun / 60:.1f} min; adding 0.1% (10,000) "
+          f"{adding / 60:.1f} min, writing {added.written * scale / 1e9:.2f} GB "
+          f"({100 * added.written / result.output:.2f}% of the output)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stores", default="local", help="where the archive and output are: local, s3, or local,s3")
+    ap.add_argument("--endpoint", default=None, help="the S3 server to use (python bench/s3_server.py PORT, left "
+                    "running: with --work, a later call reuses its bucket); default: one started and stopped here")
+    ap.add_argument("--no-compact", action="store_true", help="leave out the compaction step")
     ap.add_argument("--repo", default=str(ROOT), help="the code tree to run (default: this one)")
     ap.add_argument("--python", default=sys.executable, help="its Python (default: this one)")
     ap.add_argument("--tmp", default=None, help="where to build the archive (default: the system's temp folder)")
     ap.add_argument("--work", default=None, help="build the archive in this folder and keep it; "
                     "when it holds one already, reuse it (no copies, no full run)")
     args = ap.parse_args()
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    if not stores or set(stores) - {"local", "s3"}:
+        ap.error(f"--stores: local, s3 or both, not {args.stores!r}")
     files = sources()
-    with work_folder(args) as tmp:
-        raw, out = Path(tmp) / "raw", Path(tmp) / "out"
-        run = ["run", "--raw", str(raw), "--out", str(out), "--quiet", "--workers", str(args.workers)]
-        reused = (out / "manifest.json").exists()
-        if reused:
-            made = sorted(raw.glob("*.txt"))
-            measure(args, run, out)  # a state cache the code in --repo keeps otherwise is made here
-            full = None
-        else:
-            made = fill(raw, files, 0, args.articles)
-            time.sleep(2.1)  # let the inputs settle: the stat cache trusts files unchanged for 2 s
-            full = measure(args, run, out)
-        raw_bytes = sum(p.stat().st_size for p in made)
-        output = size(out)
-        unchanged = best([measure(args, run, out) for _ in range(args.repeat)])
-        add = max(1, args.articles // 1000)
-        adds = []
-        for i in range(args.repeat):
-            fill(raw, files, len(made) + i * add, add)
-            adds.append(measure(args, run, out))
-        added = best(adds)
-        victim = made[len(made) // 2].stem
-        rebuild = best([measure(args, ["rebuild", victim, "--raw", str(raw), "--out", str(out), "--quiet"], out)
-                        for _ in range(args.repeat)])
-        has_compact = (Path(args.repo) / "tasks" / "compact.py").exists()
-        compact = measure(args, ["compact", "--out", str(out), "--quiet"], out) if has_compact else None
-        final = size(out)
-        startup = best([measure(args, ["--version"], out) for _ in range(args.repeat)])
-    print(f"scale: {len(made)} articles ({raw_bytes / 1e6:.0f} MB), {args.workers} workers, code {args.repo}; "
-          f"{platform.node()}, load {' '.join(f'{x:.2f}' for x in os.getloadavg())}, Python {platform.python_version()}")
-    print(f"  output {'before these steps' if reused else 'after the full run'} {output / 1e6:.1f} MB; "
-          f"after the additions {final / 1e6:.1f} MB{' (full run reused from ' + args.work + ')' if reused else ''}")
-    rows = [("full run", full), ("no-change rerun", unchanged), (f"add {add} (0.1%)", added), ("rebuild one", rebuild)]
-    if compact:
-        rows.append(("compact", compact))
-    base = full.wall if full else float("nan")
-    for name, s in rows:
-        if s is None:
-            continue
-        print(f"  {name:<16} wall {s.wall:7.2f} s ({100 * s.wall / base:5.1f}%)  cpu {s.cpu:7.2f} s  "
-              f"peak {s.tree_mb:6.0f} MB tree RSS, {s.tree_pss_mb:5.0f} MB PSS, {s.rss_mb:5.0f} MB largest  "
-              f"wrote {s.written / 1e6:8.2f} MB ({100 * s.written / output:5.1f}% of output)  "
-              f"read {s.read / 1e6:8.1f} MB")
-    print("  what an addition wrote: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in added.where.most_common()))
+    results = []
+    with work_folder(args) as tmp, (s3_server.serve(args.endpoint) if "s3" in stores
+                                    else contextlib.nullcontext(None)) as endpoint:
+        for store in stores:
+            target = Local(args, Path(tmp)) if store == "local" else S3(args, Path(tmp), endpoint)
+            results.append(steps(args, target, files))
+        startup = best([measure(args, ["--version"], Path(tmp) / "out") for _ in range(args.repeat)])
+    print(f"scale: {args.workers} workers, code {args.repo}; {platform.node()}, {os.cpu_count()} CPUs, load "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end, Python {platform.python_version()}")
+    for result in results:
+        report(args, result, startup)
+    if len(results) == 2:
+        for when, a, b in (("after the full run", results[0].records, results[1].records),
+                           ("after the steps", results[0].final_records, results[1].final_records)):
+            differ = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            print(f"  records {when}, local against s3: "
+                  + ("byte-identical" if not differ else f"{len(differ)} files differ: {', '.join(differ[:5])}")
+                  + f" ({len(a)} files)")
     print(f"  process start-up (--version) wall {startup.wall:.2f} s")
-    if full is None:
-        return 0
-    scale = 10_000_000 / args.articles
-    rerun = startup.wall + (unchanged.wall - startup.wall) * scale  # its work is per input: stat, plan
-    adding = rerun + (added.wall - unchanged.wall) * scale  # and what it adds grows with the archive
-    print(f"  10M prediction (each step's work past start-up linear in the archive): full run "
-          f"{full.wall * scale / 3600:.0f} h, output {output * scale / 1e9:.0f} GB; no-change rerun "
-          f"{rerun / 60:.1f} min; adding 0.1% (10,000) {adding / 60:.1f} min, writing "
-          f"{added.written * scale / 1e9:.2f} GB ({100 * added.written / output:.2f}% of the output)")
     return 0
 
 

@@ -41,6 +41,7 @@ CHUNK = 1 << 20  # bytes read or written at a time: an object of any size stream
 RECORD = ".sync.json"  # in the mirror: what each file was when last pulled or pushed
 LEASE_TTL = 120.0  # seconds a lease holds without renewal (renewed every third of it)
 LEASE_POLL = 0.2  # seconds between two tries at a held lease
+FETCH_BATCH = 256  # objects a pull downloads in one batch of concurrent requests
 
 
 def is_url(spec: str | os.PathLike | None) -> bool:
@@ -97,6 +98,29 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def download_many(self, pairs: list[tuple[str, Path]]) -> None:
+        """Objects (key, local destination) fetched as ``download`` does each, but a batch of
+        ``FETCH_BATCH`` at a time in one fsspec call (concurrent requests on an async store,
+        s3fs: a fresh mirror of 10,000 raw objects is not 10,000 round trips in a row); each
+        file is renamed into place once its batch arrived, and no temporary file stays."""
+        if len(pairs) == 1:
+            self.download(*pairs[0])
+            return
+        for start in range(0, len(pairs), FETCH_BATCH):
+            batch, temps = pairs[start:start + FETCH_BATCH], []
+            try:
+                for _, dest in batch:
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}~", suffix=".tmp", dir=dest.parent)
+                    os.close(fd)
+                    temps.append(tmp)
+                self.fs.get([self.path(key) for key, _ in batch], temps)
+                for tmp, (_, dest) in zip(temps, batch):
+                    os.replace(tmp, dest)
+            finally:
+                for tmp in temps:
+                    Path(tmp).unlink(missing_ok=True)
 
     def upload(self, src: Path, key: str) -> str:
         """One object from a local file (one PUT, or a multipart upload that shows only once
@@ -275,7 +299,9 @@ class Mirror:
                 (self.local / rel).unlink(missing_ok=True)
                 record.pop(rel, None)
                 removed += 1
-        self._save(record)
+        if fetched or removed or not (self.local / RECORD).exists():
+            self._save(record)  # a pull that changed nothing rewrites nothing (the raw mirror's record
+            # has an entry per input: rewriting it on every run cost in proportion to the archive)
         self.listed = listed
         now = self._stat_all()
         self.snapshot = {rel: st for rel, st in now.items() if rel not in mine} | \
@@ -283,19 +309,22 @@ class Mirror:
         return {"listed": len(listed), "downloaded": fetched, "removed": removed}
 
     def _fetch(self, wanted: dict[str, str], listed: dict[str, str], record: dict) -> int:
-        n = 0
+        """Download the objects of ``wanted`` (rel -> key) that the mirror does not hold as
+        listed (its record names another key or version, or the file changed); returns how
+        many."""
+        todo = []
         for rel, key in sorted(wanted.items()):
-            path = self.local / rel
             held = record.get(rel)
-            if held and held[0] == key and held[1] == listed[key] and list(_stat(path) or ()) == held[2]:
-                continue
-            try:
-                self.store.download(key, path)
-            except FileNotFoundError:
-                raise Vanished(key) from None
-            record[rel] = [key, listed[key], list(_stat(path) or ())]
-            n += 1
-        return n
+            if not (held and held[0] == key and held[1] == listed[key] and list(_stat(self.local / rel) or ()) == held[2]):
+                todo.append((rel, key))
+        try:
+            self.store.download_many([(key, self.local / rel) for rel, key in todo])
+        except FileNotFoundError as exc:
+            gone = str(exc.filename or exc)
+            raise Vanished(gone.split(f"{self.store.root}/", 1)[-1]) from None
+        for rel, key in todo:
+            record[rel] = [key, listed[key], list(_stat(self.local / rel) or ())]
+        return len(todo)
 
     def push(self, scope: set[int] | None = None) -> dict:
         """Upload what changed in the mirror since the last pull or push (in the layout's
@@ -321,7 +350,8 @@ class Mirror:
         for rel in gone:
             record.pop(rel, None)
         collected = self.collect(scope) if self.layout.manifest in changed else 0
-        self._save(record)
+        if changed or gone:
+            self._save(record)
         self.snapshot = self._stat_all()
         return {"uploaded": sent, "deleted": len(plain_gone) + collected}
 

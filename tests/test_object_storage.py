@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from .operations_support import cli, free_port, loopback_service, make_raw, parts
+from newsclean.tasks.loopback import free_port, loopback_service, moto_command
+
+from .operations_support import cli, make_raw, parts
 from .test_operations_distributed import luigid  # noqa: F401 - the fixture: luigid on 127.0.0.1
 
 pytest.importorskip("s3fs")
@@ -34,8 +36,7 @@ def s3_server():
     """moto's S3 server in its own process on a free loopback port (its own process: the
     runs under test do not share a GIL with it); the endpoint URL."""
     port = free_port()
-    with loopback_service([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port,
-                          "the S3 server") as url:
+    with loopback_service(moto_command(port), port, "the S3 server") as url:
         yield url
 
 

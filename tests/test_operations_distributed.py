@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from .operations_support import ROOT, cli, free_port, loopback_service, make_raw, manifest, parts, records
+from newsclean.tasks.loopback import free_port, loopback_service, luigid_command
+
+from .operations_support import ROOT, cli, make_raw, manifest, parts, records
 
 pytestmark = pytest.mark.integration
 
@@ -17,9 +19,7 @@ def luigid(tmp_path):
     """luigid on a free loopback port, its state in this test's folder; its URL."""
     port = free_port()
     (tmp_path / "luigid").mkdir()
-    with loopback_service([sys.executable, "-c", "from luigi.cmdline import luigid; luigid()",
-                           "--address", "127.0.0.1", "--port", str(port), "--logdir", str(tmp_path / "luigid"),
-                           "--state-path", str(tmp_path / "luigid" / "state.pickle")], port, "luigid") as url:
+    with loopback_service(luigid_command(port, str(tmp_path / "luigid")), port, "luigid") as url:
         yield url
 
 

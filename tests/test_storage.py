@@ -113,16 +113,16 @@ def test_an_object_deleted_between_a_pulls_listing_and_its_download_is_listed_ag
     (a.local / "plan-old.json").write_text("an old plan")
     (a.local / "plan-new.json").write_text("a new plan")
     a.push()
-    download = storage.Store.download
+    download_many = storage.Store.download_many
     raced = []
 
-    def another_worker_deletes_first(self, key, dest):
-        if key == "plan-old.json" and not raced:
-            raced.append(key)
-            self.delete([key])  # after the listing, before this download
-        return download(self, key, dest)
+    def another_worker_deletes_first(self, pairs):
+        if any(key == "plan-old.json" for key, _ in pairs) and not raced:
+            raced.append("plan-old.json")
+            self.delete(["plan-old.json"])  # after the listing, before these downloads
+        return download_many(self, pairs)
 
-    monkeypatch.setattr(storage.Store, "download", another_worker_deletes_first)
+    monkeypatch.setattr(storage.Store, "download_many", another_worker_deletes_first)
     b = storage.Mirror(store, tmp_path / "b", layout())
     b.pull()
     assert raced
@@ -153,3 +153,56 @@ def test_a_lease_is_taken_once_and_taken_over_when_its_holder_is_gone(store):
     store.create("locks/y.lease", json.dumps({"host": "elsewhere", "pid": 1, "token": "t", "expires": 0}).encode())
     with storage.Lease(store, "locks/y.lease") as lease:
         assert json.loads(store.read("locks/y.lease")[0])["token"] == lease.token
+
+
+def raw_objects(store, count: int) -> dict[str, bytes]:
+    """``count`` objects put straight in the store, as a raw folder's uploads are."""
+    objects = {f"site/a{i:03d}.txt": f"article {i}\n".encode() * (i + 1) for i in range(count)}
+    for key, data in objects.items():
+        store.fs.pipe_file(store.path(key), data)
+    return objects
+
+
+def test_a_pull_that_changes_nothing_rewrites_nothing(store, tmp_path):
+    """The mirror's record has an entry per object (one per input, for raw/): a pull that
+    downloaded and removed nothing leaves it as it was, so that a run with nothing to do
+    writes nothing in proportion to the archive."""
+    raw_objects(store, 12)
+    mirror = storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False))
+    assert mirror.pull()["downloaded"] == 12
+    record = tmp_path / "m" / storage.RECORD
+    before = (record.stat().st_ino, record.stat().st_mtime_ns, record.read_bytes())
+    again = storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False))  # the next run's
+    assert again.pull() == {"listed": 12, "downloaded": 0, "removed": 0}
+    assert (record.stat().st_ino, record.stat().st_mtime_ns, record.read_bytes()) == before
+    assert again.push() == {"uploaded": 0, "deleted": 0}
+    assert (record.stat().st_ino, record.stat().st_mtime_ns) == before[:2]
+    store.fs.pipe_file(store.path("site/a003.txt"), b"edited\n")  # one object changed: the record follows
+    assert again.pull()["downloaded"] == 1
+    assert json.loads(record.read_text())["site/a003.txt"][2][0] == len(b"edited\n")
+
+
+def test_a_fresh_mirror_downloads_in_batches_and_leaves_no_temporary_file(store, tmp_path, monkeypatch):
+    """A fresh mirror (another machine's first run) fetches the objects a batch of
+    FETCH_BATCH at a time in one call of the store (concurrent requests on S3), not one
+    round trip after the other; every file ends whole in place, and a batch that fails
+    leaves no temporary file and no file of that batch half-written."""
+    monkeypatch.setattr(storage, "FETCH_BATCH", 4)
+    objects = raw_objects(store, 10)
+    calls = []
+    get = store.fs.get
+    monkeypatch.setattr(store.fs, "get", lambda rpaths, lpaths, **kw: (calls.append(len(rpaths)), get(rpaths, lpaths, **kw)))
+    monkeypatch.setattr(store, "download", lambda *a: pytest.fail("one object at a time"))
+    mirror = storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False))
+    assert mirror.pull()["downloaded"] == 10
+    assert calls == [4, 4, 2]
+    assert {p.relative_to(mirror.local).as_posix(): p.read_bytes() for p in mirror.local.rglob("*.txt")} == objects
+    assert not list(mirror.local.rglob("*.tmp"))
+
+    fresh = storage.Mirror(store, tmp_path / "f", storage.Layout(local_only=lambda rel: False))
+    monkeypatch.setattr(store, "listing", lambda prefix="": {k: "tag" for k in [*objects, "site/gone.txt"]})
+    with pytest.raises(storage.StoreError, match="site/gone.txt was listed and then gone"):  # deleted
+        fresh.pull()  # between the listing and its download, in every listing
+    assert not list(fresh.local.rglob("*.tmp"))
+    assert sorted(p.name for p in fresh.local.rglob("*.txt")) == [f"a{i:03d}.txt" for i in range(8)]  # two whole batches
+    assert all((fresh.local / k).read_bytes() == objects[k] for k in [f"site/a{i:03d}.txt" for i in range(8)])
