@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from newsclean.pipeline.core.article import RejectedInput
 from newsclean.pipeline.classify.blocks import load_models
@@ -37,6 +38,14 @@ class RawInput:
     id: str
     path: Path  # absolute
     rel: str  # relative to the raw folder, "/"-separated
+    raw_rel: str | None = None  # ``rel`` as the file system names it, when printable_path changed it
+
+
+def walk_order(rel: str, raw_rel: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Where an input comes in path order: by ``rel``; inputs whose printable names are
+    the same (a name that is not UTF-8 and one spelt with its escape) in the order of a
+    walk of sorted folders (their names as the file system gives them)."""
+    return rel, tuple((raw_rel or rel).split("/"))
 
 
 def load_rules(directory: Path = RULES_DIR, models: bool = True) -> RuleSet:
@@ -75,32 +84,73 @@ class RawListing:
     skipped: str | None = None  # rel path of the output folder found inside raw/, not entered
 
 
+class RawWalk:
+    """The input files under ``raw`` as its folders are read (recursively; symlinks not
+    followed; hidden folders such as ``.git`` not entered), in the file system's order: it
+    holds the folders open on the way down and the names of their sub-folders, never the
+    listing, so that planning an archive does not grow with it (``scan_raw`` sorts it).
+    ``skip``: an output folder, never read as input when it lies inside ``raw``. As it goes,
+    ``ignored`` collects the files that are not read (unsorted) and ``skipped`` the output
+    folder's path when it was met."""
+
+    def __init__(self, raw: Path, skip: Path | None = None):
+        self.raw = Path(raw).resolve()
+        self.skip = Path(skip).resolve() if skip is not None else None
+        self.ignored: list[str] = []
+        self.skipped: str | None = None
+
+    def __iter__(self) -> Iterator[RawInput]:
+        return self._folder(self.raw, "")
+
+    def _folder(self, here: Path, prefix: str) -> Iterator[RawInput]:
+        folders = []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    if self._is_folder(entry):
+                        if self._enters(here, entry):
+                            folders.append(entry.name)
+                        continue
+                    found = self._file(here, prefix, entry.name)
+                    if found is not None:
+                        yield found
+        except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+            pass
+        for name in sorted(folders):
+            yield from self._folder(here / name, f"{prefix}{name}/")
+
+    @staticmethod
+    def _is_folder(entry: os.DirEntry) -> bool:
+        try:
+            return entry.is_dir()  # a symlink to a folder too: neither entered nor an input
+        except OSError:
+            return False
+
+    def _enters(self, here: Path, entry: os.DirEntry) -> bool:
+        if entry.name.startswith("."):
+            return False
+        if self.skip is not None and (here / entry.name).resolve() == self.skip:
+            self.skipped = printable_path((here / entry.name).relative_to(self.raw).as_posix())
+            return False
+        return not entry.is_symlink()
+
+    def _file(self, here: Path, prefix: str, name: str) -> RawInput | None:
+        path = here / name
+        raw_rel = prefix + name
+        rel = printable_path(raw_rel)
+        if is_input(path):
+            return RawInput(input_id(rel), path, rel, None if rel == raw_rel else raw_rel)
+        if not is_quietly_ignored(name):
+            self.ignored.append(rel)
+        return None
+
+
 def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:
-    """Every input file under ``raw`` (recursively, sorted; symlinks not followed; hidden
-    folders such as ``.git`` not entered), and the files that are not read. ``skip``: an
-    output folder, never read as input when it lies inside ``raw``."""
-    raw = raw.resolve()
-    skip_real = Path(skip).resolve() if skip is not None else None
-    found, ignored, skipped = [], [], None
-    for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
-        here = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            if d.startswith("."):
-                continue
-            if skip_real is not None and (here / d).resolve() == skip_real:
-                skipped = printable_path((here / d).relative_to(raw).as_posix())
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            path = here / name
-            rel = printable_path(path.relative_to(raw).as_posix())
-            if is_input(path):
-                found.append(RawInput(input_id(rel), path, rel))
-            elif not is_quietly_ignored(name):
-                ignored.append(rel)
-    return RawListing(sorted(found, key=lambda r: r.rel), sorted(ignored), skipped)
+    """Every input file under ``raw``, sorted (``walk_order``), and the files that are not
+    read (see ``RawWalk``, which gives them one at a time)."""
+    walk = RawWalk(raw, skip)
+    found = sorted(walk, key=lambda r: walk_order(r.rel, r.raw_rel))
+    return RawListing(found, sorted(walk.ignored), walk.skipped)
 
 
 def list_raw(raw: Path, skip: Path | None = None) -> list[RawInput]:
@@ -166,36 +216,47 @@ def read_input(raw: Path, rel: str, max_bytes: int) -> tuple[bytes, dict | None]
 
 
 def list_inputs(raw: Path, limit: int, skip: Path | None = None,
-                listing: RawListing | None = None, stat_cache: dict | None = None) -> list[tuple[str, str, str, str | None]]:
-    """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``: one per
-    single-article file (its file's sha256, and its sidecar's when it has one), one per
-    record of a JSONL or WARC file (the record's own; records carry their metadata).
-
-    ``stat_cache`` (rel -> what ``_stat_key`` and hashing gave; updated in place): an input
-    whose size, mtime_ns and inode, and its sidecar's, are those cached is not read again."""
-    out: list[tuple[str, str, str, str | None]] = []
-    now = time.time_ns()
+                listing: RawListing | None = None) -> list[tuple[str, str, str, str | None]]:
+    """``(id, rel, sha256, sidecar sha256)`` of every article under ``raw``, in path order:
+    one per single-article file (its file's sha256, and its sidecar's when it has one), one
+    per record of a JSONL or WARC file (the record's own; records carry their metadata)."""
     inputs = (listing or scan_raw(raw, skip)).inputs
+    return [t for _, found in hashed_inputs(raw, limit, inputs) for t in found]
+
+
+class StatLookup(Protocol):
+    """A stat cache as ``hashed_inputs`` asks it (tasks/statcache.py keeps one)."""
+
+    def get(self, rel: str) -> list | None:
+        """What was cached for ``rel``: [stat key, hashed tuples], or None."""
+
+    def put(self, rel: str, entry: list | None) -> None:
+        """What this run found for ``rel`` after hashing it (None: not to be cached)."""
+
+
+def hashed_inputs(raw: Path, limit: int, inputs: Iterable[RawInput],
+                  stat_cache: StatLookup | None = None) -> Iterator[tuple[RawInput, list[tuple[str, str, str, str | None]]]]:
+    """Each input file of ``inputs`` (a ``RawWalk``: one at a time, as it is found) with its
+    articles' ``(id, rel, sha256, sidecar sha256)`` (see ``list_inputs``).
+
+    ``stat_cache``: an input whose size, mtime_ns and inode, and its sidecar's, are those
+    cached is not read again; an input hashed is put in the cache when it had settled
+    (``_settled``) and is a regular file."""
+    now = time.time_ns()
     for r in inputs:
         key = _stat_key(raw, r.rel)
         cached = stat_cache.get(r.rel) if stat_cache is not None and key is not None else None
         if cached is not None and cached[0] == key:
-            found = [tuple(t) for t in cached[1]]
-        else:
-            try:
-                found = _hash_input(raw, r, limit)
-            except Exception as exc:  # noqa: BLE001 - one input never stops planning: its shard rejects it
-                found = [(r.id, r.rel, f"unreadable:{type(exc).__name__}", None)]
-                key = None  # not cached: read again next run
-            if stat_cache is not None:
-                stat_cache.pop(r.rel, None)
-                if key is not None and _settled(key, now):
-                    stat_cache[r.rel] = [key, [list(t) for t in found]]
-        out.extend(found)
-    if stat_cache is not None:
-        for rel in set(stat_cache) - {r.rel for r in inputs}:
-            del stat_cache[rel]
-    return out
+            yield r, [tuple(t) for t in cached[1]]
+            continue
+        try:
+            found = _hash_input(raw, r, limit)
+        except Exception as exc:  # noqa: BLE001 - one input never stops planning: its shard rejects it
+            found = [(r.id, r.rel, f"unreadable:{type(exc).__name__}", None)]
+            key = None  # not cached: read again next run
+        if stat_cache is not None:
+            stat_cache.put(r.rel, [key, [list(t) for t in found]] if key is not None and _settled(key, now) else None)
+        yield r, found
 
 
 STAT_SETTLE_NS = 2_000_000_000  # a file changed less than this before it was hashed may change again unseen
@@ -488,9 +549,12 @@ def _same_bytes(a: str | Path, b: Path, chunk: int = 1 << 20) -> bool:
                 return True
 
 
-def read_json(path: str | Path) -> dict | None:
+def read_json(path: str | Path, object_hook=None) -> dict | None:
+    """A JSON file's value; None when it cannot be read or parsed. ``object_hook``: called on
+    each object as it is parsed, its result kept in its place (json.loads); a ValueError it
+    raises makes the file unreadable."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"), object_hook=object_hook)
     except (OSError, ValueError):
         return None
 
@@ -932,3 +996,156 @@ def iter_part(path: Path) -> Iterator[dict]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+# --- a plan's spill and the input stat cache (tasks/plan_inputs.py, tasks/statcache.py) ------------
+
+class Spill:
+    """Rows (JSON values) put aside on disk by group (a shard), in the order they are added,
+    and read back one group at a time: what one pass over the inputs of raw/ hands to the
+    planning of each shard, so that neither holds every input. The rows are in at most
+    ``MAX_FILES`` temporary files (group % MAX_FILES), removed when the block ends."""
+
+    MAX_FILES = 64  # open at once while the rows are added
+
+    def __init__(self, groups: int):
+        self.groups = groups
+        self.count = 0
+
+    def __enter__(self) -> Spill:
+        self.folder = tempfile.TemporaryDirectory(prefix="newsclean-plan-")
+        self.files = [open(Path(self.folder.name) / f"{i:05d}.jsonl", "w", encoding="utf-8")
+                      for i in range(min(self.groups, self.MAX_FILES))]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for fh in self.files:
+            fh.close()
+        self.folder.cleanup()
+
+    def add(self, group: int, row) -> None:
+        self.files[group % len(self.files)].write(json.dumps([group, row]) + "\n")
+        self.count += 1
+
+    def read(self) -> Iterator[tuple[int, list]]:
+        """(group, its rows in the order added) of every group, one at a time, in the order
+        of their files (by group when there are at most ``MAX_FILES``)."""
+        for n in range(len(self.files)):
+            held = self._file(n)
+            for group in range(n, self.groups, len(self.files)):
+                yield group, held.pop(group, [])
+
+    def group(self, group: int) -> list:
+        """The rows of one group."""
+        return self._file(group % len(self.files)).get(group, [])
+
+    def _file(self, n: int) -> dict[int, list]:
+        self.files[n].flush()
+        held: dict[int, list] = {}
+        with open(self.files[n].name, encoding="utf-8") as fh:
+            for line in fh:
+                group, row = json.loads(line)
+                held.setdefault(group, []).append(row)
+        return held
+
+
+class InputStatStore:
+    """The input stat cache as one SQLite file (tasks/statcache.py says what it holds and
+    trusts): rel -> its entry as JSON, and ``meta``. Lookups go to disk, one input at a time,
+    so that the cache is never held whole (1 MB of pages cached: the tree's inner pages).
+    The entries a run changes go to a temporary table (its pages on disk too); ``save``
+    applies them in one transaction, which a run with nothing to do never opens."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS inputs (rel TEXT PRIMARY KEY, entry TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """
+    TEMP = """
+    PRAGMA main.cache_size = -1024;
+    PRAGMA temp_store = FILE;
+    CREATE TEMP TABLE changed (rel TEXT PRIMARY KEY, entry TEXT) WITHOUT ROWID;
+    PRAGMA temp.cache_size = -512;
+    """
+
+    def __init__(self, path: Path, timeout: float = 30.0):
+        import sqlite3
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None, timeout=timeout)
+        try:
+            self.db.executescript(self.SCHEMA)
+            self.db.executescript(self.TEMP)
+        except sqlite3.Error:
+            self.db.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def get(self, rel: str) -> str | None:
+        row = self.db.execute("SELECT entry FROM main.inputs WHERE rel = ?", (rel,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, rel: str, entry: str | None) -> None:
+        """Set (or with None, remove) ``rel``'s entry when the run saves."""
+        self.db.execute("INSERT OR REPLACE INTO temp.changed VALUES (?, ?)", (rel, entry))
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM main.inputs").fetchone()[0]
+
+    def iter_entries(self) -> Iterator[tuple[str, str]]:
+        """(rel, entry) of every input cached, by rel, read as consumed."""
+        return iter(self.db.execute("SELECT rel, entry FROM main.inputs ORDER BY rel"))
+
+    def _missing(self, raw: Path) -> list[str]:
+        """The entries whose file is no longer in ``raw`` (one stat per entry)."""
+        gone = []
+        cursor = self.db.execute("SELECT rel FROM main.inputs")
+        while rows := cursor.fetchmany(1000):
+            for (rel,) in rows:
+                named = undecoded_path(rel)
+                if not os.path.lexists(raw / rel) and not (named and os.path.lexists(raw / named)):
+                    gone.append(rel)
+        return gone
+
+    def save(self, meta: dict[str, str], clear: bool = False, listed: int | None = None, raw: Path | None = None) -> int:
+        """Apply what the run found: the changed entries and removals (every entry removed
+        first when ``clear``); ``meta`` set. When the cache then holds more entries than
+        ``listed`` (those of the inputs the run listed), those whose file is no longer in
+        ``raw`` are removed. Returns the rows changed."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if clear:
+                self.db.execute("DELETE FROM main.inputs")
+            gone = self.db.execute("DELETE FROM main.inputs WHERE rel IN "
+                                   "(SELECT rel FROM temp.changed WHERE entry IS NULL)").rowcount
+            put = self.db.execute("INSERT OR REPLACE INTO main.inputs SELECT rel, entry FROM temp.changed "
+                                  "WHERE entry IS NOT NULL").rowcount
+            if listed is not None and raw is not None and self.count() > listed:
+                for rel in self._missing(raw):
+                    gone += self.db.execute("DELETE FROM main.inputs WHERE rel = ?", (rel,)).rowcount
+            for key, value in meta.items():
+                if self.get_meta(key) != value:
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return gone + put
+
+    def load(self, rows: Iterable[tuple[str, str]], meta: dict[str, str]) -> None:
+        """Fill an empty cache with ``rows`` (rel, entry) and ``meta`` in one transaction (a
+        cache kept by an earlier version, moved in)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO main.inputs VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")

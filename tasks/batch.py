@@ -20,9 +20,10 @@ import luigi.interface
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
-from newsclean.pipeline.output.shards import plan_shards, shard_digest
+from newsclean.pipeline.output.shards import shard_digest
 
-from newsclean.tasks import integrity, paths, plans, remote, statcache
+from newsclean.tasks import integrity, paths, plan_inputs, plans, remote
+from newsclean.pipeline.stages.context import Context
 from newsclean.tasks.common import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.publish import Publish
@@ -44,45 +45,35 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
         raise CommandError(f"the output folder {out!r} holds the raw folder {raw!r}: give the output "
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
-    listing = io.scan_raw(raw_path, skip=out_path)
-    inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes, listing)
-    io.write_text_if_changed(paths.listing(out_path), json.dumps(
-        {"ignored": listing.ignored, "skipped": listing.skipped}, ensure_ascii=False, indent=1) + "\n")
-    held = ((io.read_json(paths.manifest(out_path)) or {}).get("counts") or {}).get("read", 0)
-    if not inputs and held:  # an unmounted share looks like an empty folder
-        raise CommandError(f"raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "
-                         "from it: refusing to remove them all (is its storage mounted?); to start over, delete the "
-                         "output folder")
-    plan = plan_shards(inputs, ctx.config.shards)
-    before = (io.read_json(paths.manifest(out_path)) or {}).get("shard_digests") or []
-    digests = []
-    for shard, entries in sorted(plan.items()):
-        digest = shard_digest(entries, ctx)
-        digests.append(digest)
-        if integrity.discard_unreadable(out_path, shard, digest):  # what differs from the last run's plan
-            plans.write(out_path, shard, digest, entries, before[shard] if len(before) == len(plan) else None)
-    if digests != before:
-        save_input_stats(out_path, stats)  # a run with nothing to do rewrites no file (an input that
-        # settled since it was hashed is hashed again until a run has something to do)
+    with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
+        io.write_text_if_changed(paths.listing(out_path), json.dumps(
+            {"ignored": inputs.ignored, "skipped": inputs.skipped}, ensure_ascii=False, indent=1) + "\n")
+        manifest = io.read_json(paths.manifest(out_path)) or {}
+        held = (manifest.get("counts") or {}).get("read", 0)
+        if not inputs.count and held:  # an unmounted share looks like an empty folder
+            raise CommandError(f"raw folder {raw!r} holds no input, but {out!r} holds {held} articles cleaned "
+                               "from it: refusing to remove them all (is its storage mounted?); to start over, "
+                               "delete the output folder")
+        before = manifest.get("shard_digests") or []
+        digests = plan_shards(out_path, inputs, ctx, before)
+        if digests != before:
+            inputs.save_stats()  # a run with nothing to do rewrites no file (an input that
+            # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)
     return Publish(raw=remote.name(raw, raw_path), out=remote.name(out, out_path), config=config,
                    shards=ctx.config.shards, digests=digests, chain=chain)
 
 
-def list_inputs(raw: Path, out: Path, limit: int,
-                listing: io.RawListing | None = None) -> tuple[list, statcache.StatCache]:
-    """(the raw folder's inputs (io.list_inputs), the output folder's stat cache of them,
-    updated, for ``save_input_stats``). An input whose size, mtime and inode did not change
-    is not read; the cache is a cache: one that cannot be read is discarded, and every
-    input hashed."""
-    cache = statcache.load(out, raw)
-    inputs = io.list_inputs(raw, limit, skip=out, listing=listing, stat_cache=cache.inputs)
-    return inputs, cache
-
-
-def save_input_stats(out: Path, cache: statcache.StatCache) -> None:
-    """Write what changed in the stat cache (a delta: its size follows the change)."""
-    statcache.save(out, cache)
+def plan_shards(out: Path, inputs: plan_inputs.Inputs, ctx: Context, before: list[str]) -> list[str]:
+    """Each shard's digest, one shard at a time; the plan of each whose digest has no
+    readable plan yet is written (as what differs from its plan of the last run, ``before``)."""
+    digests = [""] * ctx.config.shards
+    for shard, entries in inputs.shards():
+        digest = digests[shard] = shard_digest(entries, ctx)
+        if integrity.discard_unreadable(out, shard, digest):  # what differs from the last run's plan
+            plans.write(out, shard, digest, entries, before[shard] if len(before) == len(digests) else None)
+        del entries  # not held while the next shard is read
+    return digests
 
 
 def redo_damaged(out: Path, digests: list[str]) -> None:

@@ -114,10 +114,16 @@ def journal(out: Path, shard: int) -> Path:
     return state_dir(out) / "journal" / f"{shard:05d}.json"
 
 
-def input_stats_dir(out: Path) -> Path:
+def input_stats_db(out: Path) -> Path:
     """A cache of each input's (size, mtime_ns, inode) and what hashing it gave, so that a
-    run does not read the bytes of inputs that did not change (pipeline/io.py): a full file
-    and the deltas of the runs since (tasks/statcache.py)."""
+    run does not read the bytes of inputs that did not change (pipeline/io.py): one SQLite
+    file, looked up an input at a time (tasks/statcache.py)."""
+    return state_dir(out) / "inputstat.sqlite"
+
+
+def input_stats_dir(out: Path) -> Path:
+    """The stat cache as the version before kept it, a full file and the deltas of the runs
+    since: moved into ``input_stats_db`` once (tasks/statcache.py), then deleted."""
     return state_dir(out) / "inputstat"
 
 

@@ -19,21 +19,30 @@ import json
 from pathlib import Path
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.shards import Entry, plan_entries, plan_json
+from newsclean.pipeline.output.shards import Entry, as_entry, entry_hook, plan_entries, plan_json
 
 from newsclean.tasks import paths
 
 MAX_DEPTH = 16  # deltas on a whole plan; a shard's task reads them all
 
 
-def links(out: Path, shard: int, digest: str) -> list[tuple[Path, dict]]:
+CHECKED = Entry("", "", "")  # what ``checked`` leaves in place of each entry it read
+
+
+def checked(obj: dict) -> Entry | dict:
+    """An object_hook that checks each entry and keeps none (``readable``)."""
+    return CHECKED if isinstance(entry_hook(obj), Entry) else obj
+
+
+def links(out: Path, shard: int, digest: str, hook=entry_hook) -> list[tuple[Path, dict]]:
     """The plan of ``digest`` and the plans it is built on, newest first, down to a whole
-    one. ValueError when one is missing or does not read, or the chain is too long."""
+    one, each entry an Entry (``hook``); ValueError when one is missing or does not read, or
+    the chain is too long."""
     found: list[tuple[Path, dict]] = []
     seen = set()
     while True:
         path = paths.shard_plan(out, shard, digest)
-        data = io.read_json(path)
+        data = io.read_json(path, object_hook=hook)
         if not isinstance(data, dict) or digest in seen or len(found) > MAX_DEPTH:
             raise ValueError(f"{path.name}: not a plan, or its chain is broken")
         seen.add(digest)
@@ -52,8 +61,8 @@ def entries_of(chain: list[tuple[Path, dict]]) -> list[Entry]:
     (by path; a shard's task does not depend on it)."""
     held = plan_entries(chain[-1][1])
     for _, data in reversed(chain[:-1]):
-        gone = {Entry.from_json(e) for e in data["removed"]}
-        held = [e for e in held if e not in gone] + [Entry.from_json(e) for e in data["added"]]
+        gone = {as_entry(e) for e in data["removed"]}
+        held = [e for e in held if e not in gone] + [as_entry(e) for e in data["added"]]
     return sorted(held, key=lambda e: e.rel)
 
 
@@ -63,8 +72,12 @@ def read(out: Path, shard: int, digest: str) -> list[Entry]:
 
 
 def readable(out: Path, shard: int, digest: str) -> bool:
+    """Whether the plan (and each it is built on) reads, every entry checked; it holds none
+    of them (a shard's plan is checked by every run that has it)."""
     try:
-        read(out, shard, digest)
+        for _, data in links(out, shard, digest, hook=checked):
+            for key in ("entries", "added", "removed"):
+                plan_entries({"entries": data.get(key, [])})
     except (ValueError, TypeError, KeyError):
         return False
     return True

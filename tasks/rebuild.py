@@ -10,11 +10,10 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import carry_link
 from newsclean.pipeline.output.segments import plan_commit
 from newsclean.pipeline.output.shards import (
-    Entry, clean_entry, plan_json, plan_shards, process_shard, record_lines, shard_digest, shard_of
+    Entry, clean_entry, plan_json, process_shard, record_lines, shard_digest, shard_of
 )
 
-from newsclean.tasks import integrity, paths, remote, segments
-from newsclean.tasks.batch import list_inputs, save_input_stats
+from newsclean.tasks import integrity, paths, plan_inputs, remote, segments
 from newsclean.tasks.common import input_loader, load_context
 from newsclean.tasks.shards import with_kept
 from newsclean.tasks.exitcodes import CommandError, Exit
@@ -37,10 +36,9 @@ def rebuild(article_id: str, raw: str, out: str, config: str = "") -> dict:
     ctx = load_context(config, out)
     raw_path, out_path = remote.raw_folder(raw, refresh=True), Path(out)
     shard = shard_of(article_id, ctx.config.shards)
-    inputs, stats = list_inputs(raw_path, out_path, ctx.config.max_input_bytes)
-    save_input_stats(out_path, stats)
-    listing = [t for t in inputs if shard_of(t[0], ctx.config.shards) == shard]
-    entries = plan_shards(listing, ctx.config.shards)[shard]
+    with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
+        inputs.save_stats()
+        entries = inputs.shard(shard)
     entry = next((e for e in entries if e.id == article_id and e.duplicate_of is None), None)
     if entry is None:
         raise RebuildError(f"no input with id {article_id!r} in {raw_path}", Exit.NOT_FOUND)

@@ -1,119 +1,151 @@
-"""The input stat cache (``_state/inputstat/``): what hashing each input of raw/ gave, by its
-size, mtime_ns and inode (and its sidecar's), so that a run reads only the inputs that
-changed (pipeline/io.list_inputs says what it trusts).
+"""The input stat cache (``_state/inputstat.sqlite``): what hashing each input of raw/ gave,
+by its size, mtime_ns and inode (and its sidecar's), so that a run reads only the inputs that
+changed (pipeline/io.hashed_inputs says what it trusts: a regular file whose three numbers,
+and its sidecar's, are those cached, and which had not changed for 2 s when it was hashed).
 
-It is kept as numbered files, each written once and never changed: a full one (every input)
-and, after it, one delta per run that hashed something (the inputs hashed again, ``null``
-for an input gone). A run writes only its delta, so what it writes follows what changed,
-not the size of raw/. When the deltas hold more entries than half the full file, or there
-are more than ``MAX_FILES`` of them, the next write is a full file and the older files are
-deleted (a rewrite of the whole cache every so many runs, its cost shared among them).
+It is one SQLite file (``io.InputStatStore``) looked up one input at a time as raw/ is
+walked, so that a run holds none of it: the whole cache parsed was the largest part of a
+plan's memory (81 MB at 100,000 inputs). A run writes what changed, in one transaction,
+and only when it has something to do: the pages of the entries it hashed again and of those
+whose file is gone (when the cache holds more entries than the run listed inputs it holds,
+each entry's file is looked for). It is local to a machine (inodes are; tasks/remote.py
+never uploads it).
 
-It is a cache: a file that cannot be read drops the whole cache (every input is hashed
-again), as does one made for another raw folder. The single file of earlier versions
-(``_state/inputstat.json``) is read as the full file and replaced by one at the next write.
+It is a cache: a file that is not a SQLite database, or one made for another raw folder, is
+emptied (every input is hashed again); an entry that does not read is not used (its input
+is hashed); a file whose pages fail to read mid-run is not used from there on and removed
+when the run saves (the next run hashes every input). The cache of earlier versions
+(``_state/inputstat/NNNNNNNN-full.json`` and its deltas, or ``_state/inputstat.json``) is
+read once, moved into the database when it is made, and deleted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import sqlite3
 from pathlib import Path
-from typing import TypeGuard
 
 from newsclean.pipeline import io
 
 from newsclean.tasks import paths
-from newsclean.tasks.plans import compact_json
-
-MAX_FILES = 64  # deltas before the cache is written whole again (a no-change run reads them all)
 
 
-@dataclass
 class StatCache:
-    """The cache as read: ``inputs`` (rel -> [stat key, hashed tuples]), what was read to
-    make it (``held``, a copy to diff against), the files it came from and their size."""
+    """The cache of ``raw``'s inputs held in ``out``, as ``io.hashed_inputs`` asks it
+    (``get``, ``put``); ``save`` writes what the run found. Use it as a context manager."""
 
-    raw: str
-    inputs: dict = field(default_factory=dict)
-    held: dict = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
-    base: int = 0  # entries of the full file
-    deltas: int = 0  # entries of the delta files after it
-    legacy: bool = False  # read from _state/inputstat.json
+    def __init__(self, out: Path, raw: Path):
+        self.out, self.raw = out, str(raw.resolve())
+        self.path = paths.input_stats_db(out)
+        self.broken = False
+        self.kept = 0  # entries of inputs this run listed that the cache holds after it saves
+        self._last: tuple[str, bool] | None = None  # the rel last asked about, and whether it was cached
+        self.store = self._open()
+        self.trusted = self._meta_raw() == self.raw
+
+    def __enter__(self) -> StatCache:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def _open(self) -> io.InputStatStore:
+        fresh = not self.path.exists()
+        try:
+            store = io.InputStatStore(self.path)
+            store.get_meta("raw")
+        except sqlite3.DatabaseError:  # not a database: emptied, every input hashed again
+            remove_db(self.path)
+            store, fresh = io.InputStatStore(self.path), True
+        if fresh:
+            _move_legacy(self.out, self.raw, store)
+        return store
+
+    def _meta_raw(self) -> str | None:
+        try:
+            return self.store.get_meta("raw")
+        except sqlite3.DatabaseError:
+            self.broken = True
+            return None
+
+    def get(self, rel: str) -> list | None:
+        if not self.trusted or self.broken:
+            return None
+        try:
+            text = self.store.get(rel)
+        except sqlite3.DatabaseError:
+            self.broken = True
+            return None
+        self._last = (rel, text is not None)
+        self.kept += text is not None
+        return entry_of(text) if text is not None else None
+
+    def put(self, rel: str, entry: list | None) -> None:
+        if self._last == (rel, True):
+            self.kept -= 1
+        self._last = None
+        self.kept += entry is not None
+        self.store.put(rel, None if entry is None else json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+
+    def save(self) -> bool:
+        """Write what the run found (see the module); whether anything changed."""
+        if self.broken:
+            self.store.close()
+            remove_db(self.path)
+            return True
+        try:
+            return self.store.save({"raw": self.raw}, clear=not self.trusted, listed=self.kept, raw=Path(self.raw)) > 0
+        except sqlite3.OperationalError:  # another run holds it past the timeout: a cache, not saved
+            return False
+
+    def entries(self) -> dict[str, list | None]:
+        """Every entry cached, read whole (for tests and tools; a run never needs it)."""
+        return {rel: entry_of(text) for rel, text in self.store.iter_entries()} if self.trusted else {}
 
 
-def numbered(out: Path) -> list[tuple[int, bool, Path]]:
-    """The cache's files in order: (number, whether it is a full one, path)."""
-    folder = paths.input_stats_dir(out)
-    found = []
-    for path in folder.glob("*.json") if folder.is_dir() else []:
-        number, _, kind = path.stem.partition("-")
-        if number.isdigit() and kind in ("full", "delta"):
-            found.append((int(number), kind == "full", path))
-    return sorted(found)
+def entry_of(text: str) -> list | None:
+    """A cached entry read back: [stat key, [[id, rel, sha256, sidecar sha256], ...]], or
+    None when it is not one (its input is hashed again)."""
+    try:
+        entry = json.loads(text)
+    except ValueError:
+        return None
+    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], list) and isinstance(entry[1], list)
+            and all(isinstance(t, list) and len(t) == 4 for t in entry[1])):
+        return None
+    return entry
 
 
-def load(out: Path, raw: Path) -> StatCache:
-    """The cache of ``raw``'s inputs held in ``out`` (empty when none can be trusted)."""
-    want = str(raw.resolve())
-    files = numbered(out)
-    start = max((i for i, (_, full, _) in enumerate(files) if full), default=None)
-    if start is None:
-        return _load_legacy(out, want, [p for _, _, p in files])
-    cache = StatCache(want, files=[p for _, _, p in files])
-    for n, (_, _, path) in enumerate(files[start:]):
+def remove_db(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-journal")):
+        p.unlink(missing_ok=True)
+
+
+def _move_legacy(out: Path, raw: str, store: io.InputStatStore) -> None:
+    """Move the cache of earlier versions (numbered JSON files, or one file) into ``store``
+    and delete it: read whole once, as those versions did every run."""
+    folder, single = paths.input_stats_dir(out), paths.input_stats(out)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    numbered = [p for p in files if p.stem.partition("-")[0].isdigit() and p.stem.partition("-")[2] in ("full", "delta")]
+    start = max((i for i, p in enumerate(numbered) if p.stem.endswith("-full")), default=None)
+    chain = numbered[start:] if start is not None else ([single] if single.exists() else [])
+    held: dict = {}
+    for path in chain:
         data = io.read_json(path)
-        if not _fits(data, want):
-            return StatCache(want, files=cache.files)
+        if not (isinstance(data, dict) and data.get("raw") == raw and isinstance(data.get("inputs"), dict)):
+            held = {}
+            break
         for rel, entry in data["inputs"].items():
             if entry is None:
-                cache.inputs.pop(rel, None)
+                held.pop(rel, None)
             else:
-                cache.inputs[rel] = entry
-        if n == 0:
-            cache.base = len(data["inputs"])
-        else:
-            cache.deltas += len(data["inputs"])
-    cache.held = dict(cache.inputs)
-    return cache
-
-
-def _fits(data: dict | None, raw: str) -> TypeGuard[dict]:
-    return isinstance(data, dict) and data.get("raw") == raw and isinstance(data.get("inputs"), dict)
-
-
-def _load_legacy(out: Path, raw: str, files: list[Path]) -> StatCache:
-    held = io.read_json(paths.input_stats(out))
-    cache = StatCache(raw, files=files, legacy=paths.input_stats(out).exists())
-    if _fits(held, raw):
-        cache.inputs = dict(held["inputs"])
-        cache.held = dict(cache.inputs)
-        cache.base = len(cache.inputs)
-    return cache
-
-
-def delta(cache: StatCache) -> dict:
-    """What changed since the cache was read: rel -> its new entry, or None for one gone."""
-    changed = {rel: entry for rel, entry in cache.inputs.items() if cache.held.get(rel) != entry}
-    changed.update({rel: None for rel in cache.held.keys() - cache.inputs.keys()})
-    return dict(sorted(changed.items()))
-
-
-def save(out: Path, cache: StatCache) -> bool:
-    """Write what changed since the cache was read: a delta file, or a full file (and the
-    older files deleted) when the deltas would outweigh it. Returns whether it wrote."""
-    changes = delta(cache)
-    if not changes:
-        return False
-    number = int(cache.files[-1].stem.partition("-")[0]) + 1 if cache.files else 1
-    whole = not cache.base or cache.legacy or len(cache.files) >= MAX_FILES \
-        or 2 * (cache.deltas + len(changes)) > cache.base
-    if whole:
-        path = paths.input_stats_dir(out) / f"{number:08d}-full.json"
-        io.atomic_write_text(path, compact_json({"raw": cache.raw, "inputs": dict(sorted(cache.inputs.items()))}))
-        for old in cache.files:
-            old.unlink(missing_ok=True)
-        paths.input_stats(out).unlink(missing_ok=True)
-    else:
-        path = paths.input_stats_dir(out) / f"{number:08d}-delta.json"
-        io.atomic_write_text(path, compact_json({"raw": cache.raw, "inputs": changes}))
-    return True
+                held[rel] = entry
+    if held:
+        store.load(((rel, json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+                    for rel, entry in sorted(held.items())), {"raw": raw})
+    for path in [*files, single]:
+        path.unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()

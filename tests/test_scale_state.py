@@ -1,5 +1,5 @@
 """Issue 17, point 4: a run that adds one article writes state in proportion to the change,
-not to the archive: the input stat cache (``_state/inputstat/``), the shard plans
+not to the archive: the input stat cache (``_state/inputstat.sqlite``), the shard plans
 (``_state/plan/``) and the shard states (``_state/shards/``) were each rewritten whole by
 every run that touched a shard; the SQLite dedup index is written in place, by pages."""
 from __future__ import annotations
@@ -62,7 +62,7 @@ def written(before: dict, after: dict) -> Counter:
         if old is not None and old[0] == ino and blocks:
             size = BLOCK * sum(1 for i, b in enumerate(blocks) if i >= len(old[3]) or old[3][i] != b)
         folder = rel.split("/")
-        by["/".join(folder[:2]) if folder[0] == "_state" and len(folder) > 2 else folder[0]] += size
+        by["/".join(folder[:2]) if folder[0] == "_state" else folder[0]] += size
     return by
 
 
@@ -88,10 +88,12 @@ def test_adding_one_article_writes_state_that_does_not_grow_with_the_archive(tmp
     small, small_size = add_one(tmp_path, 40)
     large, large_size = add_one(tmp_path, 400)
     assert large_size > 5 * small_size  # the archive grew ten-fold
-    for folder in ("_state/plan", "_state/inputstat", "_state/shards"):
+    for folder in ("_state/plan", "_state/inputstat.sqlite", "_state/shards"):
         assert small[folder] > 0, folder  # the run did write each of them
-        # each was rewritten whole (ten times the bytes): now a delta of about the same size
-        assert large[folder] <= 1.5 * small[folder] + 256, (folder, small[folder], large[folder])
+        # each was rewritten whole (ten times the bytes): now a delta of about the same size (the
+        # stat cache, a SQLite file changed in place: its pages, one more when its tree is deeper)
+        assert large[folder] <= 1.5 * small[folder] + (BLOCK if folder.endswith(".sqlite") else 256), \
+            (folder, small[folder], large[folder])
     assert sum(large.values()) <= 1.5 * sum(small.values()) + 8 * BLOCK, (small, large)
 
 
@@ -102,74 +104,111 @@ def entry(rel: str, n: int = 0) -> list:
 
 
 def cache_of(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """A stat cache of ``count`` inputs, as a run that listed and hashed them saves it."""
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir(exist_ok=True)
-    cache = statcache.load(out, raw)
-    cache.inputs.update({f"a{i:06d}.txt": entry(f"a{i:06d}.txt", i) for i in range(count)})
-    assert statcache.save(out, cache)
+    for i in range(count):
+        (raw / f"a{i:06d}.txt").touch()
+    with statcache.StatCache(out, raw) as cache:
+        for i in range(count):
+            assert cache.get(f"a{i:06d}.txt") is None
+            cache.put(f"a{i:06d}.txt", entry(f"a{i:06d}.txt", i))
+        assert cache.save()
     return raw, out
 
 
-def files(out: Path) -> list[str]:
-    return sorted(p.name for p in paths.input_stats_dir(out).iterdir())
+def run_listing(out: Path, raw: Path, rels: list[str], hashed: dict[str, list | None]) -> bool:
+    """A run that lists ``rels`` (cache hits) and hashes ``hashed`` (rel -> entry); whether its save changed the cache."""
+    with statcache.StatCache(out, raw) as cache:
+        for rel in rels:
+            assert cache.get(rel) is not None, rel
+        for rel, found in hashed.items():
+            cache.put(rel, found)
+        return cache.save()
+
+
+def pages(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    return [data[i:i + BLOCK] for i in range(0, len(data), BLOCK)]
 
 
 @pytest.mark.parametrize("count", [10, 2000])
-def test_the_stat_cache_writes_a_delta_the_size_of_the_change(tmp_path, count):
+def test_the_stat_cache_writes_the_pages_of_the_change(tmp_path, count):
     raw, out = cache_of(tmp_path, count)
-    cache = statcache.load(out, raw)
-    assert len(cache.inputs) == count
-    cache.inputs["new.txt"] = entry("new.txt", 1)
-    del cache.inputs["a000003.txt"]
-    assert statcache.save(out, cache)
-    assert files(out) == ["00000001-full.json", "00000002-delta.json"]
-    delta = paths.input_stats_dir(out) / "00000002-delta.json"
-    assert json.loads(delta.read_text())["inputs"] == {"a000003.txt": None, "new.txt": entry("new.txt", 1)}
-    assert delta.stat().st_size < 1000  # whatever the size of the cache
-    again = statcache.load(out, raw)
-    assert "new.txt" in again.inputs and "a000003.txt" not in again.inputs and len(again.inputs) == count
-    assert not statcache.save(out, again)  # nothing changed: nothing written
+    db = paths.input_stats_db(out)
+    before = pages(db)
+    kept = [f"a{i:06d}.txt" for i in range(count) if i != 3]
+    (raw / "a000003.txt").unlink()  # gone from raw/: its entry goes
+    (raw / "new.txt").touch()
+    assert run_listing(out, raw, kept, {"new.txt": entry("new.txt", 1)})
+    after = pages(db)
+    changed = sum(1 for i, p in enumerate(after) if i >= len(before) or before[i] != p)
+    assert changed <= 8, (count, changed)  # the header, a leaf or two and their parents: whatever its size
+    with statcache.StatCache(out, raw) as again:
+        held = again.entries()
+        assert "new.txt" in held and "a000003.txt" not in held and len(held) == count
+        assert again.get("new.txt") == entry("new.txt", 1)
+    assert not run_listing(out, raw, [*kept, "new.txt"], {})  # nothing changed: nothing written
+    assert pages(db) == after
 
 
-def test_the_stat_cache_is_written_whole_when_its_deltas_outweigh_it(tmp_path):
-    raw, out = cache_of(tmp_path, 4)
-    seen = []
-    for n in range(3):
-        cache = statcache.load(out, raw)
-        cache.inputs[f"b{n}.txt"] = entry(f"b{n}.txt")
-        statcache.save(out, cache)
-        seen.append(files(out))
-    assert seen == [["00000001-full.json", "00000002-delta.json"],
-                    ["00000001-full.json", "00000002-delta.json", "00000003-delta.json"],
-                    ["00000004-full.json"]]  # 3 entries in deltas on 4 in full: written whole, the rest deleted
-    cache = statcache.load(out, raw)
-    assert cache.base == 7 and cache.deltas == 0 and len(cache.inputs) == 7
+def test_an_input_hashed_again_replaces_its_entry_and_one_not_to_cache_leaves(tmp_path):
+    raw, out = cache_of(tmp_path, 3)
+    assert run_listing(out, raw, ["a000000.txt"], {"a000001.txt": entry("a000001.txt", 9), "a000002.txt": None})
+    with statcache.StatCache(out, raw) as cache:
+        assert cache.entries() == {"a000000.txt": entry("a000000.txt", 0), "a000001.txt": entry("a000001.txt", 9)}
 
 
-def test_the_stat_cache_of_earlier_versions_is_read_then_replaced(tmp_path):
+@pytest.mark.parametrize("kind", ["numbered", "single"])
+def test_the_stat_cache_of_earlier_versions_is_moved_in_then_deleted(tmp_path, kind):
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
-    legacy = {"raw": str(raw.resolve()), "inputs": {"x.txt": entry("x.txt")}}
-    paths.input_stats(out).parent.mkdir(parents=True)
-    paths.input_stats(out).write_text(json.dumps(legacy))
-    cache = statcache.load(out, raw)
-    assert cache.inputs == legacy["inputs"]
-    cache.inputs["y.txt"] = entry("y.txt")
-    statcache.save(out, cache)
-    assert not paths.input_stats(out).exists() and files(out) == ["00000001-full.json"]
-    assert set(statcache.load(out, raw).inputs) == {"x.txt", "y.txt"}
+    mine = str(raw.resolve())
+    if kind == "single":
+        paths.input_stats(out).parent.mkdir(parents=True)
+        paths.input_stats(out).write_text(json.dumps({"raw": mine, "inputs": {"x.txt": entry("x.txt")}}))
+    else:
+        folder = paths.input_stats_dir(out)
+        folder.mkdir(parents=True)
+        (folder / "00000001-full.json").write_text(json.dumps(
+            {"raw": mine, "inputs": {"x.txt": entry("x.txt"), "z.txt": entry("z.txt")}}))
+        (folder / "00000002-delta.json").write_text(json.dumps({"raw": mine, "inputs": {"z.txt": None}}))
+    with statcache.StatCache(out, raw) as cache:
+        assert cache.get("x.txt") == entry("x.txt") and cache.get("z.txt") is None
+    assert not paths.input_stats(out).exists() and not paths.input_stats_dir(out).exists()
+    assert paths.input_stats_db(out).is_file()
 
 
 def test_a_stat_cache_of_another_raw_folder_or_unreadable_is_dropped(tmp_path):
     raw, out = cache_of(tmp_path, 5)
     other = tmp_path / "other"
     other.mkdir()
-    assert statcache.load(out, other).inputs == {}
-    cache = statcache.load(out, raw)
-    cache.inputs["n.txt"] = entry("n.txt")
-    statcache.save(out, cache)
-    (paths.input_stats_dir(out) / "00000002-delta.json").write_text("{not json")
-    assert statcache.load(out, raw).inputs == {}  # every input is hashed again
+    with statcache.StatCache(out, other) as cache:
+        assert cache.get("a000001.txt") is None  # made for raw/: not trusted for other/
+        cache.put("o.txt", entry("o.txt"))
+        assert cache.save()
+    with statcache.StatCache(out, other) as cache:
+        assert cache.entries() == {"o.txt": entry("o.txt")}  # raw/'s entries gone
+    paths.input_stats_db(out).write_bytes(b"not a database, " * 512)
+    with statcache.StatCache(out, other) as cache:
+        assert cache.get("o.txt") is None  # every input is hashed again
+        cache.put("o.txt", entry("o.txt"))
+        assert cache.save()
+    with statcache.StatCache(out, other) as cache:
+        assert cache.get("o.txt") == entry("o.txt")
+
+
+def test_an_unreadable_entry_is_not_used(tmp_path):
+    raw, out = cache_of(tmp_path, 2)
+    import sqlite3
+
+    db = sqlite3.connect(paths.input_stats_db(out))
+    db.execute("UPDATE inputs SET entry = '{not json' WHERE rel = 'a000001.txt'")
+    db.commit()
+    db.close()
+    with statcache.StatCache(out, raw) as cache:
+        assert cache.get("a000000.txt") == entry("a000000.txt", 0)
+        assert cache.get("a000001.txt") is None  # its input is hashed again
 
 
 # --- the plans -----------------------------------------------------------------------------

@@ -60,10 +60,21 @@ def plan_json(shard: int, digest: str, entries: Iterable[Entry]) -> dict:
 
 
 def plan_entries(data: dict | None) -> list[Entry]:
-    """The entries of a plan file read back; ValueError when it is not one."""
+    """The entries of a plan file read back (each as JSON, or an Entry already when read
+    with ``entry_hook``); ValueError when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValueError("not a plan file")
-    return [Entry.from_json(e) for e in data["entries"]]
+    return [as_entry(e) for e in data["entries"]]
+
+
+def as_entry(data: Entry | dict | list) -> Entry:
+    return data if isinstance(data, Entry) else Entry.from_json(data)
+
+
+def entry_hook(obj: dict) -> Entry | dict:
+    """``json.loads``'s object_hook for a plan: each entry made an Entry as it is parsed, so
+    that a plan read back holds no dict per entry (ValueError on an entry that is not one)."""
+    return Entry.from_json(obj) if "sha256" in obj else obj
 
 
 def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
@@ -238,15 +249,23 @@ def _count(log: dict, out: ShardOutput) -> None:
 
 
 def plan_shards(inputs: Iterable[tuple[str, str, str, str | None]], shards: int) -> dict[int, list[Entry]]:
-    """Group ``(id, rel, sha256, sidecar sha256)`` inputs by shard. The first input (by path) to claim an id
+    """Group ``(id, rel, sha256, sidecar sha256)`` inputs by shard (``plan_shard`` each)."""
+    grouped: dict[int, list[tuple[str, str, str, str | None]]] = {i: [] for i in range(shards)}
+    for t in sorted(inputs, key=lambda t: t[1]):
+        grouped[shard_of(t[0], shards)].append(t)
+    return {shard: plan_shard(held) for shard, held in grouped.items()}
+
+
+def plan_shard(inputs: Iterable[tuple[str, str, str, str | None]]) -> list[Entry]:
+    """The entries of one shard from its ``(id, rel, sha256, sidecar sha256)`` inputs in path
+    order (every input of an id falls in the same shard). The first input to claim an id
     keeps it; later ones are marked as duplicates, to be rejected."""
     owner: dict[str, str] = {}
-    plan: dict[int, list[Entry]] = {i: [] for i in range(shards)}
-    for aid, rel, sha, side in sorted(inputs, key=lambda t: t[1]):
-        dup = owner.get(aid)
+    entries = []
+    for aid, rel, sha, side in inputs:
+        entries.append(Entry(aid, rel, sha, owner.get(aid), side))
         owner.setdefault(aid, rel)
-        plan[shard_of(aid, shards)].append(Entry(aid, rel, sha, dup, side))
-    return plan
+    return entries
 
 
 def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:

@@ -1,0 +1,72 @@
+"""A batch's inputs, streamed: one pass over raw/ and one over each shard, so that planning
+holds one input file and then one shard's entries, never the archive (issue 17).
+
+    walk raw/ (io.RawWalk: the file system's order)
+      -> hash each input the stat cache does not vouch for (io.hashed_inputs, tasks/statcache.py)
+      -> spill its articles by shard (io.Spill, temporary files)
+    then per shard: read its rows back, put them in path order (io.walk_order), mark the
+    inputs of an id already taken (shards.plan_shard): the entries its plan and digest are
+    made of.
+
+The entries of a shard are those ``shards.plan_shards`` gives for the whole sorted listing.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsclean.pipeline import io
+from newsclean.pipeline.output.shards import Entry, plan_shard, shard_of
+
+from newsclean.tasks.statcache import StatCache
+
+
+@dataclass
+class Inputs:
+    """What one pass over raw/ found: how many articles, the files not read (sorted), the
+    output folder met inside raw/, and its articles spilled by shard."""
+
+    count: int
+    ignored: list[str]
+    skipped: str | None
+    spill: io.Spill
+    stats: StatCache
+
+    def shards(self) -> Iterator[tuple[int, list[Entry]]]:
+        """(shard, its entries in path order) of every shard, one at a time."""
+        for shard, rows in self.spill.read():
+            entries = entries_of(rows)
+            del rows  # one shard held at a time: neither its rows nor the last shard's entries
+            yield shard, entries
+            del entries
+
+    def shard(self, shard: int) -> list[Entry]:
+        return entries_of(self.spill.group(shard))
+
+    def save_stats(self) -> bool:
+        """Write what the stat cache learnt (tasks/statcache.py); whether it changed."""
+        return self.stats.save()
+
+
+def entries_of(rows: list) -> list[Entry]:
+    """A shard's spilled rows ([id, rel, sha256, sidecar sha256, name on disk or None], in
+    the order found) as its entries, in path order."""
+    if any(row[4] for row in rows):  # a name that is not UTF-8: printable names may coincide
+        rows.sort(key=lambda row: io.walk_order(row[1], row[4]))
+    else:
+        rows.sort(key=lambda row: row[1])
+    return plan_shard((aid, rel, sha, side) for aid, rel, sha, side, _ in rows)
+
+
+@contextmanager
+def listed(raw: Path, out: Path, limit: int, shards: int) -> Iterator[Inputs]:
+    """The inputs of ``raw`` (``out``, the output folder, skipped when inside it), hashed
+    where the stat cache in ``out`` does not vouch for them, spilled by shard."""
+    walk = io.RawWalk(raw, skip=out)
+    with StatCache(out, raw) as stats, io.Spill(shards) as spill:
+        for r, found in io.hashed_inputs(raw, limit, walk, stats):
+            for aid, rel, sha, side in found:
+                spill.add(shard_of(aid, shards), [aid, rel, sha, side, r.raw_rel])
+        yield Inputs(spill.count, sorted(walk.ignored), walk.skipped, spill, stats)

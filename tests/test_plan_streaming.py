@@ -1,0 +1,169 @@
+"""Issue 17, "peak memory flat in archive size": planning a batch streams. The raw folder is
+walked as it is read (io.RawWalk), each input is hashed or looked up in the stat cache as it
+is found (the cache is a SQLite file looked up an input at a time, never loaded whole), its
+articles are spilled by shard, and each shard is planned alone (tasks/plan_inputs.py). At
+100,000 inputs the plan held the whole listing, the whole stat cache parsed and every
+shard's entries at once (231-252 MB against 67-71 MB at 10,000)."""
+from __future__ import annotations
+
+import gc
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from newsclean.pipeline import io
+from newsclean.pipeline.output.shards import Entry, plan_shards
+from newsclean.tasks import batch, paths, statcache
+
+
+def settle(raw: Path) -> None:
+    """Inputs last changed a minute ago: old enough for the stat cache to trust them."""
+    for path in raw.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60 * 10**9))
+
+
+def write_raw(raw: Path, count: int, folders: tuple[str, ...] = ("",)) -> Path:
+    for i in range(count):
+        folder = raw / folders[i % len(folders)]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"story-{i:05d}.txt").write_text(f"Story {i}\n\nThe council met on day {i} to talk about road {i}.\n",
+                                                   encoding="utf-8")
+    settle(raw)
+    return raw
+
+
+def config(tmp_path: Path, shards: int) -> str:
+    path = tmp_path / f"shards{shards}.toml"
+    path.write_text(f"shards = {shards}\n")
+    return str(path)
+
+
+def publish(out: Path, task) -> None:
+    """What a run's Publish leaves for the next plan to compare with (bench/plan_scale.py)."""
+    io.atomic_write_json(paths.manifest(out), {"shard_digests": list(task.digests), "counts": {"read": 1}})
+
+
+# --- the walk ------------------------------------------------------------------------------
+
+def test_the_walk_gives_an_input_before_it_has_listed_the_tree(tmp_path, monkeypatch):
+    raw = write_raw(tmp_path / "raw", 40, ("", "a", "b/c", "d"))
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(io.os, "scandir", lambda path: listed.append(path) or scandir(path))
+    walk = iter(io.RawWalk(raw))
+    first = next(walk)
+    assert first.rel.count("/") == 0 and len(listed) == 1  # the top folder alone has been read
+    rest = list(walk)
+    assert len(listed) == 5 and len(rest) == 39
+
+
+def test_the_listing_is_in_path_order_as_before(tmp_path):
+    raw = tmp_path / "raw"
+    for rel in ("a.txt", "a/b.txt", "a-b.txt", "a0.txt", "b/a.txt", "b.txt", "B.txt", "a/z/y.txt", "a/c.txt",
+                ".hidden/x.txt", "notes.csv", "README.md", "x.meta.json"):
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text("Title\n\nSome text.\n")
+    listing = io.scan_raw(raw)
+    rels = [r.rel for r in listing.inputs]
+    assert rels == sorted(rels) and len(rels) == 9
+    assert listing.ignored == ["notes.csv"]
+    walked = io.RawWalk(raw)
+    assert sorted(r.rel for r in walked) == rels and walked.ignored == ["notes.csv"]
+
+
+def test_an_output_folder_inside_raw_is_skipped_and_named(tmp_path):
+    raw = write_raw(tmp_path / "raw", 3)
+    (raw / "clean" / "corpus").mkdir(parents=True)
+    (raw / "clean" / "corpus" / "part-00000.txt").write_text("not an input")
+    walk = io.RawWalk(raw, skip=raw / "clean")
+    assert len(list(walk)) == 3 and walk.skipped == "clean"
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+def test_a_plan_looks_each_input_up_as_it_is_walked(tmp_path, monkeypatch):
+    """The stat cache is asked about the n-th input when the walk has given n inputs: the
+    listing is never held, and neither is the cache (looked up, not loaded)."""
+    raw, out = write_raw(tmp_path / "raw", 30, ("", "x")), tmp_path / "out"
+    walked, asked = [], []
+    walk_iter = io.RawWalk.__iter__
+
+    def counting(self):
+        for r in walk_iter(self):
+            walked.append(r.rel)
+            yield r
+
+    def get(self, rel, real=statcache.StatCache.get):
+        asked.append((rel, len(walked)))
+        return real(self, rel)
+
+    monkeypatch.setattr(io.RawWalk, "__iter__", counting)
+    monkeypatch.setattr(statcache.StatCache, "get", get)
+    publish(out, batch.plan_batch(str(raw), str(out)))  # every input hashed, and cached
+    assert len(asked) == 30 and asked == [(rel, n) for n, rel in enumerate(walked, start=1)]
+    asked.clear(), walked.clear()
+    monkeypatch.setattr(io, "_hash_input", lambda *a: pytest.fail("an unchanged input was read"))
+    batch.plan_batch(str(raw), str(out))  # nothing changed: every input from the cache
+    assert len(asked) == 30 and asked == [(rel, n) for n, rel in enumerate(walked, start=1)]
+
+
+def test_each_shard_is_planned_alone(tmp_path, monkeypatch):
+    """When a shard's digest is made, the entries alive are that shard's: the others are on
+    disk (spilled), not in memory."""
+    raw, out = write_raw(tmp_path / "raw", 60), tmp_path / "out"
+    seen = []
+    digest = batch.shard_digest
+
+    def counting(entries, ctx):
+        gc.collect()
+        alive = sum(1 for o in gc.get_objects() if type(o) is Entry)
+        seen.append((len(entries), alive))
+        return digest(entries, ctx)
+
+    monkeypatch.setattr(batch, "shard_digest", counting)
+    batch.plan_batch(str(raw), str(out), config(tmp_path, 6))
+    assert len(seen) == 6 and sum(n for n, _ in seen) == 60
+    assert all(alive == n for n, alive in seen), seen
+
+
+def test_the_streamed_plan_gives_the_entries_of_the_whole_listing(tmp_path):
+    """Each shard's entries, duplicates marked, as plan_shards gives them for the sorted listing."""
+    from newsclean.tasks import plan_inputs
+
+    raw = write_raw(tmp_path / "raw", 20, ("", "sub"))
+    (raw / "story-00004.text").write_text("Another\n\nThe same id as story-00004.txt.\n")
+    (raw / "sub" / "story-00003.text").write_text("Third\n\nThe same id as sub/story-00003.txt.\n")
+    settle(raw)
+    out = tmp_path / "out"
+    whole = plan_shards(io.list_inputs(raw, 10_000_000), 4)
+    with plan_inputs.listed(raw, out, 10_000_000, 4) as inputs:
+        streamed = dict(inputs.shards())
+        assert inputs.count == 22 and inputs.shard(2) == whole[2]
+    assert streamed == whole
+    assert sum(1 for entries in whole.values() for e in entries if e.duplicate_of) == 2
+
+
+@pytest.mark.integration
+def test_planning_memory_does_not_grow_with_the_archive(tmp_path):
+    """Python's allocations at the plan's peak (tracemalloc) at 300 and 3,000 inputs, the
+    shards ten times as many so that a shard holds as many: what is added per input stays
+    small (the listing, the stat cache and every entry held: over 1,200 bytes an input)."""
+    peaks = {}
+    for count in (300, 3000):
+        raw, out = write_raw(tmp_path / f"raw{count}", count), tmp_path / f"out{count}"
+        cfg = config(tmp_path, count // 100)
+        batch.plan_batch(str(write_raw(tmp_path / f"warm{count}", 2)), str(tmp_path / f"warm-out{count}"), cfg)
+        for step in ("first", "no change"):
+            gc.collect()
+            tracemalloc.start()
+            task = batch.plan_batch(str(raw), str(out), cfg)
+            peaks[count, step] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            publish(out, task)
+    for step in ("first", "no change"):
+        per_input = (peaks[3000, step] - peaks[300, step]) / 2700
+        assert per_input < 400, (step, peaks)
