@@ -441,11 +441,15 @@ def report(args, result: Result, startup: Step) -> None:
     scale = 10_000_000 / result.articles
     rerun = startup.wall + (unchanged.wall - startup.wall) * scale  # its work is per input: stat, plan
     adding = rerun + (added.wall - unchanged.wall) * scale  # and what it adds grows with the archive
+    rerun_cpu = startup.cpu + (unchanged.cpu - startup.cpu) * scale  # the same, in CPU (a loaded machine's
+    adding_cpu = rerun_cpu + (added.cpu - unchanged.cpu) * scale  # wall times are its load's)
     print(f"  [{result.target}] 10M prediction (each step's work past start-up linear in the archive): full run "
           f"{full.wall * scale / 3600:.0f} h (CPU {full.cpu * scale / 3600:.0f} h), output "
-          f"{result.output * scale / 1e9:.0f} GB; no-change rerun {rerun / 60:.1f} min; adding 0.1% (10,000) "
-          f"{adding / 60:.1f} min, writing {added.written * scale / 1e9:.2f} GB "
-          f"({100 * added.written / result.output:.2f}% of the output)")
+          f"{result.output * scale / 1e9:.0f} GB; no-change rerun {rerun / 60:.1f} min (CPU {rerun_cpu / 60:.1f} min); "
+          f"adding 0.1% (10,000) {adding / 60:.1f} min (CPU {adding_cpu / 60:.1f} min), writing "
+          f"{added.written * scale / 1e9:.2f} GB ({100 * added.written / result.output:.2f}% of the output)"
+          + (f"; a fresh working folder downloads {result.rows[4][1].downloaded * scale / 1e9:.0f} GB"
+             if result.target == "s3" else ""))
 
 
 def main() -> int:

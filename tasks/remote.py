@@ -58,7 +58,7 @@ def raw_folder(raw: str, refresh: bool = False) -> Path:
         return Path(raw)
     local = storage.mirror_folder(work_folder() / "raw", raw)
     if refresh or raw not in _raw_pulled:
-        found = storage.Mirror(store(raw), local, storage.Layout(local_only=lambda rel: False)).pull()
+        found = storage.Mirror(store(raw), local, storage.Layout(local_only=lambda rel: False), track=False).pull()
         if not found["listed"]:
             raise CommandError(f"raw folder {raw!r} holds no object (a wrong bucket or prefix, or no right to list it)",
                                Exit.NOT_FOUND)

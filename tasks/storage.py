@@ -236,6 +236,7 @@ class Mirror:
     layout: Layout
     listed: dict[str, str] = field(default_factory=dict)  # the store as the last pull listed it
     snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)  # the mirror after the last pull or push
+    track: bool = True  # keep ``snapshot`` (for push and keep_local); off for a mirror only read (raw/)
 
     def in_scope(self, rel: str, scope: set[int] | None) -> bool:
         if scope is None:
@@ -303,9 +304,10 @@ class Mirror:
             self._save(record)  # a pull that changed nothing rewrites nothing (the raw mirror's record
             # has an entry per input: rewriting it on every run cost in proportion to the archive)
         self.listed = listed
-        now = self._stat_all()
-        self.snapshot = {rel: st for rel, st in now.items() if rel not in mine} | \
-            {rel: self.snapshot[rel] for rel in mine if rel in self.snapshot}
+        if self.track:  # a walk and a stat of every file again: for a mirror only read, wasted
+            now = self._stat_all()
+            self.snapshot = {rel: st for rel, st in now.items() if rel not in mine} | \
+                {rel: self.snapshot[rel] for rel in mine if rel in self.snapshot}
         return {"listed": len(listed), "downloaded": fetched, "removed": removed}
 
     def _fetch(self, wanted: dict[str, str], listed: dict[str, str], record: dict) -> int:

@@ -206,3 +206,21 @@ def test_a_fresh_mirror_downloads_in_batches_and_leaves_no_temporary_file(store,
     assert not list(fresh.local.rglob("*.tmp"))
     assert sorted(p.name for p in fresh.local.rglob("*.txt")) == [f"a{i:03d}.txt" for i in range(8)]  # two whole batches
     assert all((fresh.local / k).read_bytes() == objects[k] for k in [f"site/a{i:03d}.txt" for i in range(8)])
+
+
+def test_a_mirror_only_read_stats_each_file_once_per_pull(store, tmp_path, monkeypatch):
+    """The raw folder's mirror is never pushed: its pull checks each file against its record
+    (a stat each) and keeps no snapshot, which cost a second walk and stat of every input on
+    every run; a mirror that is pushed keeps it."""
+    raw_objects(store, 12)
+    storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False), track=False).pull()
+    stats = []
+    real = storage._stat
+    monkeypatch.setattr(storage, "_stat", lambda path: (stats.append(path), real(path))[1])
+    read_only = storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False), track=False)
+    assert read_only.pull() == {"listed": 12, "downloaded": 0, "removed": 0}
+    assert len(stats) == 12 and read_only.snapshot == {}
+    stats.clear()
+    pushed = storage.Mirror(store, tmp_path / "m", storage.Layout(local_only=lambda rel: False))
+    pushed.pull()
+    assert len(stats) == 24 and len(pushed.snapshot) == 12
