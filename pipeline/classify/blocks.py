@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate, groupby
+from functools import lru_cache
+from itertools import accumulate, chain, groupby
 from operator import mul
 from types import MappingProxyType
 from typing import Callable, Mapping, NamedTuple, Sequence
@@ -32,7 +34,7 @@ from newsclean.pipeline.text.predicates import URL, ends_like_sentence, is_headl
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
-from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density
+from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density, tokens
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
 SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
@@ -532,6 +534,41 @@ def clock(p: Page) -> list[float]:
     return [float(":" in t and CLOCK.search(t) is not None) for t in p.texts]
 
 
+STEM_MIN, STEM = 5, 5  # a content word: at least STEM_MIN letters, compared by its first STEM
+
+
+@lru_cache(maxsize=1 << 12)  # two features ask it of every block of a page
+def stems(text: str) -> frozenset[str]:
+    """The block's content words, cut to a prefix (a crude stem that holds across the
+    inflections of Russian, Polish or English): what a paragraph says it is about."""
+    return frozenset([t[:STEM] for t in tokens(text) if len(t) >= STEM_MIN])
+
+
+def core_overlap(p: Page) -> list[float]:
+    """The share of the block's content words (``stems``) that the rest of the article core
+    (the tight core, the block itself left out) also uses. Paragraphs of the article share
+    its topic; other stories' teasers and paragraphs, site blurbs, registration offers and
+    disclaimers do not, in any language."""
+    span = p.tight_span
+    if span is None:
+        return [0.0] * p.n
+    own = list(map(stems, p.raw))  # the texts as local() saw them: their tokens are cached
+    counts = Counter(chain.from_iterable(own[span[0]:span[1] + 1]))
+    anywhere = counts.keys()  # what a block outside the core may share
+    twice = {w for w, c in counts.items() if c > 1}  # a core block shares a word another core block has too
+    first, last = span
+    return [_ratio(len(words_ & (twice if first <= i <= last else anywhere)), len(words_)) for i, words_ in enumerate(own)]
+
+
+def near_overlap(p: Page) -> list[float]:
+    """The share of the block's content words that the blocks within WINDOW of it also use:
+    paragraphs of one story share words with the next; the items of a list of other
+    stories, each a new story, do not."""
+    own = list(map(stems, p.raw))  # the texts as local() saw them: their tokens are cached
+    return [_ratio(len(words_ & frozenset().union(*own[low:i], *own[i + 1:high])), len(words_)) if words_ else 0.0
+            for i, ((low, high), words_) in enumerate(zip(p.windows, own))]
+
+
 Feature = Callable[[Page], list[float]]
 # The block features by name, in the order of the vectors (and of the model's weights:
 # ``model_from_json`` checks the model's names against these)
@@ -548,6 +585,7 @@ FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType({
     "reader_address": reader_address_share, "caption_like": caption, "good_after_end": good_after_end,
     "good_after_comments": good_after_comments, "good_after_last_run": good_after_last_run,
     "good_ends_past_tight": good_ends_past_tight, "other_after_tight": other_after_tight, "clock": clock,
+    "core_overlap": core_overlap, "near_overlap": near_overlap,
 })
 FEATURES = tuple(FEATURE_TABLE)
 
