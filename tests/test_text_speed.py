@@ -12,7 +12,7 @@ from newsclean.pipeline.output.contract import dumps
 from newsclean.pipeline.rules.matching import rule_group
 from newsclean.pipeline.rules.literals import required_literals
 from newsclean.pipeline.text.languages import STOPWORDS, TOKEN, TOKEN_ASCII, stopword_counts, tokens
-from newsclean.pipeline.text.predicates import fold
+from newsclean.pipeline.text.predicates import URL, fold, has_url
 
 # what dumps did before: every character of the line through a translation table
 TABLE = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
@@ -75,3 +75,10 @@ def test_a_plans_candidates_are_the_rules_whose_literal_tests_pass():
             for held in ([], literals[:1], literals[-2:], literals[::7], list(literals), ["no such literal"]):
                 expected = [r for r in plan.rules if r[1] is None or not set(held).isdisjoint(r[1])]
                 assert list(plan.candidates(set(held))) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("wW./:hHtTpPsSſKcomCOMrgnet ſ\u212a"), max_size=20))
+def test_has_url_is_the_url_pattern(text):
+    assert has_url(text) == (URL.search(text) is not None)
+    assert has_url("see www.example.org") and has_url("HTTPS://x") and has_url("x.COM/y") and not has_url("now. Then")
