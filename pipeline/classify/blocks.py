@@ -231,7 +231,9 @@ def _ratio(count: float, total: int) -> float:
 
 
 def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
-    return guess_language([b.text for b in blocks if len(b.text.split()) >= 5])
+    """The language of the page's blocks of at least five pieces (white-space separated;
+    on ASCII text that is ``words``, already counted)."""
+    return guess_language([t for t in (b.text for b in blocks) if (words(t) if t.isascii() else len(t.split())) >= 5])
 
 
 Where = tuple[bool, int, bool, bool]  # _where's answer: inside, distance, before, after
