@@ -46,10 +46,12 @@ screenshots: $(STAMP) chromium
 	$(PY) -m newsclean.tasks.report.browser '/tmp/newsclean-shots/report/article.html#a=004_e0a4c11860b658b6' docs/report-article.png --size 1280x1500
 	$(PY) bench/chain_graph.py docs/chain-graph.png   # luigid's graph of a --chain run (docs/stages.md)
 
-# speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), where the CPU goes,
-# the HTML path, and peak memory at 1k and 10k articles; reads ../shared when present (a few minutes)
+# speed (text path vs ftfy alone, 1 and 2 workers, Luigi overhead), the text path against v0.1.0
+# side by side, where the CPU goes, the HTML path, and peak memory at 1k and 10k articles; reads
+# ../shared when present (a few minutes)
 bench: $(STAMP)
 	$(PY) bench/speed.py
+	$(PY) bench/versus_release.py
 	$(PY) bench/budget.py
 	$(PY) bench/html_path.py
 	$(PY) bench/memory.py --sizes 1000 10000

@@ -25,10 +25,10 @@ class Measure:
         return count / self.wall if self.wall else float("inf")
 
 
-def run(cmd: list[str], quiet: bool = True) -> Measure:
+def run(cmd: list[str], quiet: bool = True, env: dict[str, str] | None = None) -> Measure:
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child never blocks
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL if quiet else None, stderr=errors)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL if quiet else None, stderr=errors, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         errors.seek(0)

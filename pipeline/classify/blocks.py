@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import accumulate, chain, groupby
 from operator import mul
 from types import MappingProxyType
-from typing import Callable, Mapping, NamedTuple, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import regex
 
@@ -30,7 +30,7 @@ from newsclean.pipeline.core.article import Block
 from newsclean.pipeline.text.bylines import parse_byline
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.text.dates import is_date_line
-from newsclean.pipeline.text.predicates import URL, ends_like_sentence, is_headline, is_name, words
+from newsclean.pipeline.text.predicates import ends_like_sentence, has_url, is_headline, is_name, words
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
@@ -92,8 +92,10 @@ CONTEXT_FEATURES = (
 )
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+def _sigmoids(zs: Iterable[float]) -> list[float]:
+    """The logistic function of each (z clipped to +-50), in one comprehension: no call per block."""
+    exp = math.exp
+    return [1.0 / (1.0 + exp(-max(-50.0, min(50.0, z)))) for z in zs]
 
 
 @dataclass(frozen=True)
@@ -109,11 +111,13 @@ class BlockModel:
     flag_below: float  # keep but flag a block whose probability is below this
 
     def first_pass(self, vectors: Sequence[Sequence[float]]) -> list[float]:
-        return [_sigmoid(sum(map(mul, self.weights, v))) for v in vectors]
+        weights = self.weights
+        return _sigmoids([sum(map(mul, weights, v)) for v in vectors])
 
     def probabilities(self, vectors: Sequence[Sequence[float]], words: Sequence[int]) -> list[float]:
         first = self.first_pass(vectors)
-        return [_sigmoid(sum(map(mul, self.context_weights, v))) for v in context_vectors(first, words)]
+        weights = self.context_weights
+        return _sigmoids([sum(map(mul, weights, v)) for v in context_vectors(first, words)])
 
 
 def model_from_json(name: str, data: dict) -> BlockModel:
@@ -167,14 +171,14 @@ class Local(NamedTuple):  # a tuple: made for every block of every page, a froze
 
 
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
-    toks = text.split()
     n = words(text)
+    pieces = n if text.isascii() else len(text.split())  # words() of ASCII text is its split's length
     terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
     stop = stopword_density(text, lang)
-    url = bool(URL.search(text))
+    url = has_url(text)
     enough_stop = stop >= 0.15 or lang is None
     good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
-    caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), len(toks))
+    caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), pieces)
     return Local(n, terminal, stop, caps, url, good)
 
 
@@ -229,7 +233,9 @@ def _ratio(count: float, total: int) -> float:
 
 
 def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
-    return guess_language([b.text for b in blocks if len(b.text.split()) >= 5])
+    """The language of the page's blocks of at least five pieces (white-space separated;
+    on ASCII text that is ``words``, already counted)."""
+    return guess_language([t for t in (b.text for b in blocks) if (words(t) if t.isascii() else len(t.split())) >= 5])
 
 
 Where = tuple[bool, int, bool, bool]  # _where's answer: inside, distance, before, after

@@ -95,7 +95,25 @@ def _item(op, av) -> frozenset[str] | None:
         return _sequence(item.data) if low >= 1 else None
     if op is C.BRANCH:
         return _union(_sequence(alternative.data) for alternative in av[1])
-    return None  # a class, any character, an assertion, a group reference: no literal
+    if op is C.IN:
+        return _class_literals(av)
+    return None  # any character, an assertion, a group reference: no literal
+
+
+CLASS_MAX = 8  # a class of more characters is no test worth making
+
+
+def _class_literals(items) -> frozenset[str] | None:
+    """A class of a few characters that case cannot change (symbols: ``[|¦]``, ``[:：]``) is
+    an alternation of them: one of them is in every match. A class with a range, a
+    category or a negation, or with a letter (full case folding may match it with other
+    characters, or two), gives no literal."""
+    chars = [chr(av) for op, av in items if op is C.LITERAL]
+    if len(chars) != len(items) or not 0 < len(chars) <= CLASS_MAX:
+        return None
+    if any(c.isalpha() or c.casefold() != c or c.upper() != c for c in chars):
+        return None
+    return frozenset(chars)
 
 
 def required_prefixes(pattern: str) -> frozenset[str] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Sequence
 
 import ahocorasick
 import regex
@@ -38,6 +39,30 @@ class Plan:
     rules: tuple[Planned, ...]
     literals: tuple[str, ...]
     untested: tuple[Planned, ...]
+    # each literal's rules (their positions in ``rules``), so that a block's literals select
+    # the rules to try without testing every rule's literals in turn
+    by_literal: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False)
+    untested_at: tuple[int, ...] = ()
+
+    @staticmethod
+    def of(rules: tuple[Planned, ...]) -> Plan:
+        by_literal: dict[str, list[int]] = {}
+        for at, (_, literals, _) in enumerate(rules):
+            for literal in literals or ():
+                by_literal.setdefault(literal, []).append(at)
+        return Plan(rules, tuple(sorted(by_literal)), tuple(r for r in rules if r[1] is None),
+                    {literal: tuple(at) for literal, at in by_literal.items()},
+                    tuple(at for at, r in enumerate(rules) if r[1] is None))
+
+    def candidates(self, held: set[str]) -> Sequence[Planned]:
+        """The rules a block holding the literals ``held`` may match, in order: those
+        without a literal test and those one of whose literals it holds."""
+        by_literal = self.by_literal
+        found = [by_literal[literal] for literal in held if literal in by_literal]
+        if not found:
+            return self.untested
+        rules = self.rules
+        return [rules[at] for at in sorted(set(self.untested_at).union(*found))]
 
 
 @lru_cache(maxsize=1024)
@@ -86,8 +111,7 @@ class RuleGroup:
         plan = self.plans.get(key)
         if plan is None:
             rules = tuple(r for r in self.starting(first) if r[0].max_words is None or r[0].max_words >= words)
-            plan = self.plans[key] = Plan(rules, tuple(sorted({lit for _, lits, _ in rules if lits for lit in lits})),
-                                          tuple(r for r in rules if r[1] is None))
+            plan = self.plans[key] = Plan.of(rules)
         return plan
 
     def starting(self, first: str) -> tuple[Planned, ...]:
@@ -119,12 +143,9 @@ class RuleGroup:
         first, words = text[:1], count_words(text)
         plan = self.plan(first if first in GATE else "", words)
         folded = fold(text) if plan.rules else text
-        held = self.held(folded) if plan.literals else set()
-        rules = plan.rules if not held.isdisjoint(plan.literals) else plan.untested
+        rules = plan.candidates(self.held(folded)) if plan.literals else plan.untested
         digit = None
-        for rule, literals, screen in rules:
-            if literals is not None and held.isdisjoint(literals):
-                continue
+        for rule, _, screen in rules:
             if screen is not None:
                 if digit is None:
                     digit = DIGIT.search(text) is not None

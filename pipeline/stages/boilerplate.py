@@ -240,9 +240,9 @@ def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
     """What the classifier leaves alone: the headline, bylines and photo captions (credited,
     or the lead image's line under the byline) are the later stages' to take. A body paragraph
     that a credit ends is not a caption (``caption_credit``): the classifier judges it."""
+    credited = [caption_credit(b.text) is not None for b in blocks] + [False]  # each block's, asked once
     return signed | {i for i, b in enumerate(blocks) if i == layout.title or parse_byline(b.text) is not None
-                     or (layout.region(i) == "head" and is_name(b.text)) or caption_credit(b.text) is not None
-                     or (i + 1 < len(blocks) and caption_credit(blocks[i + 1].text) is not None)
+                     or (layout.region(i) == "head" and is_name(b.text)) or credited[i] or credited[i + 1]
                      or (layout.region(i) == "head" and is_lead_image_caption(blocks, i, layout.first_body, cfg))}
 
 

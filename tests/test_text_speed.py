@@ -1,0 +1,84 @@
+"""The text path's cheaper steps give what the steps they replace give (issue 15.4): the JSONL
+line's separator escapes, the character-class literals of the rule screens, the rules a
+plan selects by the literals a block holds, the ASCII tokenizer, the stop-word counts."""
+import json
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsclean.pipeline import io
+from newsclean.pipeline.output.contract import dumps
+from newsclean.pipeline.rules.matching import rule_group
+from newsclean.pipeline.rules.literals import required_literals
+from newsclean.pipeline.text.languages import STOPWORDS, TOKEN, TOKEN_ASCII, stopword_counts, tokens
+from newsclean.pipeline.text.predicates import URL, fold, has_url
+
+# what dumps did before: every character of the line through a translation table
+TABLE = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+texts = st.text(alphabet=st.sampled_from("ab é\n\"\\\x85\u2028\u2029€日"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["text", "id"]), st.one_of(texts, st.lists(texts, max_size=3))))
+def test_dumps_escapes_as_the_translation_table_did(record):
+    line = dumps(record)
+    assert line == json.dumps(record, ensure_ascii=False, separators=(",", ":")).translate(TABLE)
+    assert json.loads(line) == record and len(line.splitlines()) <= 1
+
+
+def test_a_class_of_a_few_symbols_is_a_required_literal():
+    assert required_literals(r"^[\s*•·+,;/_=–—-]*[|¦][\s*•·+,;/_=–—|¦-]*$") == {"|", "¦"}
+    assert required_literals(r"^\w{2,20}\s*[:：]\s*\w+$") == {":", "："}
+
+
+def test_a_class_with_letters_ranges_or_negation_gives_no_literal():
+    # letters: full case folding matches more than the letter ("ß" with "SS", "k" with the Kelvin sign)
+    assert required_literals(r"^[ßk]$") is None
+    assert required_literals(r"x[0-9]y") is None and required_literals(r"[^|¦]+") is None
+    assert required_literals(r"[\w|]") is None
+    assert required_literals(r"[.,]") is None  # too common to test
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab |¦:：*-•\u00a6\uff5c"), max_size=12))
+def test_a_class_literal_is_in_every_match(text):
+    for pattern in (r"^[\s*•·+,;/_=–—-]*[|¦][\s*•·+,;/_=–—|¦-]*$", r"\w+[:：]\s*"):
+        if regex.search(pattern, text, regex.IGNORECASE | regex.V1):
+            assert any(literal in fold(text) for literal in required_literals(pattern))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+       | st.lists(st.sampled_from(["Don't", "it's", "O'Brien", "x_y", "a1b", "ABC", "--", "''", "l'", "'s"]), max_size=8).map(" ".join))
+def test_ascii_tokens_are_the_unicode_patterns_tokens(text):
+    assert TOKEN_ASCII.findall(text.lower()) == TOKEN.findall(text.lower())
+    assert tokens(text) == tuple(TOKEN.findall(text.lower()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["the", "of", "и", "не", "der", "und", "le", "la", "x", "de", "que", "a"]), max_size=30))
+def test_stopword_counts_count_each_languages_stop_words(toks):
+    assert stopword_counts(toks) == {lang: sum(t in words for t in toks) for lang, words in STOPWORDS.items()}
+
+
+def test_a_plans_candidates_are_the_rules_whose_literal_tests_pass():
+    """Plan.candidates (the rules selected by the literals a block holds) against the rules
+    filtered one by one by their literals, for every first character and band of the packs."""
+    rules = io.load_rules().general
+    group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
+    for first in ("", "a", "S", "1", "|", "©", "*"):
+        for words in (1, 5, 40):
+            plan = group.plan(first, words)
+            literals = plan.literals
+            for held in ([], literals[:1], literals[-2:], literals[::7], list(literals), ["no such literal"]):
+                expected = [r for r in plan.rules if r[1] is None or not set(held).isdisjoint(r[1])]
+                assert list(plan.candidates(set(held))) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("wW./:hHtTpPsSſKcomCOMrgnet ſ\u212a"), max_size=20))
+def test_has_url_is_the_url_pattern(text):
+    assert has_url(text) == (URL.search(text) is not None)
+    assert has_url("see www.example.org") and has_url("HTTPS://x") and has_url("x.COM/y") and not has_url("now. Then")
