@@ -32,7 +32,7 @@ from newsclean.pipeline.text.predicates import URL, ends_like_sentence, is_headl
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
-from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density
+from newsclean.pipeline.text.languages import STOPWORDS, guess_language, reader_address, stopword_density
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
 SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
@@ -167,10 +167,12 @@ class Local(NamedTuple):  # a tuple: made for every block of every page, a froze
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     toks = text.split()
     n = words(text)
-    terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
+    terminal = ends_like_sentence(text)
     stop = stopword_density(text, lang)
     url = bool(URL.search(text))
-    enough_stop = stop >= 0.15 or lang is None
+    # a page in a language without stop words (Chinese, Japanese, or none guessed) is judged by
+    # its structure alone
+    enough_stop = stop >= 0.15 or lang not in STOPWORDS
     good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
     caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), len(toks))
     return Local(n, terminal, stop, caps, url, good)
@@ -227,7 +229,7 @@ def _ratio(count: float, total: int) -> float:
 
 
 def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
-    return guess_language([b.text for b in blocks if len(b.text.split()) >= 5])
+    return guess_language([b.text for b in blocks if words(b.text) >= 5])
 
 
 Where = tuple[bool, int, bool, bool]  # _where's answer: inside, distance, before, after
