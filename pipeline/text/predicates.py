@@ -55,6 +55,8 @@ KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff]")
 
 def cjk_words(text: str) -> int:
     """The words of the Han and kana runs of ``text`` (CJK_CHARS_PER_WORD characters a word)."""
+    if text.isascii():
+        return 0
     return sum(-(-len(run) // CJK_CHARS_PER_WORD) for run in CJK_RUN.findall(text))
 
 
@@ -77,6 +79,9 @@ def words(text: str) -> int:
 CLOSERS = "\"'”’»)]」』）】〕》"
 # the Chinese and Japanese full stop, exclamation and question marks end a sentence too
 TERMINALS = tuple(".!?…:;。！？．｡")
+# what ends_like_sentence answers, as a pattern: terminal punctuation, then any closers and
+# white space (a colon introduces a quote)
+TERMINAL = re.compile(f"[{re.escape(''.join(TERMINALS))}](?:[{re.escape(CLOSERS)}]|\\s)*$")
 
 
 def ends_like_sentence(text: str) -> bool:
