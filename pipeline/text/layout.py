@@ -62,12 +62,15 @@ def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], 
     best, best_score = None, None
     # a headline in a script without case heads a body in one ("阅读简体中文版" above an
     # English story is a link to a translation)
-    caseless_body = end < len(blocks) and caseless(blocks[end].text)
+    caseless_body = None
     for i in range(min(end, len(blocks))):
         if skip(i) or not is_title_candidate(blocks[i].text, cfg):
             continue
-        if not caseless_body and caseless(blocks[i].text):
-            continue
+        if caseless(blocks[i].text):
+            if caseless_body is None:
+                caseless_body = end < len(blocks) and caseless(blocks[end].text)
+            if not caseless_body:
+                continue
         score = words(blocks[i].text) - 0.5 * (end - i)
         if best_score is None or score > best_score:
             best, best_score = i, score

@@ -129,10 +129,17 @@ def _is_headline(text: str, min_words: int) -> bool:
 
 
 # capitalised words that name site sections, not people ("Popular Articles", "Latest News")
+CASELESS_SAMPLE = 200
+
+
 def caseless(text: str) -> bool:
-    """Most letters of ``text`` are of scripts without case (Chinese, Japanese, Arabic...)."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(not (c.isupper() or c.islower()) for c in letters) * 2 > len(letters)
+    """Most letters of ``text`` (of its first CASELESS_SAMPLE characters) are of scripts
+    without case (Chinese, Japanese, Arabic...)."""
+    if text.isascii():
+        return False
+    sample = text[:CASELESS_SAMPLE]
+    cased = sum(map(str.isupper, sample)) + sum(map(str.islower, sample))
+    return (sum(map(str.isalpha, sample)) - cased) > cased
 
 
 NOT_NAME_WORDS = frozenset("""
