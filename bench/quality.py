@@ -45,6 +45,19 @@ def shingles(text: str) -> Counter:
     return Counter(tuple(toks[i:i + N]) for i in range(len(toks) - N + 1))
 
 
+def label(text: str, truth_shingles: set, truth_joined: str) -> int:
+    """1 when the truth keeps the line ``text``: half of its 4-token shingles are the truth's
+    (a line of fewer than 4 tokens: its tokens in a row in the truth). The block classifier's
+    training labels (train_blocks.py) and the rules' check (rules_truth.py)."""
+    toks = WORD.findall(text)
+    if not toks:
+        return 0
+    if len(toks) < 4:
+        return int(f" {' '.join(toks)} " in truth_joined)
+    sh = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)]
+    return int(sum(s in truth_shingles for s in sh) >= 0.5 * len(sh))
+
+
 def page_score(pred: str, truth: str) -> tuple[float, float, bool, bool]:
     """(precision, recall, prediction non-empty, truth non-empty), as score.py computes them."""
     ps, ts = shingles(pred), shingles(truth)

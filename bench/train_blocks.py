@@ -44,20 +44,10 @@ from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
 from newsclean.pipeline.ingest.decode import decode_bytes  # noqa: E402
 from newsclean.pipeline.ingest.segment import segment  # noqa: E402
 from newsclean.pipeline.stages.boilerplate import rule_hits  # noqa: E402
-from quality import DEFAULT_BENCH, WORD, context_with_model, measure, read_truth, score  # noqa: E402
+from quality import DEFAULT_BENCH, WORD, context_with_model, label, measure, read_truth, score  # noqa: E402
 
 RULES = io.load_rules(models=False)  # the rule packs only: the model is what we train
 MODEL = ROOT / "pipeline" / "rules" / "models" / "blocks.json"
-
-
-def label(text: str, truth_shingles: set, truth_joined: str) -> int:
-    toks = WORD.findall(text)
-    if not toks:
-        return 0
-    if len(toks) < 4:
-        return int(f" {' '.join(toks)} " in truth_joined)
-    sh = [tuple(toks[i:i + 4]) for i in range(len(toks) - 3)]
-    return int(sum(s in truth_shingles for s in sh) >= 0.5 * len(sh))
 
 
 def load_set(bench: Path, name: str, cfg: CleanConfig):

@@ -191,7 +191,7 @@ def test_property_ascii_feature_patterns_agree(text):
         assert classify.SEPARATOR.search(text) is None
 
 
-sentence_ends = st.text(st.sampled_from("ab .!?…:;\"'”’»)][\t\n\u00a0\u2003\x1c"), max_size=30)
+sentence_ends = st.text(st.sampled_from("ab .!?…:;\"'”’»)][\t\n\u00a0\u2003\x1c。！？」』）字"), max_size=30)
 
 
 @settings(max_examples=500, deadline=None)

@@ -28,6 +28,8 @@ ALL = list(RULES.general) + list(RULES.html) + [r for _, rules in RULES.sites fo
     (r"\bnewsletter\b.{0,100}\b(?:inbox|delivered)", {"newsletter"}),
     (r"^[\p{Lu}]\w+ says", {" says"}),  # \p{..} is read as some class
     (r"(\w+) \1 again", {" again"}),
+    # two Han or kana characters are worth testing (the parser factors 無断 out of the alternatives)
+    (r"(?:無断転載|無断複製)(?:を|は)?(?:禁じ|禁止)", {"無断"}),
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals

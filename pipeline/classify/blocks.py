@@ -34,7 +34,7 @@ from newsclean.pipeline.text.predicates import ends_like_sentence, has_url, is_h
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
-from newsclean.pipeline.text.languages import guess_language, reader_address, stopword_density, tokens
+from newsclean.pipeline.text.languages import STOPWORDS, guess_language, reader_address, stopword_density, tokens
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦‣●■□►▶➤*+o-]|\d{1,2}[.)])(?:\s|$)")
 SEPARATOR = re.compile(r"\s[|•·/»>]\s|\s[|]|[|]\s")
@@ -173,10 +173,12 @@ class Local(NamedTuple):  # a tuple: made for every block of every page, a froze
 def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     n = words(text)
     pieces = n if text.isascii() else len(text.split())  # words() of ASCII text is its split's length
-    terminal = ends_like_sentence(text) or text.rstrip().endswith(("。", "！", "？", "」"))
+    terminal = ends_like_sentence(text)
     stop = stopword_density(text, lang)
     url = has_url(text)
-    enough_stop = stop >= 0.15 or lang is None
+    # a page in a language without stop words (Chinese, Japanese, or none guessed) is judged by
+    # its structure alone
+    enough_stop = stop >= 0.15 or lang not in STOPWORDS
     good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
     caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), pieces)
     return Local(n, terminal, stop, caps, url, good)
@@ -233,9 +235,9 @@ def _ratio(count: float, total: int) -> float:
 
 
 def page_language(blocks: Sequence[Block], cfg: CleanConfig) -> str | None:
-    """The language of the page's blocks of at least five pieces (white-space separated;
-    on ASCII text that is ``words``, already counted)."""
-    return guess_language([t for t in (b.text for b in blocks) if (words(t) if t.isascii() else len(t.split())) >= 5])
+    """The language of the page's blocks of at least five words (``words``: cached, and
+    counting a CJK run as words too)."""
+    return guess_language([b.text for b in blocks if words(b.text) >= 5])
 
 
 Where = tuple[bool, int, bool, bool]  # _where's answer: inside, distance, before, after

@@ -14,7 +14,7 @@ from functools import lru_cache
 from re import _constants as C  # type: ignore[attr-defined]  # the parser's own tables (no stub)
 from re import _parser  # type: ignore[attr-defined]
 
-from newsclean.pipeline.text.predicates import fold
+from newsclean.pipeline.text.predicates import CJK_RUN, fold
 
 # regex V1 syntax the standard parser would read differently, or not at all
 _NOT_STANDARD = ("[[", "--", "&&", "||", "~~", "{e", "\\L<", "(?r", "(?V", "(?f", "(?|", "(?(", "(?P>", "(?&", "(?R")
@@ -61,8 +61,11 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
 
 def _selective(literal: str) -> bool:
-    """Worth testing: long enough, or made of symbols that most paragraphs lack (":", "©", "@")."""
-    return len(literal) >= MIN_LENGTH or not any(c.isalnum() or c.isspace() or c in COMMON for c in literal)
+    """Worth testing: long enough (two Han or kana characters are: a pair is as rare in a
+    paragraph as a three-letter word is not), or made of symbols that most paragraphs lack
+    (":", "©", "@")."""
+    return (len(literal) >= MIN_LENGTH or (len(literal) == 2 and CJK_RUN.fullmatch(literal) is not None)
+            or not any(c.isalnum() or c.isspace() or c in COMMON for c in literal))
 
 
 def _sequence(items) -> frozenset[str] | None:

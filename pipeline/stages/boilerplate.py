@@ -163,7 +163,9 @@ def position_verdict(v: Verdicts, layout: Layout, i: int, headline: str | None) 
     if headline and squash(text) == headline:
         return "pos.headline-repeat"
     region = layout.region(i)
-    rule = v.scoped_match(SCOPE_OF_REGION[region], i)
+    # a byline is the metadata stage's: a scoped rule for another story's headline ("...: Jane
+    # Doe") must not take "Автор: Ирина Смирнова" or "Written by: Jonathan Richardson"
+    rule = None if parse_byline(text) else v.scoped_match(SCOPE_OF_REGION[region], i)
     if rule:
         return rule
     if region == "lead" and cfg.drop_lead:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from itertools import chain
 from typing import Sequence
 
+from newsclean.pipeline.text.predicates import CJK_RUN, KANA, cjk_words, words
+
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -162,14 +164,36 @@ def stopword_counts(toks: Sequence[str]) -> dict[str, int]:
 
 
 def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) -> str | None:
-    """The language whose stop words are most frequent in ``texts``, or None when too few
-    stop words were seen or the best language does not lead the next one by ``margin``."""
+    """Chinese or Japanese when most of the words of ``texts`` are written in their scripts
+    (``cjk_language``); else the language whose stop words are most frequent in ``texts``, or
+    None when too few stop words were seen or the best language does not lead the next one by
+    ``margin``."""
+    cjk = cjk_language(texts)
+    if cjk is not None:
+        return cjk
     toks = list(chain.from_iterable(map(tokens, texts)))
     counts = sorted(((n, lang) for lang, n in stopword_counts(toks).items()), reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
     if best < min_hits or best < margin * second:
         return None
     return lang
+
+
+CJK_MIN_SHARE = 0.5  # of the page's words, for the page to be Chinese or Japanese
+KANA_MIN_SHARE = 0.1  # of its Han and kana characters, for Japanese (Chinese has no kana)
+CJK_MIN_WORDS = 20  # as many words as guessing by stop words needs hits
+
+
+def cjk_language(texts: list[str]) -> str | None:
+    """"zh" or "ja" when Han and kana runs hold at least CJK_MIN_SHARE of the words of
+    ``texts`` (and CJK_MIN_WORDS of them); Japanese when kana are at least KANA_MIN_SHARE of
+    those characters. These languages have no stop-word list: the script tells them."""
+    cjk = sum(map(cjk_words, texts))
+    if cjk < CJK_MIN_WORDS or cjk < CJK_MIN_SHARE * sum(map(words, texts)):
+        return None
+    chars = sum(len(run) for t in texts for run in CJK_RUN.findall(t))
+    kana = sum(len(KANA.findall(t)) for t in texts)
+    return "ja" if kana >= KANA_MIN_SHARE * chars else "zh"
 
 
 def stopword_density(text: str, lang: str | None) -> float:

@@ -13,7 +13,7 @@ from newsclean.pipeline.core.article import Block
 from newsclean.pipeline.text.bylines import parse_byline
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.text.dates import is_date_line, is_dateish
-from newsclean.pipeline.text.predicates import is_headline, is_sentence, words
+from newsclean.pipeline.text.predicates import caseless, is_headline, is_sentence, words
 from newsclean.pipeline.text.credits import split_credit
 
 
@@ -60,9 +60,17 @@ def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], 
     """The headline: among headline-style blocks before ``end``, the longest, nearer to
     the body winning ties (a lead-image caption is short, menu items shorter)."""
     best, best_score = None, None
+    # a headline in a script without case heads a body in one ("阅读简体中文版" above an
+    # English story is a link to a translation)
+    caseless_body = None
     for i in range(min(end, len(blocks))):
         if skip(i) or not is_title_candidate(blocks[i].text, cfg):
             continue
+        if caseless(blocks[i].text):
+            if caseless_body is None:
+                caseless_body = end < len(blocks) and caseless(blocks[end].text)
+            if not caseless_body:
+                continue
         score = words(blocks[i].text) - 0.5 * (end - i)
         if best_score is None or score > best_score:
             best, best_score = i, score

@@ -13,8 +13,6 @@ from newsclean.pipeline.core.config import CleanConfig
 # captions, metadata): the pure per-text predicates below remember recent answers.
 CACHE = 1 << 14
 
-# terminal punctuation, then any closing quotes or brackets; a colon introduces a quote
-TERMINAL = re.compile(r"[.!?…:;](?:[\"'”’»)\]]|\s)*$")
 URL = re.compile(r"https?://|www\.\w|\.(?:com|org|net)/", re.I)
 
 
@@ -48,30 +46,55 @@ def fold(text: str) -> str:
     return text.casefold().replace("i\u0307", "i")
 
 
-# Chinese, Japanese and Korean characters: those scripts do not separate words by spaces
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Chinese and Japanese write no spaces between words. A run of Han ideographs and kana counts
+# as one word per CJK_CHARS_PER_WORD characters, rounded up (a one-character label is a word):
+# words in segmented Chinese news text average about 1.7 characters, Japanese about 2 (its
+# particles and inflections are kana), and an English translation runs to about one word per two
+# characters of either, so a count is comparable to a space-separated language's for the
+# thresholds (sentence_min_words, max_words, the classifier's length features). Korean separates
+# its words by spaces and is counted by them. CJK punctuation (、。「」 and the full-width forms)
+# separates words like a space.
+CJK_CHARS_PER_WORD = 2
+CJK_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007]+")
+CJK_PUNCT = re.compile(r"[\u3000-\u3004\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff]")
+
+
+def cjk_words(text: str) -> int:
+    """The words of the Han and kana runs of ``text`` (CJK_CHARS_PER_WORD characters a word)."""
+    if text.isascii():
+        return 0
+    return sum(-(-len(run) // CJK_CHARS_PER_WORD) for run in CJK_RUN.findall(text))
 
 
 @lru_cache(maxsize=1 << 14)
 def words(text: str) -> int:
     """The one word count (rules' max_words, the predicates, the layout, the classifier):
-    words separated by white space; in Chinese, Japanese and Korean text two characters
-    count as a word. Cached: a block's count is asked for by segmenting, the rules' screens,
-    the predicates and the classifier (about five times a block)."""
+    words separated by white space; Chinese and Japanese runs by CJK_CHARS_PER_WORD. Cached:
+    a block's count is asked for by segmenting, the rules' screens, the predicates and the
+    classifier (about five times a block)."""
     if text.isascii():
         return len(text.split())
-    cjk = len(CJK.findall(text))
-    return len(CJK.sub(" ", text).split()) + cjk // 2 if cjk else len(text.split())
+    cjk = cjk_words(text)
+    if not cjk:
+        return len(text.split())
+    return cjk + len(CJK_PUNCT.sub(" ", CJK_RUN.sub(" ", text)).split())
 
 
-CLOSERS = "\"'”’»)]"  # what may follow the terminal punctuation in TERMINAL, with white space
-TERMINALS = tuple(".!?…:;")
+# what may follow the terminal punctuation, with white space: closing quotes and brackets,
+# the Chinese and Japanese ones among them
+CLOSERS = "\"'”’»)]」』）】〕》"
+# the Chinese and Japanese full stop, exclamation and question marks end a sentence too
+TERMINALS = tuple(".!?…:;。！？．｡")
+# what ends_like_sentence answers, as a pattern: terminal punctuation, then any closers and
+# white space (a colon introduces a quote)
+TERMINAL = re.compile(f"[{re.escape(''.join(TERMINALS))}](?:[{re.escape(CLOSERS)}]|\\s)*$")
 
 
 def ends_like_sentence(text: str) -> bool:
-    """``TERMINAL`` matches: stripping the closing quotes, brackets and white space from the
-    end leaves terminal punctuation (the pattern, searched from the start, would try every
-    full stop of a long paragraph)."""
+    """Stripping the closing quotes, brackets and white space (CLOSERS) from the end leaves
+    terminal punctuation (TERMINALS; a colon introduces a quote). Stripped, not matched by a
+    pattern: one searched from the start would try every full stop of a long paragraph."""
     t = text.rstrip()
     while True:
         u = t.rstrip(CLOSERS).rstrip()
@@ -94,7 +117,8 @@ def _is_sentence(text: str, sentence_min_words: int, long_block_words: int) -> b
 
 
 def is_headline(text: str, cfg: CleanConfig, min_words: int = 2) -> bool:
-    """Headline style: a short line, capitalised start, no closing full stop, no URL."""
+    """Headline style: a short line, capitalised start (any letter in a script without
+    case), no closing full stop, no URL."""
     return _is_headline(text, min_words)
 
 
@@ -104,13 +128,27 @@ def _is_headline(text: str, min_words: int) -> bool:
     n = words(t)
     if n < min_words or n > 30 or has_url(t):
         return False
-    if t.endswith((".", ":", ";", ",", "*")) and not t.endswith("..."):
+    if t.endswith((".", ":", ";", ",", "*", "。", "：", "；", "，", "、")) and not t.endswith("..."):
         return False
-    first = t.lstrip("\"'“‘«¿¡([")[:1]
-    return bool(first) and (first.isupper() or first.isdigit())
+    first = t.lstrip("\"'“‘«¿¡([「『【（")[:1]
+    # capitalised, or a letter of a script without case (Chinese, Japanese, Arabic, Hebrew...)
+    return bool(first) and (first.isupper() or first.isdigit() or (first.isalpha() and not first.islower()))
 
 
 # capitalised words that name site sections, not people ("Popular Articles", "Latest News")
+CASELESS_SAMPLE = 200
+
+
+def caseless(text: str) -> bool:
+    """Most letters of ``text`` (of its first CASELESS_SAMPLE characters) are of scripts
+    without case (Chinese, Japanese, Arabic...)."""
+    if text.isascii():
+        return False
+    sample = text[:CASELESS_SAMPLE]
+    cased = sum(map(str.isupper, sample)) + sum(map(str.islower, sample))
+    return (sum(map(str.isalpha, sample)) - cased) > cased
+
+
 NOT_NAME_WORDS = frozenset("""
 about advertisement advertising all archive articles blog breaking business comments contact
 more editor editorial entertainment events facebook featured follow home latest live login
