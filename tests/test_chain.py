@@ -11,9 +11,9 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import DECODE, chain_stages, step_digests, step_reads
 from newsclean.pipeline.core.config import STAGES, CleanConfig, ConfigError
-from newsclean.tasks import chain as chain_tasks
+from newsclean.tasks.run import chain as chain_tasks
 from newsclean.tasks.batch import plan_batch
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import FIXTURES, RAW
 from .operations_support import make_raw

@@ -8,7 +8,7 @@ import luigi
 import pytest
 
 from newsclean.tasks import CleanCorpus, PublishedCorpus
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import RAW, ROOT
 from .example_downstream import SentenceStats

@@ -321,10 +321,10 @@ def test_switching_links_off_clears_them_and_thresholds_relink_without_cleaning(
 
 def test_links_are_left_out_when_a_record_is_compared_with_its_article_cleaned_alone(linked, tmp_path):
     raw, out = linked
-    from newsclean.tasks.cli import main
+    from newsclean.tasks.commands.cli import main
 
     stored = json.loads(records(out)["site-b"])
-    alone = subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
+    alone = subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert stored["duplicate_of"] == "site-a" and json.loads(alone)["duplicate_of"] is None
     assert dedup.without_links(stored) == json.loads(alone)

@@ -11,7 +11,7 @@ import pytest
 
 from newsclean.pipeline import clean
 from newsclean.pipeline.core import config
-from newsclean.tasks import cli, config_doc
+from newsclean.tasks.commands import cli, config_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -96,7 +96,7 @@ def test_pages_name_only_real_config_keys(page):
 def test_configuration_reference_is_generated_from_the_code():
     path = ROOT / "docs" / "configuration.md"
     assert path.read_text(encoding="utf-8") == config_doc.render(), \
-        "docs/configuration.md is stale: python -m newsclean.tasks.config_doc > docs/configuration.md"
+        "docs/configuration.md is stale: python -m newsclean.tasks.commands.config_doc > docs/configuration.md"
     assert set(re.findall(r"^## `(\w+)`", config_doc.render(), re.M)) == config_keys()
 
 

@@ -1,5 +1,5 @@
 """One owner for the output folder's layout: its folder names and part-file pattern are
-spelled in pipeline/core/output_layout.py only; tasks/paths.py builds paths from them and
+spelled in pipeline/core/output_layout.py only; tasks/folder/paths.py builds paths from them and
 pipeline/io.py reads them there. Read from the source (ast), as tests/test_layers.py does."""
 import ast
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 from newsclean.pipeline.core import output_layout
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = ROOT / "pipeline" / "core" / "output_layout.py"

@@ -11,7 +11,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import describe_rules
 from newsclean.pipeline.output.review import article_view
-from newsclean.tasks import outputs
+from newsclean.tasks.folder import outputs
 from newsclean.tasks.report import build_report
 from newsclean.tasks.report.browser import missing, open_page, wait_ready
 from newsclean.tasks.report.pages import render_site

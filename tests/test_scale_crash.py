@@ -8,7 +8,7 @@ import pytest
 from .operations_support import cli, make_raw, manifest, records
 from .test_integrity_crash import run_killed
 from .test_scale_segments import add_copies, settle
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from .operations_support import SEEDS, cli, file_stats, make_raw, manifest, part
 from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import SegmentIndex, plan_commit
 from newsclean.pipeline.output.shards import Entry
-from newsclean.tasks import paths
-from newsclean.tasks.common import load_context
-from newsclean.tasks.export import export
-from newsclean.tasks.show import find_article
+from newsclean.tasks.folder import paths
+from newsclean.tasks.run.common import load_context
+from newsclean.tasks.commands.export import export
+from newsclean.tasks.commands.show import find_article
 
 
 def settle(raw):

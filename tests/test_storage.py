@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.tasks import storage
+from newsclean.tasks.folder import storage
 
 pytest.importorskip("fsspec")
 

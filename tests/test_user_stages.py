@@ -15,7 +15,7 @@ from newsclean.pipeline.output.conservation import unaccounted_lines
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
 from newsclean.pipeline.stages.boilerplate import HEURISTICS
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import ROOT
 
@@ -124,7 +124,7 @@ def test_a_stage_that_breaks_the_contract_rejects_the_article_naming_itself(brok
 
 def cli(*args, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{ROOT}"}
-    return subprocess.run([sys.executable, "-c", "from newsclean.tasks.cli import main; raise SystemExit(main())", *args],
+    return subprocess.run([sys.executable, "-c", "from newsclean.tasks.commands.cli import main; raise SystemExit(main())", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 

@@ -5,7 +5,7 @@ YAML header when it loads the folder, ``load_dataset("clean/corpus", split="trai
 that is null all through them (``published``, a caption's ``credit``, an empty ``captions``
 list) gets the type null, which a later part's strings cannot be cast to ("Couldn't cast
 array of type string to null"). The header gives every column its contract type
-(``dataset_info.features``, from ``newsclean.tasks.export.corpus_schema``), so every part is read with
+(``dataset_info.features``, from ``newsclean.tasks.commands.export.corpus_schema``), so every part is read with
 the same types.
 
 NO_CONFIGS: the card declares no ``configs`` (data files). A config declared in the card is
@@ -16,8 +16,8 @@ itself (README.md and hidden temporary files are not data files) and keys the ca
 them and their modification times. The card is made without ``datasets`` (a plain YAML
 text) and is the same bytes for every run of the same code.
 
-A run copies the card from ``tasks/corpus_card.md``, made by ``corpus_card()`` from the Arrow
-schema and kept in the repository (``python -m newsclean.tasks.card`` rewrites it; a test checks it is
+A run copies the card from ``tasks/run/corpus_card.md``, made by ``corpus_card()`` from the Arrow
+schema and kept in the repository (``python -m newsclean.tasks.run.card`` rewrites it; a test checks it is
 current), so that publishing does not load pyarrow (about 30 MB of peak memory).
 """
 from __future__ import annotations
@@ -26,8 +26,8 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import paths
-from newsclean.tasks.export import corpus_schema
+from newsclean.tasks.folder import paths
+from newsclean.tasks.commands.export import corpus_schema
 
 CARD = Path(__file__).with_name("corpus_card.md")
 
@@ -113,10 +113,10 @@ def card_is_current(out: Path) -> bool:
 
 
 def card_text() -> str:
-    """The card as shipped (``tasks/corpus_card.md``)."""
+    """The card as shipped (``tasks/run/corpus_card.md``)."""
     return CARD.read_text(encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m newsclean.tasks.card: rewrite tasks/corpus_card.md after a schema change
+if __name__ == "__main__":  # python -m newsclean.tasks.run.card: rewrite tasks/run/corpus_card.md after a schema change
     io.atomic_write_text(CARD, corpus_card())
     print(f"wrote {CARD}")

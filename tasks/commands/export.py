@@ -13,9 +13,9 @@ from typing import Callable, Iterable, Iterator
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import integrity, outputs
+from newsclean.tasks.folder import integrity, outputs
 from newsclean.tasks.exitcodes import CommandError
-from newsclean.tasks.paths import safe_name
+from newsclean.tasks.folder.paths import safe_name
 
 
 class ExportError(CommandError):
