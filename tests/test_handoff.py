@@ -162,7 +162,7 @@ def _arrow_names(type_):
 def test_export_schema_is_the_corpus_contract():
     from pathlib import Path
 
-    from newsclean.tasks.commands.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     schema = json.loads((Path(__file__).resolve().parent.parent / "pipeline/schema/corpus.schema.json").read_text())
     arrow = corpus_schema()
@@ -171,7 +171,7 @@ def test_export_schema_is_the_corpus_contract():
 
 def test_every_part_reads_with_the_corpus_types(seed_run):
     """pyarrow (and so HF datasets) infers types per file; with the corpus types every part reads."""
-    from newsclean.tasks.commands.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     options = pajson.ParseOptions(explicit_schema=corpus_schema())
     tables = [pajson.read_json(p, parse_options=options) for p in corpus_parts(seed_run) if p.stat().st_size]
@@ -220,7 +220,7 @@ def test_hf_datasets_loads_the_corpus_folder_as_it_is(tmp_path, monkeypatch):
     and fails on the later one ("Couldn't cast array of type string to null")."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
     datasets = pytest.importorskip("datasets")
-    from newsclean.tasks.commands.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     out = tmp_path / "clean"
     assert main(["run", "--raw", str(_raw_with_later_metadata(tmp_path)), "--out", str(out), "--quiet"]) == 0
