@@ -124,3 +124,56 @@ def test_detectors_see_what_they_check():
     assert named_commands(text) == {"frobnicate", "frob2"}
     assert named_config_keys(text) == {"no_such_key", "shards"}
     assert slug("Bad input and what a `rejection` looks like") == "bad-input-and-what-a-rejection-looks-like"
+
+
+def code_tree(text: str) -> set[str]:
+    """The paths the code tree of a page lists under pipeline/ and tasks/: ``name.py`` and
+    ``name/`` entries, nested by two spaces a level."""
+    match = re.search(r"## Layout of the code\n.*?```\n(.*?)```", text, re.S)
+    assert match, "no code tree under ## Layout of the code"
+    listed, stack = set(), []
+    for line in match.group(1).splitlines():
+        name = line.split()[0] if line.strip() else ""
+        depth = (len(line) - len(line.lstrip())) // 2
+        if not name.endswith((".py", "/")):
+            continue
+        stack[depth:] = [name.rstrip("/")]
+        if stack[0] in ("pipeline", "tasks") and depth > 0:
+            listed.add("/".join(stack) + ("/" if name.endswith("/") else ""))
+    return listed
+
+
+def test_architecture_code_tree_is_the_code():
+    """docs/architecture.md lists every module and package of pipeline/ and tasks/, and
+    nothing that is not there (a moved or new module fails here until the tree says so)."""
+    found = {p.relative_to(ROOT).as_posix() for top in ("pipeline", "tasks") for p in (ROOT / top).rglob("*.py")
+             if p.name != "__init__.py"}
+    found |= {p.parent.relative_to(ROOT).as_posix() + "/" for top in ("pipeline", "tasks")
+              for p in (ROOT / top).glob("*/**/__init__.py")}
+    assert code_tree((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")) == found
+
+
+def test_code_tree_reader_nests():
+    text = "## Layout of the code\n\n```\ntasks/   x\n  a.py   y\n  run/   z\n    b.py   w\n  c.py\nnewsclean/   v\n```\n"
+    assert code_tree(text) == {"tasks/a.py", "tasks/run/", "tasks/run/b.py", "tasks/c.py"}
+
+
+SOURCE_PATH = re.compile(r"\b(?:pipeline|tasks)/[\w/]+\.(?:py|md|toml|json)\b")
+
+
+def named_source_paths(text: str) -> set[str]:
+    return set(SOURCE_PATH.findall(text))
+
+
+def test_named_source_files_exist():
+    """A path such as tasks/folder/paths.py named in the README, docs/, the Makefile,
+    pyproject.toml or a module's docstrings and comments is a file (CHANGELOG.md, history,
+    keeps the paths of its day)."""
+    pages = [README, *DOCS, ROOT / "Makefile", ROOT / "pyproject.toml"]
+    pages += [p for top in ("pipeline", "tasks", "bench", "tests") for p in sorted((ROOT / top).rglob("*.py"))
+              if "fixtures" not in p.parts and p.name != "test_docs.py"]
+    missing = [f"{p.relative_to(ROOT)}: {name}" for p in pages for name in sorted(named_source_paths(p.read_text(encoding="utf-8")))
+               if not (ROOT / name).exists()]
+    assert missing == []
+    assert named_source_paths("see tasks/run/shards.py and `pipeline/io.py`; not mypipeline/x.py") == \
+        {"tasks/run/shards.py", "pipeline/io.py"}

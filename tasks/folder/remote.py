@@ -1,5 +1,5 @@
 """--raw and --out on object storage (``s3://bucket/prefix``; any fsspec URL): every process
-works on its own local mirror of the store's folders (pipeline/storage.py), in the working
+works on its own local mirror of the store's folders (tasks/folder/storage.py), in the working
 folder ``$NEWSCLEAN_WORK`` (default ``~/.cache/newsclean``), and the store is the one place
 that processes on several machines share (with luigid).
 
