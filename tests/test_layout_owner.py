@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsclean.pipeline import io
 from newsclean.pipeline.core import output_layout
 from newsclean.tasks.folder import paths
@@ -60,6 +62,7 @@ def test_paths_are_built_from_the_owner_and_temp_files_are_swept_where_they_are_
     assert {p.parent.relative_to(out).as_posix().replace(".", "") for p in written} <= set(io.TEMP_FOLDERS)
 
 
+@pytest.mark.integration  # starts a process (a writer that has died)
 def test_a_dead_writers_temp_file_is_swept_from_the_dedup_state(tmp_path):
     """Dedup writes its summary atomically under _state/dedup; a killed Dedup's temporary
     file there was never removed (TEMP_FOLDERS did not list the folder)."""

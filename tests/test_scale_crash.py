@@ -10,6 +10,8 @@ from .test_integrity_crash import run_killed
 from .test_scale_segments import add_copies, settle
 from newsclean.tasks.folder import paths
 
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
+
 
 @pytest.fixture(scope="module")
 def growth(tmp_path_factory):

@@ -15,6 +15,8 @@ from .test_dedup import CHROME, article, body, corpus_raw
 from newsclean.pipeline.output.shards import shard_of
 from newsclean.tasks.folder import paths, segments
 
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
+
 FILLER = tuple(f"story-{i:02d}" for i in range(24))  # distinct stories: segment 0 outweighs a run's additions
 FIRST = ("site-a", "event-1", "event-2", "other", *FILLER)
 SHARDS = 2
