@@ -30,6 +30,21 @@ def config_keys() -> set[str]:
     return {f.name for f in dataclasses.fields(config.CleanConfig)}
 
 
+def change_log_stages() -> set[str]:
+    """The stages a change log names: the config's, and the steps around them the library
+    writes changes for (``STAGE = "dedup"``, ``Change("ingest", ...)``), read from its source."""
+    found = set(config.STAGES)
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'^STAGE = "(\w+)"', text, re.M)) | set(re.findall(r'\bChange\("(\w+)"', text))
+    return found
+
+
+def named_stages(text: str) -> set[str]:
+    """Stages a page names: "the `x` stage", "stage `x`" (lower case: "the stage `Context`" is a type)."""
+    return set(re.findall(r"`([a-z]\w*)` stage\b", text)) | set(re.findall(r"\bstage `([a-z]\w*)`", text))
+
+
 def marked_list(text: str, marker: str) -> list[str]:
     """The first backticked word of each ``- `` line between ``<!-- marker`` and
     ``<!-- /marker -->``."""
@@ -89,6 +104,11 @@ def test_pages_name_only_real_commands(page):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_pages_name_only_real_stages(page):
+    assert named_stages(page.read_text(encoding="utf-8")) <= change_log_stages()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_pages_name_only_real_config_keys(page):
     assert named_config_keys(page.read_text(encoding="utf-8")) <= config_keys()
 
@@ -123,6 +143,8 @@ def test_detectors_see_what_they_check():
             "```toml\nshards = 2\n```\n```sh\nnewsclean frob2 --out x\n```\n")
     assert named_commands(text) == {"frobnicate", "frob2"}
     assert named_config_keys(text) == {"no_such_key", "shards"}
+    assert named_stages("the `frob` stage drops; a change of stage `ingest`; the stage `Context`") == {"frob", "ingest"}
+    assert {"ingest", "extract", "dedup", "boilerplate"} <= change_log_stages() and "frob" not in change_log_stages()
     assert slug("Bad input and what a `rejection` looks like") == "bad-input-and-what-a-rejection-looks-like"
 
 
