@@ -13,10 +13,10 @@ SPELLING = re.compile(r"\.split\(\)\)\s*\.casefold\(\)")
 
 def second_spellings(source: str) -> list[str]:
     """The functions of ``source`` that squash and case-fold a text, or are named fold or squash."""
-    out = []
+    out, lines = [], source.splitlines()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef):
-            body = ast.get_source_segment(source, node) or ""
+            body = "\n".join(lines[node.lineno - 1:node.end_lineno])
             if node.name in ("fold", "squash") or SPELLING.search(body):
                 out.append(node.name)
     return out
