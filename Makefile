@@ -82,4 +82,4 @@ bench-html: $(STAMP)
 
 # docs/configuration.md from CleanConfig's field docs (tests/test_docs.py checks it is current)
 docs: $(STAMP)
-	$(PY) -m newsclean.tasks.config_doc > docs/configuration.md
+	$(PY) -m newsclean.tasks.commands.config_doc > docs/configuration.md

@@ -12,7 +12,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.output.shards import plan_shards, process_shard
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 
 def main(raw: str, out: str) -> None:

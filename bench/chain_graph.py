@@ -45,7 +45,7 @@ def main() -> int:
     with loopback_service(luigid_command(port, str(work / "luigid")), port, "luigid") as url:
         stages = ["encoding", "residue", "boilerplate", "captions", "metadata", "normalize", USER_STAGE]
         (work / "c.toml").write_text(f"shards = 2\nstages = {json.dumps(stages)}\n")
-        subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(ROOT / "raw"), "--out", str(work / "out"),
+        subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", str(ROOT / "raw"), "--out", str(work / "out"),
                         "--config", str(work / "c.toml"), "--chain", "--scheduler-url", url, "-q"], cwd=ROOT, check=True)
         page = f"{url}/static/visualiser/index.html#tab=graph&taskId={urllib.parse.quote(task_id(url, 'Publish'))}"
         width, height = (int(x) for x in args.size.split("x"))

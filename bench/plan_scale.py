@@ -38,7 +38,7 @@ import atexit, json, os, sys
 atexit.register(lambda: open(os.environ["SCALE_IO"], "w").write(open("/proc/self/io").read()))
 from pathlib import Path
 from newsclean.pipeline import io
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 from newsclean.tasks.batch import plan_batch
 raw, out = sys.argv[1], sys.argv[2]
 task = plan_batch(raw, out)

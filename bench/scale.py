@@ -7,7 +7,7 @@
 Inputs: the dev text scrapes of every set under ../shared/bench/*/text, copied under distinct
 names (``<name>-cNNNNN.txt``) until there are ``--articles`` (copies clean exactly like their
 source; a near-duplicate step would link them). Each step is one ``newsclean run`` process
-(``python -m newsclean.tasks.cli`` in ``--repo``) measured from the outside: wall time, CPU, peak RSS of
+(``python -m newsclean.tasks.commands.cli`` in ``--repo``) measured from the outside: wall time, CPU, peak RSS of
 its whole process tree (the sum over the process and its descendants, Luigi's workers included,
 sampled every 0.2 s from /proc; also as PSS, which counts the pages forked workers share once)
 and of its largest process (os.wait4), the bytes of the output's
@@ -58,7 +58,12 @@ SHARED = Path(os.environ["NEWSCLEAN_SHARED"]) / "bench" if os.environ.get("NEWSC
 WRAPPER = """
 import atexit, os, sys
 atexit.register(lambda: open(os.environ["SCALE_IO"], "w").write(open("/proc/self/io").read()))
-from newsclean.tasks.cli import main
+try:
+    from newsclean.tasks.commands.cli import main
+except ModuleNotFoundError as e:  # a --repo tree from before tasks/ was grouped (newsclean.tasks.cli)
+    if e.name != "newsclean.tasks.commands":
+        raise
+    from newsclean.tasks.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -339,8 +344,8 @@ class S3:
 
     def records(self) -> dict[str, str]:
         """As Local.records, from the objects the manifest names (a part's object is named by
-        its content: tasks/storage.py's content_key), each read and hashed."""
-        from newsclean.tasks.storage import content_key
+        its content: tasks/folder/storage.py's content_key), each read and hashed."""
+        from newsclean.tasks.folder.storage import content_key
 
         self.fs.invalidate_cache()
         manifest = json.loads(self.fs.cat_file(f"{self.bucket}/out/manifest.json"))
@@ -401,7 +406,7 @@ def steps(args, target, files: list[Path]) -> Result:
     rows = [("full run", full), ("no-change rerun", unchanged), (f"add {add} (0.1%)", added), ("rebuild one", rebuild)]
     if isinstance(target, S3):
         rows.append(("no-change, fresh worker", target.step(run, fresh=True)))
-    if (Path(args.repo) / "tasks" / "compact.py").exists() and not args.no_compact:
+    if any((Path(args.repo) / "tasks" / sub / "compact.py").exists() for sub in ("commands", "")) and not args.no_compact:
         rows.append(("compact", target.step(["compact", "--out", target.folders()[3], "--quiet"])))
     _, final = target.size()
     return Result(target.name, len(made), raw_bytes, output, objects, final, rows, added, records,

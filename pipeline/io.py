@@ -225,7 +225,7 @@ def list_inputs(raw: Path, limit: int, skip: Path | None = None,
 
 
 class StatLookup(Protocol):
-    """A stat cache as ``hashed_inputs`` asks it (tasks/statcache.py keeps one)."""
+    """A stat cache as ``hashed_inputs`` asks it (tasks/folder/statcache.py keeps one)."""
 
     def get(self, rel: str) -> list | None:
         """What was cached for ``rel``: [stat key, hashed tuples], or None."""
@@ -664,7 +664,7 @@ def locked(path: Path):
 
 def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
     """Remove state and plan files of earlier batches, and temporary files left by a crashed
-    write (part files no manifest lists are tasks/segments.py's to remove)."""
+    write (part files no manifest lists are tasks/folder/segments.py's to remove)."""
     gone = [p for p in sorted((out / STATE / "shards").glob("*.json")) if str(p) not in keep_states]
     gone.extend(p for p in sorted((out / STATE / "plan").glob("*.json")) if str(p) not in keep_plans)
     for path in gone:
@@ -965,7 +965,7 @@ def _unpack(blob: bytes, code: str) -> list[int]:
 
 
 def part_lines(path: Path) -> list[tuple[str, str]]:
-    """(id, line) of every record of a part the run has checked already (tasks/dedup.py):
+    """(id, line) of every record of a part the run has checked already (tasks/run/dedup.py):
     the id is read from the line's start, where every record writes it, without parsing
     the rest (part_records parses each line; DamagedPart on a line without an id)."""
     found = []
@@ -998,7 +998,7 @@ def iter_part(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-# --- a plan's spill and the input stat cache (tasks/plan_inputs.py, tasks/statcache.py) ------------
+# --- a plan's spill and the input stat cache (tasks/run/plan_inputs.py, tasks/folder/statcache.py) ------------
 
 class Spill:
     """Rows (JSON values) put aside on disk by group (a shard), in the order they are added,
@@ -1050,7 +1050,7 @@ class Spill:
 
 
 class InputStatStore:
-    """The input stat cache as one SQLite file (tasks/statcache.py says what it holds and
+    """The input stat cache as one SQLite file (tasks/folder/statcache.py says what it holds and
     trusts): rel -> its entry as JSON, and ``meta``. Lookups go to disk, one input at a time,
     so that the cache is never held whole (1 MB of pages cached: the tree's inner pages).
     The entries a run changes go to a temporary table (its pages on disk too); ``save``

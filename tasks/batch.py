@@ -22,16 +22,17 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
 from newsclean.pipeline.output.shards import shard_digest
 
-from newsclean.tasks import integrity, paths, plan_inputs, plans, remote
+from newsclean.tasks.folder import integrity, paths, plans, remote
+from newsclean.tasks.run import plan_inputs
 from newsclean.pipeline.stages.context import Context
-from newsclean.tasks.common import load_context
+from newsclean.tasks.run.common import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
-from newsclean.tasks.publish import Publish
+from newsclean.tasks.run.publish import Publish
 
 
 def plan_batch(raw: str, out: str, config: str = "", chain: bool = False) -> Publish:
     """Plan the batch (its shards' plans, by digest); ``raw`` and ``out`` may be store URLs
-    (tasks/remote.py: the plan is made on the local mirrors and pushed to the store)."""
+    (tasks/folder/remote.py: the plan is made on the local mirrors and pushed to the store)."""
     with remote.session(out) as out_path:
         return _plan(raw, remote.raw_folder(raw, refresh=True), out, out_path, config, chain)
 
@@ -91,7 +92,7 @@ class Batch(luigi.WrapperTask):
     raw = luigi.Parameter(default="raw")
     out = luigi.Parameter(default="clean")
     config = luigi.Parameter(default="")
-    chain = luigi.BoolParameter(default=False, description="one task per stage and shard (tasks/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="one task per stage and shard (tasks/run/chain.py)")
 
     def requires(self):
         return plan_batch(self.raw, self.out, self.config, self.chain)
@@ -120,7 +121,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
             return True, True
         shards = task.shard_tasks()
         sizes = [0 if t.complete() else len(plans.read(task.out_path, t.shard, t.digest)) for t in shards]
-    from newsclean.tasks import progress as bar
+    from newsclean.tasks.run import progress as bar
 
     states = [Path(t.output().path) for t in shards]
     bar.start(states, progress, sizes)

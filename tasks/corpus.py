@@ -18,7 +18,7 @@ import luigi
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import integrity, paths
+from newsclean.tasks.folder import integrity, paths
 
 
 class PublishedCorpus(luigi.Target):

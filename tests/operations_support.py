@@ -24,13 +24,13 @@ def make_raw(folder: Path, copies: int = 1) -> Path:
 
 
 def cli(*args: str) -> int:
-    from newsclean.tasks.cli import main
+    from newsclean.tasks.commands.cli import main
 
     return main([str(a) for a in args])
 
 
 def cli_subprocess(*args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", *map(str, args)], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", *map(str, args)], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, **kw)
 
 

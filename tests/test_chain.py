@@ -11,9 +11,9 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import DECODE, chain_stages, step_digests, step_reads
 from newsclean.pipeline.core.config import STAGES, CleanConfig, ConfigError
-from newsclean.tasks import chain as chain_tasks
+from newsclean.tasks.run import chain as chain_tasks
 from newsclean.tasks.batch import plan_batch
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import FIXTURES, RAW
 from .operations_support import make_raw
@@ -42,6 +42,7 @@ def run(raw, out, *extra):
     return main(["run", "--raw", str(raw), "--out", str(out), "-q", *extra])
 
 
+@pytest.mark.integration
 def test_the_chain_writes_what_the_fused_run_writes(raw, tmp_path):
     assert run(raw, tmp_path / "fused") == 0
     assert run(raw, tmp_path / "chain", "--chain") == 0
@@ -55,6 +56,7 @@ def test_the_chain_writes_what_the_fused_run_writes(raw, tmp_path):
     assert run(raw, tmp_path / "chain", "--chain") == 0 and parts(tmp_path / "chain") == before
 
 
+@pytest.mark.integration
 def test_a_user_stage_is_a_task_of_its_own_and_cleans_as_fused(raw, tmp_path):
     (raw / "tip.txt").write_text("Council approves new bridge over the river\nBy Jane Smith\n"
                                  "The city council voted on Tuesday to build a new footbridge across the river.\n"
@@ -120,6 +122,7 @@ def test_a_normalisation_switch_changes_the_digests_of_normalize_and_after_only(
     assert [a == b for a, b in zip(before, titles)][:4] == [True, True, True, False]  # boilerplate on
 
 
+@pytest.mark.integration
 def test_after_a_normalisation_change_the_chain_reruns_normalize_not_the_classifier(raw, tmp_path, monkeypatch):
     """The chain run up to normalize (not committed), then the batch with a normalisation
     switch changed: decode and the stages before normalize are complete already; normalize
@@ -155,6 +158,7 @@ def test_same_inputs_give_the_same_chain_digests(ctx, tmp_path, raw):
     assert a.digest == b.digest
 
 
+@pytest.mark.integration
 def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monkeypatch):
     out = tmp_path / "chain"
     assert run(raw, out, "--chain") == 0
@@ -171,6 +175,7 @@ def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monke
     assert manifest["counts"]["cleaned"] == 1
 
 
+@pytest.mark.integration
 def test_the_chain_reads_its_intermediates_back_from_disk_as_another_process_would(raw, tmp_path, monkeypatch):
     monkeypatch.setattr(chain_tasks, "_kept", lambda path: None)  # nothing kept in memory
     assert run(raw, tmp_path / "chain", "--chain") == 0

@@ -158,6 +158,7 @@ def test_every_raw_line_is_accounted_for(clean, name):
             assert line.strip() in placed_text or line.strip() in (a.title or "") + " ".join(a.authors), line
 
 
+@pytest.mark.bench  # bench/quality.py
 def test_quality_bench_metric_and_absent_sets(capsys):
     import importlib.util
     spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")
@@ -324,6 +325,7 @@ def test_running_text_past_the_core_and_its_end_markers():
     assert feature(0, "other_after_tight") == 0.0
 
 
+@pytest.mark.bench  # bench/quality.py
 def test_quality_bench_scores_each_language_apart(tmp_path):
     import importlib.util
     spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")
@@ -346,6 +348,7 @@ def test_clock_feature_marks_time_stamped_lines():
     assert clock == [0.0, 1.0, 0.0]
 
 
+@pytest.mark.bench  # bench/quality.py
 def test_quality_bench_runs_a_given_model_through_the_full_pipeline(tmp_path):
     import importlib.util
     spec = importlib.util.spec_from_file_location("quality", Path(__file__).resolve().parent.parent / "bench" / "quality.py")

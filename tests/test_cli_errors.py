@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 from newsclean.tasks.exitcodes import MEANING, Exit
 
 from .operations_support import ROOT, cli, cli_subprocess, file_stats, make_raw
@@ -48,7 +48,7 @@ def test_a_task_that_cannot_write_is_one_line(tmp_path):
 def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp_path, monkeypatch, capsys):
     """A complete() that raises (a store that did not answer) makes Luigi skip the task with a
     warning only; the summary line says which task and why, not a task that succeeded."""
-    from newsclean.tasks.shards import CleanShard
+    from newsclean.tasks.run.shards import CleanShard
 
     checked: set[int] = set()
     complete = CleanShard.complete
@@ -68,7 +68,7 @@ def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp
 
 
 def test_a_completeness_check_that_fails_once_is_scheduled_again_and_the_run_succeeds(tmp_path, monkeypatch, capsys):
-    from newsclean.tasks.shards import CleanShard
+    from newsclean.tasks.run.shards import CleanShard
 
     calls: dict[int, int] = {}
     complete = CleanShard.complete
@@ -99,7 +99,7 @@ def test_disk_full_and_permission_denied_are_one_line(tmp_path, monkeypatch, cap
 def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     raw = make_raw(tmp_path / "raw", copies=80)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(raw), "--out", str(out), "-q"],
+    proc = subprocess.Popen([sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", str(raw), "--out", str(out), "-q"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 120
     while not list((out / "_state" / "shards").glob("*.json")) and time.time() < deadline:

@@ -7,7 +7,7 @@ import io as stdio
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean.tasks.cli import main, parser
+from newsclean.tasks.commands.cli import main, parser
 
 from .operations_support import cli, cli_subprocess, make_raw
 
@@ -51,7 +51,7 @@ def test_export_parquet_to_stdout(tmp_path):
 
     out = tmp_path / "out"
     assert cli("run", "--raw", make_raw(tmp_path / "raw"), "--out", out, "-q") == 0
-    done = subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "export", "--out", str(out), "--format", "parquet",
+    done = subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", "export", "--out", str(out), "--format", "parquet",
                            "--to", "-"], cwd=ROOT, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert pq.read_table(stdio.BytesIO(done.stdout)).num_rows == 5

@@ -8,7 +8,7 @@ import luigi
 import pytest
 
 from newsclean.tasks import CleanCorpus, PublishedCorpus
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import RAW, ROOT
 from .example_downstream import SentenceStats
@@ -37,6 +37,7 @@ def expected_stats(out: Path) -> dict:
     return counts
 
 
+@pytest.mark.integration
 def test_a_downstream_task_runs_the_batch_then_reads_the_corpus_with_luigid(raw, tmp_path, luigid):  # noqa: F811 - the fixture imported above
     out, stats = tmp_path / "clean", tmp_path / "stats.json"
     task = SentenceStats(raw=str(raw), out=str(out), stats=str(stats))
@@ -51,6 +52,7 @@ def test_a_downstream_task_runs_the_batch_then_reads_the_corpus_with_luigid(raw,
     assert {"SentenceStats", "CleanCorpus", "Publish", "CleanShard"} <= families
 
 
+@pytest.mark.integration
 def test_the_corpus_is_complete_only_when_published_and_consistent(raw, tmp_path):
     out = tmp_path / "clean"
     corpus = CleanCorpus(raw=str(raw), out=str(out))
@@ -72,6 +74,7 @@ def test_the_corpus_is_complete_only_when_published_and_consistent(raw, tmp_path
     assert PublishedCorpus(out).exists() and not CleanCorpus(raw=str(raw), out=str(out)).complete()
 
 
+@pytest.mark.integration
 def test_the_chain_through_the_corpus_task(raw, tmp_path):
     out = tmp_path / "clean"
     assert luigi.build([CleanCorpus(raw=str(raw), out=str(out), chain=True)], local_scheduler=True, log_level="WARNING")

@@ -95,6 +95,7 @@ def linked(tmp_path_factory):
 
 # --- detection on the cleaned body ----------------------------------------------------------
 
+@pytest.mark.integration
 def test_copies_under_other_chrome_a_truncated_and_an_edited_copy_are_linked(linked):
     _, out = linked
     links = links_of(out)
@@ -113,6 +114,7 @@ def test_copies_under_other_chrome_a_truncated_and_an_edited_copy_are_linked(lin
     assert rule[canonical] == [] and len([c for r in rule.values() for c in r]) == 4  # one change per linked record
 
 
+@pytest.mark.integration
 def test_distinct_stories_sharing_a_quote_are_not_copies(linked):
     _, out = linked
     links = links_of(out)
@@ -122,6 +124,7 @@ def test_distinct_stories_sharing_a_quote_are_not_copies(linked):
     assert 0 < con < P.containment and sim < P.jaccard  # they do share the quote's 5-grams
 
 
+@pytest.mark.integration
 def test_the_seed_articles_are_not_copies(tmp_path):
     """Three of the five seeds report one event in different words."""
     raw = tmp_path / "raw"
@@ -133,6 +136,7 @@ def test_the_seed_articles_are_not_copies(tmp_path):
     assert (tmp_path / "out" / "duplicates.jsonl").read_text() == ""
 
 
+@pytest.mark.integration
 def test_chrome_shared_by_different_stories_does_not_link_them(tmp_path):
     """Detection runs on the cleaned body: two stories under the same long site chrome."""
     raw = tmp_path / "raw"
@@ -230,6 +234,7 @@ def test_a_new_article_is_compared_with_the_index_not_all_pairs():
     assert result.compared == len(index.candidates(docs[-1].bands) - {docs[-1].id}) < len(docs) - 1
 
 
+@pytest.mark.integration
 def test_signatures_are_the_same_in_every_process():
     code = ("from newsclean.pipeline.output.dedup import shingles, signature, band_keys; t = open('raw/000_1be1833fb9aa4d76.txt').read(); "
             "s = shingles(t); print(sorted(s)[:5], band_keys(signature(s))[:4])")
@@ -246,6 +251,7 @@ def _config(folder: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.integration
 def test_same_links_whatever_the_shards_workers_and_runs(linked, tmp_path):
     raw, out = linked
     expected = links_of(out)
@@ -265,6 +271,7 @@ def test_same_links_whatever_the_shards_workers_and_runs(linked, tmp_path):
     assert parts(ten) == parts(out) and (ten / "duplicates.jsonl").read_text() == table
 
 
+@pytest.mark.integration
 def test_only_the_parts_whose_links_changed_are_rewritten(linked, tmp_path):
     raw, out = linked
     work_raw, work = tmp_path / "raw", tmp_path / "out"
@@ -289,6 +296,7 @@ def test_only_the_parts_whose_links_changed_are_rewritten(linked, tmp_path):
     assert cli("run", "--raw", work_raw, "--out", work, "--quiet") == 0 and parts(work) == after
 
 
+@pytest.mark.integration
 def test_a_crash_before_the_index_commits_is_made_good_by_the_next_run(linked, tmp_path, monkeypatch):
     raw, out = linked
     from newsclean.pipeline import io
@@ -305,6 +313,7 @@ def test_a_crash_before_the_index_commits_is_made_good_by_the_next_run(linked, t
     assert cli("verify", "--out", work, "--quiet") == 0
 
 
+@pytest.mark.integration
 def test_switching_links_off_clears_them_and_thresholds_relink_without_cleaning(linked, tmp_path):
     raw, out = linked
     work = tmp_path / "out"
@@ -319,18 +328,20 @@ def test_switching_links_off_clears_them_and_thresholds_relink_without_cleaning(
     assert not any('"stage":"dedup"' in line for line in records(work, "changelog").values())
 
 
+@pytest.mark.integration
 def test_links_are_left_out_when_a_record_is_compared_with_its_article_cleaned_alone(linked, tmp_path):
     raw, out = linked
-    from newsclean.tasks.cli import main
+    from newsclean.tasks.commands.cli import main
 
     stored = json.loads(records(out)["site-b"])
-    alone = subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
+    alone = subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", "clean", str(raw / "site-b.txt"), "--raw", str(raw)],
                            cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert stored["duplicate_of"] == "site-a" and json.loads(alone)["duplicate_of"] is None
     assert dedup.without_links(stored) == json.loads(alone)
     assert main is not None
 
 
+@pytest.mark.integration
 def test_show_lists_the_copies_with_their_similarity(linked, capsys):
     _, out = linked
     assert cli("show", "short", "--out", out, "--no-color") == 0
@@ -339,6 +350,7 @@ def test_show_lists_the_copies_with_their_similarity(linked, capsys):
     assert "site-a" in text and "canonical" in text and "containment 1.00  dup.contained" in text
 
 
+@pytest.mark.integration
 def test_export_drop_duplicates_and_the_pandas_one_liner_keep_one_record_per_group(linked, tmp_path):
     pd = pytest.importorskip("pandas")
     _, out = linked
@@ -352,6 +364,7 @@ def test_export_drop_duplicates_and_the_pandas_one_liner_keep_one_record_per_gro
     assert sorted(one_liner["id"]) == sorted(kept["id"])
 
 
+@pytest.mark.integration
 def test_a_rebuild_keeps_a_link_that_still_holds(tmp_path):
     raw, work = corpus_raw(tmp_path / "raw"), tmp_path / "out"
     assert cli("run", "--raw", raw, "--out", work, "--quiet") == 0

@@ -11,7 +11,7 @@ import pytest
 
 from newsclean.pipeline import clean
 from newsclean.pipeline.core import config
-from newsclean.tasks import cli, config_doc
+from newsclean.tasks.commands import cli, config_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -28,6 +28,21 @@ def commands() -> set[str]:
 
 def config_keys() -> set[str]:
     return {f.name for f in dataclasses.fields(config.CleanConfig)}
+
+
+def change_log_stages() -> set[str]:
+    """The stages a change log names: the config's, and the steps around them the library
+    writes changes for (``STAGE = "dedup"``, ``Change("ingest", ...)``), read from its source."""
+    found = set(config.STAGES)
+    for path in (ROOT / "pipeline").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'^STAGE = "(\w+)"', text, re.M)) | set(re.findall(r'\bChange\("(\w+)"', text))
+    return found
+
+
+def named_stages(text: str) -> set[str]:
+    """Stages a page names: "the `x` stage", "stage `x`" (lower case: "the stage `Context`" is a type)."""
+    return set(re.findall(r"`([a-z]\w*)` stage\b", text)) | set(re.findall(r"\bstage `([a-z]\w*)`", text))
 
 
 def marked_list(text: str, marker: str) -> list[str]:
@@ -89,6 +104,11 @@ def test_pages_name_only_real_commands(page):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_pages_name_only_real_stages(page):
+    assert named_stages(page.read_text(encoding="utf-8")) <= change_log_stages()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_pages_name_only_real_config_keys(page):
     assert named_config_keys(page.read_text(encoding="utf-8")) <= config_keys()
 
@@ -96,7 +116,7 @@ def test_pages_name_only_real_config_keys(page):
 def test_configuration_reference_is_generated_from_the_code():
     path = ROOT / "docs" / "configuration.md"
     assert path.read_text(encoding="utf-8") == config_doc.render(), \
-        "docs/configuration.md is stale: python -m newsclean.tasks.config_doc > docs/configuration.md"
+        "docs/configuration.md is stale: python -m newsclean.tasks.commands.config_doc > docs/configuration.md"
     assert set(re.findall(r"^## `(\w+)`", config_doc.render(), re.M)) == config_keys()
 
 
@@ -123,4 +143,59 @@ def test_detectors_see_what_they_check():
             "```toml\nshards = 2\n```\n```sh\nnewsclean frob2 --out x\n```\n")
     assert named_commands(text) == {"frobnicate", "frob2"}
     assert named_config_keys(text) == {"no_such_key", "shards"}
+    assert named_stages("the `frob` stage drops; a change of stage `ingest`; the stage `Context`") == {"frob", "ingest"}
+    assert {"ingest", "extract", "dedup", "boilerplate"} <= change_log_stages() and "frob" not in change_log_stages()
     assert slug("Bad input and what a `rejection` looks like") == "bad-input-and-what-a-rejection-looks-like"
+
+
+def code_tree(text: str) -> set[str]:
+    """The paths the code tree of a page lists under pipeline/ and tasks/: ``name.py`` and
+    ``name/`` entries, nested by two spaces a level."""
+    match = re.search(r"## Layout of the code\n.*?```\n(.*?)```", text, re.S)
+    assert match, "no code tree under ## Layout of the code"
+    listed, stack = set(), []
+    for line in match.group(1).splitlines():
+        name = line.split()[0] if line.strip() else ""
+        depth = (len(line) - len(line.lstrip())) // 2
+        if not name.endswith((".py", "/")):
+            continue
+        stack[depth:] = [name.rstrip("/")]
+        if stack[0] in ("pipeline", "tasks") and depth > 0:
+            listed.add("/".join(stack) + ("/" if name.endswith("/") else ""))
+    return listed
+
+
+def test_architecture_code_tree_is_the_code():
+    """docs/architecture.md lists every module and package of pipeline/ and tasks/, and
+    nothing that is not there (a moved or new module fails here until the tree says so)."""
+    found = {p.relative_to(ROOT).as_posix() for top in ("pipeline", "tasks") for p in (ROOT / top).rglob("*.py")
+             if p.name != "__init__.py"}
+    found |= {p.parent.relative_to(ROOT).as_posix() + "/" for top in ("pipeline", "tasks")
+              for p in (ROOT / top).glob("*/**/__init__.py")}
+    assert code_tree((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")) == found
+
+
+def test_code_tree_reader_nests():
+    text = "## Layout of the code\n\n```\ntasks/   x\n  a.py   y\n  run/   z\n    b.py   w\n  c.py\nnewsclean/   v\n```\n"
+    assert code_tree(text) == {"tasks/a.py", "tasks/run/", "tasks/run/b.py", "tasks/c.py"}
+
+
+SOURCE_PATH = re.compile(r"\b(?:pipeline|tasks)/[\w/]+\.(?:py|md|toml|json)\b")
+
+
+def named_source_paths(text: str) -> set[str]:
+    return set(SOURCE_PATH.findall(text))
+
+
+def test_named_source_files_exist():
+    """A path such as tasks/folder/paths.py named in the README, docs/, the Makefile,
+    pyproject.toml or a module's docstrings and comments is a file (CHANGELOG.md, history,
+    keeps the paths of its day)."""
+    pages = [README, *DOCS, ROOT / "Makefile", ROOT / "pyproject.toml"]
+    pages += [p for top in ("pipeline", "tasks", "bench", "tests") for p in sorted((ROOT / top).rglob("*.py"))
+              if "fixtures" not in p.parts and p.name != "test_docs.py"]
+    missing = [f"{p.relative_to(ROOT)}: {name}" for p in pages for name in sorted(named_source_paths(p.read_text(encoding="utf-8")))
+               if not (ROOT / name).exists()]
+    assert missing == []
+    assert named_source_paths("see tasks/run/shards.py and `pipeline/io.py`; not mypipeline/x.py") == \
+        {"tasks/run/shards.py", "pipeline/io.py"}

@@ -14,9 +14,9 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean.tasks import outputs
-from newsclean.tasks.cli import main
-from newsclean.tasks.export import to_table
+from newsclean.tasks.folder import outputs
+from newsclean.tasks.commands.cli import main
+from newsclean.tasks.commands.export import to_table
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,7 @@ def test_show_coloured_rejected(clean, ctx):
     from newsclean.pipeline.output.contract import changelog_record
     from newsclean.pipeline.rules.registry import describe_rules
     from newsclean.pipeline.output.review import article_view
-    from newsclean.tasks.show import render_rich
+    from newsclean.tasks.commands.show import render_rich
 
     view = article_view(None, changelog_record(clean("\n \n"), ctx))
     console = Console(record=True, width=100)
@@ -162,7 +162,7 @@ def _arrow_names(type_):
 def test_export_schema_is_the_corpus_contract():
     from pathlib import Path
 
-    from newsclean.tasks.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     schema = json.loads((Path(__file__).resolve().parent.parent / "pipeline/schema/corpus.schema.json").read_text())
     arrow = corpus_schema()
@@ -171,7 +171,7 @@ def test_export_schema_is_the_corpus_contract():
 
 def test_every_part_reads_with_the_corpus_types(seed_run):
     """pyarrow (and so HF datasets) infers types per file; with the corpus types every part reads."""
-    from newsclean.tasks.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     options = pajson.ParseOptions(explicit_schema=corpus_schema())
     tables = [pajson.read_json(p, parse_options=options) for p in corpus_parts(seed_run) if p.stat().st_size]
@@ -179,13 +179,13 @@ def test_every_part_reads_with_the_corpus_types(seed_run):
 
 
 def test_corpus_folder_has_a_dataset_card_that_no_jsonl_reader_takes_for_a_record(seed_run):
-    """corpus/README.md (tasks/card.py) is the card made from the contract types; none of its
+    """corpus/README.md (tasks/run/card.py) is the card made from the contract types; none of its
     lines is JSON, so a JSONL reader pointed at the whole folder (datatrove without a
     glob_pattern skips lines that do not parse) finds no record in it."""
-    from newsclean.tasks.card import corpus_card
+    from newsclean.tasks.run.card import corpus_card
 
     card = (seed_run / "corpus" / "README.md").read_text(encoding="utf-8")
-    assert card == corpus_card(), "tasks/corpus_card.md is stale: rewrite it with python -m newsclean.tasks.card"
+    assert card == corpus_card(), "tasks/run/corpus_card.md is stale: rewrite it with python -m newsclean.tasks.run.card"
     assert card.startswith("---\ndataset_info:\n  features:\n")
     assert "configs:" not in card  # a predefined config keys datasets' cache by name (test below)
     for line in card.splitlines():
@@ -220,7 +220,7 @@ def test_hf_datasets_loads_the_corpus_folder_as_it_is(tmp_path, monkeypatch):
     and fails on the later one ("Couldn't cast array of type string to null")."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
     datasets = pytest.importorskip("datasets")
-    from newsclean.tasks.export import corpus_schema
+    from newsclean.tasks.run.card import corpus_schema
 
     out = tmp_path / "clean"
     assert main(["run", "--raw", str(_raw_with_later_metadata(tmp_path)), "--out", str(out), "--quiet"]) == 0

@@ -70,6 +70,7 @@ def test_one_edit_per_line_read_otherwise_and_conservation_holds(ctx):  # main
     assert unaccounted_lines(cp1252_reading(data), corpus_record(cleaned, ctx), log["changes"]) == []
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not CHECKER.is_file(), reason="the shared conservation checker is not beside the repo")
 def test_the_shared_conservation_checker_passes_on_mostly_utf8(tmp_path):
     raw = tmp_path / "raw"
@@ -100,6 +101,7 @@ def test_utf16_without_bom_is_detected(text, encoding):  # main
     assert decode_bytes(text.encode(encoding)) == (text, encoding)
 
 
+@pytest.mark.integration
 def test_utf16_without_bom_is_cleaned_like_the_original(tmp_path):  # main
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -12,6 +12,8 @@ from warcio.warcwriter import WARCWriter
 
 from .operations_support import cli, make_raw, manifest, records
 
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
+
 PAGE = ("<html><head><title>Council backs the new library</title></head><body><article>"
         "<h1>Council backs the new library</h1>"
         + "".join(f"<p>The council met on Monday and agreed, in a vote of {n} to two, to build the new library "

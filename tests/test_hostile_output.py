@@ -11,6 +11,8 @@ import pytest
 from .operations_support import cli, make_raw, records
 from newsclean.pipeline import io
 
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
+
 SEPARATED = ("A headline about the council and its new library\n\n"
              "The council met on Monday\u2028and agreed to build the new library in the town centre, the mayor said.\n\n"
              "The library will open next spring,\u2029the council's spokeswoman told reporters on Tuesday.\n")

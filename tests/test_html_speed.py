@@ -146,7 +146,7 @@ def test_page_lines_without_link_lengths_are_the_same_lines(path):
 
 
 def test_loading_the_context_settles_the_collector(monkeypatch):
-    from newsclean.tasks import common
+    from newsclean.tasks.run import common
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
     common._context.cache_clear()

@@ -23,7 +23,7 @@ def replace(src, dst, *args, **kwargs):
     return real(src, dst, *args, **kwargs)
 os.replace = replace
 atexit.register(lambda: open(os.environ["NEWSCLEAN_RENAMES"], "w").write(str(count[0])))
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -106,7 +106,7 @@ def test_verify_finds_an_id_written_twice(batch):
     m = manifest(out)
     m["parts"] = [entry if p["path"] == entry["path"] else p for p in m["parts"]]
     (out / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
-    from newsclean.tasks.verify import verify
+    from newsclean.tasks.commands.verify import verify
 
     problems, _ = verify(out)
     assert any("written 2 times" in p for p in problems)
@@ -129,7 +129,7 @@ def test_export_and_show_refuse_a_damaged_part_in_one_line(batch, tmp_path, caps
 
 
 def test_check_parts_reports_nothing_on_a_sound_output(batch):
-    from newsclean.tasks import integrity
+    from newsclean.tasks.folder import integrity
 
     raw, out, _ = batch
     assert integrity.check_parts(out, SHARDS) == {}

@@ -1,4 +1,5 @@
 """The layers (issue 14): newsclean.pipeline's sub-packages import only those below them,
+and so do newsclean.tasks' (its sub-packages and root modules, in ``TASK_LAYERS``' order),
 with no cycle between modules, not even under TYPE_CHECKING or inside a function; the
 library never imports luigi or newsclean.tasks; nothing imports a top-level ``pipeline`` or
 ``tasks``; and every package is listed in pyproject.toml. Read from the source (ast), so
@@ -11,6 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # from the bottom up; a module not named here (a new one) takes the rank of the highest it imports
 LAYERS = ["core", "text", "rules", "classify", "stages", "ingest", "io", "clean", "output"]
+# newsclean.tasks from the bottom up, all above the library: every sub-package and root module
+# of tasks/ is named here (a new one must be placed), and imports only those before it
+TASK_LAYERS = ["exitcodes", "loopback", "folder", "run", "batch", "corpus", "report", "commands"]
 
 
 def modules() -> dict[str, Path]:
@@ -53,18 +57,30 @@ GRAPH = {name: imported(name, path) for name, path in MODULES.items()}
 
 
 def layer(name: str) -> str | None:
+    """The layer ``name`` belongs to: a library layer (``core``), a tasks one (``tasks.run``),
+    or None (a package's root, or a module no layer names)."""
     parts = name.split(".")
-    return parts[2] if parts[1] == "pipeline" and len(parts) > 2 and parts[2] in LAYERS else None
+    if len(parts) < 3:
+        return None
+    if parts[1] == "pipeline" and parts[2] in LAYERS:
+        return parts[2]
+    if parts[1] == "tasks" and parts[2] in TASK_LAYERS:
+        return "tasks." + parts[2]
+    return None
 
 
-def cycles() -> list[list[str]]:
+def layer_rank(name: str) -> int:
+    return LAYERS.index(name) if not name.startswith("tasks.") else len(LAYERS) + TASK_LAYERS.index(name[6:])
+
+
+def cycles(graph: dict[str, set[str]] = GRAPH) -> list[list[str]]:
     index, low, stack, on, found = {}, {}, [], set(), []
 
     def visit(v):
         index[v] = low[v] = len(index)
         stack.append(v)
         on.add(v)
-        for w in GRAPH[v]:
+        for w in graph[v]:
             if w not in index:
                 visit(w)
                 low[v] = min(low[v], low[w])
@@ -80,7 +96,7 @@ def cycles() -> list[list[str]]:
                     break
             if len(scc) > 1:
                 found.append(sorted(scc))
-    for v in GRAPH:
+    for v in graph:
         if v not in index:
             visit(v)
     return found
@@ -90,22 +106,49 @@ def test_no_import_cycle():
     assert cycles() == []
 
 
-def test_sub_packages_import_only_those_below():
+def upward(graph: dict[str, set[str]] = GRAPH) -> list[str]:
+    """Every import of a module in a layer by one in a lower layer."""
     rank: dict[str, int] = {}
 
     def rank_of(name: str, seen: tuple = ()) -> int:
         if name in rank:
             return rank[name]
         if layer(name) is not None:
-            rank[name] = LAYERS.index(layer(name))
-        elif name.startswith("newsclean.tasks"):
-            rank[name] = len(LAYERS)
-        else:  # the package itself, or a module no layer names: as high as what it imports
-            rank[name] = max((rank_of(t, seen + (name,)) for t in GRAPH[name] if t not in seen), default=0)
+            rank[name] = layer_rank(layer(name))
+        else:  # a package's root, or a module no layer names: as high as what it imports
+            rank[name] = max((rank_of(t, seen + (name,)) for t in graph[name] if t not in seen), default=0)
         return rank[name]
-    upward = [f"{a} imports {b}" for a in GRAPH for b in GRAPH[a]
-              if layer(a) is not None and rank_of(b) > rank_of(a) and layer(a) != layer(b)]
-    assert upward == []
+    return [f"{a} imports {b}" for a in graph for b in graph[a]
+            if layer(a) is not None and rank_of(b) > rank_of(a) and layer(a) != layer(b)]
+
+
+def test_sub_packages_import_only_those_below():
+    assert upward() == []
+
+
+def test_every_part_of_tasks_has_its_place():
+    """A new sub-package or root module of tasks/ is placed in TASK_LAYERS, and each
+    sub-package's __init__.py says what it holds."""
+    parts = {p.stem for p in (ROOT / "tasks").glob("*.py") if p.stem != "__init__"} | \
+        {p.name for p in (ROOT / "tasks").iterdir() if (p / "__init__.py").is_file()}
+    assert parts == set(TASK_LAYERS)
+    for sub in sorted((ROOT / "tasks").glob("*/__init__.py")):
+        assert len(ast.get_docstring(ast.parse(sub.read_text(encoding="utf-8"))) or "") > 200, sub
+
+
+def test_the_checks_catch_a_cycle_and_an_upward_import():
+    """Not vacuous: one import added to the real graph is caught, both in the library and in
+    the tasks (folder/ below run/, run/ below commands/)."""
+    for a, b in [("newsclean.tasks.folder.paths", "newsclean.tasks.run.common"),
+                 ("newsclean.tasks.run.shards", "newsclean.tasks.commands.rebuild"),
+                 ("newsclean.tasks.exitcodes", "newsclean.tasks.folder.remote"),
+                 ("newsclean.pipeline.core.config", "newsclean.pipeline.stages.boilerplate")]:
+        assert upward({**GRAPH, a: GRAPH[a] | {b}}) == [f"{a} imports {b}"]
+    # segments imports integrity; integrity importing segments back closes a cycle
+    assert "newsclean.tasks.folder.integrity" in GRAPH["newsclean.tasks.folder.segments"]
+    graph = {**GRAPH, "newsclean.tasks.folder.integrity":
+             GRAPH["newsclean.tasks.folder.integrity"] | {"newsclean.tasks.folder.segments"}}
+    assert ["newsclean.tasks.folder.integrity", "newsclean.tasks.folder.segments"] in cycles(graph)
 
 
 def test_the_library_never_imports_luigi_or_the_tasks():
@@ -144,5 +187,9 @@ def test_the_checks_see_the_code():
     and the graph has the library's imports (a stage imports the config)."""
     for name in LAYERS:
         assert f"newsclean.pipeline.{name}" in MODULES
+    for name in TASK_LAYERS:
+        assert f"newsclean.tasks.{name}" in MODULES
     assert sum(map(len, GRAPH.values())) > 100
     assert any(layer(t) == "core" for t in GRAPH["newsclean.pipeline.stages.boilerplate"])
+    assert {layer(t) for t in GRAPH["newsclean.tasks.run.shards"]} >= {"tasks.folder", "tasks.run"}
+    assert layer("newsclean.tasks.commands.cli") == "tasks.commands"

@@ -1,14 +1,16 @@
 """One owner for the output folder's layout: its folder names and part-file pattern are
-spelled in pipeline/core/output_layout.py only; tasks/paths.py builds paths from them and
+spelled in pipeline/core/output_layout.py only; tasks/folder/paths.py builds paths from them and
 pipeline/io.py reads them there. Read from the source (ast), as tests/test_layers.py does."""
 import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsclean.pipeline import io
 from newsclean.pipeline.core import output_layout
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = ROOT / "pipeline" / "core" / "output_layout.py"
@@ -60,6 +62,7 @@ def test_paths_are_built_from_the_owner_and_temp_files_are_swept_where_they_are_
     assert {p.parent.relative_to(out).as_posix().replace(".", "") for p in written} <= set(io.TEMP_FOLDERS)
 
 
+@pytest.mark.integration  # starts a process (a writer that has died)
 def test_a_dead_writers_temp_file_is_swept_from_the_dedup_state(tmp_path):
     """Dedup writes its summary atomically under _state/dedup; a killed Dedup's temporary
     file there was never removed (TEMP_FOLDERS did not list the folder)."""

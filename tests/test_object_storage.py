@@ -46,7 +46,7 @@ def s3(s3_server, tmp_path, monkeypatch, request):
     working folder; returns an fsspec S3 file system and the bucket's name."""
     import s3fs
 
-    from newsclean.tasks import remote
+    from newsclean.tasks.folder import remote
 
     for key, value in {**AWS, "AWS_ENDPOINT_URL": s3_server, "NEWSCLEAN_WORK": str(tmp_path / "work")}.items():
         monkeypatch.setenv(key, value)
@@ -155,7 +155,7 @@ class Killed(BaseException):
 def _failing_upload(monkeypatch, when):
     """Make the store's upload raise (a killed process, as far as the store can tell) the
     first time ``when(key)`` holds."""
-    from newsclean.tasks import storage
+    from newsclean.tasks.folder import storage
 
     real, fired = storage.Store.upload, []
 
@@ -189,7 +189,7 @@ def test_a_run_killed_between_its_uploads_resumes_to_the_same_store(s3, tmp_path
     for key, value in {**AWS, "AWS_ENDPOINT_URL": os.environ.get("AWS_ENDPOINT_URL", ""),
                        "NEWSCLEAN_WORK": str(tmp_path / "other-machine")}.items():
         monkeypatch.setenv(key, value)  # resumed from another working folder: the store is all it has
-    from newsclean.tasks import remote
+    from newsclean.tasks.folder import remote
 
     remote._raw_pulled.clear()
     assert run(raw_url, killed) == 0
@@ -227,7 +227,7 @@ def test_objects_a_killed_run_left_are_removed_by_the_next_run(s3, tmp_path):
 
 
 def test_the_lease_is_exclusive_and_taken_over_from_a_dead_holder(s3):
-    from newsclean.tasks import storage
+    from newsclean.tasks.folder import storage
 
     fs, bucket = s3
     store = storage.Store(f"s3://{bucket}/clean")
@@ -260,7 +260,7 @@ def _ended_pid() -> int:
 
 
 def test_a_rebuild_waits_for_the_lease_a_run_holds_on_its_shard(s3, tmp_path):
-    from newsclean.tasks import storage
+    from newsclean.tasks.folder import storage
     from newsclean.pipeline.output.shards import shard_of
 
     fs, bucket = s3
@@ -329,7 +329,7 @@ def test_three_workers_that_share_nothing_but_the_store_and_luigid_write_each_ar
         (home / "tmp").mkdir(parents=True)
         env = {**os.environ, "NEWSCLEAN_WORK": str(home / "work"), "TMPDIR": str(home / "tmp")}
         workers.append(subprocess.Popen(
-            [sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", raw_url, "--out", out, "--config",
+            [sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", raw_url, "--out", out, "--config",
              str(config), "--scheduler-url", luigid, "--workers", "1", "-v"],
             cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     results = [w.communicate(timeout=300) for w in workers]

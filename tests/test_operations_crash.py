@@ -33,7 +33,7 @@ def states(out: Path) -> int:
 def kill_when(raw, config, out, ready, workers=1) -> bool:
     """Start ``newsclean run`` in its own process group, SIGKILL the group as soon as
     ``ready(out)`` holds (bounded wait). Returns False when the run finished first."""
-    proc = subprocess.Popen([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(raw), "--out", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", str(raw), "--out", str(out),
                              "--config", str(config), "--workers", str(workers), "--quiet"],
                             cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -62,7 +62,7 @@ def test_killed_run_then_rerun_gives_the_uninterrupted_corpus(batch, tmp_path, p
     raw, config, reference = batch
     out = tmp_path / "out"
     killed = kill_when(raw, config, out, ready, workers)
-    rerun = subprocess.run([sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(raw), "--out", str(out),
+    rerun = subprocess.run([sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", str(raw), "--out", str(out),
                             "--config", str(config), "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert parts(out) == reference, f"killed {point} (killed={killed})"

@@ -28,7 +28,7 @@ def test_two_worker_processes_share_one_batch_and_write_each_article_once(luigid
     config = tmp_path / "newsclean.toml"
     config.write_text("shards = 16\n")
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "newsclean.tasks.cli", "run", "--raw", str(raw), "--out", str(out), "--config", str(config),
+    cmd = [sys.executable, "-m", "newsclean.tasks.commands.cli", "run", "--raw", str(raw), "--out", str(out), "--config", str(config),
            "--scheduler-url", luigid, "--workers", "1"]
     workers = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]

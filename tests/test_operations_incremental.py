@@ -10,8 +10,8 @@ import pytest
 from .operations_support import cli, file_stats, make_raw, manifest, parts, records
 from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import without_links
-from newsclean.tasks import common
-from newsclean.tasks.rebuild import RebuildError, check_id
+from newsclean.tasks.run import common
+from newsclean.tasks.commands.rebuild import RebuildError, check_id
 
 pytestmark = pytest.mark.integration
 
@@ -166,7 +166,7 @@ def test_rebuild_waits_for_a_batch_at_work_on_its_shard(batch):
     from pathlib import Path
 
     from newsclean.pipeline.output.shards import shard_of
-    from newsclean.tasks import paths
+    from newsclean.tasks.folder import paths
 
     raw, out = batch
     aid = "004_e0a4c11860b658b6"

@@ -8,7 +8,12 @@ from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.ingest.html_extract import (
     head_tree, meta_tags, page_author, page_date, page_language, page_metadata, page_title, page_url
 )
-from newsclean.pipeline.stages.boilerplate import match_rules, remove_boilerplate, tail_verdict
+from newsclean.pipeline.stages.boilerplate import (
+    drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body, match_rules,
+    remove_boilerplate, tail_bylines, tail_verdict
+)
+from newsclean.pipeline.rules.registry import HEURISTICS
+from newsclean.pipeline.text.layout import Layout
 
 CFG = CleanConfig()
 SRC = Source(path="t.txt", sha256="0" * 64, format="text")
@@ -45,6 +50,48 @@ def test_the_stage_drops_by_position_and_logs_every_drop(ctx):
     assert set(drops) == {"Home | News | Sport", "Related stories", "Share on Facebook"}
     assert drops["Home | News | Sport"] in ("pos.before-headline",) or drops["Home | News | Sport"].startswith("bp.")
     assert len(result.article.blocks) + len(drops) == 6
+
+
+def test_tail_bylines_keep_the_name_that_signs_the_article(ctx):
+    # headline 0, body 1-2, tail 3-5: a lone name first in the tail signs the article; a
+    # name later in the tail signs it only when the author box below repeats it
+    a = article("Storm Hits The Coast Today", BODY, BODY + " Again.", "Jane Doe", "Share this", "John Roe")
+    assert tail_bylines(a, Layout(0, 1, 2), {}) == {3}
+    assert tail_bylines(a, Layout(0, 1, 2), {3: "x"}) == set()  # a dropped line signs nothing
+    b = article("Storm Hits The Coast Today", BODY, "Share this", "John Roe", "John Roe writes about storms.")
+    assert tail_bylines(b, Layout(0, 1, 1), {}) == {3}
+    assert tail_bylines(a, Layout(0, None, None), {}) == set()  # no body, no tail
+
+
+def test_a_repeated_line_inside_the_body_is_kept_and_flagged(ctx):
+    v = match_rules(article("Storm Hits The Coast Today", "Pros", BODY, "Pros", "Share this"), ctx)
+    v.dropped = {1: "site.repeated", 3: "site.repeated"}
+    v.repeated = {1: {"site_count": 9}, 3: {"site_count": 9}}
+    keep_repeats_in_body(v, Layout(0, 2, 3))  # block 1 is in the head, block 3 in the body
+    assert v.dropped == {1: "site.repeated"} and v.unsure == {3: {"site_count": 9}}
+    flags = flag_changes(v, 0.0)
+    assert [(c.rule, c.action, c.before, c.detail["kept"]) for c in flags] == \
+        [("site.repeated", "flag", "Pros", "inside the article body")]
+
+
+def test_drop_changes_log_every_drop_in_block_order_with_its_category(ctx):
+    v = match_rules(article("Storm Hits The Coast Today", "Share on Facebook", BODY, "lorem ipsum dolor"), ctx)
+    drop_by_position(v, Layout(0, 2, 2))
+    v.scores = {3: 0.1234}
+    changes = drop_changes(v)
+    assert [c.line for c in changes] == [2, 4]
+    assert changes[0].rule.startswith("bp.") and changes[1].rule == "pos.after-body"
+    assert changes[1].detail == {"category": HEURISTICS["pos.after-body"][0], "score": 0.123}
+    assert flag_changes(v, 0.5) == ()  # a block dropped is not flagged as well
+
+
+def test_after_the_classifier_one_copy_stays_and_the_new_tail_goes(ctx):
+    v = match_rules(article("Storm Hits The Coast Today", BODY, "lorem ipsum dolor", BODY, "sit amet"), ctx)
+    drop_after_classifier(v)  # the classifier judged nothing: nothing more goes
+    assert v.dropped == {}
+    v.scores = {4: 0.9}
+    drop_after_classifier(v)  # the second copy goes; the body now ends at block 1, so 2 and 4 are its tail
+    assert v.dropped == {2: "pos.after-body", 3: "pos.duplicate", 4: "pos.after-body"}
 
 
 HEAD = """<html lang="en-GB"><head><title>Storm hits coast | The Daily</title>

@@ -1,7 +1,7 @@
 """Issue 17, "peak memory flat in archive size": planning a batch streams. The raw folder is
 walked as it is read (io.RawWalk), each input is hashed or looked up in the stat cache as it
 is found (the cache is a SQLite file looked up an input at a time, never loaded whole), its
-articles are spilled by shard, and each shard is planned alone (tasks/plan_inputs.py). At
+articles are spilled by shard, and each shard is planned alone (tasks/run/plan_inputs.py). At
 100,000 inputs the plan held the whole listing, the whole stat cache parsed and every
 shard's entries at once (231-252 MB against 67-71 MB at 10,000)."""
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import Entry, plan_shards
-from newsclean.tasks import batch, paths, statcache
+from newsclean.tasks import batch
+from newsclean.tasks.folder import paths, statcache
 
 
 def settle(raw: Path) -> None:
@@ -132,7 +133,7 @@ def test_each_shard_is_planned_alone(tmp_path, monkeypatch):
 
 def test_the_streamed_plan_gives_the_entries_of_the_whole_listing(tmp_path):
     """Each shard's entries, duplicates marked, as plan_shards gives them for the sorted listing."""
-    from newsclean.tasks import plan_inputs
+    from newsclean.tasks.run import plan_inputs
 
     raw = write_raw(tmp_path / "raw", 20, ("", "sub"))
     (raw / "story-00004.text").write_text("Another\n\nThe same id as story-00004.txt.\n")

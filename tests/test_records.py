@@ -11,7 +11,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsclean.pipeline import io
 from newsclean.pipeline.ingest.inputs import expand, plain_id, url_id
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 pytestmark = pytest.mark.integration
 

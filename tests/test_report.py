@@ -6,7 +6,7 @@ import shutil
 import pytest
 from lxml import html
 
-from newsclean.tasks import outputs
+from newsclean.tasks.folder import outputs
 from newsclean.tasks.report import build_report
 from newsclean.tasks.report.browser import dump_dom, missing, screenshot
 from newsclean.tasks.report.data import unpack

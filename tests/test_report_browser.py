@@ -11,7 +11,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import describe_rules
 from newsclean.pipeline.output.review import article_view
-from newsclean.tasks import outputs
+from newsclean.tasks.folder import outputs
 from newsclean.tasks.report import build_report
 from newsclean.tasks.report.browser import missing, open_page, wait_ready
 from newsclean.tasks.report.pages import render_site
@@ -72,6 +72,7 @@ def fresh(driver, page, fragment="", ready=None):
     wait_ready(driver, ready)
 
 
+@pytest.mark.integration
 def test_search_finds_a_word_of_the_text_only(report, seed_run, driver):
     articles = outputs.articles(seed_run)
     titles = " ".join(f"{r['id']} {r['title']} {r['site']}" for r, _ in articles).lower()
@@ -97,6 +98,7 @@ def test_search_finds_a_word_of_the_text_only(report, seed_run, driver):
     WebDriverWait(driver, 10).until(lambda d: len(shown_ids(d)) == 5)
 
 
+@pytest.mark.integration
 def test_filter_by_rule_then_the_keys_follow_the_filtered_order(report, seed_run, driver):
     having = sorted(log["id"] for _, log in outputs.articles(seed_run)
                     if any(c["rule"] == "bp.share-button" for c in log["changes"]))
@@ -114,6 +116,7 @@ def test_filter_by_rule_then_the_keys_follow_the_filtered_order(report, seed_run
     wait_ready(driver, having[0])
 
 
+@pytest.mark.integration
 def test_sort_a_column(report, seed_run, driver):
     removed = {v.id: v.removed_share for v in (outputs.article_view_of(r, log, None) for r, log in outputs.articles(seed_run))}
     fresh(driver, report)
@@ -129,6 +132,7 @@ def test_sort_a_column(report, seed_run, driver):
     assert counts == sorted(counts)
 
 
+@pytest.mark.integration
 def test_article_keys_next_previous_article_and_next_change(report, seed_run, driver):
     ids = [log["id"] for _, log in outputs.articles(seed_run)]
     fresh(driver, report.parent / "article.html", f"a={ids[0]}", ready=ids[0])
@@ -153,6 +157,7 @@ def test_article_keys_next_previous_article_and_next_change(report, seed_run, dr
     wait_ready(driver, "index")
 
 
+@pytest.mark.integration
 def test_scores_beside_kept_and_dropped_lines(report, seed_run, driver):
     record, log = next((r, log) for r, log in outputs.articles(seed_run) if log.get("block_scores"))
     open_page(driver, report.parent / "article.html", f"a={log['id']}", ready=log["id"])
@@ -183,6 +188,7 @@ def test_lines_the_extractor_left_out_are_marked_and_filtered(html_report, drive
     assert left_out == "2"
 
 
+@pytest.mark.integration
 def test_duplicates_are_shown_and_filtered_when_records_have_them(html_report, report, driver):
     fresh(driver, html_report)
     assert "duplicate of" in driver.find_element(By.CSS_SELECTOR, "#articles thead").text
@@ -195,6 +201,7 @@ def test_duplicates_are_shown_and_filtered_when_records_have_them(html_report, r
     assert "duplicate of" not in driver.find_element(By.CSS_SELECTOR, "#articles thead").text
 
 
+@pytest.mark.integration
 def test_long_ids_are_shortened_with_the_full_id_on_hover(report, seed_run, driver):
     fresh(driver, report)
     link = driver.find_element(By.CSS_SELECTOR, "#articles tbody tr td a")
@@ -202,6 +209,7 @@ def test_long_ids_are_shortened_with_the_full_id_on_hover(report, seed_run, driv
     assert len(full) > 14 and link.text == f"{full[:7]}…{full[-6:]}" and link.get_attribute("title") == full
 
 
+@pytest.mark.integration
 def test_no_script_errors(report, html_report, seed_run, driver):
     driver.get_log("browser")  # what earlier tests left
     first = outputs.articles(seed_run)[0][1]["id"]

@@ -8,7 +8,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
 from newsclean.pipeline.output.review import article_view, changed_span, histogram, lines_from_log, visible
 from newsclean.pipeline.ingest.segment import is_visible, split_lines
-from newsclean.tasks import outputs
+from newsclean.tasks.folder import outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = describe_rules(io.load_rules())
@@ -217,7 +217,7 @@ def test_what_the_extractor_left_out_is_its_own_fate():
 def test_show_marks_what_the_extractor_left_out():
     from rich.console import Console
 
-    from newsclean.tasks.show import render_rich
+    from newsclean.tasks.commands.show import render_rich
 
     record, log = html_page_log()
     console = Console(width=120, record=True)

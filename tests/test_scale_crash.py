@@ -8,7 +8,9 @@ import pytest
 from .operations_support import cli, make_raw, manifest, records
 from .test_integrity_crash import run_killed
 from .test_scale_segments import add_copies, settle
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
+
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
 
 
 @pytest.fixture(scope="module")

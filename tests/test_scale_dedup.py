@@ -13,7 +13,9 @@ import pytest
 from .operations_support import cli, file_stats, manifest, records
 from .test_dedup import CHROME, article, body, corpus_raw
 from newsclean.pipeline.output.shards import shard_of
-from newsclean.tasks import paths, segments
+from newsclean.tasks.folder import paths, segments
+
+pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
 
 FILLER = tuple(f"story-{i:02d}" for i in range(24))  # distinct stories: segment 0 outweighs a run's additions
 FIRST = ("site-a", "event-1", "event-2", "other", *FILLER)
@@ -132,7 +134,7 @@ def test_export_drops_duplicates_as_it_streams(staged, tmp_path):
 
 def test_the_chain_decodes_only_what_no_segment_holds_current(staged, monkeypatch):
     raw, out = staged
-    from newsclean.tasks import chain
+    from newsclean.tasks.run import chain
 
     decoded = []
     real = chain.decode_entry
@@ -172,7 +174,7 @@ def test_dedup_reads_only_the_segments_that_changed(staged, monkeypatch):
 
 
 def test_an_index_that_missed_a_run_catches_up_with_the_corpus(tmp_path):
-    """On object storage each machine keeps its own duplicate index (tasks/remote.py:
+    """On object storage each machine keeps its own duplicate index (tasks/folder/remote.py:
     LOCAL_ONLY), and the Dedup step may run on another machine each time. An index that
     missed a run must compare what changed since IT last ran, not since the published
     summary: it read the summary and linked a new copy to a record removed meanwhile."""

@@ -14,10 +14,10 @@ from .operations_support import SEEDS, cli, file_stats, make_raw, manifest, part
 from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import SegmentIndex, plan_commit
 from newsclean.pipeline.output.shards import Entry
-from newsclean.tasks import paths
-from newsclean.tasks.common import load_context
-from newsclean.tasks.export import export
-from newsclean.tasks.show import find_article
+from newsclean.tasks.folder import paths
+from newsclean.tasks.run.common import load_context
+from newsclean.tasks.commands.export import export
+from newsclean.tasks.commands.show import find_article
 
 
 def settle(raw):
@@ -58,6 +58,7 @@ def all_ids(out, folder="corpus") -> Counter:
                    for line in p.read_text(encoding="utf-8").splitlines())
 
 
+@pytest.mark.integration
 def test_added_articles_go_to_a_new_segment_and_old_parts_are_not_rewritten(batch):
     raw, out, config = batch
     before = {k: v for k, v in file_stats(out).items() if k.startswith(("corpus/part", "changelog/part"))}
@@ -77,6 +78,7 @@ def test_added_articles_go_to_a_new_segment_and_old_parts_are_not_rewritten(batc
     assert cli("verify", "--out", out) == 0
 
 
+@pytest.mark.integration
 def test_a_changed_article_rewrites_its_segment_in_the_same_commit(batch):
     raw, out, config = batch
     add_copies(raw, "n")
@@ -93,6 +95,7 @@ def test_a_changed_article_rewrites_its_segment_in_the_same_commit(batch):
     assert cli("verify", "--out", out) == 0
 
 
+@pytest.mark.integration
 def test_a_removed_article_leaves_its_segment_and_is_reported(batch):
     raw, out, config = batch
     added = add_copies(raw, "n")
@@ -106,6 +109,7 @@ def test_a_removed_article_leaves_its_segment_and_is_reported(batch):
     assert cli("verify", "--out", out) == 0
 
 
+@pytest.mark.integration
 def test_compact_gives_the_parts_of_a_full_run(batch, tmp_path):
     raw, out, config = batch
     for tag in "abc":
@@ -123,6 +127,7 @@ def test_compact_gives_the_parts_of_a_full_run(batch, tmp_path):
     assert file_stats(out) == stats
 
 
+@pytest.mark.integration
 def test_show_rebuild_and_export_find_records_in_later_segments(batch, tmp_path):
     raw, out, config = batch
     added = add_copies(raw, "n")
@@ -143,6 +148,7 @@ def test_show_rebuild_and_export_find_records_in_later_segments(batch, tmp_path)
     assert pq.read_table(tmp_path / "a.parquet").equals(pq.read_table(tmp_path / "b.parquet"))
 
 
+@pytest.mark.integration
 def test_a_config_change_rewrites_every_segment_into_one(batch):
     raw, out, config = batch
     add_copies(raw, "n")
@@ -153,6 +159,7 @@ def test_a_config_change_rewrites_every_segment_into_one(batch):
     assert manifest(out)["counts"]["cleaned"] == 25
 
 
+@pytest.mark.integration
 def test_a_no_change_rerun_reads_no_input(batch, monkeypatch):
     raw, out, config = batch
     run(raw, out, config)  # the first run saw the inputs settled: they are cached now
@@ -163,6 +170,7 @@ def test_a_no_change_rerun_reads_no_input(batch, monkeypatch):
     assert [p for p in read if str(p).startswith(str(raw))] == []
 
 
+@pytest.mark.integration
 def test_the_stat_cache_sees_a_replaced_file_and_rehashes_a_fresh_one(batch, monkeypatch):
     raw, out, config = batch
     target = raw / "001_88141e08922914d6.txt"

@@ -14,7 +14,7 @@ import pytest
 
 from .operations_support import cli, manifest, parts
 from newsclean.pipeline.output.shards import Entry, plan_json
-from newsclean.tasks import integrity, paths, plans, statcache
+from newsclean.tasks.folder import integrity, paths, plans, statcache
 
 
 def settle(files: list[Path]) -> None:

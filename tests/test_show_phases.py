@@ -1,11 +1,11 @@
-"""The parts of `newsclean show`'s coloured view (tasks/show.py): the header, one raw line
+"""The parts of `newsclean show`'s coloured view (tasks/commands/show.py): the header, one raw line
 with its edits and deciding rules, an edit's changed span, a caption on one line."""
 from rich.text import Text
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.review import ArticleView, Edit, LineView
 from newsclean.pipeline.rules.registry import describe_rules
-from newsclean.tasks.show import append_edit, caption_text, render, rich_head, rich_line, rich_lines
+from newsclean.tasks.commands.show import append_edit, caption_text, render, rich_head, rich_line, rich_lines
 
 REGISTRY = describe_rules(io.load_rules())
 RECORD = {"id": "a1", "title": "Storm Closes Harbour", "authors": ["Jane Doe"], "published": None, "site": "example.org",

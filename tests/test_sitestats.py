@@ -9,7 +9,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.classify.sitestats import (
     BATCH_SITE, SiteStats, build_stats, cluster, normalize_line, repeated_blocks, shingles
 )
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 pytestmark = pytest.mark.integration
 
@@ -170,7 +170,7 @@ def test_site_statistics_leave_out_a_text_file_that_is_an_html_page(tmp_path):
     """A .txt input that is an HTML document takes the HTML path when cleaned (sniff_html),
     so its markup lines are not counted as the site's text lines either."""
     from newsclean.pipeline.stages.context import Context
-    from newsclean.tasks.sitestats import raw_pages
+    from newsclean.tasks.run.sitestats import raw_pages
 
     raw = tmp_path / "raw"
     raw.mkdir()

@@ -1,4 +1,4 @@
-"""pipeline/storage.py on fsspec's in-memory store (no server): content names of generational
+"""tasks/folder/storage.py on fsspec's in-memory store (no server): content names of generational
 files, what a pull takes and leaves, what a push uploads and collects."""
 import hashlib
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.tasks import storage
+from newsclean.tasks.folder import storage
 
 pytest.importorskip("fsspec")
 

@@ -10,7 +10,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.output.conservation import unaccounted_lines
 from newsclean.pipeline.ingest.decode import decode_bytes
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import RAW
 
@@ -199,7 +199,7 @@ def test_show_piped_into_head_is_not_an_error(raw, tmp_path):
     run(raw, tmp_path / "clean")
     # an article view far larger than a pipe's buffer, into a reader that stops after one line
     proc = subprocess.run(
-        f"{sys.executable} -m newsclean.tasks.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
+        f"{sys.executable} -m newsclean.tasks.commands.cli show long --out {tmp_path / 'clean'} --no-color | head -n 1",
         shell=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
     assert proc.stdout.startswith("id:") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
 

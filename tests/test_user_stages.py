@@ -15,7 +15,7 @@ from newsclean.pipeline.output.conservation import unaccounted_lines
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
 from newsclean.pipeline.stages.boilerplate import HEURISTICS
-from newsclean.tasks.cli import main
+from newsclean.tasks.commands.cli import main
 
 from .conftest import ROOT
 
@@ -81,6 +81,7 @@ def test_a_name_that_does_not_import_is_a_config_error(name, message):
         config_from_mapping({"stages": [*STAGES, name]})
 
 
+@pytest.mark.integration
 def test_a_bad_stage_name_is_one_line_from_the_command(tmp_path, capsys):
     cfg = tmp_path / "c.toml"
     cfg.write_text('stages = ["encoding", "nosuchpkg.stages:drop_pii"]\n')
@@ -124,10 +125,11 @@ def test_a_stage_that_breaks_the_contract_rejects_the_article_naming_itself(brok
 
 def cli(*args, cwd: Path, pythonpath: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": f"{pythonpath}{os.pathsep}{ROOT}"}
-    return subprocess.run([sys.executable, "-c", "from newsclean.tasks.cli import main; raise SystemExit(main())", *args],
+    return subprocess.run([sys.executable, "-c", "from newsclean.tasks.commands.cli import main; raise SystemExit(main())", *args],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.integration
 def test_editing_a_user_stage_makes_its_outputs_stale(tmp_path):
     """Each run a process of its own, as from the command line: the second run after the
     user's module changed cleans every article again; a third with nothing changed none."""

@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from newsclean.pipeline.text.predicates import squash
+
 INVISIBLE = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "math", "iframe", "object",
                        "embed", "canvas", "video", "audio", "select", "datalist", "option", "map"})
 BLOCK_TAGS = frozenset({
@@ -113,10 +115,6 @@ def without_marks(html: str) -> str:
     return html.replace(BREAK, "\ufffd").replace(LINK_ON, "\ufffd").replace(LINK_OFF, "\ufffd")
 
 
-def fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _trigrams(words: list[str]) -> list[tuple[str, ...]]:
     if len(words) < 3:
         return [tuple(words)] if words else []
@@ -143,7 +141,7 @@ def coverage(blocks: tuple[PageBlock, ...], lines: list[str]) -> list[float]:
     a line): 1.0 for a block equal to one of the lines, else the share of its word
     trigrams found in the lines no block equalled (a block of one or two words counts
     only when equal). What a block matches is used up."""
-    left = Counter(fold(line) for line in extractor_lines(lines))
+    left = Counter(squash(line) for line in extractor_lines(lines))
     out = [0.0] * len(blocks)
     rest = []
     for i, block in enumerate(blocks):

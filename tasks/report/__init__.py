@@ -12,8 +12,8 @@ from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import describe_rules
 from newsclean.pipeline.output.review import ArticleView
 
-from newsclean.tasks import outputs
-from newsclean.tasks.common import load_context
+from newsclean.tasks.folder import outputs
+from newsclean.tasks.run.common import load_context
 
 
 def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:

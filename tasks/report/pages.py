@@ -16,7 +16,7 @@ from newsclean.pipeline.output.review import (
     site_shares, visible
 )
 
-from newsclean.tasks.paths import safe_name
+from newsclean.tasks.folder.paths import safe_name
 from newsclean.tasks.report.data import data_files, short_id
 from newsclean.tasks.report.svg import Bar, bar_chart, pair_chart
 

@@ -11,7 +11,7 @@ from newsclean.pipeline.ingest.decode import decode_bytes
 from newsclean.pipeline.output.review import ArticleView, article_view
 from newsclean.pipeline.ingest.segment import split_lines
 
-from newsclean.tasks import paths, remote
+from newsclean.tasks.folder import paths, remote
 
 # source.format -> a function from the input's bytes and its change-log record to the text
 # the stages saw. A plain-text file is decoded as the pipeline decodes it. For HTML pages the

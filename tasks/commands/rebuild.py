@@ -13,9 +13,10 @@ from newsclean.pipeline.output.shards import (
     Entry, clean_entry, plan_json, process_shard, record_lines, shard_digest, shard_of
 )
 
-from newsclean.tasks import integrity, paths, plan_inputs, remote, segments
-from newsclean.tasks.common import input_loader, load_context
-from newsclean.tasks.shards import with_kept
+from newsclean.tasks.folder import integrity, paths, remote, segments
+from newsclean.tasks.run import plan_inputs
+from newsclean.tasks.run.common import input_loader, load_context
+from newsclean.tasks.run.shards import with_kept
 from newsclean.tasks.exitcodes import CommandError, Exit
 
 class RebuildError(CommandError):

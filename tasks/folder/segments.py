@@ -14,7 +14,7 @@ journal and no manifest lists is left over from a killed commit, and Publish del
 
 Where an id lives: its shard is ``blake2b(id) mod shards`` (pipeline/output/shards.py), its segment
 the one whose index (``_state/index/``) lists it; ``find`` gives it. The part layout
-(names) is tasks/paths.py's.
+(names) is tasks/folder/paths.py's.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from typing import Iterable
 from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import SegmentIndex
 
-from newsclean.tasks import integrity, paths
+from newsclean.tasks.folder import integrity, paths
 
 
 def segment_of(part: dict) -> int:

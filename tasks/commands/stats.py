@@ -7,7 +7,7 @@ from rich.table import Table
 from newsclean.pipeline.rules.registry import RuleInfo, lookup
 from newsclean.pipeline.output.review import category_counts
 
-from newsclean.tasks import outputs
+from newsclean.tasks.folder import outputs
 
 
 def rule_rows(rules: dict[str, int], registry: dict[str, RuleInfo]) -> list[tuple[str, str, int, str]]:

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import integrity, paths, remote, segments
-from newsclean.tasks.dedup import carry_links
+from newsclean.tasks.folder import integrity, paths, remote, segments
+from newsclean.tasks.run.dedup import carry_links
 from newsclean.tasks.exitcodes import CommandError, Exit
 
 
 def compact_shard(out: Path, shard: int) -> bool:
     """Merge a shard's segments into segment 0; whether there was more than one. The
-    records are the same: the near-duplicate links made for them still hold (tasks/dedup.py)."""
+    records are the same: the near-duplicate links made for them still hold (tasks/run/dedup.py)."""
     merged = merge_segments(out, shard)
     if merged is not None:
         carry_links(out, shard, *merged)

@@ -13,31 +13,14 @@ from typing import Callable, Iterable, Iterator
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import integrity, outputs
+from newsclean.tasks.folder import integrity, outputs
 from newsclean.tasks.exitcodes import CommandError
-from newsclean.tasks.paths import safe_name
+from newsclean.tasks.folder.paths import safe_name
+from newsclean.tasks.run.card import corpus_schema
 
 
 class ExportError(CommandError):
     """A target that holds other files (Exit.USAGE)."""
-
-
-def corpus_schema():
-    import pyarrow as pa
-
-    s = pa.string()
-    return pa.schema([
-        ("id", s), ("title", s), ("authors", pa.list_(s)), ("published", s), ("site", s), ("url", s),
-        ("language", s), ("text", s),
-        ("blocks", pa.list_(pa.struct([("kind", s), ("text", s), ("line", pa.int64())]))),
-        ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
-        ("duplicate_of", s),
-        ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s),
-                                 ("sidecar_sha256", s)])),
-        ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
-                                ("rules_digest", s), ("code_digest", s),
-                                ("site_stats", pa.struct([("site", s), ("version", s)]))])),
-    ])
 
 
 def _fits(type_, value) -> bool:

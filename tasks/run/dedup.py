@@ -7,7 +7,7 @@ step reads only the corpus parts that changed since it last ran (their sha256 ag
 ones it saw, in ``_state/dedup/summary.json``), compares their new records with the index on
 disk (``_state/dedup/index.sqlite``, pipeline/io.DedupStore), and rewrites, in place, the
 segments holding records whose links changed (``write_links``, the one function here that
-rewrites parts, through tasks/segments.py's commit). The
+rewrites parts, through tasks/folder/segments.py's commit). The
 duplicates table ``OUT/duplicates.jsonl`` lists every linked record.
 """
 from __future__ import annotations
@@ -23,9 +23,9 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import Link, Params, Updater, link_change, update_shard, with_link
 from newsclean.pipeline.output.contract import dumps
 
-from newsclean.tasks import integrity, paths, remote, segments
-from newsclean.tasks.common import BatchTask
-from newsclean.tasks.shards import CleanShard
+from newsclean.tasks.folder import integrity, paths, remote, segments
+from newsclean.tasks.run.common import BatchTask
+from newsclean.tasks.run.shards import CleanShard
 
 OFF = "off"
 
@@ -33,7 +33,7 @@ OFF = "off"
 class Dedup(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
-    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/chain.py)")
 
     def requires(self):
         return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)
@@ -211,7 +211,7 @@ def segments_to_check(out: Path, shard: int, parts: list[dict], seen: dict | Non
 def write_links(out: Path, shard: int, links: dict[str, Link | None], only: set[int] | None = None) -> bool:
     """Set each record's link fields of one shard to ``links`` (id -> Link, or None: not
     linked; an id not in ``links`` is not linked), rewriting in place (its own segment
-    number, tasks/segments.py's commit) only the segments that hold a record whose link
+    number, tasks/folder/segments.py's commit) only the segments that hold a record whose link
     changed; ``only``: the segments to check (``segments_to_check``; None: every one).
     Whether any part changed. The one place that rewrites parts after cleaning."""
     with remote.locked(out, paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard

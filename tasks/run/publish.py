@@ -1,5 +1,5 @@
-"""Publish: after every shard is clean and linked (tasks/dedup.py), write the manifest and the
-corpus folder's dataset card (tasks/card.py), and tidy stale parts."""
+"""Publish: after every shard is clean and linked (tasks/run/dedup.py), write the manifest and the
+corpus folder's dataset card (tasks/run/card.py), and tidy stale parts."""
 from __future__ import annotations
 
 import luigi
@@ -7,17 +7,17 @@ import luigi
 from newsclean.pipeline import io
 from newsclean.pipeline.output.manifest import batch_digest, build_manifest
 
-from newsclean.tasks import integrity, paths, plans, remote, segments
-from newsclean.tasks.card import card_is_current, write_card
-from newsclean.tasks.common import BatchTask
-from newsclean.tasks.dedup import Dedup
-from newsclean.tasks.shards import CleanShard
+from newsclean.tasks.folder import integrity, paths, plans, remote, segments
+from newsclean.tasks.run.card import card_is_current, write_card
+from newsclean.tasks.run.common import BatchTask
+from newsclean.tasks.run.dedup import Dedup
+from newsclean.tasks.run.shards import CleanShard
 
 
 class Publish(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
-    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/chain.py)")
 
     def shard_tasks(self) -> list[CleanShard]:
         return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)

@@ -17,11 +17,11 @@ from newsclean.pipeline.core.config import ConfigError
 from newsclean.pipeline.output.contract import changelog_record, corpus_record
 from newsclean.pipeline.rules.ruleset import RuleError
 
-from newsclean.tasks import paths, remote
-from newsclean.tasks.verify import add_verify_command
-from newsclean.tasks.compact import add_compact_command
+from newsclean.tasks.folder import paths, remote
+from newsclean.tasks.commands.verify import add_verify_command
+from newsclean.tasks.commands.compact import add_compact_command
 from newsclean.tasks.exitcodes import CommandError, Exit, explain
-from newsclean.tasks.review_cli import add_review_commands, common_options
+from newsclean.tasks.commands.review_cli import add_review_commands, common_options
 
 
 def cmd_run(args) -> int:
@@ -61,7 +61,7 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
 
 
 def cmd_sitestats(args) -> int:
-    from newsclean.tasks.sitestats import build_site_stats
+    from newsclean.tasks.run.sitestats import build_site_stats
 
     stats = build_site_stats(args.raw, args.out, args.config, args.min_clusters, args.min_fraction)
     if stats is None:
@@ -74,7 +74,7 @@ def cmd_sitestats(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from newsclean.tasks.rebuild import rebuild
+    from newsclean.tasks.commands.rebuild import rebuild
 
     raw = args.raw or (io.read_json(paths.manifest(Path(args.out))) or {}).get("raw") or "raw"
     log = rebuild(args.id, raw, args.out, args.config)  # RebuildError: one line and its code (main)
@@ -83,7 +83,7 @@ def cmd_rebuild(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from newsclean.tasks.show import show
+    from newsclean.tasks.commands.show import show
 
     return show(args.out, args.id, args.raw, args.color, args.config)
 
@@ -127,7 +127,7 @@ def cmd_clean(args) -> int:
     record and change log of each input as indented JSON, a list for JSONL and WARC)."""
     from newsclean.pipeline.output.shards import record_lines
 
-    from newsclean.tasks.common import load_context
+    from newsclean.tasks.run.common import load_context
 
     ctx = load_context(args.config)
     limit = ctx.config.max_input_bytes
@@ -243,7 +243,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 # commands that read (or, the first ones, change) an output folder, run on a store's mirror
-# (tasks/remote.py); run and sitestats hand the URL to their tasks, which sync per task
+# (tasks/folder/remote.py); run and sitestats hand the URL to their tasks, which sync per task
 ON_MIRROR = {"rebuild": True, "compact": True, "report": True, "show": False, "stats": False, "export": False,
              "verify": False}
 

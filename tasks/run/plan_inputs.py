@@ -2,7 +2,7 @@
 holds one input file and then one shard's entries, never the archive (issue 17).
 
     walk raw/ (io.RawWalk: the file system's order)
-      -> hash each input the stat cache does not vouch for (io.hashed_inputs, tasks/statcache.py)
+      -> hash each input the stat cache does not vouch for (io.hashed_inputs, tasks/folder/statcache.py)
       -> spill its articles by shard (io.Spill, temporary files)
     then per shard: read its rows back, put them in path order (io.walk_order), mark the
     inputs of an id already taken (shards.plan_shard): the entries its plan and digest are
@@ -20,7 +20,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import Entry, plan_shard, shard_of
 
-from newsclean.tasks.statcache import StatCache
+from newsclean.tasks.folder.statcache import StatCache
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Inputs:
         return entries_of(self.spill.group(shard))
 
     def save_stats(self) -> bool:
-        """Write what the stat cache learnt (tasks/statcache.py); whether it changed."""
+        """Write what the stat cache learnt (tasks/folder/statcache.py); whether it changed."""
         return self.stats.save()
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import Entry, as_entry, entry_hook, plan_entries, plan_json
 
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 MAX_DEPTH = 16  # deltas on a whole plan; a shard's task reads them all
 

@@ -12,7 +12,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.classify.sitestats import SiteStats
 
-from newsclean.tasks import paths, remote
+from newsclean.tasks.folder import paths, remote
 
 
 def load_context(config: str, out: str = "") -> Context:
@@ -59,7 +59,7 @@ def input_loader(raw: Path, ctx: Context, entries=()):
 
 
 class BatchTask(luigi.Task):
-    """A task of a batch. ``raw`` and ``out`` are folders or store URLs (tasks/remote.py): on a
+    """A task of a batch. ``raw`` and ``out`` are folders or store URLs (tasks/folder/remote.py): on a
     store, every subclass's ``run`` works in a session on the local mirror (``out_path``) and
     its ``complete`` pulls first."""
 

@@ -8,7 +8,7 @@ walked, so that a run holds none of it: the whole cache parsed was the largest p
 plan's memory (81 MB at 100,000 inputs). A run writes what changed, in one transaction,
 and only when it has something to do: the pages of the entries it hashed again and of those
 whose file is gone (when the cache holds more entries than the run listed inputs it holds,
-each entry's file is looked for). It is local to a machine (inodes are; tasks/remote.py
+each entry's file is looked for). It is local to a machine (inodes are; tasks/folder/remote.py
 never uploads it).
 
 It is a cache: a file that is not a SQLite database, or one made for another raw folder, is
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import paths
+from newsclean.tasks.folder import paths
 
 
 class StatCache:

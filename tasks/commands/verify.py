@@ -16,7 +16,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import key_id, shard_of
 
-from newsclean.tasks import integrity, paths
+from newsclean.tasks.folder import integrity, paths
 
 DAMAGED = 1
 

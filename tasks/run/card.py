@@ -5,8 +5,8 @@ YAML header when it loads the folder, ``load_dataset("clean/corpus", split="trai
 that is null all through them (``published``, a caption's ``credit``, an empty ``captions``
 list) gets the type null, which a later part's strings cannot be cast to ("Couldn't cast
 array of type string to null"). The header gives every column its contract type
-(``dataset_info.features``, from ``newsclean.tasks.export.corpus_schema``), so every part is read with
-the same types.
+(``dataset_info.features``, from ``corpus_schema``, which ``newsclean export`` also writes
+Parquet with), so every part is read with the same types.
 
 NO_CONFIGS: the card declares no ``configs`` (data files). A config declared in the card is
 a predefined config, and datasets keys its cache by the config's name alone, without a hash
@@ -16,8 +16,8 @@ itself (README.md and hidden temporary files are not data files) and keys the ca
 them and their modification times. The card is made without ``datasets`` (a plain YAML
 text) and is the same bytes for every run of the same code.
 
-A run copies the card from ``tasks/corpus_card.md``, made by ``corpus_card()`` from the Arrow
-schema and kept in the repository (``python -m newsclean.tasks.card`` rewrites it; a test checks it is
+A run copies the card from ``tasks/run/corpus_card.md``, made by ``corpus_card()`` from the Arrow
+schema and kept in the repository (``python -m newsclean.tasks.run.card`` rewrites it; a test checks it is
 current), so that publishing does not load pyarrow (about 30 MB of peak memory).
 """
 from __future__ import annotations
@@ -26,10 +26,30 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks import paths
-from newsclean.tasks.export import corpus_schema
+from newsclean.tasks.folder import paths
 
 CARD = Path(__file__).with_name("corpus_card.md")
+
+
+def corpus_schema():
+    """The corpus contract's column types as an Arrow schema (pipeline/schema/corpus.schema.json
+    in pyarrow's terms): the dataset card's features and the Parquet export's columns."""
+    import pyarrow as pa
+
+    s = pa.string()
+    return pa.schema([
+        ("id", s), ("title", s), ("authors", pa.list_(s)), ("published", s), ("site", s), ("url", s),
+        ("language", s), ("text", s),
+        ("blocks", pa.list_(pa.struct([("kind", s), ("text", s), ("line", pa.int64())]))),
+        ("captions", pa.list_(pa.struct([("text", s), ("credit", s), ("title", s)]))),
+        ("duplicate_of", s),
+        ("source", pa.struct([("path", s), ("sha256", s), ("format", s), ("encoding", s), ("extractor", s),
+                                 ("sidecar_sha256", s)])),
+        ("pipeline", pa.struct([("version", s), ("schema_version", pa.int64()), ("config_digest", s),
+                                ("rules_digest", s), ("code_digest", s),
+                                ("site_stats", pa.struct([("site", s), ("version", s)]))])),
+    ])
+
 
 BODY = """
 # newsclean corpus
@@ -113,10 +133,10 @@ def card_is_current(out: Path) -> bool:
 
 
 def card_text() -> str:
-    """The card as shipped (``tasks/corpus_card.md``)."""
+    """The card as shipped (``tasks/run/corpus_card.md``)."""
     return CARD.read_text(encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m newsclean.tasks.card: rewrite tasks/corpus_card.md after a schema change
+if __name__ == "__main__":  # python -m newsclean.tasks.run.card: rewrite tasks/run/corpus_card.md after a schema change
     io.atomic_write_text(CARD, corpus_card())
     print(f"wrote {CARD}")

@@ -19,8 +19,8 @@ from newsclean.pipeline.rules.registry import RuleInfo, describe_rules, lookup
 from newsclean.pipeline.output.review import ArticleView, LineView, changed_span, visible
 from newsclean.pipeline.output.shards import shard_of
 
-from newsclean.tasks import integrity, outputs, paths, segments
-from newsclean.tasks.common import load_context
+from newsclean.tasks.folder import integrity, outputs, paths, segments
+from newsclean.tasks.run.common import load_context
 from newsclean.tasks.exitcodes import Exit
 
 

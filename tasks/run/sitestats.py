@@ -13,8 +13,8 @@ from newsclean.pipeline.clean import takes_html_path
 from newsclean.pipeline.output.sitepages import site_lines
 from newsclean.pipeline.classify.sitestats import Params, build_stats
 
-from newsclean.tasks import paths, remote
-from newsclean.tasks.common import BatchTask
+from newsclean.tasks.folder import paths, remote
+from newsclean.tasks.run.common import BatchTask
 
 
 def raw_digest(raw: Path, limit: int, skip: Path | None = None) -> str:

@@ -1,5 +1,5 @@
 """--raw and --out on object storage (``s3://bucket/prefix``; any fsspec URL): every process
-works on its own local mirror of the store's folders (pipeline/storage.py), in the working
+works on its own local mirror of the store's folders (tasks/folder/storage.py), in the working
 folder ``$NEWSCLEAN_WORK`` (default ``~/.cache/newsclean``), and the store is the one place
 that processes on several machines share (with luigid).
 
@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from newsclean.pipeline import io
-from newsclean.tasks import storage
-from newsclean.tasks.storage import is_url
+from newsclean.tasks.folder import storage
+from newsclean.tasks.folder.storage import is_url
 
 from newsclean.pipeline.core.output_layout import PART_FOLDERS, STATE
-from newsclean.tasks import integrity, paths
+from newsclean.tasks.folder import integrity, paths
 from newsclean.tasks.exitcodes import CommandError, Exit
 
 _S = f"{STATE}/"  # the output folder's names are output_layout's; these are prefixes of object keys

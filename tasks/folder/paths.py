@@ -11,7 +11,7 @@ def part_name(shard: int, segment: int = 0) -> str:
     """A part file's name. A shard's records lie in one or more segments, each a corpus part
     and a change-log part of the same name: segment 0 (``part-00003.jsonl``) holds what a full
     run or a compaction wrote, later segments (``part-00003-000002.jsonl``) what later runs
-    added (tasks/segments.py). Every id is in exactly one segment of its shard."""
+    added (tasks/folder/segments.py). Every id is in exactly one segment of its shard."""
     return f"part-{shard:05d}.jsonl" if segment == 0 else f"part-{shard:05d}-{segment:06d}.jsonl"
 
 
@@ -57,7 +57,7 @@ def corpus_part(out: Path, shard: int, segment: int = 0) -> Path:
 
 
 def corpus_card(out: Path) -> Path:
-    """The corpus folder's dataset card (tasks/card.py)."""
+    """The corpus folder's dataset card (tasks/run/card.py)."""
     return out / CORPUS / "README.md"
 
 
@@ -110,26 +110,26 @@ def shard_parts(shard: int) -> list[str]:
 
 def journal(out: Path, shard: int) -> Path:
     """What a shard's last commit removed and wrote, kept until a manifest reports it: not a
-    cache, never discarded (tasks/integrity.py)."""
+    cache, never discarded (tasks/folder/integrity.py)."""
     return state_dir(out) / "journal" / f"{shard:05d}.json"
 
 
 def input_stats_db(out: Path) -> Path:
     """A cache of each input's (size, mtime_ns, inode) and what hashing it gave, so that a
     run does not read the bytes of inputs that did not change (pipeline/io.py): one SQLite
-    file, looked up an input at a time (tasks/statcache.py)."""
+    file, looked up an input at a time (tasks/folder/statcache.py)."""
     return state_dir(out) / "inputstat.sqlite"
 
 
 def input_stats_dir(out: Path) -> Path:
     """The stat cache as the version before kept it, a full file and the deltas of the runs
-    since: moved into ``input_stats_db`` once (tasks/statcache.py), then deleted."""
+    since: moved into ``input_stats_db`` once (tasks/folder/statcache.py), then deleted."""
     return state_dir(out) / "inputstat"
 
 
 def input_stats(out: Path) -> Path:
     """The stat cache as earlier versions kept it, one file rewritten whole by every run:
-    read once as the full file (tasks/statcache.py), then deleted."""
+    read once as the full file (tasks/folder/statcache.py), then deleted."""
     return state_dir(out) / "inputstat.json"
 
 
@@ -139,7 +139,7 @@ def part_stats(out: Path) -> Path:
 
 
 def chain_dir(out: Path, shard: int) -> Path:
-    """A shard's stage-chain intermediates (tasks/chain.py), removed when the shard commits."""
+    """A shard's stage-chain intermediates (tasks/run/chain.py), removed when the shard commits."""
     return state_dir(out) / "chain" / f"{shard:05d}"
 
 
@@ -148,7 +148,7 @@ def chain_step(out: Path, shard: int, position: int, step: str, digest: str) -> 
     return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.bin"
 
 def duplicates(out: Path) -> Path:
-    """The duplicates table: one line per linked record (tasks/dedup.py)."""
+    """The duplicates table: one line per linked record (tasks/run/dedup.py)."""
     return out / "duplicates.jsonl"
 
 

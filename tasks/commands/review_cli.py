@@ -18,7 +18,7 @@ def common_options() -> argparse.ArgumentParser:
 
 def no_run(out: str) -> bool:
     """True (and says so) when ``out`` holds no run to review."""
-    from newsclean.tasks import outputs
+    from newsclean.tasks.folder import outputs
 
     if outputs.manifest(out):
         return False
@@ -39,8 +39,8 @@ def cmd_report(args) -> int:
 def cmd_stats(args) -> int:
     from newsclean.pipeline.rules.registry import describe_rules
 
-    from newsclean.tasks.common import load_context
-    from newsclean.tasks.stats import stats
+    from newsclean.tasks.run.common import load_context
+    from newsclean.tasks.commands.stats import stats
 
     if no_run(args.out):
         return Exit.NOT_FOUND
@@ -48,7 +48,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from newsclean.tasks.export import export
+    from newsclean.tasks.commands.export import export
 
     if no_run(args.out):
         return Exit.NOT_FOUND

@@ -197,8 +197,8 @@ def _tag(info: dict) -> str:
 
 @dataclass(frozen=True)
 class Layout:
-    """What the mirror needs to know of the folder's layout (tasks/remote.py gives it, from
-    tasks/paths.py): ``local_only`` files are never synced (caches of local stat, locks);
+    """What the mirror needs to know of the folder's layout (tasks/folder/remote.py gives it, from
+    tasks/folder/paths.py): ``local_only`` files are never synced (caches of local stat, locks);
     ``generational`` ones are stored under content names; ``scope`` is the shard a file
     belongs to (None: shared by all); ``rank`` orders uploads; ``references`` gives, per
     generational file, the sha256s the mirror's journals and manifest name, preferred first;

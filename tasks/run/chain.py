@@ -25,8 +25,8 @@ from newsclean.pipeline.output.chain import (
 from newsclean.pipeline.output.segments import key_log
 from newsclean.pipeline.output.shards import clean_entry
 
-from newsclean.tasks import paths, plans, remote, segments
-from newsclean.tasks.common import BatchTask, input_loader, load_context
+from newsclean.tasks.folder import paths, plans, remote, segments
+from newsclean.tasks.run.common import BatchTask, input_loader, load_context
 
 
 class ShardStep(BatchTask):
@@ -72,7 +72,7 @@ class ShardStep(BatchTask):
 
     def stored_logs(self) -> dict[str, dict]:
         """What decides whether the shard's stored records are reused, by id, from its
-        segments' indexes (tasks/segments.py; none when a part does not read)."""
+        segments' indexes (tasks/folder/segments.py; none when a part does not read)."""
         try:
             indexes = segments.load_indexes(self.out_path, self.shard, segments.recorded_parts(self.out_path, self.shard))
         except (OSError, ValueError, KeyError, TypeError, io.DamagedPart):
@@ -89,7 +89,7 @@ class ShardStep(BatchTask):
 @lru_cache(maxsize=256)
 def shard_chain(out: str, config: str, shard: int, digest: str) -> list[tuple[str, str]]:
     """(step, digest) of a shard's chain, decode first; its plan names the shard's inputs."""
-    local = remote.out_folder(out)  # a store's mirror, where the plan was written (tasks/remote.py)
+    local = remote.out_folder(out)  # a store's mirror, where the plan was written (tasks/folder/remote.py)
     entries = plans.read(local, shard, digest)
     return step_digests(entries, load_context(config, str(local)), io.library_sources())
 
