@@ -157,3 +157,19 @@ def test_table_pipe_lines_leave_the_body_with_their_rule(clean, ctx):
     assert "| |" not in texts and "* * *" in texts and "…" in texts
     assert [ch.rule for ch in c.changes if ch.before == "| |"] == ["bp.table-pipes"]
     assert accounted(c, ctx, raw) == []
+
+
+# A Japanese paragraph has no spaces: counted by str.split it was one word, under the caption
+# limits, and a three-sentence paragraph that ended with a photo credit moved to the captions.
+JAPANESE_PARAGRAPH = ("東京都は十五日、新しい防災計画を発表した。計画では、首都直下地震に備えて避難所の数を二倍に"
+                      "増やし、食料と水の備蓄を三日分から七日分に拡大する。知事は記者会見で「都民の命を守るために"
+                      "全力を尽くす」と述べた。 (Photo: Kim Kyung-Hoon/Reuters)")
+
+
+def test_a_cjk_paragraph_with_a_credit_is_counted_in_words_and_stays():
+    from newsclean.pipeline.core.article import Block
+    from newsclean.pipeline.stages.residue import photo_credit_move
+    assert photo_credit_move(Block(kind="paragraph", text=JAPANESE_PARAGRAPH, line=1)) is None
+    # a short Japanese caption with its credit still moves
+    taken = photo_credit_move(Block(kind="paragraph", text="会見する知事 (Photo: Kim Kyung-Hoon/Reuters)", line=1))
+    assert taken is not None and taken[1].credit == "Kim Kyung-Hoon/Reuters"

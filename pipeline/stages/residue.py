@@ -118,10 +118,10 @@ def figcaption_move(block: Block, figcaptions: set[str]) -> Taken | None:
 
 def photo_credit_move(block: Block) -> Taken | None:
     """A short paragraph that ends with a photo credit: "Crowds at the gate (Photo: Jane Doe/Reuters)"."""
-    if block.kind != "paragraph" or len(block.text.split()) > CAPTION_MAX_WORDS:
+    if block.kind != "paragraph" or words(block.text) > CAPTION_MAX_WORDS:
         return None
     split = split_credit(block.text)
-    if not split or not PHOTO_CREDIT.search(split[1]) or len(split[1].split()) > CREDIT_MAX_WORDS:
+    if not split or not PHOTO_CREDIT.search(split[1]) or words(split[1]) > CREDIT_MAX_WORDS:
         return None
     text, credit = split
     return (Change(STAGE, "cap.photo-credit", "move", block.line, block.text, None, {"credit": credit}),

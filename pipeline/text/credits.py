@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsclean.pipeline.text.predicates import fold
+from newsclean.pipeline.text.predicates import fold, words
 
 PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
 # a parenthesis that a credit label opens: "(Photo: ...)", "(Image credit: ...)", "(Photos by ...)"
@@ -81,7 +81,7 @@ def is_paren_credit(inner: str) -> bool:
         return False
     if PAREN_LABEL.match(inner):
         return prose_words(inner) <= LABELLED_PROSE_MAX
-    if ":" in inner or len(inner.split()) > PAREN_CREDIT_MAX_WORDS or prose_words(inner) > 0:
+    if ":" in inner or words(inner) > PAREN_CREDIT_MAX_WORDS or prose_words(inner) > 0:
         return False
     return PROVIDER.search(inner) is not None or _slash_credit(inner)
 
@@ -95,7 +95,7 @@ def _slash_credit(inner: str) -> bool:
     if len(parts) >= 3:
         return True
     left, right = parts[0].split(",")[-1], parts[1].split(",")[0]
-    return len(left.split()) >= 2 or len(right.split()) >= 2
+    return words(left) >= 2 or words(right) >= 2
 
 
 def prose_words(text: str) -> int:
