@@ -1004,7 +1004,8 @@ class Spill:
     """Rows (JSON values) put aside on disk by group (a shard), in the order they are added,
     and read back one group at a time: what one pass over the inputs of raw/ hands to the
     planning of each shard, so that neither holds every input. The rows are in at most
-    ``MAX_FILES`` temporary files (group % MAX_FILES), removed when the block ends."""
+    ``MAX_FILES`` temporary files (group % MAX_FILES), removed when the block ends (and by the
+    next plan on this host when the process was killed: ``remove_stale_spills``)."""
 
     MAX_FILES = 64  # open at once while the rows are added
 
@@ -1012,8 +1013,11 @@ class Spill:
         self.groups = groups
         self.count = 0
 
+    PREFIX = "newsclean-plan"  # its folder: PREFIX~host~pid~random, in the system's temporary folder
+
     def __enter__(self) -> Spill:
-        self.folder = tempfile.TemporaryDirectory(prefix="newsclean-plan-")
+        remove_stale_spills()
+        self.folder = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}~{_HOST}~{os.getpid()}~")
         self.files = [open(Path(self.folder.name) / f"{i:05d}.jsonl", "w", encoding="utf-8")
                       for i in range(min(self.groups, self.MAX_FILES))]
         return self
@@ -1047,6 +1051,29 @@ class Spill:
                 group, row = json.loads(line)
                 held.setdefault(group, []).append(row)
         return held
+
+
+def remove_stale_spills(folder: str | Path | None = None) -> list[Path]:
+    """Remove the spill folders (``Spill``) in ``folder`` (the system's temporary folder)
+    left by a plan that was killed (SIGKILL, power loss: the block never ended): those of
+    this host whose process is gone, and those of other hosts, or of versions that did not
+    name their process, older than a day."""
+    gone = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{Spill.PREFIX}*"):
+        parts = path.name.split("~")
+        if len(parts) == 4 and parts[0] == Spill.PREFIX and parts[1] == _HOST and parts[2].isdigit():
+            dead = int(parts[2]) != os.getpid() and not _alive(int(parts[2]))
+        elif path.name.startswith(f"{Spill.PREFIX}-") or parts[0] == Spill.PREFIX:
+            try:
+                dead = time.time() - path.stat().st_mtime > FOREIGN_TEMP_AGE
+            except FileNotFoundError:
+                continue
+        else:
+            continue
+        if dead and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
 
 
 class InputStatStore:

@@ -167,3 +167,28 @@ def test_planning_memory_does_not_grow_with_the_archive(tmp_path):
     for step in ("first", "no change"):
         per_input = (peaks[3000, step] - peaks[300, step]) / 2700
         assert per_input < 400, (step, peaks)
+
+
+# --- the spill folder of a killed plan -----------------------------------------------------
+
+def test_a_killed_plans_spill_folder_is_removed_by_the_next_plan(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(gone.stdout)  # a process that has ended
+    host = io._HOST
+    dead = tmp_path / "tmp" / f"newsclean-plan~{host}~{dead_pid}~abc"
+    live = tmp_path / "tmp" / f"newsclean-plan~{host}~{os.getppid()}~def"  # pytest's parent: alive
+    other = tmp_path / "tmp" / "someone-elses-folder"
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "00000.jsonl").write_text("[0, []]\n")
+    raw = write_raw(tmp_path / "raw", 5)
+    batch.plan_batch(str(raw), str(tmp_path / "out"))
+    assert not dead.exists()
+    assert live.exists() and other.exists()
+    assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == sorted([live.name, other.name])  # its own removed too
