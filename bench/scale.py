@@ -223,8 +223,13 @@ def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tup
                    for k, v in after.items() if before.get(k) != v and not (ignore and k.endswith(ignore))}
         for k, n in changed.items():
             by[where(k, out)] += n
-    return Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
+    step = Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
                 sum(by.values()), int(io["rchar"]), by, sampler.peak_pss / 2**20, requests, server_cpu)
+    print(f"  step {' '.join(cmd[:1])} done {time.strftime('%H:%M:%S')}: wall {step.wall:.1f} s, cpu {step.cpu:.1f} s, "
+          f"peak {step.tree_mb:.0f} MB tree RSS, {step.tree_pss_mb:.0f} MB PSS, {step.rss_mb:.0f} MB largest, wrote "
+          f"{step.written / 1e6:.2f} MB, read {step.read / 1e6:.1f} MB, load {os.getloadavg()[0]:.1f}",
+          file=sys.stderr, flush=True)  # as each step ends: a long run's steps are known before the report
+    return step
 
 
 def work_folder(args):
