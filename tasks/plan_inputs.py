@@ -2,7 +2,9 @@
 holds one input file and then one shard's entries, never the archive (issue 17).
 
     walk raw/ (io.RawWalk: the file system's order)
-      -> hash each input the stat cache does not vouch for (io.hashed_inputs, tasks/statcache.py)
+      -> put the inputs in path order (io.external_sorted: sorted runs on disk, merged)
+      -> hash each input the stat cache does not vouch for (io.hashed_inputs, tasks/statcache.py:
+         the cache is read in the same order, beside them)
       -> spill its articles by shard (io.Spill, temporary files)
     then per shard: read its rows back, put them in path order (io.walk_order), mark the
     inputs of an id already taken (shards.plan_shard): the entries its plan and digest are
@@ -66,7 +68,9 @@ def listed(raw: Path, out: Path, limit: int, shards: int) -> Iterator[Inputs]:
     where the stat cache in ``out`` does not vouch for them, spilled by shard."""
     walk = io.RawWalk(raw, skip=out)
     with StatCache(out, raw) as stats, io.Spill(shards) as spill:
-        for r, found in io.hashed_inputs(raw, limit, walk, stats):
+        ordered = spill.sorted(([r.id, r.rel, r.raw_rel] for r in walk), key=lambda row: io.walk_order(row[1], row[2]))
+        inputs = (io.RawInput(aid, walk.raw / (raw_rel or rel), rel, raw_rel) for aid, rel, raw_rel in ordered)
+        for r, found in io.hashed_inputs(raw, limit, inputs, stats):
             for aid, rel, sha, side in found:
                 spill.add(shard_of(aid, shards), [aid, rel, sha, side, r.raw_rel])
         yield Inputs(spill.count, sorted(walk.ignored), walk.skipped, spill, stats)
