@@ -15,7 +15,7 @@ The entries of a shard are those ``shards.plan_shards`` gives for the whole sort
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,15 +62,30 @@ def entries_of(rows: list) -> list[Entry]:
     return plan_shard((aid, rel, sha, side) for aid, rel, sha, side, _ in rows)
 
 
+def in_path_order(walk: io.RawWalk, spill: io.Spill) -> Iterator[io.RawInput]:
+    """The inputs of ``walk`` in path order (``io.walk_order``, as ``io.scan_raw`` sorts
+    them), sorted on disk in ``spill``'s folder: a run of rows held at a time, not the listing."""
+    ordered = spill.sorted(([r.id, r.rel, r.raw_rel] for r in walk), key=lambda row: io.walk_order(row[1], row[2]))
+    return (io.RawInput(aid, walk.raw / (raw_rel or rel), rel, raw_rel) for aid, rel, raw_rel in ordered)
+
+
+@contextmanager
+def articles(raw: Path, limit: int, out: Path | None = None) -> Iterator[Iterator[tuple[str, str, str, str | None]]]:
+    """What ``io.list_inputs`` lists, in its order, streamed: ``(id, rel, sha256, sidecar
+    sha256)`` of every article of ``raw``. ``out``: the output folder (skipped inside raw/),
+    whose stat cache vouches for unchanged inputs (read, not written)."""
+    walk = io.RawWalk(raw, skip=out)
+    with (StatCache(out, raw) if out is not None else nullcontext()) as stats, io.Spill(1) as spill:
+        yield (t for _, found in io.hashed_inputs(raw, limit, in_path_order(walk, spill), stats) for t in found)
+
+
 @contextmanager
 def listed(raw: Path, out: Path, limit: int, shards: int) -> Iterator[Inputs]:
     """The inputs of ``raw`` (``out``, the output folder, skipped when inside it), hashed
     where the stat cache in ``out`` does not vouch for them, spilled by shard."""
     walk = io.RawWalk(raw, skip=out)
     with StatCache(out, raw) as stats, io.Spill(shards) as spill:
-        ordered = spill.sorted(([r.id, r.rel, r.raw_rel] for r in walk), key=lambda row: io.walk_order(row[1], row[2]))
-        inputs = (io.RawInput(aid, walk.raw / (raw_rel or rel), rel, raw_rel) for aid, rel, raw_rel in ordered)
-        for r, found in io.hashed_inputs(raw, limit, inputs, stats):
+        for r, found in io.hashed_inputs(raw, limit, in_path_order(walk, spill), stats):
             for aid, rel, sha, side in found:
                 spill.add(shard_of(aid, shards), [aid, rel, sha, side, r.raw_rel])
         yield Inputs(spill.count, sorted(walk.ignored), walk.skipped, spill, stats)
