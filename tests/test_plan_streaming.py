@@ -208,3 +208,33 @@ def test_a_killed_plans_spill_folder_is_removed_by_the_next_plan(tmp_path, monke
     assert not dead.exists()
     assert live.exists() and other.exists()
     assert sorted(p.name for p in (tmp_path / "tmp").iterdir()) == sorted([live.name, other.name])  # its own removed too
+
+
+# --- the plans a run checks ----------------------------------------------------------------
+
+def test_a_no_change_plan_reads_no_plan_file_whose_stat_is_unchanged(tmp_path, monkeypatch):
+    """Each run checked every shard's plan by reading it in full (24 MB at 100,000 inputs);
+    a plan file found readable (or written) is recorded by its size, mtime_ns and inode, and
+    read again only when one of them changed."""
+    from newsclean.tasks import plans
+
+    raw, out = write_raw(tmp_path / "raw", 40), tmp_path / "out"
+    cfg = config(tmp_path, 4)
+    first = batch.plan_batch(str(raw), str(out), cfg)
+    publish(out, first)
+    (raw / "story-00040.txt").write_text("Story 40\n\nA new story about the harbour.\n", encoding="utf-8")
+    settle(raw)
+    second = batch.plan_batch(str(raw), str(out), cfg)  # one shard changes: its plan a delta on the first
+    publish(out, second)
+    links = plans.links
+    read = []
+    monkeypatch.setattr(plans, "links", lambda out, shard, digest, hook=None: read.append(shard) or links(
+        out, shard, digest, **({"hook": hook} if hook else {})))
+    assert batch.plan_batch(str(raw), str(out), cfg).digests == second.digests
+    assert read == []  # nothing changed: no plan read
+    changed = next(i for i in range(4) if second.digests[i] != first.digests[i])
+    plan = paths.shard_plan(out, changed, second.digests[changed])
+    plan.write_text("{")  # damaged: its size and inode differ from those recorded
+    assert batch.plan_batch(str(raw), str(out), cfg).digests == second.digests
+    assert read == [changed]  # read, found unreadable, planned again
+    assert plans.readable(out, changed, second.digests[changed]) and plans.read(out, changed, second.digests[changed])
