@@ -609,14 +609,18 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}~{_HOST}~{os.getpid()}~"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, fsync, rename into place."""
+def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename into place. ``text``: a
+    string, or its pieces as they are made (written one at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.fchmod(fd, _FILE_MODE)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -1049,6 +1053,16 @@ class Spill:
         """The rows of one group."""
         return self._file(group % len(self.files)).get(group, [])
 
+    def iter_group(self, group: int) -> Iterator:
+        """The rows of one group in the order added, one at a time (its file read through)."""
+        fh = self.files[group % len(self.files)]
+        fh.flush()
+        with open(fh.name, encoding="utf-8") as lines:
+            for line in lines:
+                at, row = json.loads(line)
+                if at == group:
+                    yield row
+
     def _file(self, n: int) -> dict[int, list]:
         self.files[n].flush()
         held: dict[int, list] = {}
@@ -1069,14 +1083,13 @@ def external_sorted(rows: Iterable, key, folder: Path, run: int = 4096) -> Itera
     read, ``FAN_IN`` files at a time (more runs are merged into longer ones first); each file
     is removed once merged. A single run is never written."""
     import heapq
-    import itertools
 
-    names = itertools.count()
     runs: list[Path] = []
 
     def write(sorted_rows: Iterable) -> Path:
-        path = folder / f"sort-{next(names):06d}.jsonl"
-        with open(path, "w", encoding="utf-8") as fh:
+        fd, name = tempfile.mkstemp(prefix="sort-", suffix=".jsonl", dir=folder)
+        path = Path(name)
+        with open(fd, "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(row) + "\n" for row in sorted_rows)
         return path
 

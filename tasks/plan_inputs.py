@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.shards import Entry, plan_shard, shard_of
+from newsclean.pipeline.output.shards import Entry, plan_by_id, plan_shard, shard_of
 
 from newsclean.tasks.statcache import StatCache
 
@@ -46,6 +46,13 @@ class Inputs:
 
     def shard(self, shard: int) -> list[Entry]:
         return entries_of(self.spill.group(shard))
+
+    def by_id(self, shard: int) -> Iterator[Entry]:
+        """The entries of a shard in (id, path) order, one at a time: its rows sorted on disk
+        (a run held at a time), duplicates marked as ``entries_of`` marks them. A shard's
+        digest is made from them (``shard_digest(..., ordered=True)``) holding none."""
+        rows = self.spill.sorted(self.spill.iter_group(shard), key=lambda row: (row[0], io.walk_order(row[1], row[4])))
+        return plan_by_id((aid, rel, sha, side) for aid, rel, sha, side, _ in rows)
 
     def save_stats(self) -> bool:
         """Write what the stat cache learnt (tasks/statcache.py); whether it changed."""

@@ -15,11 +15,13 @@ again whole. Publish keeps the plans the current ones are built on (``chain``).
 """
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsclean.pipeline import io
-from newsclean.pipeline.output.shards import Entry, as_entry, entry_hook, plan_entries, plan_json
+from newsclean.pipeline.output.shards import Entry, as_entry, entry_hook, plan_entries
 
 from newsclean.tasks import paths
 
@@ -112,11 +114,38 @@ def chain(out: Path, shard: int, digest: str) -> list[Path]:
 def write(out: Path, shard: int, digest: str, entries: list[Entry], previous: str | None) -> None:
     """Write the plan of ``digest``: as its difference from the plan of ``previous`` (the
     shard's digest in the last manifest) when that reads and the chain stays short, else whole."""
-    delta, base = _delta(out, shard, entries, previous) if previous and previous != digest else (None, [])
-    data = plan_json(shard, digest, entries) if delta is None else {"shard": shard, "digest": digest, **delta}
+    if not write_delta(out, shard, digest, lambda: entries, previous):
+        write_whole(out, shard, digest, entries)
+
+
+def write_delta(out: Path, shard: int, digest: str, entries, previous: str | None) -> bool:
+    """Write the plan of ``digest`` as its difference from the plan of ``previous`` (the
+    shard's digest in the last manifest) when that reads and the chain stays short;
+    ``entries()`` gives the shard's entries (called only when there is such a plan).
+    Whether it was written (else it is to be written whole)."""
+    if not previous or previous == digest or not paths.shard_plan(out, shard, previous).exists():
+        return False
+    delta, base = _delta(out, shard, entries(), previous)
+    if delta is None:
+        return False
     head = paths.shard_plan(out, shard, digest)
-    io.atomic_write_text(head, compact_json(data))
+    io.atomic_write_text(head, compact_json({"shard": shard, "digest": digest, **delta}))
     _remember(out, shard, [head, *base])  # read back by a later run only if one of its files changed
+    return True
+
+
+def write_whole(out: Path, shard: int, digest: str, entries: Iterable[Entry]) -> None:
+    """Write the plan of ``digest`` whole, its entries as they come (written one at a time:
+    the text ``compact_json(plan_json(...))`` makes, never held)."""
+    head = paths.shard_plan(out, shard, digest)
+    start = compact_json({"shard": shard, "digest": digest, "entries": []})[:-3]  # up to '['
+    io.atomic_write_text(head, itertools.chain([start], _joined(entries), ["]}\n"]))
+    _remember(out, shard, [head])
+
+
+def _joined(entries: Iterable[Entry]) -> Iterator[str]:
+    for i, e in enumerate(entries):
+        yield ("," if i else "") + json.dumps(e.to_json(), ensure_ascii=False, separators=(",", ":"))
 
 
 def _remember(out: Path, shard: int, chain: list[Path]) -> None:

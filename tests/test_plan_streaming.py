@@ -125,23 +125,40 @@ def test_the_sort_on_disk_gives_the_sorted_rows_holding_a_run(tmp_path):
     assert not list(tmp_path.iterdir())  # every run removed once read
 
 
-def test_each_shard_is_planned_alone(tmp_path, monkeypatch):
-    """When a shard's digest is made, the entries alive are that shard's: the others are on
-    disk (spilled), not in memory."""
+def test_each_shard_is_planned_alone_and_its_digest_streamed(tmp_path, monkeypatch):
+    """A shard's digest is made from its entries one at a time (its rows sorted by id on
+    disk): while it is made, no shard's entries are held, its own included; the digests
+    are those of the whole listing's shards."""
+    from newsclean.pipeline.stages.context import Context
+    from newsclean.pipeline.output.shards import shard_digest
+
     raw, out = write_raw(tmp_path / "raw", 60), tmp_path / "out"
+    (raw / "story-00004.text").write_text("Another\n\nThe same id as story-00004.txt.\n")
+    settle(raw)
     seen = []
     digest = batch.shard_digest
 
-    def counting(entries, ctx):
-        gc.collect()
-        alive = sum(1 for o in gc.get_objects() if type(o) is Entry)
-        seen.append((len(entries), alive))
-        return digest(entries, ctx)
+    def counting(entries, ctx, ordered=False):
+        most, count = 0, 0
+
+        def watched():
+            nonlocal most, count
+            for e in entries:
+                gc.collect()
+                most = max(most, sum(1 for o in gc.get_objects() if type(o) is Entry))
+                count += 1
+                yield e
+        result = digest(watched(), ctx, ordered) if ordered else digest(list(watched()), ctx)
+        seen.append((count, most))
+        return result
 
     monkeypatch.setattr(batch, "shard_digest", counting)
-    batch.plan_batch(str(raw), str(out), config(tmp_path, 6))
-    assert len(seen) == 6 and sum(n for n, _ in seen) == 60
-    assert all(alive == n for n, alive in seen), seen
+    task = batch.plan_batch(str(raw), str(out), config(tmp_path, 6))
+    assert len(seen) == 6 and sum(n for n, _ in seen) == 61
+    assert all(most <= 2 for _, most in seen), seen  # the entry at hand (and the one before)
+    ctx = Context(io.load_config(config(tmp_path, 6)), io.load_rules())
+    whole = plan_shards(io.list_inputs(raw, 10_000_000), 6)
+    assert list(task.digests) == [shard_digest(whole[i], ctx) for i in range(6)]
 
 
 def test_the_streamed_plan_gives_the_entries_of_the_whole_listing(tmp_path):
