@@ -120,7 +120,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
         if task.complete():
             return True, True
         shards = task.shard_tasks()
-        sizes = [0 if t.complete() else len(plans.read(task.out_path, t.shard, t.digest)) for t in shards]
+        sizes = [0 if t.complete() else plans.count(task.out_path, t.shard, t.digest) for t in shards]
     from newsclean.tasks import progress as bar
 
     states = [Path(t.output().path) for t in shards]

@@ -73,6 +73,14 @@ def read(out: Path, shard: int, digest: str) -> list[Entry]:
     return entries_of(links(out, shard, digest))
 
 
+def count(out: Path, shard: int, digest: str) -> int:
+    """How many entries the plan makes (its entries are not made: ``checked`` keeps none);
+    ValueError when it does not read. The chain's deltas each add entries not held and
+    remove entries held (``_delta``)."""
+    found = links(out, shard, digest, hook=checked)
+    return len(plan_entries(found[-1][1])) + sum(len(d["added"]) - len(d["removed"]) for _, d in found[:-1])
+
+
 def readable(out: Path, shard: int, digest: str) -> bool:
     """Whether the plan (and each it is built on) reads, every entry checked; it holds none
     of them. A plan found readable is recorded with the size, mtime_ns and inode of each of

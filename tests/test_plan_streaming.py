@@ -243,6 +243,8 @@ def test_a_no_change_plan_reads_no_plan_file_whose_stat_is_unchanged(tmp_path, m
     settle(raw)
     second = batch.plan_batch(str(raw), str(out), cfg)  # one shard changes: its plan a delta on the first
     publish(out, second)
+    for shard, digest in enumerate(second.digests):  # a delta's count without its entries made
+        assert plans.count(out, shard, digest) == len(plans.read(out, shard, digest))
     links = plans.links
     read = []
     monkeypatch.setattr(plans, "links", lambda out, shard, digest, hook=None: read.append(shard) or links(
