@@ -11,7 +11,8 @@ sizes where a full run is out of reach on a shared machine (bench/scale.py measu
 Inputs as bench/scale.py makes them (copies of the dev texts under distinct names; ``--work``
 keeps them, and a folder bench/scale.py made can be given). Each step is one process of
 ``--repo``'s code calling plan_batch, measured from the outside as bench/scale.py does (wall,
-CPU, peak RSS of the process, rchar, bytes of the output's files created or changed):
+CPU, peak RSS of the process (its own VmHWM: the child's ru_maxrss would count this script's
+RSS at the fork, 73 MB at 100k), rchar, bytes of the output's files created or changed):
 
 - first plan, into an empty output folder (every input hashed)
 - no-change plan (best of --repeat)
@@ -35,7 +36,8 @@ import scale
 
 PLAN = """
 import atexit, json, os, sys
-atexit.register(lambda: open(os.environ["SCALE_IO"], "w").write(open("/proc/self/io").read()))
+atexit.register(lambda: open(os.environ["SCALE_IO"], "w").write(open("/proc/self/io").read() + "".join(
+    line.replace(":", ": ", 1) for line in open("/proc/self/status") if line.startswith("VmHWM"))))
 from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.tasks.folder import paths
@@ -48,7 +50,7 @@ io.atomic_write_json(paths.manifest(Path(out)), {"shard_digests": list(task.dige
 
 def measure(args, raw: Path, out: Path) -> scale.Step:
     """The plan alone (``PLAN``), measured as bench/scale.py measures a step."""
-    return scale.measure(args, [str(raw), str(out)], out, program=PLAN, ignore=("manifest.json",))
+    return scale.measure(args, [str(raw), str(out)], out, program=PLAN, ignore=("manifest.json",), own_peak=True)
 
 
 def main() -> int:

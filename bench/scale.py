@@ -191,7 +191,7 @@ def where(path: str, out: Path) -> str:
 
 
 def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tuple[str, ...] = (),
-            env: dict[str, str] | None = None, store: str | None = None) -> Step:
+            env: dict[str, str] | None = None, store: str | None = None, own_peak: bool = False) -> Step:
     """One step: ``program`` (python -c; the CLI by default) with ``cmd`` as its arguments,
     its time, memory, and what it wrote under ``out`` (files ending in ``ignore`` left out);
     with ``store`` (the URL of bench/s3_server.py's S3 server), what it uploaded there
@@ -214,7 +214,7 @@ def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tup
         err = errors.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err[-2000:]}")
-    io = dict(line.split(": ") for line in (out.parent / "io.txt").read_text().splitlines())
+    io = dict(line.split(": ", 1) for line in (out.parent / "io.txt").read_text().splitlines())
     requests, server_cpu, by = {}, 0.0, Counter()
     if asked is not None:
         now = s3_server.counts(store)
@@ -228,8 +228,17 @@ def measure(args, cmd: list[str], out: Path, program: str = WRAPPER, ignore: tup
                    for k, v in after.items() if before.get(k) != v and not (ignore and k.endswith(ignore))}
         for k, n in changed.items():
             by[where(k, out)] += n
-    return Step(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, sampler.peak / 2**20,
+    # ``own_peak``: the main process's own peak (VmHWM, when ``program`` writes it after /proc/self/io)
+    # in place of the largest process's: a child's ru_maxrss counts this bench process's RSS at
+    # the fork too (Linux keeps the forked copy's high-water mark across exec)
+    largest = int(io["VmHWM"].split()[0]) / 1024 if own_peak and "VmHWM" in io else usage.ru_maxrss / 1024
+    step = Step(wall, usage.ru_utime + usage.ru_stime, largest, sampler.peak / 2**20,
                 sum(by.values()), int(io["rchar"]), by, sampler.peak_pss / 2**20, requests, server_cpu)
+    print(f"  step {' '.join(cmd[:1])} done {time.strftime('%H:%M:%S')}: wall {step.wall:.1f} s, cpu {step.cpu:.1f} s, "
+          f"peak {step.tree_mb:.0f} MB tree RSS, {step.tree_pss_mb:.0f} MB PSS, {step.rss_mb:.0f} MB largest, wrote "
+          f"{step.written / 1e6:.2f} MB, read {step.read / 1e6:.1f} MB, load {os.getloadavg()[0]:.1f}",
+          file=sys.stderr, flush=True)  # as each step ends: a long run's steps are known before the report
+    return step
 
 
 def work_folder(args):

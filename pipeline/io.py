@@ -609,14 +609,18 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}~{_HOST}~{os.getpid()}~"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, fsync, rename into place."""
+def atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write to a temporary file beside ``path``, fsync, rename into place. ``text``: a
+    string, or its pieces as they are made (written one at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.fchmod(fd, _FILE_MODE)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -1004,7 +1008,8 @@ class Spill:
     """Rows (JSON values) put aside on disk by group (a shard), in the order they are added,
     and read back one group at a time: what one pass over the inputs of raw/ hands to the
     planning of each shard, so that neither holds every input. The rows are in at most
-    ``MAX_FILES`` temporary files (group % MAX_FILES), removed when the block ends."""
+    ``MAX_FILES`` temporary files (group % MAX_FILES), removed when the block ends (and by the
+    next plan on this host when the process was killed: ``remove_stale_spills``)."""
 
     MAX_FILES = 64  # open at once while the rows are added
 
@@ -1012,8 +1017,11 @@ class Spill:
         self.groups = groups
         self.count = 0
 
+    PREFIX = "newsclean-plan"  # its folder: PREFIX~host~pid~random, in the system's temporary folder
+
     def __enter__(self) -> Spill:
-        self.folder = tempfile.TemporaryDirectory(prefix="newsclean-plan-")
+        remove_stale_spills()
+        self.folder = tempfile.TemporaryDirectory(prefix=f"{self.PREFIX}~{_HOST}~{os.getpid()}~")
         self.files = [open(Path(self.folder.name) / f"{i:05d}.jsonl", "w", encoding="utf-8")
                       for i in range(min(self.groups, self.MAX_FILES))]
         return self
@@ -1027,6 +1035,12 @@ class Spill:
         self.files[group % len(self.files)].write(json.dumps([group, row]) + "\n")
         self.count += 1
 
+    def sorted(self, rows: Iterable, key, run: int | None = None) -> Iterator:
+        """``rows`` (JSON values) in the order of ``key``, holding ``run`` of them at a time:
+        sorted runs of ``run`` rows written beside the groups' files, then merged as read
+        (at most ``FAN_IN`` files open at once; more runs are merged in passes first)."""
+        return external_sorted(rows, key, Path(self.folder.name), run or SORT_RUN)
+
     def read(self) -> Iterator[tuple[int, list]]:
         """(group, its rows in the order added) of every group, one at a time, in the order
         of their files (by group when there are at most ``MAX_FILES``)."""
@@ -1039,6 +1053,16 @@ class Spill:
         """The rows of one group."""
         return self._file(group % len(self.files)).get(group, [])
 
+    def iter_group(self, group: int) -> Iterator:
+        """The rows of one group in the order added, one at a time (its file read through)."""
+        fh = self.files[group % len(self.files)]
+        fh.flush()
+        with open(fh.name, encoding="utf-8") as lines:
+            for line in lines:
+                at, row = json.loads(line)
+                if at == group:
+                    yield row
+
     def _file(self, n: int) -> dict[int, list]:
         self.files[n].flush()
         held: dict[int, list] = {}
@@ -1047,6 +1071,78 @@ class Spill:
                 group, row = json.loads(line)
                 held.setdefault(group, []).append(row)
         return held
+
+
+SORT_RUN = 4096  # rows a sort on disk holds (about 1.5 MB of a plan's rows)
+FAN_IN = 64  # sorted runs merged at once (files open)
+
+
+def external_sorted(rows: Iterable, key, folder: Path, run: int = 4096) -> Iterator:
+    """``rows`` (JSON values) sorted by ``key`` (stable), at most ``run`` of them held at a
+    time: sorted runs of ``run`` rows are written to files in ``folder`` and merged as they are
+    read, ``FAN_IN`` files at a time (more runs are merged into longer ones first); each file
+    is removed once merged. A single run is never written."""
+    import heapq
+
+    runs: list[Path] = []
+
+    def write(sorted_rows: Iterable) -> Path:
+        fd, name = tempfile.mkstemp(prefix="sort-", suffix=".jsonl", dir=folder)
+        path = Path(name)
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(row) + "\n" for row in sorted_rows)
+        return path
+
+    def read(path: Path) -> Iterator:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+        path.unlink(missing_ok=True)
+
+    held: list = []
+    for row in rows:
+        held.append(row)
+        if len(held) >= run:
+            held.sort(key=key)
+            runs.append(write(held))
+            held = []
+    held.sort(key=key)
+    if not runs:
+        yield from held
+        return
+    if held:
+        runs.append(write(held))
+    del held
+    while len(runs) > FAN_IN:
+        runs = [write(heapq.merge(*map(read, runs[:FAN_IN]), key=key)), *runs[FAN_IN:]]
+    try:
+        yield from heapq.merge(*map(read, runs), key=key)
+    finally:
+        for path in runs:
+            path.unlink(missing_ok=True)
+
+
+def remove_stale_spills(folder: str | Path | None = None) -> list[Path]:
+    """Remove the spill folders (``Spill``) in ``folder`` (the system's temporary folder)
+    left by a plan that was killed (SIGKILL, power loss: the block never ended): those of
+    this host whose process is gone, and those of other hosts, or of versions that did not
+    name their process, older than a day."""
+    gone = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{Spill.PREFIX}*"):
+        parts = path.name.split("~")
+        if len(parts) == 4 and parts[0] == Spill.PREFIX and parts[1] == _HOST and parts[2].isdigit():
+            dead = int(parts[2]) != os.getpid() and not _alive(int(parts[2]))
+        elif path.name.startswith(f"{Spill.PREFIX}-") or parts[0] == Spill.PREFIX:
+            try:
+                dead = time.time() - path.stat().st_mtime > FOREIGN_TEMP_AGE
+            except FileNotFoundError:
+                continue
+        else:
+            continue
+        if dead and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+            gone.append(path)
+    return gone
 
 
 class InputStatStore:
@@ -1072,6 +1168,7 @@ class InputStatStore:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._order: tuple | None = None  # get_in_order's place: (last rel asked, the rows after it, the next row)
         self.db = sqlite3.connect(str(path), isolation_level=None, timeout=timeout)
         try:
             self.db.executescript(self.SCHEMA)
@@ -1081,7 +1178,14 @@ class InputStatStore:
             raise
 
     def close(self) -> None:
+        self.end_order()
         self.db.close()
+
+    def end_order(self) -> None:
+        """Close ``get_in_order``'s reading of the table (before the table is written)."""
+        if self._order is not None:
+            self._order[1].close()
+        self._order = None
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -1090,6 +1194,24 @@ class InputStatStore:
     def get(self, rel: str) -> str | None:
         row = self.db.execute("SELECT entry FROM main.inputs WHERE rel = ?", (rel,)).fetchone()
         return row[0] if row else None
+
+    def get_in_order(self, rel: str) -> str | None:
+        """As ``get``, for lookups made in the order of ``rel`` (SQLite's, by UTF-8 bytes, is
+        the order of Python's strings): the table is read once from the first ``rel`` asked,
+        page after page, beside the lookups (a lookup at random reads a page, 4 KiB, for each
+        input). A ``rel`` before the last one asked is looked up alone."""
+        if self._order is None or rel < self._order[0]:
+            if self._order is not None:
+                return self.get(rel)
+            self._order = (rel, self.db.execute(
+                "SELECT rel, entry FROM main.inputs WHERE rel >= ? ORDER BY rel", (rel,)), None)
+        _, rows, head = self._order
+        while head is None or head[0] < rel:
+            head = rows.fetchone()
+            if head is None:  # past the last entry
+                break
+        self._order = (rel, rows, head)
+        return head[1] if head is not None and head[0] == rel else None
 
     def put(self, rel: str, entry: str | None) -> None:
         """Set (or with None, remove) ``rel``'s entry when the run saves."""
@@ -1118,6 +1240,7 @@ class InputStatStore:
         first when ``clear``); ``meta`` set. When the cache then holds more entries than
         ``listed`` (those of the inputs the run listed), those whose file is no longer in
         ``raw`` are removed. Returns the rows changed."""
+        self.end_order()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             if clear:

@@ -69,11 +69,12 @@ def plan_shards(out: Path, inputs: plan_inputs.Inputs, ctx: Context, before: lis
     """Each shard's digest, one shard at a time; the plan of each whose digest has no
     readable plan yet is written (as what differs from its plan of the last run, ``before``)."""
     digests = [""] * ctx.config.shards
-    for shard, entries in inputs.shards():
-        digest = digests[shard] = shard_digest(entries, ctx)
+    for shard in range(ctx.config.shards):
+        digest = digests[shard] = shard_digest(inputs.by_id(shard), ctx, ordered=True)  # streamed: none held
         if integrity.discard_unreadable(out, shard, digest):  # what differs from the last run's plan
-            plans.write(out, shard, digest, entries, before[shard] if len(before) == len(digests) else None)
-        del entries  # not held while the next shard is read
+            previous = before[shard] if len(before) == len(digests) else None
+            if not plans.write_delta(out, shard, digest, lambda s=shard: inputs.shard(s), previous):
+                plans.write_whole(out, shard, digest, inputs.by_id(shard))  # streamed too
     return digests
 
 
@@ -120,7 +121,7 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
         if task.complete():
             return True, True
         shards = task.shard_tasks()
-        sizes = [0 if t.complete() else len(plans.read(task.out_path, t.shard, t.digest)) for t in shards]
+        sizes = [0 if t.complete() else plans.count(task.out_path, t.shard, t.digest) for t in shards]
     from newsclean.tasks.run import progress as bar
 
     states = [Path(t.output().path) for t in shards]

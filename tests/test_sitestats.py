@@ -179,3 +179,36 @@ def test_site_statistics_leave_out_a_text_file_that_is_an_html_page(tmp_path):
     (raw / "story.txt").write_text("A headline\nA first sentence of the story, long enough to count.\n", encoding="utf-8")
     ctx = Context(io.load_config(None), io.load_rules())
     assert len(list(raw_pages(raw, ctx))) == 1
+
+
+def test_site_statistics_stream_the_inputs_in_path_order(tmp_path, monkeypatch):
+    """raw_pages and raw_digest give what the whole listing gave (io.list_inputs, read with
+    io.RecordReader: same pages in the same order, same digest), without listing raw/ first:
+    the first page comes before the other inputs are read or hashed."""
+    from newsclean.pipeline.stages.context import Context
+    from newsclean.tasks.run import sitestats
+
+    raw = tmp_path / "raw"
+    for i, rel in enumerate(["b/s1.txt", "a.txt", "b-c.txt", "b/a/s2.txt", "z.txt", "c/s3.txt"]):
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(page(i % 4), encoding="utf-8")
+        (raw / rel).with_name((raw / rel).stem + ".meta.json").write_text(
+            json.dumps({"url": f"https://www.{'xy'[i % 2]}.com/{i}"}), encoding="utf-8")
+    (raw / "c" / "feed.jsonl").write_text("".join(json.dumps({"id": rid, "text": page(n)}) + "\n"
+                                                 for n, rid in enumerate(["f1", "f2", "f1", "f3"])), encoding="utf-8")
+    ctx = Context(io.load_config(None), io.load_rules())
+    limit = ctx.config.max_input_bytes
+    listed = io.list_inputs(raw, limit)
+    reader = io.RecordReader(raw, limit, [(aid, rel) for aid, rel, *_ in listed])
+    records = [reader(aid, rel) for aid, rel, *_ in listed]
+    before = [sitestats.site_lines(r.data, r.meta, r.id, rel, ctx) for r, (_, rel, *_) in zip(records, listed)]
+    want = __import__("hashlib").sha256("".join(f"{a}\0{r}\0{s}\0{d or ''}\n" for a, r, s, d in listed).encode())
+    assert len(before) == 10
+    assert list(sitestats.raw_pages(raw, ctx)) == before
+    assert sitestats.raw_digest(raw, limit) == want.hexdigest()[:16]
+    hashed = []
+    sha = io.file_sha256
+    monkeypatch.setattr(io, "file_sha256", lambda path: hashed.append(path) or sha(path))
+    pages = sitestats.raw_pages(raw, ctx)
+    assert next(pages) == before[0] and hashed == []  # nothing hashed, no listing held
+    assert list(pages) == before[1:]

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from newsclean.pipeline.core.article import RejectedInput, Source
 from newsclean.pipeline.clean import Cleaned, Prepared, finish, prepare_record, reject
@@ -77,11 +77,13 @@ def entry_hook(obj: dict) -> Entry | dict:
     return Entry.from_json(obj) if "sha256" in obj else obj
 
 
-def shard_digest(entries: Iterable[Entry], ctx: Context) -> str:
+def shard_digest(entries: Iterable[Entry], ctx: Context, ordered: bool = False) -> str:
+    """The digest of a shard's entries, config and rules. ``ordered``: the entries come in
+    (id, rel) order already (a stream: none is held; ``plan_by_id``)."""
     # new site statistics re-run every shard, which reuses the records of unchanged sites
     stats = ctx.site_stats.version if ctx.site_stats else ""
     h = hashlib.sha256((json.dumps(stamp(ctx), sort_keys=True) + stats).encode())
-    for e in sorted(entries, key=lambda e: (e.id, e.rel)):
+    for e in entries if ordered else sorted(entries, key=lambda e: (e.id, e.rel)):
         h.update(f"{e.id}\0{e.rel}\0{e.sha256}\0{e.duplicate_of or ''}\0{e.sidecar_sha256 or ''}\n".encode())
     return h.hexdigest()[:16]
 
@@ -266,6 +268,18 @@ def plan_shard(inputs: Iterable[tuple[str, str, str, str | None]]) -> list[Entry
         entries.append(Entry(aid, rel, sha, owner.get(aid), side))
         owner.setdefault(aid, rel)
     return entries
+
+
+def plan_by_id(inputs: Iterable[tuple[str, str, str, str | None]]) -> Iterator[Entry]:
+    """``plan_shard``'s entries, one at a time, for inputs given in (id, path) order: the
+    first input of an id keeps it, the others are marked as its duplicates."""
+    owner: tuple[str, str] | None = None
+    for aid, rel, sha, side in inputs:
+        if owner is None or owner[0] != aid:
+            owner = (aid, rel)
+            yield Entry(aid, rel, sha, None, side)
+        else:
+            yield Entry(aid, rel, sha, owner[1], side)
 
 
 def still_current(log: dict, entry: Entry, ctx: Context, current: tuple | None = None) -> bool:

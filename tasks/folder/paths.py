@@ -138,6 +138,12 @@ def part_stats(out: Path) -> Path:
     return state_dir(out) / "partstat.json"
 
 
+def plan_stats(out: Path) -> Path:
+    """A cache of the plan files found readable, by (size, mtime_ns, inode): a shard's plan
+    is read in full once, not by every run (tasks/plans.readable)."""
+    return state_dir(out) / "planstat.json"
+
+
 def chain_dir(out: Path, shard: int) -> Path:
     """A shard's stage-chain intermediates (tasks/run/chain.py), removed when the shard commits."""
     return state_dir(out) / "chain" / f"{shard:05d}"

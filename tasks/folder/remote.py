@@ -33,7 +33,7 @@ from newsclean.tasks.exitcodes import CommandError, Exit
 _S = f"{STATE}/"  # the output folder's names are output_layout's; these are prefixes of object keys
 _PARTS = tuple(f"{folder}/part-" for folder in PART_FOLDERS)
 # what stays on each machine: locks, caches of its own files (stat, inode), its duplicate index
-LOCAL_ONLY = (f"{_S}locks/", f"{_S}partstat.json", f"{_S}inputstat.json", f"{_S}inputstat/", f"{_S}inputstat.sqlite", f"{_S}dedup/index.sqlite")
+LOCAL_ONLY = (f"{_S}locks/", f"{_S}partstat.json", f"{_S}planstat.json", f"{_S}inputstat.json", f"{_S}inputstat/", f"{_S}inputstat.sqlite", f"{_S}dedup/index.sqlite")
 RANKS = (f"{_S}journal/", *_PARTS, f"{_S}index/", _S, f"{_S}shards/")
 CHAIN = f"{_S}chain/"
 SHARD_FOLDERS = (*_PARTS, f"{_S}index/", f"{_S}shards/", f"{_S}plan/", f"{_S}journal/", CHAIN)

@@ -10,32 +10,57 @@ import luigi
 
 from newsclean.pipeline import io
 from newsclean.pipeline.clean import takes_html_path
+from newsclean.pipeline.ingest.inputs import is_multi
 from newsclean.pipeline.output.sitepages import site_lines
 from newsclean.pipeline.classify.sitestats import Params, build_stats
 
 from newsclean.tasks.folder import paths, remote
+from newsclean.tasks.run import plan_inputs
 from newsclean.tasks.run.common import BatchTask
 
 
 def raw_digest(raw: Path, limit: int, skip: Path | None = None) -> str:
+    """A digest of the articles of ``raw`` (``io.list_inputs``'s, in its order), streamed;
+    ``skip``: the output folder, whose stat cache spares hashing the inputs it vouches for."""
     h = hashlib.sha256()
-    for aid, rel, sha, side in io.list_inputs(raw, limit, skip=skip):
-        h.update(f"{aid}\0{rel}\0{sha}\0{side or ''}\n".encode())
+    with plan_inputs.articles(raw, limit, skip) as found:
+        for aid, rel, sha, side in found:
+            h.update(f"{aid}\0{rel}\0{sha}\0{side or ''}\n".encode())
     return h.hexdigest()[:16]
 
 
 def raw_pages(raw: Path, ctx, skip: Path | None = None):
-    """(site, lines) of every readable text article (HTML pages are left to their extractor;
-    an unreadable input is left to the batch to reject). ``skip``: the output folder."""
-    inputs = io.list_inputs(raw, ctx.config.max_input_bytes, skip=skip)
-    reader = io.RecordReader(raw, ctx.config.max_input_bytes, [(aid, rel) for aid, rel, *_ in inputs])
-    for aid, rel, *_ in inputs:
-        try:
-            record = reader(aid, rel)
-        except Exception:  # noqa: BLE001 - the batch rejects it with a reason
-            continue
+    """(site, lines) of every readable text article, in path order (HTML pages are left to
+    their extractor; an unreadable input is left to the batch to reject). ``skip``: the
+    output folder. Streamed: the inputs are sorted on disk and a file's records are held
+    while it is read, never the listing (``build_stats`` holds the lines it counts)."""
+    for record, rel in _records(raw, ctx.config.max_input_bytes, skip):
         if record.error is None and not takes_html_path(record, ctx.config):
             yield site_lines(record.data, record.meta, record.id, rel, ctx)
+
+
+def _records(raw: Path, limit: int, skip: Path | None):
+    """(record, rel) of each article ``io.list_inputs`` lists, in its order (the first record
+    of its id in a multi-record file, as io.RecordReader gives it); one that does not read is
+    left out."""
+    walk = io.RawWalk(raw, skip=skip)
+    with io.Spill(1) as spill:
+        for r in plan_inputs.in_path_order(walk, spill):
+            if not is_multi(r.path.name):
+                try:
+                    yield io.read_record(raw, r.rel, limit), r.rel
+                except Exception:  # noqa: BLE001 - the batch rejects it with a reason
+                    pass
+                continue
+            try:
+                records = list(io.iter_records(raw, r.rel, limit))
+            except Exception:  # noqa: BLE001 - as above
+                continue
+            first: dict[str, io.Record] = {}
+            for rec in records:
+                first.setdefault(rec.id, rec)
+            for rec in records:
+                yield first[rec.id], r.rel
 
 
 class BuildSiteStats(BatchTask):
