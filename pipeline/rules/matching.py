@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Sequence
 
 import ahocorasick
@@ -137,7 +138,7 @@ class RuleGroup:
         """The rules' literals that ``folded`` holds, found in one pass (Aho-Corasick) rather
         than one substring search per literal."""
         automaton = self.automaton
-        return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
+        return set(map(itemgetter(1), automaton.iter(folded))) if len(automaton) else set()
 
     def first_match(self, text: str, timeout: float, budget: RegexBudget | None = None) -> Rule | None:
         first, words = text[:1], count_words(text)

@@ -214,5 +214,6 @@ def reader_address(text: str, lang: str | None) -> float:
 
 
 def _share(toks: Sequence[str], words: frozenset[str]) -> float:
-    """The share of ``toks`` that are in ``words`` (0 for no tokens)."""
-    return sum(map(words.__contains__, toks)) / len(toks) if toks else 0.0
+    """The share of ``toks`` that are in ``words`` (0 for no tokens): the members kept by a
+    filter and counted, cheaper than summing a bool per token."""
+    return len(list(filter(words.__contains__, toks))) / len(toks) if toks else 0.0
