@@ -140,3 +140,20 @@ def test_held_literals_are_every_literal_the_automaton_finds():
     for text in ("we use cookies | share this", "", "Read more: © 2020 all rights reserved", "нет"):
         folded = fold(text)
         assert group.held(folded) == {literal for _, literal in group.automaton.iter(folded)}
+
+
+def test_a_layout_from_the_callers_sentence_flags_is_the_layout_it_finds():
+    from newsclean.pipeline.core.article import Block
+    from newsclean.pipeline.core.config import CleanConfig
+    from newsclean.pipeline.text.layout import find_layout
+    from newsclean.pipeline.text.predicates import is_sentence
+    cfg = CleanConfig()
+    texts = ["Home | News", "Storm Hits the Coast Overnight", "By Jane Doe", "The storm hit the coast late on Monday night.",
+             "Residents were told to stay indoors until the winds eased.", "Share this", "Jane Doe writes about weather.",
+             "Related stories"]
+    blocks = [Block(i + 1, t) for i, t in enumerate(texts)]
+    flags = [is_sentence(t, cfg) for t in texts]
+    for skip in (lambda i: False, lambda i: i == 3, lambda i: i % 2 == 0):
+        for not_body in (lambda i: False, lambda i: i == 6):
+            assert find_layout(blocks, cfg, skip, not_body, sentences=flags) == find_layout(blocks, cfg, skip, not_body)
+    assert find_layout(blocks, cfg).first_body == 3

@@ -82,6 +82,7 @@ class Verdicts:
     signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
     protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
     scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
+    sentence_flags: list[bool] | None = None  # is_sentence of each block, once asked (``sentences``)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -101,9 +102,17 @@ class Verdicts:
         """An author bio (or a line a tail rule drops) cannot end the body."""
         return starts_with_author(self.blocks[i].text, self.authors) or self.scoped_match("tail", i) is not None
 
+    def sentences(self) -> list[bool]:
+        """``is_sentence`` of each block: the layout is found three times over the same blocks."""
+        if self.sentence_flags is None:
+            cfg = self.ctx.config
+            self.sentence_flags = [is_sentence(b.text, cfg) for b in self.blocks]
+        return self.sentence_flags
+
     def layout(self) -> Layout:
         """The headline and body run among the blocks not dropped yet."""
-        return find_layout(self.blocks, self.ctx.config, skip=lambda i: i in self.dropped, not_body=self.not_body)
+        return find_layout(self.blocks, self.ctx.config, skip=lambda i: i in self.dropped, not_body=self.not_body,
+                           sentences=self.sentences())
 
 
 def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
@@ -206,7 +215,7 @@ def drop_after_classifier(v: Verdicts) -> None:
     if not v.scores:
         return
     cfg = v.ctx.config
-    v.dropped.update(duplicates(v.blocks, cfg, v.dropped, v.protected, v.not_body))
+    v.dropped.update(duplicates(v.blocks, cfg, v.dropped, v.protected, v.not_body, v.sentences()))
     if cfg.drop_tail:
         end = v.layout().last_body
         for i in range(len(v.blocks) if end is None else end + 1, len(v.blocks)):
@@ -251,7 +260,7 @@ def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
 DUPLICATE_MIN_WORDS = 8  # shorter lines (a song's chorus, "Pros") may repeat in an article
 
 
-def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
+def duplicates(blocks, cfg, dropped, protected, not_body, sentences=None) -> dict[int, str]:
     """Kept blocks of at least ``DUPLICATE_MIN_WORDS`` words whose text another kept block
     repeats (a gallery's captions, a teaser shown twice, a pull quote): one copy stays, the
     first inside the article body, else the first; the others go as ``pos.duplicate``."""
@@ -262,7 +271,7 @@ def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
     repeated = [found for found in copies.values() if len(found) > 1]
     if not repeated:
         return {}
-    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
+    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body, sentences=sentences)
     out: dict[int, str] = {}
     for found in repeated:
         keep = next((i for i in found if layout.region(i) == "core"), found[0])
