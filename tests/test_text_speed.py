@@ -157,3 +157,19 @@ def test_a_layout_from_the_callers_sentence_flags_is_the_layout_it_finds():
         for not_body in (lambda i: False, lambda i: i == 6):
             assert find_layout(blocks, cfg, skip, not_body, sentences=flags) == find_layout(blocks, cfg, skip, not_body)
     assert find_layout(blocks, cfg).first_body == 3
+
+
+def test_groups_found_by_the_rules_identity_are_rule_groups_own():
+    from newsclean.pipeline.rules.matching import rule_group_of
+    from newsclean.pipeline.stages.boilerplate import SCOPES, groups_for
+    rules = io.load_rules()
+    for site in (None, "example.com"):
+        tuple_ = rules.for_site(site)
+        everything, scoped = groups_for(tuple_)
+        assert everything is rule_group(tuple(r for r in tuple_ if r.scope == "any")
+                                        + tuple(r for r in tuple_ if r.scope != "any"))
+        assert all(scoped[s] is rule_group(tuple(r for r in tuple_ if r.scope == s)) for s in SCOPES)
+        assert groups_for(tuple_)[0] is everything
+    assert rule_group_of(rules.html) is rule_group(rules.html) is rule_group_of(rules.html)
+    copy = tuple(list(rules.html))  # an equal tuple, another object: the same group, by rule_group's cache
+    assert copy is not rules.html and rule_group_of(copy) is rule_group(rules.html)

@@ -161,3 +161,21 @@ class RuleGroup:
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
     return RuleGroup(rules)
+
+
+_BY_IDENTITY: dict[int, tuple[tuple[Rule, ...], RuleGroup]] = {}
+
+
+def rule_group_of(rules: tuple[Rule, ...]) -> RuleGroup:
+    """``rule_group(rules)``, looked up by the tuple's identity first: the cache of
+    ``rule_group`` hashes every rule of the tuple (every field) on each call, where the
+    caller passes the same tuple for every article (the cached tuple is kept, so that its id
+    is not another's)."""
+    hit = _BY_IDENTITY.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    group = rule_group(rules)
+    if len(_BY_IDENTITY) >= 64:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(rules)] = (rules, group)
+    return group

@@ -30,9 +30,31 @@ from newsclean.pipeline.stages.captions import is_lead_image_caption
 STAGE = "boilerplate"
 
 
+SCOPES = ("lead", "core", "tail")
+# rules tuple's id -> (the tuple, its groups): ``for_site`` gives the same tuple for every
+# article of a site without rules of its own, and ``rule_group``'s cache would hash each of
+# its rules (every field, the compiled pattern too) for every article to find its groups
+_GROUPS: dict[int, tuple[tuple[Rule, ...], tuple[RuleGroup, dict[str, RuleGroup]]]] = {}
+
+
+def groups_for(rules: tuple[Rule, ...]) -> tuple[RuleGroup, dict[str, RuleGroup]]:
+    """The rule group of ``rules`` of any scope first, then the others (``rule_hits``), and
+    the group of each position scope: ``rule_group``'s, looked up by the tuple's identity
+    first (the cached tuple is kept, so that its id is not another's)."""
+    hit = _GROUPS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    groups = (rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any")),
+              {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in SCOPES})
+    if len(_GROUPS) >= 64:
+        _GROUPS.clear()
+    _GROUPS[id(rules)] = (rules, groups)
+    return groups
+
+
 def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float, budget: RegexBudget | None = None) -> list[Rule | None]:
     """The rule that matches each block, whatever its scope (rules of scope any first)."""
-    group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
+    group = groups_for(rules)[0]
     return [group.first_match(b.text, timeout, budget) for b in blocks]
 
 
@@ -135,7 +157,7 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
     """Phase 1: rules of scope any drop what they match anywhere; then, with site
     statistics, the lines the article's site repeats (``site.repeated``)."""
     rules = ctx.rules.for_site(article.site)
-    scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
+    scoped = dict(groups_for(rules)[1])
     matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
     repeated = site_repeats(article, ctx, dropped)
