@@ -173,3 +173,23 @@ def test_groups_found_by_the_rules_identity_are_rule_groups_own():
     assert rule_group_of(rules.html) is rule_group(rules.html) is rule_group_of(rules.html)
     copy = tuple(list(rules.html))  # an equal tuple, another object: the same group, by rule_group's cache
     assert copy is not rules.html and rule_group_of(copy) is rule_group(rules.html)
+
+
+def test_a_change_made_quickly_is_the_change_its_constructor_makes():
+    from newsclean.pipeline.core.article import Block, Change, new_change
+    from dataclasses import fields, replace
+    args = ("boilerplate", "bp.share", "drop", 12, "Share this", None, {"category": "share", "score": 0.1})
+    quick, made = new_change(*args), Change(*args)
+    assert quick == made and quick.__dict__ == made.__dict__ and hash(quick.rule) == hash(made.rule)
+    assert new_change("s", "r", "flag", 1, "x") == Change("s", "r", "flag", 1, "x")
+    assert [f.name for f in fields(Change)] == ["stage", "rule", "action", "line", "before", "after", "detail"]
+    # the boilerplate stage builds a scored block with the constructor, as replace() did
+    assert [f.name for f in fields(Block)] == ["line", "text", "kind", "score"]
+    block = Block(3, "Text", "heading")
+    assert Block(block.line, block.text, block.kind, 0.5) == replace(block, score=0.5)
+
+
+def test_a_line_encoded_once_reused_is_json_dumps():
+    from newsclean.pipeline.output.contract import _encode
+    record = {"id": "a", "text": "é\u2028x", "n": [1, 2.5, None, True], "d": {"k": "v"}}
+    assert _encode(record) == json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from newsclean.pipeline.core.article import Article, Block, Change, StageResult
+from newsclean.pipeline.core.article import Article, Block, Change, StageResult, new_change
 from newsclean.pipeline.text.bylines import is_role_only, parse_byline
 from newsclean.pipeline.classify.blocks import FEATURES, block_vectors, page_language
 from newsclean.pipeline.text.credits import caption_credit
@@ -147,7 +147,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     if model is not None:
         drop_by_classifier(v, layout, model)
         drop_after_classifier(v)
-    kept = tuple(replace(b, score=round(v.scores[i], 3)) if i in v.scores else b
+    kept = tuple(Block(b.line, b.text, b.kind, round(v.scores[i], 3)) if i in v.scores else b  # replace(b, score=...)
                  for i, b in enumerate(v.blocks) if i not in v.dropped)
     return StageResult(replace(article, blocks=kept),
                        drop_changes(v) + flag_changes(v, model.flag_below if model is not None else 0.0))
@@ -250,9 +250,9 @@ def drop_changes(v: Verdicts) -> tuple[Change, ...]:
     site statistics when it has them)."""
     blocks = v.blocks
     return tuple(
-        Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
-               {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
-               | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
+        new_change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
+                   {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
+                   | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
         for i, r in sorted(v.dropped.items()))
 
 
@@ -260,8 +260,8 @@ def flag_changes(v: Verdicts, flag_below: float) -> tuple[Change, ...]:
     """``flag`` changes of the blocks kept: those the classifier was unsure of, then the
     site's repeated lines kept inside the body."""
     blocks = v.blocks
-    unsure = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
-                     {"category": "classifier", "score": round(p, 3)})
+    unsure = [new_change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
+                         {"category": "classifier", "score": round(p, 3)})
               for i, p in v.scores.items() if i not in v.dropped and p < flag_below]
     repeats = [Change(STAGE, "site.repeated", "flag", blocks[i].line, blocks[i].text, None,
                       {"category": "site_chrome"} | d | {"kept": "inside the article body"})
