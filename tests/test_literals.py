@@ -23,13 +23,25 @@ ALL = list(RULES.general) + list(RULES.html) + [r for _, rules in RULES.sites fo
     (r"all rights reserved\b", {"all rights reserved"}),
     (r"\b(?:we use cookies|this site uses cookies)\b", {"we use cookies", "this site uses cookies"}),
     (r"^(?:Share|Tweet)\s*$", {"share", "tweet"}),  # folded
-    (r"\bfoo\w+ (?:bar|bazz)", {"foo"}),  # the longest shortest literal wins: "foo" over "bar"
+    # the longest shortest literal wins: " bar" and " bazz" (the run goes on through a branch of
+    # plain words) over "foo"
+    (r"\bfoo\w+ (?:bar|bazz)", {" bar", " bazz"}),
+    (r"^[^.]{1,60}? (?:on|le|am) \d", {" on ", " le ", " am "}),
+    (r"^(?:18|16|12|6|0)\+$", {"+"}),  # "18+" holds digits; the "+" after the branch is the test
+    (r"^(?:a|bc)(?:dd|ee)f", {"addf", "aeef", "bcddf", "bceef"}),
+    (r"^(?:abc|cde|efg)(?:ghi|ijk|klm)", {"abc", "cde", "efg"}),  # 9 runs are too many: each branch alone
+    # one Han or kana character is a test (absent from every page in another script), and a
+    # class of them too
+    (r"^\d+\s*(?:秒|分|時間)前$", {"秒前", "分前", "時間前"}),
+    (r"^\d+\s*(?:秒|分|時間|日|週間|か月|ヶ月|年|月)前$", {"前"}),  # 9 alternatives: too many to join
+    (r"^\d{4}-\d{1,2}\s*[(（][月火水木金土日][)）]$", set("月火水木金土日")),
     (r"^\d+ min read", {" min read"}),
     (r"\bnewsletter\b.{0,100}\b(?:inbox|delivered)", {"newsletter"}),
     (r"^[\p{Lu}]\w+ says", {" says"}),  # \p{..} is read as some class
     (r"(\w+) \1 again", {" again"}),
-    # two Han or kana characters are worth testing (the parser factors 無断 out of the alternatives)
-    (r"(?:無断転載|無断複製)(?:を|は)?(?:禁じ|禁止)", {"無断"}),
+    # Han and kana are worth testing (the parser factors 無断 out of the alternatives; the run
+    # goes on through the branch left)
+    (r"(?:無断転載|無断複製)(?:を|は)?(?:禁じ|禁止)", {"無断転載", "無断複製"}),
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals
@@ -135,7 +147,9 @@ def test_short_symbols_are_literals_short_words_are_not():
 
 screen_text = st.lists(st.sampled_from(["Advertisement", "ad", "ADS", "Skip to content", "Reporting by", "(Reporting",
                                         "Editing by", "Sam", "on", "Jan", "1", "at", "10:30", "pm", "wrote", ":", "©",
-                                        "Copyright", "2024", "*", "•", "menu", "Main", "says", "Trump", "ı", "İ", "ß"]),
+                                        "Copyright", "2024", "*", "•", "menu", "Main", "says", "Trump", "ı", "İ", "ß",
+                                        "le", "said:", "5分前", "3時間前", "2012年1月12日", "（月）", "18+", "You're",
+                                        "all set", "Sign up for our", "Jane Doe on May 3, 2019 at 6:34 pm"]),
                        max_size=12).map(" ".join)
 
 

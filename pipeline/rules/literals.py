@@ -61,31 +61,52 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
 
 def _selective(literal: str) -> bool:
-    """Worth testing: long enough (two Han or kana characters are: a pair is as rare in a
-    paragraph as a three-letter word is not), or made of symbols that most paragraphs lack
-    (":", "©", "@")."""
-    return (len(literal) >= MIN_LENGTH or (len(literal) == 2 and CJK_RUN.fullmatch(literal) is not None)
+    """Worth testing: long enough (one or two Han or kana characters are: a pair is as rare in a
+    paragraph as a three-letter word is not, and one is absent from every page in another
+    script: "前" of a Japanese time stamp keeps its rule off the English blocks starting with a
+    digit), or made of symbols that most paragraphs lack (":", "©", "@")."""
+    return (len(literal) >= MIN_LENGTH or (len(literal) <= 2 and CJK_RUN.fullmatch(literal) is not None)
             or not any(c.isalnum() or c.isspace() or c in COMMON for c in literal))
 
 
 def _sequence(items) -> frozenset[str] | None:
-    """The best literal set among the items of a sequence, all of which must match."""
-    candidates, run = [], ""
+    """The best literal set among the items of a sequence, all of which must match. A run
+    of literals goes on through a branch of plain words: `` (?:on|le|am) `` gives " on ",
+    " le " and " am ", where "on" alone would be no test worth making."""
+    candidates: list[frozenset[str]] = []
+    runs = frozenset([""])  # the literal run so far: one of these strings, as it may branch
+    tail = ""  # its literal characters since its last branch: a candidate too ("+" after "(?:18|16)")
     for op, av in items:
         if op is C.LITERAL:
-            run += chr(av)
+            runs = frozenset(r + chr(av) for r in runs)
+            tail += chr(av)
             continue
         if op is C.AT:  # zero width: the literals on both sides are adjacent in the match
             continue
-        if run:
-            candidates.append(frozenset([run]))
-            run = ""
+        words = _plain_words(av) if op is C.BRANCH else None
+        if words is not None and len(runs) * len(words) <= CLASS_MAX:
+            candidates.extend(c for c in (runs, frozenset([tail]), frozenset(words)) if "" not in c)
+            runs, tail = frozenset(r + w for r in runs for w in words), ""
+            continue
+        candidates.extend(c for c in (runs, frozenset([tail])) if "" not in c)
+        runs, tail = frozenset([""]), ""
         inner = _item(op, av)
         if inner:
             candidates.append(inner)
-    if run:
-        candidates.append(frozenset([run]))
-    return max(candidates, key=lambda s: (min(map(len, s)), -len(s)), default=None)
+    candidates.extend(c for c in (runs, frozenset([tail])) if "" not in c)
+    # a set worth testing first (``_selective``: a set of two symbols, "(" among them, is
+    # not, where the seven Han weekdays of a Japanese date are), then the longest shortest
+    return max(candidates, key=lambda s: (all(map(_selective, s)), min(map(len, s)), -len(s)), default=None)
+
+
+def _plain_words(av) -> list[str] | None:
+    """The alternatives of a branch when each is a non-empty run of literal characters."""
+    words = []
+    for alternative in av[1]:
+        if not alternative.data or any(op is not C.LITERAL for op, _ in alternative.data):
+            return None
+        words.append("".join(chr(c) for _, c in alternative.data))
+    return words
 
 
 def _item(op, av) -> frozenset[str] | None:
@@ -107,14 +128,14 @@ CLASS_MAX = 8  # a class of more characters is no test worth making
 
 
 def _class_literals(items) -> frozenset[str] | None:
-    """A class of a few characters that case cannot change (symbols: ``[|¦]``, ``[:：]``) is
-    an alternation of them: one of them is in every match. A class with a range, a
-    category or a negation, or with a letter (full case folding may match it with other
-    characters, or two), gives no literal."""
+    """A class of a few characters that case cannot change (symbols: ``[|¦]``, ``[:：]``; Han
+    and kana: ``[月火水木金土日]``) is an alternation of them: one of them is in every match.
+    A class with a range, a category or a negation, or with a letter of another script (full
+    case folding may match it with other characters, or two), gives no literal."""
     chars = [chr(av) for op, av in items if op is C.LITERAL]
     if len(chars) != len(items) or not 0 < len(chars) <= CLASS_MAX:
         return None
-    if any(c.isalpha() or c.casefold() != c or c.upper() != c for c in chars):
+    if any((c.isalpha() and CJK_RUN.fullmatch(c) is None) or c.casefold() != c or c.upper() != c for c in chars):
         return None
     return frozenset(chars)
 

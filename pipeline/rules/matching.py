@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from typing import Sequence
 
 import ahocorasick
@@ -137,7 +138,7 @@ class RuleGroup:
         """The rules' literals that ``folded`` holds, found in one pass (Aho-Corasick) rather
         than one substring search per literal."""
         automaton = self.automaton
-        return {literal for _, literal in automaton.iter(folded)} if len(automaton) else set()
+        return set(map(itemgetter(1), automaton.iter(folded))) if len(automaton) else set()
 
     def first_match(self, text: str, timeout: float, budget: RegexBudget | None = None) -> Rule | None:
         first, words = text[:1], count_words(text)
@@ -160,3 +161,21 @@ class RuleGroup:
 def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     """The RuleGroup of ``rules`` (built once per distinct tuple)."""
     return RuleGroup(rules)
+
+
+_BY_IDENTITY: dict[int, tuple[tuple[Rule, ...], RuleGroup]] = {}
+
+
+def rule_group_of(rules: tuple[Rule, ...]) -> RuleGroup:
+    """``rule_group(rules)``, looked up by the tuple's identity first: the cache of
+    ``rule_group`` hashes every rule of the tuple (every field) on each call, where the
+    caller passes the same tuple for every article (the cached tuple is kept, so that its id
+    is not another's)."""
+    hit = _BY_IDENTITY.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    group = rule_group(rules)
+    if len(_BY_IDENTITY) >= 64:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(rules)] = (rules, group)
+    return group

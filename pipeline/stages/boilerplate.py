@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from newsclean.pipeline.core.article import Article, Block, Change, StageResult
+from newsclean.pipeline.core.article import Article, Block, Change, StageResult, new_change
 from newsclean.pipeline.text.bylines import is_role_only, parse_byline
 from newsclean.pipeline.classify.blocks import FEATURES, block_vectors, page_language
 from newsclean.pipeline.text.credits import caption_credit
@@ -30,9 +30,31 @@ from newsclean.pipeline.stages.captions import is_lead_image_caption
 STAGE = "boilerplate"
 
 
+SCOPES = ("lead", "core", "tail")
+# rules tuple's id -> (the tuple, its groups): ``for_site`` gives the same tuple for every
+# article of a site without rules of its own, and ``rule_group``'s cache would hash each of
+# its rules (every field, the compiled pattern too) for every article to find its groups
+_GROUPS: dict[int, tuple[tuple[Rule, ...], tuple[RuleGroup, dict[str, RuleGroup]]]] = {}
+
+
+def groups_for(rules: tuple[Rule, ...]) -> tuple[RuleGroup, dict[str, RuleGroup]]:
+    """The rule group of ``rules`` of any scope first, then the others (``rule_hits``), and
+    the group of each position scope: ``rule_group``'s, looked up by the tuple's identity
+    first (the cached tuple is kept, so that its id is not another's)."""
+    hit = _GROUPS.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    groups = (rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any")),
+              {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in SCOPES})
+    if len(_GROUPS) >= 64:
+        _GROUPS.clear()
+    _GROUPS[id(rules)] = (rules, groups)
+    return groups
+
+
 def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float, budget: RegexBudget | None = None) -> list[Rule | None]:
     """The rule that matches each block, whatever its scope (rules of scope any first)."""
-    group = rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any"))
+    group = groups_for(rules)[0]
     return [group.first_match(b.text, timeout, budget) for b in blocks]
 
 
@@ -82,6 +104,7 @@ class Verdicts:
     signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
     protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
     scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
+    sentence_flags: list[bool] | None = None  # is_sentence of each block, once asked (``sentences``)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -101,9 +124,17 @@ class Verdicts:
         """An author bio (or a line a tail rule drops) cannot end the body."""
         return starts_with_author(self.blocks[i].text, self.authors) or self.scoped_match("tail", i) is not None
 
+    def sentences(self) -> list[bool]:
+        """``is_sentence`` of each block: the layout is found three times over the same blocks."""
+        if self.sentence_flags is None:
+            cfg = self.ctx.config
+            self.sentence_flags = [is_sentence(b.text, cfg) for b in self.blocks]
+        return self.sentence_flags
+
     def layout(self) -> Layout:
         """The headline and body run among the blocks not dropped yet."""
-        return find_layout(self.blocks, self.ctx.config, skip=lambda i: i in self.dropped, not_body=self.not_body)
+        return find_layout(self.blocks, self.ctx.config, skip=lambda i: i in self.dropped, not_body=self.not_body,
+                           sentences=self.sentences())
 
 
 def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
@@ -116,7 +147,7 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     if model is not None:
         drop_by_classifier(v, layout, model)
         drop_after_classifier(v)
-    kept = tuple(replace(b, score=round(v.scores[i], 3)) if i in v.scores else b
+    kept = tuple(Block(b.line, b.text, b.kind, round(v.scores[i], 3)) if i in v.scores else b  # replace(b, score=...)
                  for i, b in enumerate(v.blocks) if i not in v.dropped)
     return StageResult(replace(article, blocks=kept),
                        drop_changes(v) + flag_changes(v, model.flag_below if model is not None else 0.0))
@@ -126,7 +157,7 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
     """Phase 1: rules of scope any drop what they match anywhere; then, with site
     statistics, the lines the article's site repeats (``site.repeated``)."""
     rules = ctx.rules.for_site(article.site)
-    scoped = {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in ("lead", "core", "tail")}
+    scoped = dict(groups_for(rules)[1])
     matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
     repeated = site_repeats(article, ctx, dropped)
@@ -206,7 +237,7 @@ def drop_after_classifier(v: Verdicts) -> None:
     if not v.scores:
         return
     cfg = v.ctx.config
-    v.dropped.update(duplicates(v.blocks, cfg, v.dropped, v.protected, v.not_body))
+    v.dropped.update(duplicates(v.blocks, cfg, v.dropped, v.protected, v.not_body, v.sentences()))
     if cfg.drop_tail:
         end = v.layout().last_body
         for i in range(len(v.blocks) if end is None else end + 1, len(v.blocks)):
@@ -219,9 +250,9 @@ def drop_changes(v: Verdicts) -> tuple[Change, ...]:
     site statistics when it has them)."""
     blocks = v.blocks
     return tuple(
-        Change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
-               {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
-               | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
+        new_change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
+                   {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
+                   | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
         for i, r in sorted(v.dropped.items()))
 
 
@@ -229,8 +260,8 @@ def flag_changes(v: Verdicts, flag_below: float) -> tuple[Change, ...]:
     """``flag`` changes of the blocks kept: those the classifier was unsure of, then the
     site's repeated lines kept inside the body."""
     blocks = v.blocks
-    unsure = [Change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
-                     {"category": "classifier", "score": round(p, 3)})
+    unsure = [new_change(STAGE, "clf.unsure", "flag", blocks[i].line, blocks[i].text, None,
+                         {"category": "classifier", "score": round(p, 3)})
               for i, p in v.scores.items() if i not in v.dropped and p < flag_below]
     repeats = [Change(STAGE, "site.repeated", "flag", blocks[i].line, blocks[i].text, None,
                       {"category": "site_chrome"} | d | {"kept": "inside the article body"})
@@ -251,7 +282,7 @@ def protected_blocks(blocks, layout: Layout, signed: set[int], cfg) -> set[int]:
 DUPLICATE_MIN_WORDS = 8  # shorter lines (a song's chorus, "Pros") may repeat in an article
 
 
-def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
+def duplicates(blocks, cfg, dropped, protected, not_body, sentences=None) -> dict[int, str]:
     """Kept blocks of at least ``DUPLICATE_MIN_WORDS`` words whose text another kept block
     repeats (a gallery's captions, a teaser shown twice, a pull quote): one copy stays, the
     first inside the article body, else the first; the others go as ``pos.duplicate``."""
@@ -262,7 +293,7 @@ def duplicates(blocks, cfg, dropped, protected, not_body) -> dict[int, str]:
     repeated = [found for found in copies.values() if len(found) > 1]
     if not repeated:
         return {}
-    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body)
+    layout = find_layout(blocks, cfg, skip=lambda i: i in dropped, not_body=not_body, sentences=sentences)
     out: dict[int, str] = {}
     for found in repeated:
         keep = next((i for i in found if layout.region(i) == "core"), found[0])

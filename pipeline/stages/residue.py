@@ -18,7 +18,7 @@ from newsclean.pipeline.core.article import Article, Block, Caption, Change, Sta
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.text.credits import split_credit
 from newsclean.pipeline.text.predicates import squash, words
-from newsclean.pipeline.rules.matching import RuleGroup, rule_group
+from newsclean.pipeline.rules.matching import RuleGroup, rule_group_of
 
 STAGE = "residue"
 TOKEN = re.compile(r"\w+")
@@ -97,7 +97,7 @@ def head_changes(article: Article) -> tuple[str | None, dict[int, Change]]:
 def body_changes(article: Article, ctx: Context, skip: set[int]) -> dict[int, Taken]:
     """Each block's caption move or HTML-rule drop, in block order (blocks in ``skip`` aside)."""
     figcaptions = {squash(t) for t in dict(article.extra).get("figcaptions", ())}
-    html_rules = rule_group(ctx.rules.html)  # each rule tried only on blocks it can match (see RuleGroup)
+    html_rules = rule_group_of(ctx.rules.html)  # each rule tried only on blocks it can match (see RuleGroup)
     out: dict[int, Taken] = {}
     for i, block in enumerate(article.blocks):
         taken = None if i in skip else (figcaption_move(block, figcaptions) or photo_credit_move(block)

@@ -39,10 +39,14 @@ def find_layout(
     cfg: CleanConfig,
     skip: Callable[[int], bool] = lambda i: False,
     not_body: Callable[[int], bool] = lambda i: False,
+    sentences: Sequence[bool] | None = None,
 ) -> Layout:
     """``skip(i)``: block i is already removed; ``not_body(i)``: a sentence that is not body
-    (an author bio), so it cannot end the body."""
-    body = [i for i, b in enumerate(blocks) if not skip(i) and is_sentence(b.text, cfg)]
+    (an author bio), so it cannot end the body. ``sentences``: ``is_sentence`` of each block
+    when the caller has it (the boilerplate stage finds the layout of one article three times)."""
+    if sentences is None:
+        sentences = [is_sentence(b.text, cfg) for b in blocks]
+    body = [i for i, sentence in enumerate(sentences) if sentence and not skip(i)]
     first = body[0] if body else None
     last = next((i for i in reversed(body) if not not_body(i)), first)
     title = find_title(blocks, cfg, skip, first if first is not None else len(blocks))
