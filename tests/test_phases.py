@@ -6,7 +6,7 @@ import pytest
 from newsclean.pipeline.core.article import Article, Block, Source
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.ingest.html_extract import (
-    head_tree, meta_tags, page_author, page_date, page_language, page_metadata, page_title, page_url
+    head_tree, meta_tags, page_author, page_date, page_language, page_metadata, page_site, page_title, page_url
 )
 from newsclean.pipeline.stages.boilerplate import (
     drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body, match_rules,
@@ -128,3 +128,10 @@ def test_page_metadata_gives_only_what_the_page_has_and_the_record_url_wins():
     assert list(meta) == [k for k in ("title", "authors", "published", "site_name", "url", "language") if k in meta]
     assert meta["url"] == "https://record.example/storm" and "site_name" not in meta
     assert page_metadata(None, "", None) == {}
+
+
+def test_page_site_takes_the_first_site_tag_that_is_not_a_handle():
+    assert page_site({"og:site_name": "The Daily Example", "application-name": "Example App"}) == "The Daily Example"
+    assert page_site({"twitter:site": "@dailyexample"}) is None  # a handle names an account, not the site
+    assert page_site({"twitter:site": "@dailyexample", "application-name": "Example App"}) == "Example App"
+    assert page_site({"og:title": "Storm hits the coast"}) is None  # no site tag

@@ -332,6 +332,7 @@ def page_date(tags: dict[str, str], html: str) -> str | None:
 
 
 def page_site(tags: dict[str, str]) -> str | None:
+    """og:site_name and its kin, the first that is not a @handle."""
     return next((tags[k] for k in SITE_KEYS if k in tags and not tags[k].startswith("@")), None)
 
 
