@@ -1077,7 +1077,7 @@ SORT_RUN = 4096  # rows a sort on disk holds (about 1.5 MB of a plan's rows)
 FAN_IN = 64  # sorted runs merged at once (files open)
 
 
-def external_sorted(rows: Iterable, key, folder: Path, run: int = 4096) -> Iterator:
+def external_sorted(rows: Iterable, key, folder: Path, run: int = SORT_RUN) -> Iterator:
     """``rows`` (JSON values) sorted by ``key`` (stable), at most ``run`` of them held at a
     time: sorted runs of ``run`` rows are written to files in ``folder`` and merged as they are
     read, ``FAN_IN`` files at a time (more runs are merged into longer ones first); each file

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import itemgetter
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import ahocorasick
 import regex
@@ -163,19 +163,27 @@ def rule_group(rules: tuple[Rule, ...]) -> RuleGroup:
     return RuleGroup(rules)
 
 
+K = TypeVar("K")
+V = TypeVar("V")
 _BY_IDENTITY: dict[int, tuple[tuple[Rule, ...], RuleGroup]] = {}
+
+
+def by_identity(cache: dict[int, tuple[K, V]], key: K, make: Callable[[K], V], size: int = 64) -> V:
+    """``make(key)``, kept in ``cache`` by the identity of ``key`` (at most ``size`` kept):
+    a lookup that does not hash ``key``, for a caller that passes the same object again and
+    again (the rules tuple of every article). The key is kept too, so that its id is not
+    another object's."""
+    hit = cache.get(id(key))
+    if hit is not None and hit[0] is key:
+        return hit[1]
+    value = make(key)
+    if len(cache) >= size:
+        cache.clear()
+    cache[id(key)] = (key, value)
+    return value
 
 
 def rule_group_of(rules: tuple[Rule, ...]) -> RuleGroup:
     """``rule_group(rules)``, looked up by the tuple's identity first: the cache of
-    ``rule_group`` hashes every rule of the tuple (every field) on each call, where the
-    caller passes the same tuple for every article (the cached tuple is kept, so that its id
-    is not another's)."""
-    hit = _BY_IDENTITY.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    group = rule_group(rules)
-    if len(_BY_IDENTITY) >= 64:
-        _BY_IDENTITY.clear()
-    _BY_IDENTITY[id(rules)] = (rules, group)
-    return group
+    ``rule_group`` hashes every rule of the tuple (every field) on each call."""
+    return by_identity(_BY_IDENTITY, rules, rule_group)

@@ -20,7 +20,7 @@ from newsclean.pipeline.text.credits import caption_credit
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.text.predicates import is_name, is_sentence, squash, words
 from newsclean.pipeline.text.layout import Layout, find_layout
-from newsclean.pipeline.rules.matching import RuleGroup, rule_group
+from newsclean.pipeline.rules.matching import RuleGroup, by_identity, rule_group
 from newsclean.pipeline.rules.registry import HEURISTICS
 from newsclean.pipeline.rules.regex_budget import RegexBudget
 from newsclean.pipeline.rules.ruleset import Rule
@@ -39,17 +39,13 @@ _GROUPS: dict[int, tuple[tuple[Rule, ...], tuple[RuleGroup, dict[str, RuleGroup]
 
 def groups_for(rules: tuple[Rule, ...]) -> tuple[RuleGroup, dict[str, RuleGroup]]:
     """The rule group of ``rules`` of any scope first, then the others (``rule_hits``), and
-    the group of each position scope: ``rule_group``'s, looked up by the tuple's identity
-    first (the cached tuple is kept, so that its id is not another's)."""
-    hit = _GROUPS.get(id(rules))
-    if hit is not None and hit[0] is rules:
-        return hit[1]
-    groups = (rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any")),
-              {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in SCOPES})
-    if len(_GROUPS) >= 64:
-        _GROUPS.clear()
-    _GROUPS[id(rules)] = (rules, groups)
-    return groups
+    the group of each position scope, kept by the tuple's identity (``matching.by_identity``)."""
+    return by_identity(_GROUPS, rules, _groups)
+
+
+def _groups(rules: tuple[Rule, ...]) -> tuple[RuleGroup, dict[str, RuleGroup]]:
+    return (rule_group(tuple(r for r in rules if r.scope == "any") + tuple(r for r in rules if r.scope != "any")),
+            {s: rule_group(tuple(r for r in rules if r.scope == s)) for s in SCOPES})
 
 
 def rule_hits(blocks, rules: tuple[Rule, ...], timeout: float, budget: RegexBudget | None = None) -> list[Rule | None]:
