@@ -1,7 +1,8 @@
 """One fold (issue 14): comparing two lines "the same but for white space and case" is
 ``pipeline/text/predicates.py``'s ``squash``, and a case-insensitive literal match its
 ``fold``; no other module of the library or the tasks spells them again (a second copy
-drifts: one of them learns the dotless i, the other does not)."""
+drifts: one of them learns the dotless i, the other does not). One word count: ``words`` of
+the same module (Han and kana runs counted by their length); no other module counts words."""
 import ast
 import re
 from pathlib import Path
@@ -42,3 +43,94 @@ def test_the_checker_finds_a_second_spelling():
     assert second_spellings("def fold(t):\n    return t.lower()\n") == ["fold"]
     assert second_spellings("def words(t):\n    return len(t.split())\n") == []
     assert set(second_spellings(OWNER.read_text(encoding="utf-8"))) >= {"fold", "squash"}
+
+
+# ---- one word count (issue 14): predicates.words, Han and kana runs counted by their length ----------
+
+COUNT_NAMES = {"words", "word_count", "count_words", "n_words", "num_words"}
+WORD_PATTERNS = {r"\w+", r"\w+\b", r"\b\w+\b", r"[\w']+", r"\S+"}
+
+
+def second_word_counts(source: str) -> list[str]:
+    """The word counters of ``source``: a function named like one (``COUNT_NAMES``) that
+    returns an int, and any ``len(P.findall(..))`` or ``len(re.findall(P, ..))`` with P a
+    word pattern (``WORD_PATTERNS``, a module constant or a literal), by function (or
+    ``<module>``). A function returning a list of words (dedup's shingle tokens) is another
+    operation and is not counted."""
+    tree = ast.parse(source)
+    patterns = set()
+    for node in tree.body:  # NAME = re.compile(r"\w+", ...)
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.args
+                and isinstance(node.value.args[0], ast.Constant) and node.value.args[0].value in WORD_PATTERNS):
+            patterns |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+
+    def counts_words(call: ast.AST) -> bool:
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "len" and call.args):
+            return False
+        inner = call.args[0]
+        if not (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "findall"):
+            return False
+        owner = inner.func.value
+        if isinstance(owner, ast.Name) and owner.id in patterns:
+            return True
+        return (isinstance(owner, ast.Name) and owner.id == "re" and bool(inner.args)
+                and isinstance(inner.args[0], ast.Constant) and inner.args[0].value in WORD_PATTERNS)
+
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            named = node.name in COUNT_NAMES and isinstance(node.returns, ast.Name) and node.returns.id == "int"
+            if named or any(counts_words(n) for n in ast.walk(node)):
+                out.append(node.name)
+    inside = {id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(f)}
+    if any(counts_words(n) and id(n) not in inside for n in ast.walk(tree)):
+        out.append("<module>")
+    return out
+
+
+def test_only_predicates_count_words():
+    """The vote (classify/ensemble.py) counted ``\\w+`` runs, a Chinese paragraph one word."""
+    found = []
+    for top in ("pipeline", "tasks"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if path != OWNER:
+                found += [f"{path.relative_to(ROOT)}: {n}" for n in second_word_counts(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_checker_finds_a_second_word_count():
+    old_ensemble = ('import re\nWORD = re.compile(r"\\w+")\n\n'
+                    'def words(text: str) -> int:\n    return len(WORD.findall(text))\n')
+    assert second_word_counts(old_ensemble) == ["words"]
+    assert second_word_counts('import re\nTOKEN = re.compile(r"\\w+")\n\n'
+                              'def long_line(t):\n    return len(TOKEN.findall(t)) > 40\n') == ["long_line"]
+    assert second_word_counts('import re\nn = len(re.findall(r"\\w+", "a b"))\n') == ["<module>"]
+    assert second_word_counts("def word_count(t: str) -> int:\n    return len(t.split())\n") == ["word_count"]
+    # a list of tokens (dedup's shingles) is not a count
+    assert second_word_counts('import re\n_W = re.compile(r"\\w+")\n\n'
+                              'def words(t: str) -> list[str]:\n    return _W.findall(t)\n') == []
+    assert second_word_counts(OWNER.read_text(encoding="utf-8")) == ["words"]
+
+
+def test_the_vote_counts_words_as_the_rest_of_the_package():
+    """A Chinese line is counted by its Han runs in the vote's word features, as everywhere."""
+    import math
+    from dataclasses import dataclass
+
+    from newsclean.pipeline.classify.ensemble import FEATURES, disputed_vectors
+    from newsclean.pipeline.text.predicates import words
+
+    @dataclass
+    class Line:
+        text: str
+        kind: str = "paragraph"
+        cell: bool = False
+        link_chars: int = 0
+
+    lines = [Line("国务院今天发布了关于进一步优化营商环境的若干意见，要求各地区各部门认真贯彻落实。"),
+             Line("U.S.-based firms don't wait."), Line("— 新华社")]
+    vectors = disputed_vectors(lines, [True, True, False], [False, False, True])
+    at = FEATURES.index("words_log")
+    assert [words(x.text) for x in lines] == [19, 4, 3]  # \w+ runs: 2, 7, 1
+    assert [vectors[k][at] for k in range(3)] == [math.log1p(19), math.log1p(4), math.log1p(3)]
+    assert vectors[0][FEATURES.index("run_words_log")] == math.log1p(19 + 4)

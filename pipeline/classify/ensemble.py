@@ -19,6 +19,7 @@ from operator import mul
 from typing import Iterator, Protocol, Sequence
 
 from newsclean.pipeline.classify.model_features import weights_by_name
+from newsclean.pipeline.text.predicates import words
 
 
 class PageBlock(Protocol):
@@ -42,7 +43,6 @@ FEATURES = (
     "agreed_share", "t_inside", "t_before", "t_dist", "t_run_words_log", "t_words_log", "other_partial",
     "long_sentence", "link_only",
 )
-WORD = re.compile(r"\w+")
 TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 
@@ -62,17 +62,13 @@ def ensemble_from_json(name: str, data: dict) -> EnsembleModel:
     return EnsembleModel(name, weights, float(data["keep_at"]))
 
 
-def words(text: str) -> int:
-    return len(WORD.findall(text))
-
-
 def disputed_vectors(blocks: Sequence[PageBlock], t: Sequence[bool], r: Sequence[bool],
                      t_cover: Sequence[float] | None = None, r_cover: Sequence[float] | None = None,
                      ) -> dict[int, tuple[float, ...]]:
     """The feature vector of every line exactly one extractor keeps, by its index (the
     covers: the share of each line in each extractor's output)."""
     n = len(blocks)
-    counts = [words(b.text) for b in blocks]
+    counts = [words(b.text) for b in blocks]  # the one word count (predicates.words: Han and kana runs by length)
     both = [i for i in range(n) if t[i] and r[i]]
     first, last = (both[0], both[-1]) if both else (n, -1)
     t_words = sum(c for c, k in zip(counts, t) if k)
