@@ -9,7 +9,7 @@ For each set (default: aeb, wcxb-dev, dragnet-train, daniel-dev under ../shared/
 
 1. ``newsclean run`` (Luigi, one worker) cleans ``text/*.txt`` with ``dedup = false``: the
    cleaning time (best of ``--repeat`` runs, each in a fresh output folder).
-2. The Dedup step alone (``newsclean.tasks.run.dedup.relink``) on that output with the default switches,
+2. The Dedup step alone (``newsclean.tasks.run.link_duplicates.relink``) on that output with the default switches,
    from an empty index: the linking time (best of 3 at least), parts rewritten included.
 3. Truth: two pages are a true pair when their ground-truth bodies (``truth.jsonl``) share at
    least half of the smaller one's word 5-grams (containment >= 0.5, the 5-grams and their
@@ -41,8 +41,8 @@ from newsclean.pipeline.output import dedup  # noqa: E402
 from newsclean.pipeline.output.dedup import measures, shingles  # noqa: E402
 from newsclean.tasks.folder import paths  # noqa: E402
 from newsclean.tasks.batch import plan_batch, run_batch  # noqa: E402
-from newsclean.tasks.run.common import load_context  # noqa: E402
-from newsclean.tasks.run.dedup import relink  # noqa: E402
+from newsclean.tasks.run.task_base import load_context  # noqa: E402
+from newsclean.tasks.run.link_duplicates import relink  # noqa: E402
 
 DEFAULT_BENCH = ROOT.parent / "shared" / "bench"
 DEFAULT_SETS = ("aeb", "wcxb-dev", "dragnet-train", "daniel-dev")

@@ -47,7 +47,7 @@ from newsclean.pipeline.stages.context import Context  # noqa: E402
 from newsclean.pipeline.ingest.inputs import single_record  # noqa: E402
 from newsclean.pipeline.ingest.html_blocks import page_blocks  # noqa: E402
 from newsclean.pipeline.output.contract import body_text  # noqa: E402
-from newsclean.tasks.run.common import load_context  # noqa: E402
+from newsclean.tasks.run.task_base import load_context  # noqa: E402
 from quality import DEFAULT_SETS, read_languages, read_truth, score  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "bench"
@@ -87,7 +87,7 @@ def run_set(name: str, limit: int | None, dump: Path | None, by_page: int, repea
     folder = bench / name
     pages = sorted((folder / "html").glob("*.html.gz"))[:limit]
     truth, langs = read_truth(folder), read_languages(folder)
-    ctx = load_context("")  # the context a worker cleans with (tasks/run/common.py: it settles the collector)
+    ctx = load_context("")  # the context a worker cleans with (tasks/run/task_base.py: it settles the collector)
     runs = methods(ctx)
     warm = b"<html><body><p>A warm-up page, with a sentence or two of text to extract.</p></body></html>"
     for run in runs.values():  # imports made on first use, per-context settings: untimed

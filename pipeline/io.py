@@ -668,7 +668,7 @@ def locked(path: Path):
 
 def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
     """Remove state and plan files of earlier batches, and temporary files left by a crashed
-    write (part files no manifest lists are tasks/folder/segments.py's to remove)."""
+    write (part files no manifest lists are tasks/folder/segment_files.py's to remove)."""
     gone = [p for p in sorted((out / STATE / "shards").glob("*.json")) if str(p) not in keep_states]
     gone.extend(p for p in sorted((out / STATE / "plan").glob("*.json")) if str(p) not in keep_plans)
     for path in gone:
@@ -969,7 +969,7 @@ def _unpack(blob: bytes, code: str) -> list[int]:
 
 
 def part_lines(path: Path) -> list[tuple[str, str]]:
-    """(id, line) of every record of a part the run has checked already (tasks/run/dedup.py):
+    """(id, line) of every record of a part the run has checked already (tasks/run/link_duplicates.py):
     the id is read from the line's start, where every record writes it, without parsing
     the rest (part_records parses each line; DamagedPart on a line without an id)."""
     found = []

@@ -25,7 +25,7 @@ from newsclean.pipeline.output.shards import shard_digest
 from newsclean.tasks.folder import integrity, paths, plans, remote
 from newsclean.tasks.run import plan_inputs
 from newsclean.pipeline.stages.context import Context
-from newsclean.tasks.run.common import load_context
+from newsclean.tasks.run.task_base import load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.run.publish import Publish
 
@@ -93,7 +93,7 @@ class Batch(luigi.WrapperTask):
     raw = luigi.Parameter(default="raw")
     out = luigi.Parameter(default="clean")
     config = luigi.Parameter(default="")
-    chain = luigi.BoolParameter(default=False, description="one task per stage and shard (tasks/run/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="one task per stage and shard (tasks/run/stage_tasks.py)")
 
     def requires(self):
         return plan_batch(self.raw, self.out, self.config, self.chain)

@@ -11,7 +11,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import DECODE, chain_stages, step_digests, step_reads
 from newsclean.pipeline.core.config import STAGES, CleanConfig, ConfigError
-from newsclean.tasks.run import chain as chain_tasks
+from newsclean.tasks.run import stage_tasks as chain_tasks
 from newsclean.tasks.batch import plan_batch
 from newsclean.tasks.commands.cli import main
 

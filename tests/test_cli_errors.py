@@ -48,7 +48,7 @@ def test_a_task_that_cannot_write_is_one_line(tmp_path):
 def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp_path, monkeypatch, capsys):
     """A complete() that raises (a store that did not answer) makes Luigi skip the task with a
     warning only; the summary line says which task and why, not a task that succeeded."""
-    from newsclean.tasks.run.shards import CleanShard
+    from newsclean.tasks.run.clean_shard import CleanShard
 
     checked: set[int] = set()
     complete = CleanShard.complete
@@ -68,7 +68,7 @@ def test_a_task_whose_completeness_cannot_be_checked_is_named_with_its_error(tmp
 
 
 def test_a_completeness_check_that_fails_once_is_scheduled_again_and_the_run_succeeds(tmp_path, monkeypatch, capsys):
-    from newsclean.tasks.run.shards import CleanShard
+    from newsclean.tasks.run.clean_shard import CleanShard
 
     calls: dict[int, int] = {}
     complete = CleanShard.complete

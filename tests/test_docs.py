@@ -197,5 +197,5 @@ def test_named_source_files_exist():
     missing = [f"{p.relative_to(ROOT)}: {name}" for p in pages for name in sorted(named_source_paths(p.read_text(encoding="utf-8")))
                if not (ROOT / name).exists()]
     assert missing == []
-    assert named_source_paths("see tasks/run/shards.py and `pipeline/io.py`; not mypipeline/x.py") == \
-        {"tasks/run/shards.py", "pipeline/io.py"}
+    assert named_source_paths("see tasks/run/clean_shard.py and `pipeline/io.py`; not mypipeline/x.py") == \
+        {"tasks/run/clean_shard.py", "pipeline/io.py"}

@@ -14,7 +14,7 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean.tasks.folder import outputs
+from newsclean.tasks.folder import read_back
 from newsclean.tasks.commands.cli import main
 from newsclean.tasks.commands.export import to_table
 
@@ -28,7 +28,7 @@ def corpus_parts(out):
 
 
 def with_drops(out):
-    return next((r, log) for r, log in outputs.articles(out) if any(c["action"] == "drop" for c in log["changes"]))
+    return next((r, log) for r, log in read_back.articles(out) if any(c["action"] == "drop" for c in log["changes"]))
 
 
 def test_show_plain_when_not_a_terminal(seed_run, capsys):
@@ -70,7 +70,7 @@ def test_show_coloured_rejected(clean, ctx):
 
 
 def test_stats_table_and_tsv(seed_run, capsys):
-    manifest = outputs.manifest(seed_run)
+    manifest = read_back.manifest(seed_run)
     assert main(["stats", "--out", str(seed_run), "--tsv"]) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
     assert {name: int(n) for kind, name, _, n in rows if kind == "rule"} == manifest["rules"]
@@ -116,7 +116,7 @@ def test_export_keeps_fields_the_contract_does_not_know():
 def test_export_txt(seed_run, tmp_path, capsys):
     to = tmp_path / "txt"
     assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(to)]) == 0
-    corpus = outputs.corpus_records(seed_run)
+    corpus = read_back.corpus_records(seed_run)
     assert sorted(p.name for p in to.iterdir()) == sorted(r["id"] + ".txt" for r in corpus)
     for r in corpus:
         assert (to / f"{r['id']}.txt").read_text(encoding="utf-8") == f"{r['title']}\n\n{r['text']}\n"

@@ -146,15 +146,15 @@ def test_page_lines_without_link_lengths_are_the_same_lines(path):
 
 
 def test_loading_the_context_settles_the_collector(monkeypatch):
-    from newsclean.tasks.run import common
+    from newsclean.tasks.run import task_base
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
-    common._context.cache_clear()
+    task_base._context.cache_clear()
     try:
-        common.load_context("")
-        common.load_context("")  # made once: settled once
+        task_base.load_context("")
+        task_base.load_context("")  # made once: settled once
     finally:
-        common._context.cache_clear()
+        task_base._context.cache_clear()
     assert frozen == [True]
 
 

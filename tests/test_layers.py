@@ -139,16 +139,16 @@ def test_every_part_of_tasks_has_its_place():
 def test_the_checks_catch_a_cycle_and_an_upward_import():
     """Not vacuous: one import added to the real graph is caught, both in the library and in
     the tasks (folder/ below run/, run/ below commands/)."""
-    for a, b in [("newsclean.tasks.folder.paths", "newsclean.tasks.run.common"),
-                 ("newsclean.tasks.run.shards", "newsclean.tasks.commands.rebuild"),
+    for a, b in [("newsclean.tasks.folder.paths", "newsclean.tasks.run.task_base"),
+                 ("newsclean.tasks.run.clean_shard", "newsclean.tasks.commands.rebuild"),
                  ("newsclean.tasks.exitcodes", "newsclean.tasks.folder.remote"),
                  ("newsclean.pipeline.core.config", "newsclean.pipeline.stages.boilerplate")]:
         assert upward({**GRAPH, a: GRAPH[a] | {b}}) == [f"{a} imports {b}"]
-    # segments imports integrity; integrity importing segments back closes a cycle
-    assert "newsclean.tasks.folder.integrity" in GRAPH["newsclean.tasks.folder.segments"]
+    # segment_files imports integrity; integrity importing segment_files back closes a cycle
+    assert "newsclean.tasks.folder.integrity" in GRAPH["newsclean.tasks.folder.segment_files"]
     graph = {**GRAPH, "newsclean.tasks.folder.integrity":
-             GRAPH["newsclean.tasks.folder.integrity"] | {"newsclean.tasks.folder.segments"}}
-    assert ["newsclean.tasks.folder.integrity", "newsclean.tasks.folder.segments"] in cycles(graph)
+             GRAPH["newsclean.tasks.folder.integrity"] | {"newsclean.tasks.folder.segment_files"}}
+    assert ["newsclean.tasks.folder.integrity", "newsclean.tasks.folder.segment_files"] in cycles(graph)
 
 
 def test_the_library_never_imports_luigi_or_the_tasks():
@@ -191,5 +191,26 @@ def test_the_checks_see_the_code():
         assert f"newsclean.tasks.{name}" in MODULES
     assert sum(map(len, GRAPH.values())) > 100
     assert any(layer(t) == "core" for t in GRAPH["newsclean.pipeline.stages.boilerplate"])
-    assert {layer(t) for t in GRAPH["newsclean.tasks.run.shards"]} >= {"tasks.folder", "tasks.run"}
+    assert {layer(t) for t in GRAPH["newsclean.tasks.run.clean_shard"]} >= {"tasks.folder", "tasks.run"}
     assert layer("newsclean.tasks.commands.cli") == "tasks.commands"
+
+
+def shared_names(modules: list[str]) -> list[str]:
+    """The names of the modules (not packages) in both newsclean.pipeline and newsclean.tasks,
+    of ``modules`` (dotted names)."""
+    def stems(top: str) -> set[str]:
+        return {m.rsplit(".", 1)[1] for m in modules
+                if m.startswith(f"newsclean.{top}.") and not (m in MODULES and MODULES[m].name == "__init__.py")}
+    return sorted(stems("pipeline") & stems("tasks"))
+
+
+def test_no_module_name_is_in_both_layers():
+    """A library module and the task module wrapping it are told apart by their file names
+    (issue 14): tasks/run/clean_shard.py holds CleanShard over pipeline/output/shards.py."""
+    assert shared_names(MODULES) == []
+
+
+def test_the_name_check_finds_a_shared_name():
+    assert shared_names(list(MODULES) + ["newsclean.tasks.run.shards"]) == ["shards"]
+    assert shared_names(list(MODULES) + ["newsclean.tasks.folder.segments"]) == ["segments"]
+    assert shared_names(["newsclean.pipeline.output.chain", "newsclean.tasks.run.chain", "newsclean.tasks.run"]) == ["chain"]

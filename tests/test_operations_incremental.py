@@ -10,7 +10,7 @@ import pytest
 from .operations_support import cli, file_stats, make_raw, manifest, parts, records
 from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import without_links
-from newsclean.tasks.run import common
+from newsclean.tasks.run import task_base
 from newsclean.tasks.commands.rebuild import RebuildError, check_id
 
 pytestmark = pytest.mark.integration
@@ -114,7 +114,7 @@ def test_rule_change_reprocesses_every_article(batch, tmp_path, monkeypatch):
                     encoding="utf-8")
     load_rules = io.load_rules
     monkeypatch.setattr(io, "load_rules", lambda: load_rules(rules))
-    common._context.cache_clear()
+    task_base._context.cache_clear()
     try:
         assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
         m = manifest(out)
@@ -123,7 +123,7 @@ def test_rule_change_reprocesses_every_article(batch, tmp_path, monkeypatch):
         assert all(json.loads(line)["pipeline"]["rules_digest"] == m["pipeline"]["rules_digest"]
                    for line in records(out).values())
     finally:
-        common._context.cache_clear()
+        task_base._context.cache_clear()
 
 
 @pytest.mark.parametrize("bad", ["../x", "..", ".hidden", "", "a\\b", "/etc/passwd", "x\0y", "a//b", "a/../b", "a/.git/x"])

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from lxml import html
 
-from newsclean.tasks.folder import outputs
+from newsclean.tasks.folder import read_back
 from newsclean.tasks.report import build_report
 from newsclean.tasks.report.browser import dump_dom, missing, screenshot
 from newsclean.tasks.report.data import unpack
@@ -28,7 +28,7 @@ def drops(log):
 
 def test_report_pages_are_written_and_offline(report, seed_run):
     root = report.parent
-    articles = outputs.articles(seed_run)
+    articles = read_back.articles(seed_run)
     assert len(articles) == 5
     rows = {row[0] for row in index_rows(root)}
     chunked = {a["id"] for path in root.glob("data/c*.js") for a in unpack(path.read_bytes())}
@@ -58,14 +58,14 @@ def test_report_replaces_the_previous_one(report):
 
 
 def test_rule_page_lists_the_lines_it_removed(report, seed_run):
-    _, log = next((r, log) for r, log in outputs.articles(seed_run) if any(c["rule"] == "bp.share-button" for c in log["changes"]))
+    _, log = next((r, log) for r, log in read_back.articles(seed_run) if any(c["rule"] == "bp.share-button" for c in log["changes"]))
     page = html.fromstring((report.parent / rule_href("bp.share-button")).read_text(encoding="utf-8"))
     rows = [" ".join(tr.text_content().split()) for tr in page.xpath("//tr[contains(@class, 'hit')]")]
     assert any("Share" in row for row in rows)
     places = page.xpath("//td[@class='where']/a")
     assert log["id"] in {a.get("title") for a in places}  # the id shortened for display, in full on hover
     assert any(a.get("href").startswith(f"../article.html#a={log['id']}&l=") for a in places)
-    assert page.get_element_by_id("rule-count").text_content() == str(outputs.manifest(seed_run)["rules"]["bp.share-button"])
+    assert page.get_element_by_id("rule-count").text_content() == str(read_back.manifest(seed_run)["rules"]["bp.share-button"])
     examples = [li.text_content() for li in page.xpath("//ul[contains(@class, 'match')]/li")]
     assert "Share This Article" in examples
 
@@ -90,7 +90,7 @@ def article_rows(driver):
 def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run, driver):
     from newsclean.tasks.report.browser import open_page
 
-    for _, log in outputs.articles(seed_run):
+    for _, log in read_back.articles(seed_run):
         open_page(driver, report.parent / "article.html", f"a={log['id']}", ready=log["id"])
         _, rows = article_rows(driver)
         assert drops(log), log["id"]
@@ -107,7 +107,7 @@ def test_browser_shows_every_dropped_line_with_its_rule(report, seed_run, driver
 def test_browser_index_shows_the_per_rule_counts(report, seed_run, driver):
     from newsclean.tasks.report.browser import open_page
 
-    manifest = outputs.manifest(seed_run)
+    manifest = read_back.manifest(seed_run)
     open_page(driver, report)
     dom = html.fromstring(driver.execute_script("return document.documentElement.outerHTML"))
     shown = {td.get("data-rule"): int(td.text_content()) for td in dom.xpath("//table[@id='rule-counts']//td[@data-rule]")}

@@ -11,7 +11,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import describe_rules
 from newsclean.pipeline.output.review import article_view
-from newsclean.tasks.folder import outputs
+from newsclean.tasks.folder import read_back
 from newsclean.tasks.report import build_report
 from newsclean.tasks.report.browser import missing, open_page, wait_ready
 from newsclean.tasks.report.pages import render_site
@@ -74,7 +74,7 @@ def fresh(driver, page, fragment="", ready=None):
 
 @pytest.mark.integration
 def test_search_finds_a_word_of_the_text_only(report, seed_run, driver):
-    articles = outputs.articles(seed_run)
+    articles = read_back.articles(seed_run)
     titles = " ".join(f"{r['id']} {r['title']} {r['site']}" for r, _ in articles).lower()
     words = {log["id"]: set(re.findall(r"[a-z]{7,}", " ".join(c["before"] or "" for c in log["changes"]).lower()
                                        + " ".join(b["text"] for b in r["blocks"]).lower())) for r, log in articles}
@@ -100,7 +100,7 @@ def test_search_finds_a_word_of_the_text_only(report, seed_run, driver):
 
 @pytest.mark.integration
 def test_filter_by_rule_then_the_keys_follow_the_filtered_order(report, seed_run, driver):
-    having = sorted(log["id"] for _, log in outputs.articles(seed_run)
+    having = sorted(log["id"] for _, log in read_back.articles(seed_run)
                     if any(c["rule"] == "bp.share-button" for c in log["changes"]))
     assert 1 < len(having) < 5
     fresh(driver, report)
@@ -118,7 +118,7 @@ def test_filter_by_rule_then_the_keys_follow_the_filtered_order(report, seed_run
 
 @pytest.mark.integration
 def test_sort_a_column(report, seed_run, driver):
-    removed = {v.id: v.removed_share for v in (outputs.article_view_of(r, log, None) for r, log in outputs.articles(seed_run))}
+    removed = {v.id: v.removed_share for v in (read_back.article_view_of(r, log, None) for r, log in read_back.articles(seed_run))}
     fresh(driver, report)
     header = driver.find_element(By.CSS_SELECTOR, "#articles th[data-key='removed']")
     header.click()
@@ -134,7 +134,7 @@ def test_sort_a_column(report, seed_run, driver):
 
 @pytest.mark.integration
 def test_article_keys_next_previous_article_and_next_change(report, seed_run, driver):
-    ids = [log["id"] for _, log in outputs.articles(seed_run)]
+    ids = [log["id"] for _, log in read_back.articles(seed_run)]
     fresh(driver, report.parent / "article.html", f"a={ids[0]}", ready=ids[0])
     assert "j" in driver.find_element(By.CSS_SELECTOR, "details.keys").text  # the keys are on the page
     press(driver, "j")
@@ -159,7 +159,7 @@ def test_article_keys_next_previous_article_and_next_change(report, seed_run, dr
 
 @pytest.mark.integration
 def test_scores_beside_kept_and_dropped_lines(report, seed_run, driver):
-    record, log = next((r, log) for r, log in outputs.articles(seed_run) if log.get("block_scores"))
+    record, log = next((r, log) for r, log in read_back.articles(seed_run) if log.get("block_scores"))
     open_page(driver, report.parent / "article.html", f"a={log['id']}", ready=log["id"])
     score = lambda line: driver.find_element(By.CSS_SELECTOR, f"#L{line} span.score").text  # noqa: E731
     judged = [(b["line"], s) for b, s in zip(record["blocks"], log["block_scores"]) if s is not None]
@@ -212,7 +212,7 @@ def test_long_ids_are_shortened_with_the_full_id_on_hover(report, seed_run, driv
 @pytest.mark.integration
 def test_no_script_errors(report, html_report, seed_run, driver):
     driver.get_log("browser")  # what earlier tests left
-    first = outputs.articles(seed_run)[0][1]["id"]
+    first = read_back.articles(seed_run)[0][1]["id"]
     for page, fragment, ready in ((report, "", "index"), (report.parent / "article.html", f"a={first}", first),
                                   (html_report.parent / "article.html", "a=page", "page"),
                                   (report.parent / "rules.html", "", "static")):

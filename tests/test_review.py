@@ -8,7 +8,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import BUILTIN, describe_rules, lookup
 from newsclean.pipeline.output.review import article_view, changed_span, histogram, lines_from_log, visible
 from newsclean.pipeline.ingest.segment import is_visible, split_lines
-from newsclean.tasks.folder import outputs
+from newsclean.tasks.folder import read_back
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = describe_rules(io.load_rules())
@@ -70,9 +70,9 @@ def test_rejected_article_view(clean, ctx):
 def test_seed_lines_all_accounted_for_and_rebuilt_from_the_log(seed_run):
     """Every visible raw line of every seed has a fate; without the raw file the change log
     gives back every visible line exactly."""
-    raw = outputs.raw_folder(seed_run, None)
-    for record, log in outputs.articles(seed_run):
-        lines, note = outputs.raw_lines(raw, log)
+    raw = read_back.raw_folder(seed_run, None)
+    for record, log in read_back.articles(seed_run):
+        lines, note = read_back.raw_lines(raw, log)
         assert lines is not None, note
         view = article_view(record, log, lines)
         assert view.fates["missing"] == 0, [v for v in view.lines if v.fate == "missing"]
@@ -88,18 +88,18 @@ def test_seed_lines_all_accounted_for_and_rebuilt_from_the_log(seed_run):
 
 @pytest.mark.integration
 def test_raw_file_changed_since_the_run_falls_back_to_the_log(seed_run, tmp_path):
-    record, log = outputs.articles(seed_run)[0]
+    record, log = read_back.articles(seed_run)[0]
     (tmp_path / log["source"]["path"]).write_text("something else\n", encoding="utf-8")
-    lines, note = outputs.raw_lines(tmp_path, log)
+    lines, note = read_back.raw_lines(tmp_path, log)
     assert lines is None and "changed since the run" in note
-    lines, note = outputs.raw_lines(tmp_path / "nowhere", log)
+    lines, note = read_back.raw_lines(tmp_path / "nowhere", log)
     assert lines is None and "not found" in note
     for path, fmt in (("pages/a.html", "html"), ("dump.jsonl", "text"), ("a.txt.gz", "text")):
         inner = dict(log, source=dict(log["source"], path=path, format=fmt))
         (tmp_path / path).parent.mkdir(exist_ok=True)
         (tmp_path / path).write_bytes(b"\x1f\x8b not text")
-        assert outputs.raw_lines(tmp_path, inner) == (None, "")  # never re-read as if it were plain text
-        view = outputs.article_view_of(record, inner, tmp_path)
+        assert read_back.raw_lines(tmp_path, inner) == (None, "")  # never re-read as if it were plain text
+        view = read_back.article_view_of(record, inner, tmp_path)
         assert view.raw_from.startswith("extracted text") and not view.note
         assert view.fates["missing"] == 0 and view.fates["dropped"] == len([c for c in log["changes"] if c["action"] == "drop"])
 

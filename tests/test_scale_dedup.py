@@ -13,7 +13,7 @@ import pytest
 from .operations_support import cli, file_stats, manifest, records
 from .test_dedup import CHROME, article, body, corpus_raw
 from newsclean.pipeline.output.shards import shard_of
-from newsclean.tasks.folder import paths, segments
+from newsclean.tasks.folder import paths, segment_files
 
 pytestmark = pytest.mark.integration  # every test here runs newsclean end to end (tests/test_markers.py)
 
@@ -41,7 +41,7 @@ def links_of(out) -> dict[str, str | None]:
 
 
 def segment_of(out, rid: str) -> int | None:
-    return segments.find(out, shard_of(rid, SHARDS), rid)
+    return segment_files.find(out, shard_of(rid, SHARDS), rid)
 
 
 @pytest.fixture
@@ -134,16 +134,16 @@ def test_export_drops_duplicates_as_it_streams(staged, tmp_path):
 
 def test_the_chain_decodes_only_what_no_segment_holds_current(staged, monkeypatch):
     raw, out = staged
-    from newsclean.tasks.run import chain
+    from newsclean.tasks.run import stage_tasks
 
     decoded = []
-    real = chain.decode_entry
+    real = stage_tasks.decode_entry
 
     def spy(entry, load, ctx):
         decoded.append(entry.id)
         return real(entry, load, ctx)
 
-    monkeypatch.setattr(chain, "decode_entry", spy)
+    monkeypatch.setattr(stage_tasks, "decode_entry", spy)
     (raw / "edited.txt").write_text((raw / "edited.txt").read_text() + "\nA last line added later.\n")
     settle(raw)
     run(raw, out, "--chain")

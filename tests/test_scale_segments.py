@@ -15,7 +15,7 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import SegmentIndex, plan_commit
 from newsclean.pipeline.output.shards import Entry
 from newsclean.tasks.folder import paths
-from newsclean.tasks.run.common import load_context
+from newsclean.tasks.run.task_base import load_context
 from newsclean.tasks.commands.export import export
 from newsclean.tasks.commands.show import find_article
 

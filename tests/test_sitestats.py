@@ -170,7 +170,7 @@ def test_site_statistics_leave_out_a_text_file_that_is_an_html_page(tmp_path):
     """A .txt input that is an HTML document takes the HTML path when cleaned (sniff_html),
     so its markup lines are not counted as the site's text lines either."""
     from newsclean.pipeline.stages.context import Context
-    from newsclean.tasks.run.sitestats import raw_pages
+    from newsclean.tasks.run.build_site_stats import raw_pages
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -186,7 +186,7 @@ def test_site_statistics_stream_the_inputs_in_path_order(tmp_path, monkeypatch):
     io.RecordReader: same pages in the same order, same digest), without listing raw/ first:
     the first page comes before the other inputs are read or hashed."""
     from newsclean.pipeline.stages.context import Context
-    from newsclean.tasks.run import sitestats
+    from newsclean.tasks.run import build_site_stats
 
     raw = tmp_path / "raw"
     for i, rel in enumerate(["b/s1.txt", "a.txt", "b-c.txt", "b/a/s2.txt", "z.txt", "c/s3.txt"]):
@@ -201,14 +201,14 @@ def test_site_statistics_stream_the_inputs_in_path_order(tmp_path, monkeypatch):
     listed = io.list_inputs(raw, limit)
     reader = io.RecordReader(raw, limit, [(aid, rel) for aid, rel, *_ in listed])
     records = [reader(aid, rel) for aid, rel, *_ in listed]
-    before = [sitestats.site_lines(r.data, r.meta, r.id, rel, ctx) for r, (_, rel, *_) in zip(records, listed)]
+    before = [build_site_stats.site_lines(r.data, r.meta, r.id, rel, ctx) for r, (_, rel, *_) in zip(records, listed)]
     want = __import__("hashlib").sha256("".join(f"{a}\0{r}\0{s}\0{d or ''}\n" for a, r, s, d in listed).encode())
     assert len(before) == 10
-    assert list(sitestats.raw_pages(raw, ctx)) == before
-    assert sitestats.raw_digest(raw, limit) == want.hexdigest()[:16]
+    assert list(build_site_stats.raw_pages(raw, ctx)) == before
+    assert build_site_stats.raw_digest(raw, limit) == want.hexdigest()[:16]
     hashed = []
     sha = io.file_sha256
     monkeypatch.setattr(io, "file_sha256", lambda path: hashed.append(path) or sha(path))
-    pages = sitestats.raw_pages(raw, ctx)
+    pages = build_site_stats.raw_pages(raw, ctx)
     assert next(pages) == before[0] and hashed == []  # nothing hashed, no listing held
     assert list(pages) == before[1:]

@@ -2,7 +2,7 @@
 
 Pure: ``build_stats`` turns ``(site, block texts)`` pairs into a small JSON-able artifact;
 ``repeated_blocks`` says which blocks of one article are site boilerplate given its site's
-entry. File I/O is the shell's (tasks/run/sitestats.py).
+entry. File I/O is the shell's (tasks/run/build_site_stats.py).
 
 Copies must not fool the count: exact copies and syndicated versions of one story share
 their sentences, so articles are first grouped into clusters (greedy leader clustering on

@@ -1,4 +1,4 @@
-"""The stages one at a time over a whole shard, for the Luigi chain (tasks/run/chain.py).
+"""The stages one at a time over a whole shard, for the Luigi chain (tasks/run/stage_tasks.py).
 
 The fused run (``shard.clean_entry``) decodes, builds and runs every stage of one article
 before the next article. The chain runs one step over every article of a shard, keeping the

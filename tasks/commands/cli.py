@@ -61,7 +61,7 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
 
 
 def cmd_sitestats(args) -> int:
-    from newsclean.tasks.run.sitestats import build_site_stats
+    from newsclean.tasks.run.build_site_stats import build_site_stats
 
     stats = build_site_stats(args.raw, args.out, args.config, args.min_clusters, args.min_fraction)
     if stats is None:
@@ -127,7 +127,7 @@ def cmd_clean(args) -> int:
     record and change log of each input as indented JSON, a list for JSONL and WARC)."""
     from newsclean.pipeline.output.shards import record_lines
 
-    from newsclean.tasks.run.common import load_context
+    from newsclean.tasks.run.task_base import load_context
 
     ctx = load_context(args.config)
     limit = ctx.config.max_input_bytes

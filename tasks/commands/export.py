@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 
 from newsclean.pipeline import io
 
-from newsclean.tasks.folder import integrity, outputs
+from newsclean.tasks.folder import integrity, read_back
 from newsclean.tasks.exitcodes import CommandError
 from newsclean.tasks.folder.paths import safe_name
 from newsclean.tasks.run.card import corpus_schema
@@ -154,7 +154,7 @@ def export(out: str, fmt: str, to: str, drop_duplicates: bool = False) -> int:
 
     def records() -> Iterator[dict]:  # read from the parts each time, in id order
         count[0] = 0
-        for record in outputs.iter_corpus_records(out):
+        for record in read_back.iter_corpus_records(out):
             if drop_duplicates and record.get("duplicate_of"):
                 continue
             count[0] += 1

@@ -13,10 +13,10 @@ from newsclean.pipeline.output.shards import (
     Entry, clean_entry, plan_json, process_shard, record_lines, shard_digest, shard_of
 )
 
-from newsclean.tasks.folder import integrity, paths, remote, segments
+from newsclean.tasks.folder import integrity, paths, remote, segment_files
 from newsclean.tasks.run import plan_inputs
-from newsclean.tasks.run.common import input_loader, load_context
-from newsclean.tasks.run.shards import with_kept
+from newsclean.tasks.run.task_base import input_loader, load_context
+from newsclean.tasks.run.clean_shard import with_kept
 from newsclean.tasks.exitcodes import CommandError, Exit
 
 class RebuildError(CommandError):
@@ -60,25 +60,25 @@ def _replace_in_segment(out: Path, shard: int, article_id: str, corpus_line: str
     """Rewrite the segment that holds the article (a new segment when none does) with its
     record replaced, keeping the near-duplicate link its stored record held while the text
     and date are unchanged (pipeline/dedup.carry_link); returns the shard's part table."""
-    parts = segments.recorded_parts(out, shard)
-    held = segments.find(out, shard, article_id)
-    target = held if held is not None else (max(segments.segments(parts)) + 1 if parts else 0)
-    ids = list(segments.load_index(out, shard, held).ids) if held is not None else []
-    previous = segments.StreamedRecords(out, shard, [target] if held is not None else [], ids)
-    with segments.SegmentWriter(out, shard, target) as new:
+    parts = segment_files.recorded_parts(out, shard)
+    held = segment_files.find(out, shard, article_id)
+    target = held if held is not None else (max(segment_files.segments(parts)) + 1 if parts else 0)
+    ids = list(segment_files.load_index(out, shard, held).ids) if held is not None else []
+    previous = segment_files.StreamedRecords(out, shard, [target] if held is not None else [], ids)
+    with segment_files.SegmentWriter(out, shard, target) as new:
         for rid in sorted({*ids, article_id}):
             if rid != article_id:
                 corpus, log = previous[rid]
             else:
                 corpus, log = carry_link(previous[rid] if rid in previous else None, corpus_line, log_line)
             new.write(corpus, log, json.loads(log))
-        return segments.commit_shard(out, shard, [new], [], [], parts)
+        return segment_files.commit_shard(out, shard, [new], [], [], parts)
 
 
 def _mark_shard_if_current(out: Path, shard: int, entries: list[Entry], ctx) -> Path | None:
     """When every record of the shard is now current, record the shard as done so that the
     next batch does not redo it; returns its state file (None when not all are current)."""
-    indexes = segments.load_indexes(out, shard, segments.recorded_parts(out, shard))
+    indexes = segment_files.load_indexes(out, shard, segment_files.recorded_parts(out, shard))
     plan = plan_commit(entries, indexes, ctx, merge=False)  # what a batch would redo: nothing but duplicates?
     if plan.replaced or any(e.duplicate_of is None for e in plan.entries):
         return None

@@ -18,9 +18,9 @@ def common_options() -> argparse.ArgumentParser:
 
 def no_run(out: str) -> bool:
     """True (and says so) when ``out`` holds no run to review."""
-    from newsclean.tasks.folder import outputs
+    from newsclean.tasks.folder import read_back
 
-    if outputs.manifest(out):
+    if read_back.manifest(out):
         return False
     print(f"newsclean: no manifest in {out}: run `newsclean run --out {out}` first", file=sys.stderr)
     return True
@@ -39,7 +39,7 @@ def cmd_report(args) -> int:
 def cmd_stats(args) -> int:
     from newsclean.pipeline.rules.registry import describe_rules
 
-    from newsclean.tasks.run.common import load_context
+    from newsclean.tasks.run.task_base import load_context
     from newsclean.tasks.commands.stats import stats
 
     if no_run(args.out):

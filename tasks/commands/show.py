@@ -19,8 +19,8 @@ from newsclean.pipeline.rules.registry import RuleInfo, describe_rules, lookup
 from newsclean.pipeline.output.review import ArticleView, LineView, changed_span, visible
 from newsclean.pipeline.output.shards import shard_of
 
-from newsclean.tasks.folder import integrity, outputs, paths, segments
-from newsclean.tasks.run.common import load_context
+from newsclean.tasks.folder import integrity, paths, read_back, segment_files
+from newsclean.tasks.run.task_base import load_context
 from newsclean.tasks.exitcodes import Exit
 
 
@@ -28,7 +28,7 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     """(corpus record or None, change-log record or None) of ``article_id``; DamagedOutput
     when a part it reads is damaged."""
     out_path = Path(out)
-    shards = outputs.manifest(out_path).get("shards")
+    shards = read_back.manifest(out_path).get("shards")
     # a duplicate's change-log record is keyed id@path, in the shard of the id before some "@"
     owners = [article_id] + [article_id[:i] for i, c in enumerate(article_id) if c == "@"]
     candidates = sorted({shard_of(o, shards) for o in owners}) if shards else \
@@ -36,11 +36,11 @@ def find_article(out: str, article_id: str) -> tuple[dict | None, dict | None]:
     for shard in candidates:
         integrity.assert_intact(out_path, [shard])
         try:
-            held = segments.find(out_path, shard, article_id)
+            held = segment_files.find(out_path, shard, article_id)
         except io.DamagedPart as exc:
             raise integrity.DamagedOutput(f"{exc.path} is damaged: {exc.reason}") from None
         if held is not None:
-            corpus_line, log_line = segments.read_segments(out_path, shard, [held])[article_id]
+            corpus_line, log_line = segment_files.read_segments(out_path, shard, [held])[article_id]
             return (json.loads(corpus_line) if corpus_line else None), json.loads(log_line)
     return None, None
 
@@ -188,7 +188,7 @@ def show(out: str, article_id: str, raw: str | None = None, color: bool | None =
     if not color:
         print(render(record, log, group=group))
         return 0
-    view = outputs.article_view_of(record, log, outputs.raw_folder(out, raw))
+    view = read_back.article_view_of(record, log, read_back.raw_folder(out, raw))
     ctx = load_context(config)
     Console(force_terminal=True, highlight=False).print(render_rich(view, describe_rules(ctx.rules, ctx.config.stages),
                                                                     group))

@@ -7,7 +7,7 @@ from rich.table import Table
 from newsclean.pipeline.rules.registry import RuleInfo, lookup
 from newsclean.pipeline.output.review import category_counts
 
-from newsclean.tasks.folder import outputs
+from newsclean.tasks.folder import read_back
 
 
 def rule_rows(rules: dict[str, int], registry: dict[str, RuleInfo]) -> list[tuple[str, str, int, str]]:
@@ -21,7 +21,7 @@ def category_rows(rules: dict[str, int], registry: dict[str, RuleInfo]) -> list[
 
 
 def stats(out: str, registry: dict[str, RuleInfo], tsv: bool = False) -> int:
-    manifest = outputs.manifest(out)
+    manifest = read_back.manifest(out)
     rules = manifest.get("rules") or {}
     rows, cats = rule_rows(rules, registry), category_rows(rules, registry)
     if tsv:

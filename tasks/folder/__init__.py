@@ -1,7 +1,8 @@
 """The output folder, on disk or on object storage: where each file lives (``paths``), a
 shard's plan file (``plans``), what the parts must hold and how a run checks them
-(``integrity``), the one commit every writer of parts calls (``segments``), the input stat
-cache (``statcache``), reading a folder back for review (``outputs``), and a folder on a store
-(``storage``, the only module that talks to one; ``remote``, the mirrors and leases a task
-works through). No Luigi task and no command lives here: run/, report/ and commands/ build on
-it, and it imports none of them (tests/test_layers.py)."""
+(``integrity``), a shard's segment files and the one commit every writer of parts calls
+(``segment_files``; how records are spread over segments is pipeline/output/segments.py), the
+input stat cache (``statcache``), reading a folder back for review (``read_back``), and a
+folder on a store (``storage``, the only module that talks to one; ``remote``, the mirrors and
+leases a task works through). No Luigi task and no command lives here: run/, report/ and
+commands/ build on it, and it imports none of them (tests/test_layers.py)."""

@@ -83,10 +83,10 @@ def clear_journals(out: Path, folded: dict[int, dict]) -> None:
 
 def shard_table(out: Path, shard: int, table: dict[str, dict], pending: dict[int, dict],
                 state: dict | None = None) -> list[dict]:
-    """A shard's part table now (its segments, tasks/folder/segments.py), the one answer to "which
+    """A shard's part table now (its segments, tasks/folder/segment_files.py), the one answer to "which
     parts are the shard's current ones" (runs, rebuild, compact, Dedup's relinking, Publish,
     verify): its journal's when a commit is not yet in a manifest (a shard cleaned, a rebuild,
-    links rewritten by tasks/run/dedup.py), else its ``state``'s when the state was written after
+    links rewritten by tasks/run/link_duplicates.py), else its ``state``'s when the state was written after
     the manifest, else the manifest's; for a manifest without a part table (an earlier
     version), the state's or the shard's first segment as it is on disk."""
     if shard in pending:

@@ -11,7 +11,7 @@ def part_name(shard: int, segment: int = 0) -> str:
     """A part file's name. A shard's records lie in one or more segments, each a corpus part
     and a change-log part of the same name: segment 0 (``part-00003.jsonl``) holds what a full
     run or a compaction wrote, later segments (``part-00003-000002.jsonl``) what later runs
-    added (tasks/folder/segments.py). Every id is in exactly one segment of its shard."""
+    added (tasks/folder/segment_files.py). Every id is in exactly one segment of its shard."""
     return f"part-{shard:05d}.jsonl" if segment == 0 else f"part-{shard:05d}-{segment:06d}.jsonl"
 
 
@@ -145,7 +145,7 @@ def plan_stats(out: Path) -> Path:
 
 
 def chain_dir(out: Path, shard: int) -> Path:
-    """A shard's stage-chain intermediates (tasks/run/chain.py), removed when the shard commits."""
+    """A shard's stage-chain intermediates (tasks/run/stage_tasks.py), removed when the shard commits."""
     return state_dir(out) / "chain" / f"{shard:05d}"
 
 
@@ -154,7 +154,7 @@ def chain_step(out: Path, shard: int, position: int, step: str, digest: str) -> 
     return chain_dir(out, shard) / f"{position:02d}-{safe_name(step)}-{digest}.bin"
 
 def duplicates(out: Path) -> Path:
-    """The duplicates table: one line per linked record (tasks/run/dedup.py)."""
+    """The duplicates table: one line per linked record (tasks/run/link_duplicates.py)."""
     return out / "duplicates.jsonl"
 
 

@@ -12,13 +12,13 @@ from newsclean.pipeline import io
 from newsclean.pipeline.rules.registry import describe_rules
 from newsclean.pipeline.output.review import ArticleView
 
-from newsclean.tasks.folder import outputs
-from newsclean.tasks.run.common import load_context
+from newsclean.tasks.folder import read_back
+from newsclean.tasks.run.task_base import load_context
 
 
 def article_views(out: str | Path, raw: str | None = None) -> list[ArticleView]:
-    folder = outputs.raw_folder(out, raw)
-    return [outputs.article_view_of(record, log, folder) for record, log in outputs.articles(out)]
+    folder = read_back.raw_folder(out, raw)
+    return [read_back.article_view_of(record, log, folder) for record, log in read_back.articles(out)]
 
 
 def build_report(out: str | Path, raw: str | None = None, config: str = "") -> Path:
@@ -26,7 +26,7 @@ def build_report(out: str | Path, raw: str | None = None, config: str = "") -> P
     from newsclean.tasks.report.pages import render_site
 
     registry = describe_rules(load_context(config).rules)
-    files = render_site(article_views(out, raw), outputs.manifest(out), registry)
+    files = render_site(article_views(out, raw), read_back.manifest(out), registry)
     target = Path(out) / "report"
     io.replace_tree(target, files)
     return target / "index.html"

@@ -1,4 +1,4 @@
-"""Publish: after every shard is clean and linked (tasks/run/dedup.py), write the manifest and the
+"""Publish: after every shard is clean and linked (tasks/run/link_duplicates.py), write the manifest and the
 corpus folder's dataset card (tasks/run/card.py), and tidy stale parts."""
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import luigi
 from newsclean.pipeline import io
 from newsclean.pipeline.output.manifest import batch_digest, build_manifest
 
-from newsclean.tasks.folder import integrity, paths, plans, remote, segments
+from newsclean.tasks.folder import integrity, paths, plans, remote, segment_files
 from newsclean.tasks.run.card import card_is_current, write_card
-from newsclean.tasks.run.common import BatchTask
-from newsclean.tasks.run.dedup import Dedup
-from newsclean.tasks.run.shards import CleanShard
+from newsclean.tasks.run.task_base import BatchTask
+from newsclean.tasks.run.link_duplicates import Dedup
+from newsclean.tasks.run.clean_shard import CleanShard
 
 
 class Publish(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
-    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/stage_tasks.py)")
 
     def shard_tasks(self) -> list[CleanShard]:
         return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)
@@ -53,5 +53,5 @@ class Publish(BatchTask):
         write_card(self.out_path)
         io.atomic_write_json(paths.manifest(self.out_path), manifest)
         integrity.clear_journals(self.out_path, pending)  # the manifest now reports what they held
-        segments.remove_orphans(self.out_path, table)
+        segment_files.remove_orphans(self.out_path, table)
         integrity.remember_parts(self.out_path, table)

@@ -1,10 +1,10 @@
 """CleanShard: clean the inputs of one shard into its corpus and change-log parts.
 
-Its records go to segments (tasks/folder/segments.py): a run writes what changed, not the shard.
+Its records go to segments (tasks/folder/segment_files.py): a run writes what changed, not the shard.
 By default the stages run fused inside the task (decode, encoding, boilerplate, captions,
 metadata, normalize): a Luigi task costs 10-50 ms, one article about 1 ms, so Luigi schedules
 shards, not articles. With ``chain`` the task commits what the shard's stage chain
-(tasks/run/chain.py, one task per stage) made. The shard's state file (named by its digest)
+(tasks/run/stage_tasks.py, one task per stage) made. The shard's state file (named by its digest)
 marks it done.
 """
 from __future__ import annotations
@@ -17,17 +17,17 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import CommitPlan, plan_commit
 from newsclean.pipeline.output.shards import ShardOutput, process_shard
 
-from newsclean.tasks.folder import integrity, paths, plans, remote, segments
+from newsclean.tasks.folder import integrity, paths, plans, remote, segment_files as segments
 from newsclean.tasks.run import progress
-from newsclean.tasks.run.chain import committed_cleaner, last_step, remove_intermediates
-from newsclean.tasks.run.common import BatchTask, input_loader
+from newsclean.tasks.run.stage_tasks import committed_cleaner, last_step, remove_intermediates
+from newsclean.tasks.run.task_base import BatchTask, input_loader
 
 
 class CleanShard(BatchTask):
     shard = luigi.IntParameter()
     digest = luigi.Parameter(description="digest of the shard's inputs, config and rules")
     chain = luigi.BoolParameter(default=False, description="take the cleaned articles from the stage chain's "
-                                "last task (tasks/run/chain.py) instead of cleaning them here")
+                                "last task (tasks/run/stage_tasks.py) instead of cleaning them here")
 
     def requires(self):
         return last_step(self) if self.chain else []
@@ -52,7 +52,7 @@ class CleanShard(BatchTask):
         self.set_progress_percentage(100)
 
     def clean(self):
-        """Clean the shard into a new segment (tasks/folder/segments.py): the inputs that are new or
+        """Clean the shard into a new segment (tasks/folder/segment_files.py): the inputs that are new or
         changed, with the records of the segments that held a changed or removed record and
         of the small segments merged in; the other segments stay as they are. Returns the
         shard's output and its part table."""

@@ -16,7 +16,7 @@ from newsclean.pipeline.classify.sitestats import Params, build_stats
 
 from newsclean.tasks.folder import paths, remote
 from newsclean.tasks.run import plan_inputs
-from newsclean.tasks.run.common import BatchTask
+from newsclean.tasks.run.task_base import BatchTask
 
 
 def raw_digest(raw: Path, limit: int, skip: Path | None = None) -> str:

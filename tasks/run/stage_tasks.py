@@ -25,8 +25,8 @@ from newsclean.pipeline.output.chain import (
 from newsclean.pipeline.output.segments import key_log
 from newsclean.pipeline.output.shards import clean_entry
 
-from newsclean.tasks.folder import paths, plans, remote, segments
-from newsclean.tasks.run.common import BatchTask, input_loader, load_context
+from newsclean.tasks.folder import paths, plans, remote, segment_files
+from newsclean.tasks.run.task_base import BatchTask, input_loader, load_context
 
 
 class ShardStep(BatchTask):
@@ -72,9 +72,9 @@ class ShardStep(BatchTask):
 
     def stored_logs(self) -> dict[str, dict]:
         """What decides whether the shard's stored records are reused, by id, from its
-        segments' indexes (tasks/folder/segments.py; none when a part does not read)."""
+        segments' indexes (tasks/folder/segment_files.py; none when a part does not read)."""
         try:
-            indexes = segments.load_indexes(self.out_path, self.shard, segments.recorded_parts(self.out_path, self.shard))
+            indexes = segment_files.load_indexes(self.out_path, self.shard, segment_files.recorded_parts(self.out_path, self.shard))
         except (OSError, ValueError, KeyError, TypeError, io.DamagedPart):
             return {}
         return {rid: key_log(key) for index in indexes.values() for rid, key in index.ids.items()}

@@ -7,7 +7,7 @@ step reads only the corpus parts that changed since it last ran (their sha256 ag
 ones it saw, in ``_state/dedup/summary.json``), compares their new records with the index on
 disk (``_state/dedup/index.sqlite``, pipeline/io.DedupStore), and rewrites, in place, the
 segments holding records whose links changed (``write_links``, the one function here that
-rewrites parts, through tasks/folder/segments.py's commit). The
+rewrites parts, through tasks/folder/segment_files.py's commit). The
 duplicates table ``OUT/duplicates.jsonl`` lists every linked record.
 """
 from __future__ import annotations
@@ -23,9 +23,9 @@ from newsclean.pipeline import io
 from newsclean.pipeline.output.dedup import Link, Params, Updater, link_change, update_shard, with_link
 from newsclean.pipeline.output.contract import dumps
 
-from newsclean.tasks.folder import integrity, paths, remote, segments
-from newsclean.tasks.run.common import BatchTask
-from newsclean.tasks.run.shards import CleanShard
+from newsclean.tasks.folder import integrity, paths, remote, segment_files
+from newsclean.tasks.run.task_base import BatchTask
+from newsclean.tasks.run.clean_shard import CleanShard
 
 OFF = "off"
 
@@ -33,7 +33,7 @@ OFF = "off"
 class Dedup(BatchTask):
     shards = luigi.IntParameter()
     digests = luigi.ListParameter(description="one digest per shard, in shard order")
-    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/chain.py)")
+    chain = luigi.BoolParameter(default=False, description="run each shard's stages as tasks (tasks/run/stage_tasks.py)")
 
     def requires(self):
         return [CleanShard(raw=self.raw, out=self.out, config=self.config, shard=i, digest=d, chain=self.chain)
@@ -121,10 +121,10 @@ def shard_changes(out: Path, shard: int, parts: list[dict], seen: dict | None):
     record the shard holds (from the segments' indexes) when only some are read."""
     held = corpus_segments(parts)
     if not isinstance(seen, dict):
-        changed, present = segments.segments(parts), None
+        changed, present = segment_files.segments(parts), None
     else:
-        changed = sorted({segments.segment_of({"path": rel}) for rel, sha in held.items() if seen.get(rel) != sha})
-        indexes = segments.load_indexes(out, shard, parts)
+        changed = sorted({segment_files.segment_of({"path": rel}) for rel, sha in held.items() if seen.get(rel) != sha})
+        indexes = segment_files.load_indexes(out, shard, parts)
         present = {rid for index in indexes.values() for rid in index.ids if rid not in index.rejected}
     return (r for seg in changed for r in io.iter_part(paths.corpus_part(out, shard, seg))), present
 
@@ -201,30 +201,30 @@ def segments_to_check(out: Path, shard: int, parts: list[dict], seen: dict | Non
     the links they were given, and are not read."""
     if not isinstance(seen, dict):
         return None
-    found = {segments.segment_of({"path": rel}) for rel, sha in corpus_segments(parts).items() if seen.get(rel) != sha}
+    found = {segment_files.segment_of({"path": rel}) for rel, sha in corpus_segments(parts).items() if seen.get(rel) != sha}
     moved = set(relinked)
     if moved:
-        found |= {seg for seg, index in segments.load_indexes(out, shard, parts).items() if not moved.isdisjoint(index.ids)}
+        found |= {seg for seg, index in segment_files.load_indexes(out, shard, parts).items() if not moved.isdisjoint(index.ids)}
     return found
 
 
 def write_links(out: Path, shard: int, links: dict[str, Link | None], only: set[int] | None = None) -> bool:
     """Set each record's link fields of one shard to ``links`` (id -> Link, or None: not
     linked; an id not in ``links`` is not linked), rewriting in place (its own segment
-    number, tasks/folder/segments.py's commit) only the segments that hold a record whose link
+    number, tasks/folder/segment_files.py's commit) only the segments that hold a record whose link
     changed; ``only``: the segments to check (``segments_to_check``; None: every one).
     Whether any part changed. The one place that rewrites parts after cleaning."""
     with remote.locked(out, paths.shard_lock(out, shard)):  # a rebuild may be at work on this shard
-        parts = segments.recorded_parts(out, shard)
-        stale = [seg for seg in segments.segments(parts)
+        parts = segment_files.recorded_parts(out, shard)
+        stale = [seg for seg in segment_files.segments(parts)
                  if (only is None or seg in only) and not segment_holds_links(out, shard, seg, links)]
         if not stale:
             return False
         with ExitStack() as stack:
-            writers = [stack.enter_context(segments.SegmentWriter(out, shard, seg)) for seg in stale]
+            writers = [stack.enter_context(segment_files.SegmentWriter(out, shard, seg)) for seg in stale]
             for writer in writers:
                 relink_segment(out, shard, writer, links)
-            segments.commit_shard(out, shard, writers, replaced=(), removed=[], parts=parts)
+            segment_files.commit_shard(out, shard, writers, replaced=(), removed=[], parts=parts)
     return True
 
 
