@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsclean.pipeline import io
 
-from newsclean.tasks.folder import integrity, paths, remote, segment_files
+from newsclean.tasks.folder import integrity, paths, remote, segment_files as segments
 from newsclean.tasks.run.link_duplicates import carry_links
 from newsclean.tasks.exitcodes import CommandError, Exit
 
@@ -32,20 +32,20 @@ def merge_segments(out: Path, shard: int) -> tuple[list[dict], list[dict]] | Non
     """(the shard's part table before, after) merging its segments into segment 0, None
     when it has one segment at most."""
     with remote.locked(out, paths.shard_lock(out, shard)):
-        parts = segment_files.recorded_parts(out, shard)
-        held = segment_files.segments(parts)
+        parts = segments.recorded_parts(out, shard)
+        held = segments.segments(parts)
         if held in ([], [0]):
             return None
         problems = integrity.check_in_full(out, shard)
         if problems:
             raise integrity.DamagedOutput(f"{problems[0]}; run `newsclean run --out {out}` to rebuild it first")
-        ids = [rid for seg in held for rid in segment_files.load_index(out, shard, seg).ids]
-        stored = segment_files.StreamedRecords(out, shard, held, ids)  # read in id order, one record at a time
-        with segment_files.SegmentWriter(out, shard, 0) as new:
+        ids = [rid for seg in held for rid in segments.load_index(out, shard, seg).ids]
+        stored = segments.StreamedRecords(out, shard, held, ids)  # read in id order, one record at a time
+        with segments.SegmentWriter(out, shard, 0) as new:
             for rid in sorted(ids):
                 corpus_line, log_line = stored[rid]
                 new.write(corpus_line, log_line, json.loads(log_line))
-            table = segment_files.commit_shard(out, shard, [new], held, [], parts)
+            table = segments.commit_shard(out, shard, [new], held, [], parts)
         integrity.record_rebuilt_parts(out, shard, table)
         return parts, table
 
