@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +27,7 @@ from newsclean.pipeline.core.duplicates import Doc, Link, priority
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, single_record
-from newsclean.pipeline.rules.ruleset import RuleSet, build_ruleset
+from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
@@ -48,12 +48,25 @@ def walk_order(rel: str, raw_rel: str | None = None) -> tuple[str, tuple[str, ..
     return rel, tuple((raw_rel or rel).split("/"))
 
 
-def load_rules(directory: Path = RULES_DIR, models: bool = True) -> RuleSet:
+def load_rules(directory: Path = RULES_DIR, models: bool = True, deferred: bool = False,
+               then: Callable[[], object] | None = None) -> RuleSet:
+    """The rule packs and models of ``directory``, parsed, compiled and checked. ``deferred``:
+    read now and digested, built when a rule is first asked for (``DeferredRuleSet``), then
+    ``then()`` is called (the task layer takes the built rules out of the garbage
+    collector's sight)."""
     packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
              for p in sorted(directory.rglob("*.toml"))]
     model_files = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
                    for p in sorted(directory.glob("models/*.json"))] if models else []
-    return build_ruleset(packs, load_models(model_files))
+    if not deferred:
+        return build_ruleset(packs, load_models(model_files))
+
+    def build() -> RuleSet:
+        rules = build_ruleset(packs, load_models(model_files))
+        if then is not None:
+            then()
+        return rules
+    return DeferredRuleSet(rules_digest(packs, [(source, text, None) for source, text in model_files]), build)
 
 
 def load_config(path: str | Path | None) -> CleanConfig:

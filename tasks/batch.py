@@ -25,7 +25,7 @@ from newsclean.pipeline.output.shards import shard_digest
 from newsclean.tasks.folder import integrity, paths, plans, remote
 from newsclean.tasks.run import plan_inputs
 from newsclean.pipeline.stages.context import Context
-from newsclean.tasks.run.task_base import load_context
+from newsclean.tasks.run.task_base import build_rules, load_context
 from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.run.publish import Publish
 
@@ -58,6 +58,7 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
         before = manifest.get("shard_digests") or []
         digests = plan_shards(out_path, inputs, ctx, before)
         if digests != before:
+            build_rules(ctx)  # shards to clean: the rules are compiled once, here, before the workers fork
             inputs.save_stats()  # a run with nothing to do rewrites no file (an input that
             # settled since it was hashed is hashed again until a run has something to do)
     redo_damaged(out_path, digests)

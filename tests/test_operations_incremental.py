@@ -113,7 +113,7 @@ def test_rule_change_reprocesses_every_article(batch, tmp_path, monkeypatch):
     pack.write_text(pack.read_text(encoding="utf-8").replace("Share This Article", "Share this article"),
                     encoding="utf-8")
     load_rules = io.load_rules
-    monkeypatch.setattr(io, "load_rules", lambda: load_rules(rules))
+    monkeypatch.setattr(io, "load_rules", lambda **kw: load_rules(rules, **kw))
     task_base._context.cache_clear()
     try:
         assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0

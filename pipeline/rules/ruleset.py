@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -118,6 +118,46 @@ class RuleSet:
         for _, rules in self.sites:
             out.update({r.id: r for r in rules})
         return out
+
+
+_DEFERRED = frozenset(("general", "sites", "models", "html"))
+
+
+class DeferredRuleSet(RuleSet):
+    """A rule set whose digest is known at once and whose packs are parsed and compiled
+    the first time a rule or model is asked for (``build``, made from the same texts as
+    the digest). A run that finds nothing to clean needs the digest alone (its shards'
+    digests) and so never compiles the patterns, about a second of CPU."""
+
+    def __init__(self, digest: str, build: Callable[[], RuleSet]) -> None:  # noqa: D107 - no dataclass fields set
+        object.__setattr__(self, "digest", digest)
+        object.__setattr__(self, "_build", build)
+        object.__setattr__(self, "_rules", None)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _DEFERRED:
+            return getattr(object.__getattribute__(self, "built")(), name)
+        return object.__getattribute__(self, name)
+
+    def built(self) -> RuleSet:
+        """The rule set itself, built on the first call."""
+        rules = object.__getattribute__(self, "_rules")
+        if rules is None:
+            rules = object.__getattribute__(self, "_build")()
+            if rules.digest != self.digest:
+                raise RuleError(f"rules changed while loading: digest {rules.digest}, expected {self.digest}")
+            object.__setattr__(self, "_rules", rules)
+        return rules
+
+    @property
+    def is_built(self) -> bool:
+        return object.__getattribute__(self, "_rules") is not None
+
+    def without(self, ids: tuple[str, ...]) -> RuleSet:
+        return self.built().without(ids)
+
+    def __repr__(self) -> str:
+        return f"DeferredRuleSet(digest={self.digest!r}, built={self.is_built})"
 
 
 def _compile(source: str, rid: str, pattern: str) -> regex.Pattern:

@@ -11,6 +11,7 @@ import luigi
 from newsclean.pipeline import io
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.classify.sitestats import SiteStats
+from newsclean.pipeline.rules.ruleset import DeferredRuleSet
 
 from newsclean.tasks.folder import paths, remote
 
@@ -36,9 +37,18 @@ def _site_stats(path: str, mtime_ns: int, size: int) -> SiteStats:
 
 @lru_cache(maxsize=8)
 def _context(config: str, config_bytes: bytes) -> Context:
-    ctx = Context(io.load_config(config or None), io.load_rules())
+    """The config, and the rules read and digested now but compiled when first used (a run
+    with nothing to clean needs their digest alone); ``settle`` once they are built."""
+    ctx = Context(io.load_config(config or None), io.load_rules(deferred=True, then=settle))
     settle()
     return ctx
+
+
+def build_rules(ctx: Context) -> None:
+    """Compile the context's rules now, when a batch has work: before Luigi forks its
+    workers, so that they share the compiled rules instead of each compiling its own."""
+    if isinstance(ctx.rules, DeferredRuleSet):
+        ctx.rules.built()
 
 
 def settle() -> None:
