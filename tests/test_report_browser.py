@@ -57,7 +57,10 @@ def driver():
 
 
 def shown_ids(driver):
-    return [tr.get_attribute("data-id") for tr in driver.find_elements(By.CSS_SELECTOR, "#articles tbody tr")]
+    """The ids of the overview's rows, read in one script: rows found first and read one by
+    one could be replaced in between by a re-render (StaleElementReferenceException)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#articles tbody tr'), tr => tr.getAttribute('data-id'))")
 
 
 def press(driver, key):
