@@ -73,6 +73,51 @@ def read(out: Path, shard: int, digest: str) -> list[Entry]:
     return entries_of(links(out, shard, digest))
 
 
+def iter_entries(out: Path, shard: int, digest: str) -> Iterator[Entry]:
+    """The entries of a shard's plan, as ``read`` gives them but not in its order (the whole
+    plan's, less those the deltas on it removed, then those they added), the whole plan
+    read a piece at a time (``io.iter_json_object``): none is held but the deltas' (what
+    changed since it was written). ValueError (or OSError) when a plan of the chain does not
+    read, raised when reading reaches the fault."""
+    deltas: list[dict] = []  # newest first
+    seen: set[str] = set()
+    while True:
+        path = paths.shard_plan(out, shard, digest)
+        if digest in seen or len(deltas) > MAX_DEPTH:
+            raise ValueError(f"{path.name}: its chain is broken")
+        seen.add(digest)
+        data: dict = {}
+        members = io.iter_json_object(path, ("entries",), object_hook=entry_hook)
+        for key, value, element in members:
+            if key == "entries" and "base" not in data:
+                gone: set[Entry] = set()
+                extra: list[Entry] = []
+                for delta in reversed(deltas):  # oldest first, as ``entries_of`` applies them
+                    removed = {as_entry(e) for e in delta["removed"]}
+                    gone |= removed
+                    extra = [e for e in extra if e not in removed] + [as_entry(e) for e in delta["added"]]
+                if element:
+                    rest = (v for k, v, more in members if k == "entries" and more)  # read through to its end
+                    yield from _kept(itertools.chain([value], rest), gone)
+                elif not isinstance(value, list):
+                    raise ValueError(f"{path.name}: not a plan")
+                yield from extra
+                return
+            data[key] = value
+        if not isinstance(data.get("base"), str) or not isinstance(data.get("added"), list) \
+                or not isinstance(data.get("removed"), list):
+            raise ValueError(f"{path.name}: not a plan")
+        deltas.append(data)
+        digest = data["base"]
+
+
+def _kept(entries: Iterable, gone: set[Entry]) -> Iterator[Entry]:
+    for e in entries:
+        entry = as_entry(e)
+        if entry not in gone:
+            yield entry
+
+
 def count(out: Path, shard: int, digest: str) -> int:
     """How many entries the plan makes (its entries are not made: ``checked`` keeps none);
     ValueError when it does not read. The chain's deltas each add entries not held and
