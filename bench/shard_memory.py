@@ -92,6 +92,12 @@ print("DIGEST " + task.digests[0])
 """
 
 
+def segment_order(part: Path) -> tuple[int, ...]:
+    """(shard, segment) of a part file (``part-SSSSS.jsonl`` is segment 0, ``part-SSSSS-NNNNNN.jsonl`` N)."""
+    fields = part.name[5:-6].split("-")
+    return int(fields[0]), int(fields[1]) if len(fields) > 1 else 0
+
+
 def records_digest(out: Path) -> tuple[str, int]:
     """sha256 over every corpus and change-log record of the output, parts in name order
     (shard, then segment: records in id order within a segment), the code digest of each
@@ -101,7 +107,7 @@ def records_digest(out: Path) -> tuple[str, int]:
     h, n = hashlib.sha256(), 0
     for folder in ("corpus", "changelog"):
         h.update(f"\0{folder}\0".encode())
-        for part in sorted((out / folder).glob("part-*.jsonl")):
+        for part in sorted((out / folder).glob("part-*.jsonl"), key=segment_order):
             for line in part.read_bytes().splitlines():
                 n += 1
                 h.update(blank(line, keep_rules_digest=True) + b"\n")
