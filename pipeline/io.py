@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -749,7 +750,10 @@ def atomic_write_jsonl(path: Path, lines: list[str]) -> None:
 
 
 def atomic_write_json(path: Path, data: dict) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+    """``json.dumps(data, indent=1)`` and a newline, written as the encoder makes its pieces
+    (json.dumps holds them all, then their join: a piece per value of a long list)."""
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=False).iterencode(data)
+    atomic_write_text(path, itertools.chain(pieces, ["\n"]))
 
 
 @contextmanager

@@ -191,3 +191,24 @@ def test_a_shard_bigger_than_a_segment_is_written_in_full_segments_and_runs_on(t
     assert cli("compact", "--out", out) == 0
     assert parts(out) == parts(fresh)
     assert cli("verify", "--out", out) == 0
+
+
+def test_a_plan_after_a_change_is_written_as_a_delta_holding_neither_plan(tmp_path, monkeypatch):
+    """The delta is made from both plans sorted on disk (runs of 4 rows here) and compared as
+    they are read: the plan it makes reads back as the new entries; neither plan is read whole."""
+    monkeypatch.setattr(io, "SORT_RUN", 4)
+    out = tmp_path / "out"
+    first = [Entry(f"id{i:02d}", f"{i:02d}.txt", "a") for i in range(30)] + [Entry("id03", "dup.txt", "a", "03.txt")]
+    plans.write_whole(out, 0, "d0", first)
+    second = [e for e in first if e.id not in ("id07", "id21")] + [Entry("new", "new.txt", "b")]
+    second = [Entry("id11", "11.txt", "changed") if e.id == "id11" else e for e in second]
+    monkeypatch.setattr(plans, "links", lambda *a, **k: pytest.fail("a plan read whole"))
+    assert plans.write_delta(out, 0, "d1", lambda: iter(reversed(second)), "d0")
+    monkeypatch.undo()
+    data = json.loads(paths.shard_plan(out, 0, "d1").read_text())
+    assert {e["id"] for e in data["added"]} == {"new", "id11"}
+    assert {(e["id"], e["sha256"]) for e in data["removed"]} == {("id07", "a"), ("id21", "a"), ("id11", "a")}
+    assert plans.read(out, 0, "d1") == sorted(second, key=lambda e: e.rel)
+    # a change of more than half the shard is written whole
+    third = [Entry(f"x{i}", f"x{i}.txt", "c") for i in range(20)]
+    assert not plans.write_delta(out, 0, "d2", lambda: iter(third), "d1")
