@@ -212,3 +212,19 @@ def test_a_plan_after_a_change_is_written_as_a_delta_holding_neither_plan(tmp_pa
     # a change of more than half the shard is written whole
     third = [Entry(f"x{i}", f"x{i}.txt", "c") for i in range(20)]
     assert not plans.write_delta(out, 0, "d2", lambda: iter(third), "d1")
+
+
+@pytest.mark.integration
+def test_a_full_run_streams_the_records_of_a_multi_record_file(tmp_path, monkeypatch):
+    """A JSONL file's records, spread over both shards, each written once in segments of 2."""
+    monkeypatch.setattr(segment_rules, "SEGMENT_RECORDS", 2)
+    text = SEEDS[0].read_text(encoding="utf-8")
+    raw, out, config = tmp_path / "raw", tmp_path / "out", tmp_path / "newsclean.toml"
+    raw.mkdir()
+    (raw / "dump.jsonl").write_text("".join(json.dumps({"id": f"r{n}", "text": f"{text}\nEnd {n}.\n"}) + "\n"
+                                            for n in range(6)), encoding="utf-8")
+    config.write_text("shards = 2\n")
+    settle(raw)
+    assert cli("run", "--raw", raw, "--out", out, "--config", config, "--quiet") == 0
+    assert set(records(out)) == {f"r{n}" for n in range(6)}
+    assert len(paths.part_files(out)) > 4 and cli("verify", "--out", out) == 0

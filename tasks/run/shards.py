@@ -75,7 +75,7 @@ class CleanShard(BatchTask):
         the plan is read a piece at a time and its entries sorted into part order on disk
         (io.external_sorted), then cleaned one at a time into segments sealed as they fill
         (segments.SegmentRun). Returns the shard's output and its part table."""
-        multi: list[tuple[str, str]] = []  # (id, path) of the records of multi-record files: the reader keeps those
+        multi: list[Entry] = []  # the records of multi-record files: the reader keeps those
         count = 0
 
         def rows():
@@ -83,7 +83,7 @@ class CleanShard(BatchTask):
             for e in plans.iter_entries(self.out_path, self.shard, self.digest):
                 count += 1
                 if is_multi(Path(e.rel).name):
-                    multi.append((e.id, e.rel))
+                    multi.append(e)
                 yield [record_key(e), e.id, e.rel, e.sha256, e.duplicate_of, e.sidecar_sha256]
 
         with io.Spill(1) as spill:
