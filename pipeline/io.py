@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
+import re
 import shutil
 import socket
 import stat
@@ -364,8 +366,9 @@ class RecordReader:
     def __init__(self, raw: Path, limit: int, wanted=()):
         self.raw, self.limit = Path(raw), limit
         self.wanted: dict[str, set[str]] = {}
-        for aid, rel in wanted:
-            self.wanted.setdefault(rel, set()).add(aid)
+        for aid, rel in wanted:  # only a multi-record file's: a file of one record is read whole
+            if is_multi(Path(rel).name):
+                self.wanted.setdefault(rel, set()).add(aid)
         self.files: dict[str, dict[str, Record]] = {}
 
     def __call__(self, aid: str, rel: str) -> Record:
@@ -527,14 +530,27 @@ class PartWriter:
     def record(self) -> dict:
         return {"records": self.records, "bytes": self.bytes, "sha256": self.hash.hexdigest()}
 
+    def finish(self) -> None:
+        """No more lines: the temporary file is flushed and closed (``commit`` renames it
+        later), so that a writer waiting for its commit holds no open file."""
+        self.fh.close()
+
     def commit(self) -> None:
         if self.committed:
             return
         self.committed = True
-        self.fh.flush()
+        if not self.fh.closed:
+            self.fh.flush()
         if not _same_bytes(self.tmp, self.path):
-            os.fsync(self.fh.fileno())
-            self.fh.close()
+            if self.fh.closed:
+                fd = os.open(self.tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            else:
+                os.fsync(self.fh.fileno())
+                self.fh.close()
             os.replace(self.tmp, self.path)
             _fsync_dir(self.path.parent)
 
@@ -570,6 +586,91 @@ def read_json(path: str | Path, object_hook=None) -> dict | None:
         return json.loads(Path(path).read_text(encoding="utf-8"), object_hook=object_hook)
     except (OSError, ValueError):
         return None
+
+
+def iter_json_object(path: str | Path, arrays: Iterable[str] = (), object_hook=None,
+                     chunk: int = 1 << 16) -> Iterator[tuple[str, object, bool]]:
+    """The members of a file holding one JSON object, read a piece at a time: (key, value,
+    False) for each member, except that a member named in ``arrays`` whose value is a list
+    gives (key, element, True) for each of its elements as it is parsed, so that a large
+    list is never held (an empty list: (key, [], False)). ``object_hook`` as for ``json.loads``. ValueError (or OSError) when
+    the file does not hold one JSON object, raised when reading reaches the fault."""
+    arrays = set(arrays)
+    decoder = json.JSONDecoder(object_hook=object_hook)
+    space = re.compile(r"[ \t\n\r]*")
+    with open(path, encoding="utf-8") as fh:
+        buf, pos, eof = "", 0, False
+
+        def fill() -> bool:
+            nonlocal buf, pos, eof
+            more = "" if eof else fh.read(chunk)
+            if not more:
+                eof = True
+                return False
+            buf, pos = buf[pos:] + more, 0
+            return True
+
+        def peek() -> str:
+            nonlocal pos
+            while True:
+                pos = space.match(buf, pos).end()  # type: ignore[union-attr]
+                if pos < len(buf) or not fill():
+                    return buf[pos] if pos < len(buf) else ""
+
+        def take(char: str) -> None:
+            nonlocal pos
+            if peek() != char:
+                raise ValueError(f"{path}: expected {char!r} at {pos}")
+            pos += 1
+
+        def value():
+            nonlocal pos
+            peek()
+            while True:
+                try:
+                    found, end = decoder.raw_decode(buf, pos)
+                except json.JSONDecodeError:
+                    if fill():
+                        continue
+                    raise
+                if end == len(buf) and fill():  # a number may go on in the next piece
+                    continue
+                pos = end
+                return found
+
+        take("{")
+        if peek() == "}":
+            pos += 1
+        else:
+            while True:
+                key = value()
+                if not isinstance(key, str):
+                    raise ValueError(f"{path}: not an object's key")
+                take(":")
+                if key in arrays and peek() == "[":
+                    pos += 1
+                    if peek() == "]":
+                        pos += 1
+                        yield key, [], False
+                    else:
+                        while True:
+                            yield key, value(), True
+                            char = peek()
+                            pos += 1
+                            if char == "]":
+                                break
+                            if char != ",":
+                                raise ValueError(f"{path}: expected ',' or ']'")
+                else:
+                    yield key, value(), False
+                char = peek()
+                pos += 1
+                if char == "}":
+                    break
+                if char != ",":
+                    raise ValueError(f"{path}: expected ',' or '}}'")
+        if peek():
+            raise ValueError(f"{path}: more after the object")
 
 
 def read_sidecar(path: Path) -> dict | None:
@@ -662,7 +763,10 @@ def atomic_write_jsonl(path: Path, lines: list[str]) -> None:
 
 
 def atomic_write_json(path: Path, data: dict) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+    """``json.dumps(data, indent=1)`` and a newline, written as the encoder makes its pieces
+    (json.dumps holds them all, then their join: a piece per value of a long list)."""
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=False).iterencode(data)
+    atomic_write_text(path, itertools.chain(pieces, ["\n"]))
 
 
 @contextmanager

@@ -74,7 +74,7 @@ def plan_shards(out: Path, inputs: plan_inputs.Inputs, ctx: Context, before: lis
         digest = digests[shard] = shard_digest(inputs.by_id(shard), ctx, ordered=True)  # streamed: none held
         if integrity.discard_unreadable(out, shard, digest):  # what differs from the last run's plan
             previous = before[shard] if len(before) == len(digests) else None
-            if not plans.write_delta(out, shard, digest, lambda s=shard: inputs.shard(s), previous):
+            if not plans.write_delta(out, shard, digest, lambda s=shard: inputs.by_id(s), previous):  # streamed
                 plans.write_whole(out, shard, digest, inputs.by_id(shard))  # streamed too
     return digests
 

@@ -9,6 +9,12 @@ when it holds no more records than the new one and those merged so far), which k
 shard at about log2(its records / the records a run adds) segments and every record
 rewritten about log2 times over its life. Every id is in exactly one segment.
 
+A segment holds at most ``SEGMENT_RECORDS`` records: a commit that writes more (a full run,
+a rewrite, a compaction) writes them, in id order, to as many segments of that size as it
+takes, each closed and its index written as it fills (tasks/folder/segment_files.SegmentRun), so
+that what a shard's writer holds does not grow with the shard. A full segment is not merged
+as a small one: it is rewritten only when one of its records changes or goes.
+
 A segment's *index* holds, per id, the record's key (what decides whether it is still
 current: status, source path and checksums, pipeline stamp, site statistics), and the
 segment's counts, so that a run decides what to redo without reading the parts.
@@ -21,6 +27,8 @@ from dataclasses import dataclass, field
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.output.contract import FINGERPRINT_KEYS, current_fingerprint
 from newsclean.pipeline.output.shards import Entry, still_current
+
+SEGMENT_RECORDS = 4096  # the most records a segment holds (not a setting: a shard's writer holds one segment's index)
 
 KEY_FIELDS = ("status", "path", "sha256", "sidecar_sha256", *FINGERPRINT_KEYS, "site_stats")
 
@@ -123,12 +131,12 @@ def _current(key: list, entry: Entry, ctx: Context, current: tuple) -> bool:
 
 def _small_segments(indexes: dict[int, SegmentIndex], dirty: set[int], size: int) -> set[int]:
     """The segments, newest first, that hold no more records than the new segment would
-    with them (stopping at the first that holds more)."""
+    with them (stopping at the first that holds more, or that is full: ``SEGMENT_RECORDS``)."""
     merged: set[int] = set()
     if size == 0:
         return merged
     for seg in sorted(set(indexes) - dirty, reverse=True):
-        if len(indexes[seg].ids) > size:
+        if len(indexes[seg].ids) > size or len(indexes[seg].ids) >= SEGMENT_RECORDS:
             break
         merged.add(seg)
         size += len(indexes[seg].ids)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from newsclean.pipeline.core.article import RejectedInput, Source
 from newsclean.pipeline.clean import Cleaned, Prepared, finish, prepare_record, reject
@@ -156,9 +156,10 @@ def record_lines(cleaned: Cleaned, ctx: Context) -> tuple[str | None, str, dict]
     return corpus_line, log_line, log
 
 
-def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, str]], load: Loader, ctx: Context,
+def process_shard(entries: Iterable[Entry], previous: Mapping[str, tuple[str | None, str]], load: Loader, ctx: Context,
                   write: Writer | None = None, progress: Callable[[int, int], None] | None = None,
-                  known: Iterable[str] = (), clean: Callable[[Entry], Cleaned] | None = None) -> ShardOutput:
+                  known: Iterable[str] = (), clean: Callable[[Entry], Cleaned] | None = None,
+                  total: int | None = None) -> ShardOutput:
     """Clean the entries of one shard. ``previous`` maps id to its stored (corpus line or
     None, change-log line); lines whose fingerprint still holds are reused verbatim.
     ``progress(done, total)`` is called before each entry with the count done so far.
@@ -176,14 +177,23 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
 
     ``clean(entry)``: where an entry's cleaned value comes from (default: loaded with ``load``
     and cleaned here, the fused run; the stage chain passes the last stage's results).
+
+    ``total``: the entries come in part order already (``record_key``, as from a sort on
+    disk), ``total`` of them, and are taken one at a time: none is held.
     """
     clean = clean or (lambda entry: clean_entry(entry, load, ctx))
     out = ShardOutput()
     current = current_fingerprint(ctx)
-    ordered = sorted(entries, key=record_key)  # part order: by key, as replace_record keeps it
+    if total is None:
+        ordered: Iterable[Entry] = sorted(entries, key=record_key)  # part order: by key, as replace_record keeps it
+        total = len(ordered)  # type: ignore[arg-type]
+    else:
+        ordered = entries
+    gone = set(previous) | set(known)  # less each key met: what is removed
     for done, entry in enumerate(ordered, start=1):
+        gone.discard(record_key(entry))
         if progress:
-            progress(done - 1, len(ordered))
+            progress(done - 1, total)
         if entry.duplicate_of is not None:
             corpus_line, log_line, log = record_lines(duplicate(entry), ctx)
             out.rejected[record_key(entry)] = {"rule": "reject.duplicate-id", "reason": log["changes"][0]["detail"]}
@@ -214,8 +224,7 @@ def process_shard(entries: list[Entry], previous: dict[str, tuple[str | None, st
                 out.corpus.append(corpus_line)
             out.changelog.append(log_line)
         _count(log, out)
-    kept = {record_key(e) for e in entries}
-    out.removed = sorted((set(previous) | set(known)) - kept)
+    out.removed = sorted(gone)
     return out
 
 

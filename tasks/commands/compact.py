@@ -1,5 +1,6 @@
 """``newsclean compact --out O``: merge every shard's segments into one (its segment 0,
-``part-SSSSS.jsonl``), so that the parts are those a full run would write, byte for byte.
+``part-SSSSS.jsonl``; a shard of more than ``SEGMENT_RECORDS`` records into segments 0, 1, ...
+of that many, in id order), so that the parts are those a full run would write, byte for byte.
 
 Runs merge small segments as they go (pipeline/output/segments.py); compaction is for an archive
 handed on, or after many runs. Each shard is merged under its lock (a run or a rebuild may
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from newsclean.pipeline import io
+from newsclean.pipeline.output import segments as segment_rules
 
 from newsclean.tasks.folder import integrity, paths, remote, segment_files as segments
 from newsclean.tasks.run.link_duplicates import carry_links
@@ -34,20 +36,34 @@ def merge_segments(out: Path, shard: int) -> tuple[list[dict], list[dict]] | Non
     with remote.locked(out, paths.shard_lock(out, shard)):
         parts = segments.recorded_parts(out, shard)
         held = segments.segments(parts)
-        if held in ([], [0]):
+        if held in ([], [0]) or compacted(out, shard, held):
             return None
         problems = integrity.check_in_full(out, shard)
         if problems:
             raise integrity.DamagedOutput(f"{problems[0]}; run `newsclean run --out {out}` to rebuild it first")
         ids = [rid for seg in held for rid in segments.load_index(out, shard, seg).ids]
         stored = segments.StreamedRecords(out, shard, held, ids)  # read in id order, one record at a time
-        with segments.SegmentWriter(out, shard, 0) as new:
+        with segments.SegmentRun(out, shard, 0) as new:
             for rid in sorted(ids):
                 corpus_line, log_line = stored[rid]
                 new.write(corpus_line, log_line, json.loads(log_line))
-            table = segments.commit_shard(out, shard, [new], held, [], parts)
+            table = segments.commit_shard(out, shard, new.writers, held, [], parts)
         integrity.record_rebuilt_parts(out, shard, table)
         return parts, table
+
+
+def compacted(out: Path, shard: int, held: list[int]) -> bool:
+    """Whether the shard's segments are those a full run writes: 0, 1, ... each full
+    (``SEGMENT_RECORDS``) but the last, in id order."""
+    if held != list(range(len(held))):
+        return False
+    last: str | None = None
+    for seg in held:
+        ids = segments.load_index(out, shard, seg).ids
+        if not ids or (seg != held[-1] and len(ids) != segment_rules.SEGMENT_RECORDS) or (last is not None and min(ids) <= last):
+            return False
+        last = max(ids)
+    return True
 
 
 def compact(out: Path) -> int:

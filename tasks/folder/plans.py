@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
 
 from newsclean.pipeline import io
@@ -71,6 +72,61 @@ def entries_of(chain: list[tuple[Path, dict]]) -> list[Entry]:
 def read(out: Path, shard: int, digest: str) -> list[Entry]:
     """The entries of a shard's plan; ValueError when it (or a plan it is built on) does not read."""
     return entries_of(links(out, shard, digest))
+
+
+def iter_entries(out: Path, shard: int, digest: str) -> Iterator[Entry]:
+    """The entries of a shard's plan, as ``read`` gives them but not in its order (the whole
+    plan's, less those the deltas on it removed, then those they added), the whole plan
+    read a piece at a time (``io.iter_json_object``): none is held but the deltas' (what
+    changed since it was written). ValueError (or OSError) when a plan of the chain does not
+    read, raised when reading reaches the fault."""
+    yield from stream(out, shard, digest)[1]
+
+
+def stream(out: Path, shard: int, digest: str) -> tuple[list[tuple[Path, dict]], Iterator[Entry]]:
+    """(the plan files of ``digest``'s chain, newest first, as ``links`` gives them but the
+    whole plan's without its entries; the entries, as ``iter_entries`` gives them). The
+    deltas are read whole, the whole plan up to its first entry: ValueError (or OSError)
+    when one does not read, or (from the entries) when the rest of the whole plan does not."""
+    found: list[tuple[Path, dict]] = []
+    seen: set[str] = set()
+    while True:
+        path = paths.shard_plan(out, shard, digest)
+        if digest in seen or len(found) > MAX_DEPTH:
+            raise ValueError(f"{path.name}: its chain is broken")
+        seen.add(digest)
+        data: dict = {}
+        members = io.iter_json_object(path, ("entries",), object_hook=entry_hook)
+        for key, value, element in members:
+            if key == "entries" and "base" not in data:
+                if not element and not isinstance(value, list):
+                    raise ValueError(f"{path.name}: not a plan")
+                found.append((path, data))
+                return found, _applied(found[:-1], value, element, members)
+            data[key] = value
+        if not isinstance(data.get("base"), str) or not isinstance(data.get("added"), list) \
+                or not isinstance(data.get("removed"), list):
+            raise ValueError(f"{path.name}: not a plan")
+        found.append((path, data))
+        digest = data["base"]
+
+
+def _applied(deltas: list[tuple[Path, dict]], first, element: bool, members) -> Iterator[Entry]:
+    """The whole plan's entries (``first``, then the rest of ``members``) less those the
+    deltas (newest first) removed, then those they added, as ``entries_of`` applies them."""
+    gone: set[Entry] = set()
+    extra: list[Entry] = []
+    for _, delta in reversed(deltas):  # oldest first
+        removed = {as_entry(e) for e in delta["removed"]}
+        gone |= removed
+        extra = [e for e in extra if e not in removed] + [as_entry(e) for e in delta["added"]]
+    if element:
+        rest = (v for k, v, more in members if k == "entries" and more)  # read through to its end
+        for e in itertools.chain([first], rest):
+            entry = as_entry(e)
+            if entry not in gone:
+                yield entry
+    yield from extra
 
 
 def count(out: Path, shard: int, digest: str) -> int:
@@ -129,11 +185,12 @@ def write(out: Path, shard: int, digest: str, entries: list[Entry], previous: st
 def write_delta(out: Path, shard: int, digest: str, entries, previous: str | None) -> bool:
     """Write the plan of ``digest`` as its difference from the plan of ``previous`` (the
     shard's digest in the last manifest) when that reads and the chain stays short;
-    ``entries()`` gives the shard's entries (called only when there is such a plan).
+    ``entries()`` gives the shard's entries, in any order, taken one at a time (called only
+    when there is such a plan).
     Whether it was written (else it is to be written whole)."""
     if not previous or previous == digest or not paths.shard_plan(out, shard, previous).exists():
         return False
-    delta, base = _delta(out, shard, entries(), previous)
+    delta, base = _delta(out, shard, entries(), previous)  # neither plan held
     if delta is None:
         return False
     head = paths.shard_plan(out, shard, digest)
@@ -172,18 +229,65 @@ def compact_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _delta(out: Path, shard: int, entries: list[Entry], previous: str) -> tuple[dict | None, list[Path]]:
+def _delta(out: Path, shard: int, entries: Iterable[Entry], previous: str) -> tuple[dict | None, list[Path]]:
     """(the plan as its difference from ``previous``'s, the files that one is made of), or
-    (None, []) when it is to be written whole."""
+    (None, []) when it is to be written whole. Neither plan is held: both are sorted on
+    disk (io.external_sorted, a run of rows at a time) and compared as they are read."""
     try:
-        found = links(out, shard, previous)
-        before = entries_of(found)
-    except (ValueError, TypeError, KeyError):
+        found, before = stream(out, shard, previous)
+    except (ValueError, TypeError, KeyError, OSError):
         return None, []
-    old, new = set(before), set(entries)
-    added = [e.to_json() for e in entries if e not in old]
-    removed = [e.to_json() for e in before if e not in new]
-    carried = len(added) + len(removed) + sum(len(d["added"]) + len(d["removed"]) for _, d in found[:-1])
-    if len(found) >= MAX_DEPTH or 2 * carried > len(entries):
+    if len(found) >= MAX_DEPTH:
         return None, []
-    return {"base": previous, "added": added, "removed": removed}, [path for path, _ in found]
+    carried = sum(len(d["added"]) + len(d["removed"]) for _, d in found[:-1])
+    count = 0
+
+    def rows(held: Iterable[Entry], counted: bool) -> Iterator[list]:
+        nonlocal count
+        for e in held:
+            count += counted
+            yield [e.id, e.rel, e.sha256, e.duplicate_of, e.sidecar_sha256]
+
+    with io.Spill(1) as spill:
+        new = spill.sorted(rows(entries, True), key=_entry_order)
+        first = next(new, None)  # every entry is counted
+        try:
+            old = spill.sorted(rows(before, False), key=_entry_order)
+            added, removed = _differ(itertools.chain([first] if first else [], new), old,
+                                     lambda n: 2 * (carried + n) > count)
+        except (ValueError, TypeError, KeyError, OSError):
+            return None, []
+    if added is None or removed is None:
+        return None, []
+    names = [f.name for f in fields(Entry)]
+    return ({"base": previous, "added": [dict(zip(names, row)) for row in added],
+             "removed": [dict(zip(names, row)) for row in removed]}, [path for path, _ in found])
+
+
+def _entry_order(row: list) -> tuple:
+    return row[0], row[1], row[2], row[3] or "", row[4] or ""
+
+
+def _differ(new: Iterator[list], old: Iterator[list], too_many) -> tuple[list | None, list | None]:
+    """(the rows of ``new`` whose entry is not in ``old``, those of ``old`` not in ``new``),
+    both sorted by ``_entry_order``; (None, None) as soon as ``too_many(how many so far)``."""
+    added: list[list] = []
+    removed: list[list] = []
+    a, b = next(new, None), next(old, None)
+    while a is not None or b is not None:
+        if a is not None and (b is None or _entry_order(a) < _entry_order(b)):
+            added.append(a)
+            a = next(new, None)
+        elif b is not None and (a is None or _entry_order(b) < _entry_order(a)):
+            removed.append(b)
+            b = next(old, None)
+        elif a is not None:  # in both: every copy of it stays
+            same = _entry_order(a)
+            while a is not None and _entry_order(a) == same:
+                a = next(new, None)
+            while b is not None and _entry_order(b) == same:
+                b = next(old, None)
+            continue
+        if too_many(len(added) + len(removed)):
+            return None, None
+    return added, removed

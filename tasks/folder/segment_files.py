@@ -6,6 +6,9 @@ rebuild, a compaction; tasks that rewrite records, such as duplicate links, call
             new.write(corpus_line, log_line, log)
         table = commit_shard(out, shard, [new], replaced={...}, removed=[...])
 
+or, for records that may be more than a segment holds (``SEGMENT_RECORDS``), ``SegmentRun``:
+``with SegmentRun(out, shard, first, taken) as new: ... commit_shard(out, shard, new.writers, ...)``.
+
 ``commit_shard`` records the segment's index (a cache), then the shard's journal (the ids
 removed and the shard's whole part table after the commit), then renames the new parts
 into place and deletes the parts of the segments it replaced. The journal written before
@@ -18,6 +21,7 @@ the one whose index (``_state/index/``) lists it; ``find`` gives it. The part la
 """
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 from collections.abc import Mapping
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from newsclean.pipeline import io
+from newsclean.pipeline.output import segments as segment_rules
 from newsclean.pipeline.output.segments import SegmentIndex
 
 from newsclean.tasks.folder import integrity, paths
@@ -150,10 +155,26 @@ class SegmentWriter:
         return self
 
     def write(self, corpus_line: str | None, log_line: str, log: dict) -> None:
+        if self.sealed:
+            raise RuntimeError(f"segment {self.segment} of shard {self.shard} is sealed")
         if corpus_line is not None:
             self.corpus.write(corpus_line)
         self.changelog.write(log_line)
         self.index.add(log)
+
+    sealed = False
+
+    def seal(self) -> None:
+        """No more records: its parts' temporary files are closed and its index written
+        (a cache, checked against the part it names: one a commit does not take is
+        rebuilt or removed) and let go; ``commit_shard`` renames the parts."""
+        if self.sealed:
+            return
+        self.corpus.finish()
+        self.changelog.finish()
+        write_index(self.out, self.shard, self.index, self.changelog.record()["sha256"])
+        self.index = SegmentIndex(self.segment)
+        self.sealed = True
 
     @property
     def records(self) -> int:
@@ -195,7 +216,8 @@ def commit_shard(out: Path, shard: int, writers: list[SegmentWriter], replaced: 
             w.discard()
     for w in keep:
         table.extend(w.table())
-        io.atomic_write_json(paths.segment_index(out, shard, w.segment), w.index.to_json(w.changelog.record()["sha256"]))
+        if not w.sealed:
+            write_index(out, shard, w.index, w.changelog.record()["sha256"])
     table.sort(key=lambda p: p["path"])
     integrity.write_journal(out, shard, removed, table)
     for w in keep:  # the change-log part, which holds the fingerprints, after the corpus part
@@ -204,6 +226,51 @@ def commit_shard(out: Path, shard: int, writers: list[SegmentWriter], replaced: 
     for seg in sorted(gone - {w.segment for w in keep}):
         delete_segment(out, shard, seg)
     return table
+
+
+def write_index(out: Path, shard: int, index: SegmentIndex, part_sha256: str) -> None:
+    """A segment's index cache, as compact JSON (the C encoder: its memory is the text's)."""
+    io.atomic_write_text(paths.segment_index(out, shard, index.segment),
+                         json.dumps(index.to_json(part_sha256), ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+class SegmentRun:
+    """Records in id order written to segments of at most ``SEGMENT_RECORDS`` records
+    (pipeline/output/segments.py): ``first``, then the next numbers not ``taken`` (the
+    segments the commit keeps). Each segment is sealed as it fills (its files closed, its
+    index written and let go), so that a writer holds one segment's index whatever the size
+    of the shard. ``writers`` go to ``commit_shard``."""
+
+    def __init__(self, out: Path, shard: int, first: int, taken: Iterable[int] = (), limit: int | None = None):
+        self.out, self.shard, self.taken = out, shard, set(taken)
+        self.limit = limit or segment_rules.SEGMENT_RECORDS
+        self.writers: list[SegmentWriter] = []
+        self.stack = contextlib.ExitStack()
+        self.next = first
+
+    def __enter__(self) -> SegmentRun:
+        self.stack.__enter__()
+        self._open()
+        return self
+
+    def _open(self) -> None:
+        while self.next in self.taken:
+            self.next += 1
+        self.writers.append(self.stack.enter_context(SegmentWriter(self.out, self.shard, self.next)))
+        self.next += 1
+
+    def write(self, corpus_line: str | None, log_line: str, log: dict) -> None:
+        if self.writers[-1].records >= self.limit:
+            self.writers[-1].seal()
+            self._open()
+        self.writers[-1].write(corpus_line, log_line, log)
+
+    @property
+    def records(self) -> int:
+        return sum(w.records for w in self.writers)
+
+    def __exit__(self, exc_type, exc, tb):
+        return self.stack.__exit__(exc_type, exc, tb)
 
 
 def delete_segment(out: Path, shard: int, segment: int) -> None:

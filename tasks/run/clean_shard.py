@@ -9,13 +9,15 @@ marks it done.
 """
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import luigi
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.segments import CommitPlan, plan_commit
-from newsclean.pipeline.output.shards import ShardOutput, process_shard
+from newsclean.pipeline.ingest.inputs import is_multi
+from newsclean.pipeline.output.shards import Entry, ShardOutput, process_shard, record_key
 
 from newsclean.tasks.folder import integrity, paths, plans, remote, segment_files as segments
 from newsclean.tasks.run import progress
@@ -56,14 +58,43 @@ class CleanShard(BatchTask):
         changed, with the records of the segments that held a changed or removed record and
         of the small segments merged in; the other segments stay as they are. Returns the
         shard's output and its part table."""
-        entries = plans.read(self.out_path, self.shard, self.digest)
         parts = segments.recorded_parts(self.out_path, self.shard)
+        if not parts and not self.chain:
+            return self.clean_all()
+        entries = plans.read(self.out_path, self.shard, self.digest)
         plan, previous, known = self.stored(entries, parts)
-        with segments.SegmentWriter(self.out_path, self.shard, plan.target) as new:
+        taken = [i.segment for i in plan.kept_indexes]
+        with segments.SegmentRun(self.out_path, self.shard, plan.target, taken) as new:
             result = process_shard(plan.entries, previous, input_loader(self.raw_path, self.ctx, plan.entries),
                                    self.ctx, new.write, self.report, known, self.cleaner(plan.entries))
-            table = segments.commit_shard(self.out_path, self.shard, [new], plan.replaced, result.removed, parts)
+            table = segments.commit_shard(self.out_path, self.shard, new.writers, plan.replaced, result.removed, parts)
         return with_kept(result, plan.kept_indexes), table
+
+    def clean_all(self):
+        """Clean a shard that holds no record yet (a full run) holding none of its entries:
+        the plan is read a piece at a time and its entries sorted into part order on disk
+        (io.external_sorted), then cleaned one at a time into segments sealed as they fill
+        (segments.SegmentRun). Returns the shard's output and its part table."""
+        multi: list[Entry] = []  # the records of multi-record files: the reader keeps those
+        count = 0
+
+        def rows():
+            nonlocal count
+            for e in plans.iter_entries(self.out_path, self.shard, self.digest):
+                count += 1
+                if is_multi(Path(e.rel).name):
+                    multi.append(e)
+                yield [record_key(e), e.id, e.rel, e.sha256, e.duplicate_of, e.sidecar_sha256]
+
+        with io.Spill(1) as spill:
+            ordered = spill.sorted(rows(), key=lambda row: row[0])  # stable: as process_shard's sort
+            first = next(ordered, None)  # the sort has read the plan through
+            entries = (Entry(*row[1:]) for row in itertools.chain([first] if first else [], ordered))
+            with segments.SegmentRun(self.out_path, self.shard, 0) as new:
+                result = process_shard(entries, {}, input_loader(self.raw_path, self.ctx, multi), self.ctx,
+                                       new.write, self.report, total=count)
+                table = segments.commit_shard(self.out_path, self.shard, new.writers, (), result.removed, [])
+        return result, table
 
     def cleaner(self, entries):
         """Where the shard's cleaned articles come from: None to clean them in process_shard
