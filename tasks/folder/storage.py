@@ -268,9 +268,31 @@ class Mirror:
         raise AssertionError("unreachable")
 
     def _pull_once(self, scope: set[int] | None, keep_local: bool) -> dict:
+        """One pull: list the store, fetch the plain objects (journals and manifest first:
+        they name the parts), then the part generations they name, remove what the store no
+        longer holds, and take a new snapshot."""
         self.local.mkdir(parents=True, exist_ok=True)
         listed = self.store.listing()
         record = self._record()
+        plain, generations = self._sort_listing(listed, scope)
+        mine = self._own_changes() if keep_local else set()
+        plain = {rel: key for rel, key in plain.items() if rel not in mine}
+        fetched = self._fetch(plain, listed, record)
+        chosen = self._chosen_generations(generations, scope, mine)
+        fetched += self._fetch(chosen, listed, record)
+        removed = self._remove_unlisted(scope, set(plain) | set(chosen) | mine, record)
+        if fetched or removed or not (self.local / RECORD).exists():
+            self._save(record)  # a pull that changed nothing rewrites nothing (the raw mirror's record
+            # has an entry per input: rewriting it on every run cost in proportion to the archive)
+        self.listed = listed
+        if self.track:  # a walk and a stat of every file again: for a mirror only read, wasted
+            self._snapshot_after_pull(mine)
+        return {"listed": len(listed), "downloaded": fetched, "removed": removed}
+
+    def _sort_listing(self, listed: dict[str, str], scope: set[int] | None
+                      ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """The listing's objects in scope: (plain rel -> key, generational rel -> {sha256
+        prefix -> key}), the objects of local-only or hidden files left out."""
         plain: dict[str, str] = {}
         generations: dict[str, dict[str, str]] = {}
         for key in listed:
@@ -279,36 +301,42 @@ class Mirror:
                 generations.setdefault(named[0], {})[named[1]] = key
             elif self.synced(key) and self.in_scope(key, scope):
                 plain[key] = key
-        if keep_local:
-            now = self._stat_all()
-            mine = {rel for rel in set(now) | set(self.snapshot) if now.get(rel) != self.snapshot.get(rel)}
-            plain = {rel: key for rel, key in plain.items() if rel not in mine}
-        else:
-            mine = set()
-        fetched = self._fetch(plain, listed, record)  # journals and manifest first: they name the parts
+        return plain, generations
+
+    def _own_changes(self) -> set[str]:
+        """The files written or removed in the mirror since the last pull or push."""
+        now = self._stat_all()
+        return {rel for rel in set(now) | set(self.snapshot) if now.get(rel) != self.snapshot.get(rel)}
+
+    def _chosen_generations(self, generations: dict[str, dict[str, str]], scope: set[int] | None,
+                            mine: set[str]) -> dict[str, str]:
+        """Of each part's stored generations, the one a journal or the manifest names (a
+        part that none names is a killed run's); rel -> key."""
         refs = self.layout.references(self.local)
         chosen: dict[str, str] = {}
         for rel, found in generations.items():
-            if self.in_scope(rel, scope):
+            if self.in_scope(rel, scope) and rel not in mine:
                 pick = next((found[s[:16]] for s in refs.get(rel, []) if s[:16] in found), None)
-                if pick is not None and rel not in mine:  # a part no journal or manifest names is a killed run's
+                if pick is not None:
                     chosen[rel] = pick
-        fetched += self._fetch(chosen, listed, record)
+        return chosen
+
+    def _remove_unlisted(self, scope: set[int] | None, kept: set[str], record: dict) -> int:
+        """Remove the mirror's files in scope that are not ``kept``; how many."""
         removed = 0
         for rel in self._local_files():
-            if self.in_scope(rel, scope) and rel not in plain and rel not in chosen and rel not in mine:
+            if self.in_scope(rel, scope) and rel not in kept:
                 (self.local / rel).unlink(missing_ok=True)
                 record.pop(rel, None)
                 removed += 1
-        if fetched or removed or not (self.local / RECORD).exists():
-            self._save(record)  # a pull that changed nothing rewrites nothing (the raw mirror's record
-            # has an entry per input: rewriting it on every run cost in proportion to the archive)
-        self.listed = listed
-        if self.track:  # a walk and a stat of every file again: for a mirror only read, wasted
-            now = self._stat_all()
-            self.snapshot = {rel: st for rel, st in now.items() if rel not in mine} | \
-                {rel: self.snapshot[rel] for rel in mine if rel in self.snapshot}
-        return {"listed": len(listed), "downloaded": fetched, "removed": removed}
+        return removed
+
+    def _snapshot_after_pull(self, mine: set[str]) -> None:
+        """The snapshot a push compares with: the mirror as pulled, the task's own changes
+        (``mine``) kept at what they were."""
+        now = self._stat_all()
+        self.snapshot = {rel: st for rel, st in now.items() if rel not in mine} | \
+            {rel: self.snapshot[rel] for rel in mine if rel in self.snapshot}
 
     def _fetch(self, wanted: dict[str, str], listed: dict[str, str], record: dict) -> int:
         """Download the objects of ``wanted`` (rel -> key) that the mirror does not hold as
