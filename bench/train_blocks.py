@@ -44,7 +44,7 @@ from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
 from newsclean.pipeline.ingest.decode import decode_bytes  # noqa: E402
 from newsclean.pipeline.ingest.segment import segment  # noqa: E402
 from newsclean.pipeline.stages.boilerplate import rule_hits  # noqa: E402
-from quality import DEFAULT_BENCH, WORD, context_with_model, label, measure, read_truth, score  # noqa: E402
+from quality import DEFAULT_BENCH, WORD, context_with_model, label, measure, read_languages, read_truth, score  # noqa: E402
 
 RULES = io.load_rules(models=False)  # the rule packs only: the model is what we train
 MODEL = ROOT / "pipeline" / "rules" / "models" / "blocks.json"
@@ -189,6 +189,14 @@ def print_simulation_table(names, sets, held_out, full, args) -> None:
         rest = [n for n in names if n != held]
         print(f"| {held} | {', '.join(rest)} | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {t['f1']:.3f} |",
               flush=True)
+        langs = read_languages(args.bench / held)
+        for lang in sorted(set(langs.values())):
+            part = [p for p in pages if langs.get(p[0]) == lang]
+            sub = {pid: text for pid, text in truth.items() if langs.get(pid) == lang}
+            s = page_scores(part, sub, held_out[held], args.drop_below)
+            t = page_scores(part, sub, full, args.drop_below)
+            print(f"| {held}, {lang} ({len(part)}) | | {s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {t['f1']:.3f} |",
+                  flush=True)
 
 
 def print_full_table(names, held_out, full, args) -> None:
