@@ -623,6 +623,17 @@ def iter_json_object(path: str | Path, arrays: Iterable[str] = (), object_hook=N
                 raise ValueError(f"{path}: expected {char!r} at {pos}")
             pos += 1
 
+        def closed(close: str) -> bool:
+            """After a member or element: True at ``close``, False at a comma."""
+            nonlocal pos
+            char = peek()
+            pos += 1
+            if char == close:
+                return True
+            if char != ",":
+                raise ValueError(f"{path}: expected ',' or {close!r}")
+            return False
+
         def value():
             nonlocal pos
             peek()
@@ -655,20 +666,12 @@ def iter_json_object(path: str | Path, arrays: Iterable[str] = (), object_hook=N
                     else:
                         while True:
                             yield key, value(), True
-                            char = peek()
-                            pos += 1
-                            if char == "]":
+                            if closed("]"):
                                 break
-                            if char != ",":
-                                raise ValueError(f"{path}: expected ',' or ']'")
                 else:
                     yield key, value(), False
-                char = peek()
-                pos += 1
-                if char == "}":
+                if closed("}"):
                     break
-                if char != ",":
-                    raise ValueError(f"{path}: expected ',' or '}}'")
         if peek():
             raise ValueError(f"{path}: more after the object")
 

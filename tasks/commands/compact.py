@@ -22,7 +22,7 @@ from newsclean.tasks.exitcodes import CommandError, Exit
 
 
 def compact_shard(out: Path, shard: int) -> bool:
-    """Merge a shard's segments into segment 0; whether there was more than one. The
+    """Merge a shard's segments into those a full run writes; whether they were not. The
     records are the same: the near-duplicate links made for them still hold (tasks/run/link_duplicates.py)."""
     merged = merge_segments(out, shard)
     if merged is not None:
@@ -31,8 +31,8 @@ def compact_shard(out: Path, shard: int) -> bool:
 
 
 def merge_segments(out: Path, shard: int) -> tuple[list[dict], list[dict]] | None:
-    """(the shard's part table before, after) merging its segments into segment 0, None
-    when it has one segment at most."""
+    """(the shard's part table before, after) merging its segments into those a full run
+    writes (``compacted``), None when they are those already."""
     with remote.locked(out, paths.shard_lock(out, shard)):
         parts = segments.recorded_parts(out, shard)
         held = segments.segments(parts)
@@ -67,7 +67,7 @@ def compacted(out: Path, shard: int, held: list[int]) -> bool:
 
 
 def compact(out: Path) -> int:
-    """Compact every shard; returns how many had more than one segment."""
+    """Compact every shard; returns how many were not as a full run writes them."""
     manifest = io.read_json(paths.manifest(out))
     if not isinstance(manifest, dict) or not isinstance(manifest.get("shards"), int):
         raise CommandError(f"{out} holds no run (no readable manifest.json): nothing to compact", Exit.NOT_FOUND)
@@ -86,13 +86,13 @@ def cmd_compact(args) -> int:
     except integrity.DamagedOutput as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return Exit.FAILED
-    print(f"newsclean: {out}: {merged} shards compacted into one segment each" if merged
-          else f"newsclean: {out}: every shard is one segment already")
+    print(f"newsclean: {out}: {merged} shards compacted into the segments a full run writes" if merged
+          else f"newsclean: {out}: every shard is as a full run writes it already")
     return 0
 
 
 def add_compact_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser | None = None) -> None:
-    c = sub.add_parser("compact", help="merge each shard's segments into one part file (as a full run writes it)",
+    c = sub.add_parser("compact", help="merge each shard's segments into those a full run writes (at most 4,096 records each)",
                        parents=[common] if common is not None else [])
     c.add_argument("--out", default="clean", help="output folder (default: clean/)")
     c.set_defaults(func=cmd_compact)
