@@ -59,6 +59,7 @@ def test_an_old_list_and_a_new_object_are_the_same_entry():
 
 @pytest.mark.parametrize("bad", [
     ["a", "x/a.txt"],  # too short
+    ["a", "x/a.txt", SHA],  # 3 fields: no version wrote one (duplicate_of was always there)
     ["a", "x/a.txt", SHA, None, None, "extra"],  # too long
     [],
     {"id": "a", "rel": "x/a.txt"},  # no sha256
@@ -68,6 +69,9 @@ def test_an_old_list_and_a_new_object_are_the_same_entry():
     {"id": 1, "rel": "x/a.txt", "sha256": SHA},  # not a string
     {"id": "a", "rel": "x/a.txt", "sha256": None},
     [1, "x/a.txt", SHA, None],
+    ["a", "x/a.txt", SHA, 5],  # duplicate_of neither a path nor None
+    ["a", "x/a.txt", SHA, None, ["e"]],  # sidecar_sha256 neither a digest nor None
+    {"id": "a", "rel": "x/a.txt", "sha256": SHA, "duplicate_of": False},
     "a x/a.txt",
     None,
     3,

@@ -46,10 +46,11 @@ class Entry:
         """An entry of a plan file: an object of named fields, or the positional list that
         earlier versions wrote (4 or 5 fields). Raises ValueError on anything else."""
         names = [f.name for f in fields(cls)]
-        if isinstance(data, list) and 3 <= len(data) <= len(names):
+        if isinstance(data, list) and 4 <= len(data) <= len(names):  # no version wrote 3: duplicate_of always there
             data = dict(zip(names, data))
         if not isinstance(data, dict) or not {"id", "rel", "sha256"} <= set(data) or set(data) - set(names) \
-                or not all(isinstance(data.get(n), str) for n in ("id", "rel", "sha256")):
+                or not all(isinstance(data.get(n), str) for n in ("id", "rel", "sha256")) \
+                or not all(isinstance(data.get(n), str | None) for n in ("duplicate_of", "sidecar_sha256")):
             raise ValueError(f"not a plan entry: {str(data)[:80]}")
         return cls(**data)
 
