@@ -5,7 +5,7 @@
     python bench/train_ensemble.py --loso aeb,wcxb-dev,dragnet-train,daniel-dev [--write]
 
 For every page of the named dev sets it reads the raw lines and both extractors' votes
-(``extract_html.extractor_votes``, as the pipeline computes them; kept in ``--cache`` so that
+(``html_extract.extractor_votes``, as the pipeline computes them; kept in ``--cache`` so that
 a second run costs seconds), labels each line from the page's truth (article text when most
 of its 4-token shingles, or its whole token run when shorter, are in the true text), and fits
 the disputed lines, each weighted by its share of the page's tokens (as the page-averaged

@@ -11,7 +11,7 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import DECODE, chain_stages, step_digests, step_reads
 from newsclean.pipeline.core.config import STAGES, CleanConfig, ConfigError
-from newsclean.tasks.run import stage_tasks as chain_tasks
+from newsclean.tasks.run import stage_tasks
 from newsclean.tasks.batch import plan_batch
 from newsclean.tasks.commands.cli import main
 
@@ -136,11 +136,11 @@ def test_after_a_normalisation_change_the_chain_reruns_normalize_not_the_classif
     assert len(list((out / "_state" / "chain").rglob("*.bin"))) == 7
 
     ran = []
-    real_apply, real_decode = chain_tasks.apply_stage, chain_tasks.decode_entry
+    real_apply, real_decode = stage_tasks.apply_stage, stage_tasks.decode_entry
     mine = {e["id"] for e in io.read_json(out / "_state" / "plan" / f"{shard.shard:05d}-{shard.digest}.json")["entries"]}
-    monkeypatch.setattr(chain_tasks, "apply_stage",
+    monkeypatch.setattr(stage_tasks, "apply_stage",
                         lambda name, p, ctx: (p.id in mine and ran.append(name)) or real_apply(name, p, ctx))
-    monkeypatch.setattr(chain_tasks, "decode_entry",
+    monkeypatch.setattr(stage_tasks, "decode_entry",
                         lambda e, *a: (e.id in mine and ran.append(DECODE)) or real_decode(e, *a))
     cfg = tmp_path / "c.toml"
     cfg.write_text("normalize_nfc = false\n")
@@ -154,7 +154,7 @@ def test_after_a_normalisation_change_the_chain_reruns_normalize_not_the_classif
 def test_same_inputs_give_the_same_chain_digests(ctx, tmp_path, raw):
     a = plan_batch(str(raw), str(tmp_path / "a"), chain=True).requires()[0]
     b = plan_batch(str(raw), str(tmp_path / "b"), chain=True).requires()[0]
-    assert chain_tasks.shard_chain(a.out, "", a.shard, a.digest) == chain_tasks.shard_chain(b.out, "", b.shard, b.digest)
+    assert stage_tasks.shard_chain(a.out, "", a.shard, a.digest) == stage_tasks.shard_chain(b.out, "", b.shard, b.digest)
     assert a.digest == b.digest
 
 
@@ -165,8 +165,8 @@ def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monke
     seed = sorted(raw.glob("0*.txt"))[0]
     seed.write_text(seed.read_text() + "\nOne more sentence was added to this article later on.\n")
     decoded = []
-    real = chain_tasks.decode_entry
-    monkeypatch.setattr(chain_tasks, "decode_entry", lambda e, *a: decoded.append(e.id) or real(e, *a))
+    real = stage_tasks.decode_entry
+    monkeypatch.setattr(stage_tasks, "decode_entry", lambda e, *a: decoded.append(e.id) or real(e, *a))
     assert run(raw, out, "--chain") == 0
     assert decoded == [seed.stem]
     assert run(raw, tmp_path / "fused") == 0
@@ -177,7 +177,7 @@ def test_a_rerun_of_the_chain_cleans_only_the_changed_input(raw, tmp_path, monke
 
 @pytest.mark.integration
 def test_the_chain_reads_its_intermediates_back_from_disk_as_another_process_would(raw, tmp_path, monkeypatch):
-    monkeypatch.setattr(chain_tasks, "_kept", lambda path: None)  # nothing kept in memory
+    monkeypatch.setattr(stage_tasks, "_kept", lambda path: None)  # nothing kept in memory
     assert run(raw, tmp_path / "chain", "--chain") == 0
     assert run(raw, tmp_path / "fused") == 0
     assert parts(tmp_path / "chain") == parts(tmp_path / "fused")

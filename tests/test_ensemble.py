@@ -188,9 +188,9 @@ def test_outvoted_lines_carry_the_vote(ctx, cleaned):
 # ---- the fast mode and the switch ------------------------------------------------------------------
 
 def test_fast_mode_runs_trafilatura_alone(ctx, cleaned, monkeypatch):
-    import newsclean.pipeline.ingest.html_extract as extract_html
+    from newsclean.pipeline.ingest import html_extract
     calls = []
-    monkeypatch.setattr(extract_html, "readability_article", lambda tree: calls.append(tree))
+    monkeypatch.setattr(html_extract, "readability_article", lambda tree: calls.append(tree))
     c = clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=mode(ctx, "trafilatura"))
     assert c.source.extractor == "trafilatura" and not calls
     clean_html(page("aeb-360c732d"), id="x", path="x.html", ctx=mode(ctx, "ensemble"))

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclean.pipeline.classify import blocks as classify
-from newsclean.pipeline.text import credits, languages as stopwords
+from newsclean.pipeline.text import credits, languages
 from newsclean.pipeline import io
 from newsclean.pipeline.rules.matching import rule_group
 from newsclean.pipeline.rules.patterns import length_bounds, top_level_branches
@@ -197,21 +197,21 @@ sentence_ends = st.text(st.sampled_from("ab .!?…:;\"'”’»)][\t\n\u00a0\u20
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(sentence_ends, st.text(max_size=60)))
 def test_property_sentence_end_test_agrees_with_its_pattern(text):
-    """features.ends_like_sentence strips closers from the end instead of searching TERMINAL
+    """predicates.ends_like_sentence strips closers from the end instead of searching TERMINAL
     from the start: same answer on any text."""
-    from newsclean.pipeline.text import predicates as features
-    assert features.ends_like_sentence(text) == bool(features.TERMINAL.search(text.rstrip()))
+    from newsclean.pipeline.text import predicates
+    assert predicates.ends_like_sentence(text) == bool(predicates.TERMINAL.search(text.rstrip()))
 
 
-stop_tokens = st.lists(st.sampled_from(sorted({w for ws in stopwords.STOPWORDS.values() for w in ws}) + ["house", "zzz"]),
+stop_tokens = st.lists(st.sampled_from(sorted({w for ws in languages.STOPWORDS.values() for w in ws}) + ["house", "zzz"]),
                        max_size=80)
 
 
 @settings(max_examples=300, deadline=None)
 @given(stop_tokens)
 def test_property_stopword_counts_in_one_pass_count_like_a_pass_per_language(toks):
-    assert stopwords.stopword_counts(toks) == {lang: sum(t in words for t in toks)
-                                               for lang, words in stopwords.STOPWORDS.items()}
+    assert languages.stopword_counts(toks) == {lang: sum(t in words for t in toks)
+                                               for lang, words in languages.STOPWORDS.items()}
 
 
 def split_credit_unguarded(text):

@@ -70,7 +70,7 @@ def test_rules_digest_hashes_pack_names_and_contents_not_folders():
 
 
 def test_max_words_counts_words_as_the_classifier_does_in_cjk_text():
-    """One word count: a CJK block of 20 characters is 10 words (features.words), not 1,
+    """One word count: a CJK block of 20 characters is 10 words (predicates.words), not 1,
     so a rule limited to 3 words does not take it (it did while rules split on spaces)."""
     pack = ('[[rule]]\nid = "bp.zh-share"\ncategory = "share"\ndescription = "d"\npattern = "分享"\n'
             'max_words = 3\nexamples.match = ["分享到微信"]\n')
