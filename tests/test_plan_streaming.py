@@ -184,20 +184,33 @@ def test_planning_memory_does_not_grow_with_the_archive(tmp_path, monkeypatch):
     """Python's allocations at the plan's peak (tracemalloc) at 300 and 3,000 inputs, the
     shards ten times as many so that a shard holds as many: what is added per input stays
     small (the listing, the stat cache and every entry held: over 1,200 bytes an input). The
-    sort on disk holds a run of rows (4,096 in a run): 256 here, so that both sizes fill one."""
+    sort on disk holds a run of rows (4,096 in a run): 256 here, so that both sizes fill one.
+
+    Each plan is made twice, into two output folders, and the lower peak is the plan's: a
+    one-time cost of the process lands in one plan, never in both. CPython's table of
+    interned strings (pathlib interns every path part) doubles when it fills, a single
+    allocation of 1.9 or 3.7 MB whose moment depends on every string the process has
+    interned, earlier tests' in the same worker included; once grown it has room for at least
+    as many strings as it holds (tens of thousands under pytest), more than a plan interns.
+    Measured once, that growth fell in the plan at 3,000 after some tests (1,600 bytes an
+    input) and in the plan at 300 when alone (hiding as much)."""
     monkeypatch.setattr(io, "SORT_RUN", 256)
     peaks = {}
     for count in (300, 3000):
-        raw, out = write_raw(tmp_path / f"raw{count}", count), tmp_path / f"out{count}"
+        raw = write_raw(tmp_path / f"raw{count}", count)
         cfg = config(tmp_path, count // 100)
         batch.plan_batch(str(write_raw(tmp_path / f"warm{count}", 2)), str(tmp_path / f"warm-out{count}"), cfg)
+        outs = [tmp_path / f"out{count}-{i}" for i in (1, 2)]
         for step in ("first", "no change"):
-            gc.collect()
-            tracemalloc.start()
-            task = batch.plan_batch(str(raw), str(out), cfg)
-            peaks[count, step] = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            publish(out, task)
+            seen = []
+            for out in outs:
+                gc.collect()
+                tracemalloc.start()
+                task = batch.plan_batch(str(raw), str(out), cfg)
+                seen.append(tracemalloc.get_traced_memory()[1])
+                tracemalloc.stop()
+                publish(out, task)
+            peaks[count, step] = min(seen)
     for step in ("first", "no change"):
         per_input = (peaks[3000, step] - peaks[300, step]) / 2700
         assert per_input < 400, (step, peaks)
