@@ -2,7 +2,9 @@
 ``pipeline/text/predicates.py``'s ``squash``, and a case-insensitive literal match its
 ``fold``; no other module of the library or the tasks spells them again (a second copy
 drifts: one of them learns the dotless i, the other does not). One word count: ``words`` of
-the same module (Han and kana runs counted by their length); no other module counts words."""
+the same module (Han and kana runs counted by their length); no other module counts words.
+One "ends like a sentence": ``ends_like_sentence`` of the same module (its TERMINALS hold the
+Chinese and Japanese full stops); no other module spells a pattern of it."""
 import ast
 import re
 from pathlib import Path
@@ -134,3 +136,67 @@ def test_the_vote_counts_words_as_the_rest_of_the_package():
     assert [words(x.text) for x in lines] == [19, 4, 3]  # \w+ runs: 2, 7, 1
     assert [vectors[k][at] for k in range(3)] == [math.log1p(19), math.log1p(4), math.log1p(3)]
     assert vectors[0][FEATURES.index("run_words_log")] == math.log1p(19 + 4)
+
+
+# ---- one "ends like a sentence": predicates.ends_like_sentence (TERMINALS, CLOSERS) --------------
+
+# a character class (not a negated one) holding the full stop, exclamation and question marks
+TERMINAL_CLASS = re.compile(r"\[(?!\^)[^\]]*\.!\?[^\]]*\]")
+
+
+def second_sentence_ends(source: str) -> list[str]:
+    """The names bound in ``source`` to a pattern (``re.compile`` or ``regex.compile`` of a
+    literal) matching terminal punctuation at the end of a text: a class of ``.!?`` and an
+    ending ``$``. One that finds a sentence end inside a block (no ``$``) is another question."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.args:
+            func, first = node.value.func, node.value.args[0]
+            if (isinstance(func, ast.Attribute) and func.attr == "compile" and isinstance(first, ast.Constant)
+                    and isinstance(first.value, str) and first.value.endswith("$") and TERMINAL_CLASS.search(first.value)):
+                out += [t.id for t in node.targets if isinstance(t, ast.Name)]
+    return out
+
+
+def test_only_predicates_say_what_ends_like_a_sentence():
+    """The vote (classify/ensemble.py) kept its own TERMINAL, without 。！？ or a closer after a space."""
+    found = []
+    for top in ("pipeline", "tasks"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if path != OWNER:
+                found += [f"{path.relative_to(ROOT)}: {n}" for n in second_sentence_ends(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_checker_finds_a_second_sentence_end():
+    assert second_sentence_ends('import re\nTERMINAL = re.compile(r"[.!?…:;][\\"\'”’»)\\]]*$")\n') == ["TERMINAL"]
+    assert second_sentence_ends('import regex\nEND = regex.compile(r"[.!?]\\s*$")\n') == ["END"]
+    # a sentence end inside the text, and a class without them, are other questions
+    assert second_sentence_ends('import re\nINNER = re.compile(r"[.!?…][\\"\'”’»)\\]]*\\s+[A-Z]")\n') == []
+    assert second_sentence_ends('import re\nG = re.compile(r"^hi[^.!?]{0,30}$")\n') == []
+
+
+def test_the_vote_reads_a_sentence_end_as_the_rest_of_the_package():
+    """A line ending in 。 or ？」, or in a closing quote after a space, ends like a sentence in
+    the vote's terminal feature as in the classifier's (predicates.ends_like_sentence)."""
+    from dataclasses import dataclass
+
+    from newsclean.pipeline.classify.ensemble import FEATURES, disputed_vectors
+    from newsclean.pipeline.text.predicates import ends_like_sentence
+
+    @dataclass
+    class Line:
+        text: str
+        kind: str = "paragraph"
+        cell: bool = False
+        link_chars: int = 0
+
+    texts = ["市長は「一日も早く整えたい」と述べた。", "本当に実現するのか？」", "他说：“我们会继续努力。”",
+             '"We need a word that means "false sense of security". "', "« Il a dit non. »",
+             "相关新闻", "分享到：", "Read more"]
+    lines = [Line(t) for t in texts]
+    n = len(lines)
+    vectors = disputed_vectors(lines, [True] * n, [False] * n)
+    at = FEATURES.index("terminal")
+    assert [vectors[k][at] for k in range(n)] == [float(ends_like_sentence(t)) for t in texts]
+    assert [vectors[k][at] for k in range(n)] == [1.0] * 5 + [0.0] * 3

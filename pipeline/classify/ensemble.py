@@ -13,13 +13,12 @@ run of disagreeing lines it is part of, and how much each extractor keeps of the
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from operator import mul
 from typing import Iterator, Protocol, Sequence
 
 from newsclean.pipeline.classify.model_features import weights_by_name
-from newsclean.pipeline.text.predicates import words
+from newsclean.pipeline.text.predicates import ends_like_sentence, words
 
 
 class PageBlock(Protocol):
@@ -43,7 +42,6 @@ FEATURES = (
     "agreed_share", "t_inside", "t_before", "t_dist", "t_run_words_log", "t_words_log", "other_partial",
     "long_sentence", "link_only",
 )
-TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def _vector(block: PageBlock, count: int, t_only: bool, k: int, first: int, last
     dist = math.log1p(0 if inside else (first - k if k < first else k - last))
     t = float(t_only)
     links = block.link_chars / max(1, len(block.text))
-    terminal = float(bool(TERMINAL.search(block.text)))
+    terminal = float(ends_like_sentence(block.text))  # the one "ends like a sentence" (CJK stops, spaced closers)
     return (
         1.0, t, float(inside), dist, float(k < first),
         math.log1p(count), links, terminal,
