@@ -30,7 +30,7 @@ from newsclean.pipeline.core.article import Block
 from newsclean.pipeline.text.bylines import parse_byline
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.text.dates import is_date_line
-from newsclean.pipeline.text.predicates import ends_like_sentence, has_url, is_headline, is_name, words
+from newsclean.pipeline.text.predicates import INNER_SENTENCE, ends_like_sentence, has_url, is_headline, is_name, words
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
@@ -59,8 +59,6 @@ DIGIT = re.compile(r"\d")
 # a clock time ("10:48", "(29/12 - 10:54)"): teaser lists, live tickers and comment headers
 # stamp their lines with one in any language; article sentences rarely hold one
 CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
-# a sentence ends inside the block and another begins: "... said. The ..."
-INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
 TEASER_TITLE_WORDS = 15  # a teaser's title line is at most this long
 TEASER_SUMMARY_WORDS = 45  # and its summary one sentence of at most this many words
 LAST_RUN = 3  # the article's last dense run: this many sentence blocks in a row

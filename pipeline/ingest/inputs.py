@@ -29,12 +29,11 @@ from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.utils import BUFF_SIZE
 
-from newsclean.pipeline.core.ids import FORMATS, input_id
+from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
 
 MULTI = ("jsonl", "warc")
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-NOT_PLAIN = re.compile(r"[^A-Za-z0-9._-]+")
 CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 MAX_ID = 120
 
@@ -80,7 +79,7 @@ def sha256(data: bytes) -> str:
 def plain_id(value: object) -> str | None:
     """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
     usable is left. Long ids keep a hash of the whole so that they stay distinct."""
-    text = NOT_PLAIN.sub("_", str(value).strip()).strip("._-")
+    text = UNSAFE.sub("_", str(value).strip()).strip("._-")
     if not text:
         return None
     if len(text) > MAX_ID:

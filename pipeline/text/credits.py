@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsclean.pipeline.text.predicates import fold, words
+from newsclean.pipeline.text.predicates import INNER_SENTENCE, fold, words
 
 PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
 # a parenthesis that a credit label opens: "(Photo: ...)", "(Image credit: ...)", "(Photos by ...)"
@@ -162,7 +162,6 @@ def _pair(m: re.Match) -> tuple[str | None, str]:
 # sentence or two ("Putin speaks at a meeting in Moscow on Monday. (AP Photo/...)"); the
 # longest in the dev sets run to three (review sites' "... Credit: Jane Doe").
 BODY_MIN_SENTENCES = 3
-INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
 # a quotation that ends inside its quote marks, as speech does ('"We will stay," she said.');
 # a quoted title ('"All About Space" magazine') does not
 SPOKEN_QUOTE = re.compile(r"[“\"«„‘]\s*[^\W\d_][^“”\"«»]{8,}?[,.!?…]\s*[”\"»’]")

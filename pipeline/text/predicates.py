@@ -89,6 +89,9 @@ TERMINALS = tuple(".!?…:;。！？．｡")
 # what ends_like_sentence answers, as a pattern: terminal punctuation, then any closers and
 # white space (a colon introduces a quote)
 TERMINAL = re.compile(f"[{re.escape(''.join(TERMINALS))}](?:[{re.escape(CLOSERS)}]|\\s)*$")
+# a sentence ends inside the text and another begins ("... said. The ..."): Latin capitals only,
+# as the classifier's teaser test and the captions' sentence count were fitted
+INNER_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(¿¡]?[A-ZÀ-Þ]")
 
 
 def ends_like_sentence(text: str) -> bool:
