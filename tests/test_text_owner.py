@@ -7,10 +7,28 @@ One "ends like a sentence": ``ends_like_sentence`` of the same module (its TERMI
 Chinese and Japanese full stops); no other module spells a pattern of it."""
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OWNER = ROOT / "pipeline" / "text" / "predicates.py"
+
+
+def library_modules(but=None):
+    """(path, source) of every module of the library and the tasks, ``but`` left out."""
+    for top in ("pipeline", "tasks"):
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if path != but:
+                yield path, path.read_text(encoding="utf-8")
+
+
+@dataclass
+class VoteLine:
+    """A line as the HTML vote (classify/ensemble.py) reads it."""
+    text: str
+    kind: str = "paragraph"
+    cell: bool = False
+    link_chars: int = 0
 SPELLING = re.compile(r"\.split\(\)\)\s*\.casefold\(\)")
 
 
@@ -27,16 +45,13 @@ def second_spellings(source: str) -> list[str]:
 
 def test_only_predicates_fold_and_squash():
     found = []
-    for top in ("pipeline", "tasks"):
-        for path in sorted((ROOT / top).rglob("*.py")):
-            if path == OWNER:
-                continue
-            names = second_spellings(path.read_text(encoding="utf-8"))
-            # conservation.py's fold is another operation (NFKC, curly quotes, no case), the
-            # same as ../shared/tools/check_conservation.py's
-            if path.name == "conservation.py":
-                names = [n for n in names if n != "fold"]
-            found += [f"{path.relative_to(ROOT)}: {n}" for n in names]
+    for path, source in library_modules(but=OWNER):
+        names = second_spellings(source)
+        # conservation.py's fold is another operation (NFKC, curly quotes, no case), the
+        # same as ../shared/tools/check_conservation.py's
+        if path.name == "conservation.py":
+            names = [n for n in names if n != "fold"]
+        found += [f"{path.relative_to(ROOT)}: {n}" for n in names]
     assert found == []
 
 
@@ -92,11 +107,8 @@ def second_word_counts(source: str) -> list[str]:
 
 def test_only_predicates_count_words():
     """The vote (classify/ensemble.py) counted ``\\w+`` runs, a Chinese paragraph one word."""
-    found = []
-    for top in ("pipeline", "tasks"):
-        for path in sorted((ROOT / top).rglob("*.py")):
-            if path != OWNER:
-                found += [f"{path.relative_to(ROOT)}: {n}" for n in second_word_counts(path.read_text(encoding="utf-8"))]
+    found = [f"{path.relative_to(ROOT)}: {n}" for path, source in library_modules(but=OWNER)
+             for n in second_word_counts(source)]
     assert found == []
 
 
@@ -117,20 +129,12 @@ def test_the_checker_finds_a_second_word_count():
 def test_the_vote_counts_words_as_the_rest_of_the_package():
     """A Chinese line is counted by its Han runs in the vote's word features, as everywhere."""
     import math
-    from dataclasses import dataclass
 
     from newsclean.pipeline.classify.ensemble import FEATURES, disputed_vectors
     from newsclean.pipeline.text.predicates import words
 
-    @dataclass
-    class Line:
-        text: str
-        kind: str = "paragraph"
-        cell: bool = False
-        link_chars: int = 0
-
-    lines = [Line("国务院今天发布了关于进一步优化营商环境的若干意见，要求各地区各部门认真贯彻落实。"),
-             Line("U.S.-based firms don't wait."), Line("— 新华社")]
+    lines = [VoteLine("国务院今天发布了关于进一步优化营商环境的若干意见，要求各地区各部门认真贯彻落实。"),
+             VoteLine("U.S.-based firms don't wait."), VoteLine("— 新华社")]
     vectors = disputed_vectors(lines, [True, True, False], [False, False, True])
     at = FEATURES.index("words_log")
     assert [words(x.text) for x in lines] == [19, 4, 3]  # \w+ runs: 2, 7, 1
@@ -160,11 +164,8 @@ def second_sentence_ends(source: str) -> list[str]:
 
 def test_only_predicates_say_what_ends_like_a_sentence():
     """The vote (classify/ensemble.py) kept its own TERMINAL, without 。！？ or a closer after a space."""
-    found = []
-    for top in ("pipeline", "tasks"):
-        for path in sorted((ROOT / top).rglob("*.py")):
-            if path != OWNER:
-                found += [f"{path.relative_to(ROOT)}: {n}" for n in second_sentence_ends(path.read_text(encoding="utf-8"))]
+    found = [f"{path.relative_to(ROOT)}: {n}" for path, source in library_modules(but=OWNER)
+             for n in second_sentence_ends(source)]
     assert found == []
 
 
@@ -179,22 +180,14 @@ def test_the_checker_finds_a_second_sentence_end():
 def test_the_vote_reads_a_sentence_end_as_the_rest_of_the_package():
     """A line ending in 。 or ？」, or in a closing quote after a space, ends like a sentence in
     the vote's terminal feature as in the classifier's (predicates.ends_like_sentence)."""
-    from dataclasses import dataclass
 
     from newsclean.pipeline.classify.ensemble import FEATURES, disputed_vectors
     from newsclean.pipeline.text.predicates import ends_like_sentence
 
-    @dataclass
-    class Line:
-        text: str
-        kind: str = "paragraph"
-        cell: bool = False
-        link_chars: int = 0
-
     texts = ["市長は「一日も早く整えたい」と述べた。", "本当に実現するのか？」", "他说：“我们会继续努力。”",
              '"We need a word that means "false sense of security". "', "« Il a dit non. »",
              "相关新闻", "分享到：", "Read more"]
-    lines = [Line(t) for t in texts]
+    lines = [VoteLine(t) for t in texts]
     n = len(lines)
     vectors = disputed_vectors(lines, [True] * n, [False] * n)
     at = FEATURES.index("terminal")
@@ -219,11 +212,10 @@ def test_no_pattern_is_spelled_in_two_modules():
     fix to one copy cannot miss the other (INNER_SENTENCE was in text/credits.py and
     classify/blocks.py, a plain name's characters in core/ids.py and ingest/inputs.py)."""
     owners: dict[str, set[str]] = {}
-    for top in ("pipeline", "tasks"):
-        for path in sorted((ROOT / top).rglob("*.py")):
-            for pattern in compiled_patterns(path.read_text(encoding="utf-8")):
-                if len(pattern) >= LONG_PATTERN:
-                    owners.setdefault(pattern, set()).add(str(path.relative_to(ROOT)))
+    for path, source in library_modules():
+        for pattern in compiled_patterns(source):
+            if len(pattern) >= LONG_PATTERN:
+                owners.setdefault(pattern, set()).add(str(path.relative_to(ROOT)))
     assert {p: sorted(m) for p, m in owners.items() if len(m) > 1} == {}
 
 
