@@ -8,7 +8,9 @@ SET defaults to the four dev sets; ``--packs`` selects the pack files whose rule
 (a glob on their file names, default ``lang_*.toml``). A line counts as kept by the truth as
 ``bench/train_blocks.py`` labels blocks (half of its 4-token shingles in the truth; a line of
 fewer than 4 tokens: its tokens found in a row). Prints one row per rule that matched any line:
-lines matched, lines of them the truth keeps, and up to ``--show`` of those lines.
+lines matched, lines of them the truth keeps, and up to ``--show`` of those lines. A rule that
+takes lists (``takes_list``) has a second row, ``ID (list)``: the bulleted items its colon-ended
+intros take (``pos.intro-list``), counted the same way.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from newsclean.pipeline import io  # noqa: E402
 from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
 from newsclean.pipeline.ingest.decode import decode_bytes  # noqa: E402
 from newsclean.pipeline.ingest.segment import segment  # noqa: E402
+from newsclean.pipeline.stages.boilerplate import intro_lists  # noqa: E402
 
 
 def rules_of(packs: str):
@@ -41,12 +44,21 @@ def check_set(set_dir: Path, rules, cfg: CleanConfig, matched: dict, kept: dict)
         ttoks = WORD.findall(truth.get(raw.id, ""))
         shingles = {tuple(ttoks[i:i + 4]) for i in range(len(ttoks) - 3)}
         joined = f" {' '.join(ttoks)} "
-        for block in segment(text, cfg):
+        blocks = segment(text, cfg)
+        first: dict[int, object] = {}  # block -> the first rule of scope any that matches it
+        for i, block in enumerate(blocks):
             for rule in rules:
                 if rule.matches(block.text, cfg.regex_timeout):
                     matched[rule.id] += 1
+                    if rule.scope == "any":
+                        first.setdefault(i, rule)
                     if label(block.text, shingles, joined):
                         kept[rule.id].append(f"{set_dir.name}/{raw.id}: {block.text[:120]}")
+        for i, detail in intro_lists(blocks, first).items():
+            key = f"{detail['intro_rule']} (list)"
+            matched[key] += 1
+            if label(blocks[i].text, shingles, joined):
+                kept[key].append(f"{set_dir.name}/{raw.id}: {blocks[i].text[:120]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from newsclean.pipeline.ingest.html_extract import (
 )
 from newsclean.pipeline.stages.boilerplate import (
     drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body, match_rules,
-    remove_boilerplate, tail_bylines, tail_verdict
+    intro_lists, remove_boilerplate, tail_bylines, tail_verdict
 )
 from newsclean.pipeline.rules.registry import HEURISTICS
 from newsclean.pipeline.text.layout import Layout
@@ -135,3 +135,41 @@ def test_page_site_takes_the_first_site_tag_that_is_not_a_handle():
     assert page_site({"twitter:site": "@dailyexample"}) is None  # a handle names an account, not the site
     assert page_site({"twitter:site": "@dailyexample", "application-name": "Example App"}) == "Example App"
     assert page_site({"og:title": "Storm hits the coast"}) is None  # no site tag
+
+
+POLICY = ("A user comment will be deleted if it:", "* does not correspond with the subject of the post;",
+          "* contains insults or threats against other users;", "* promotes spam or advertising;")
+
+
+def test_a_dropped_intro_takes_the_bulleted_list_under_it(ctx):
+    # the comment policy's intro ends with a colon and its rule takes lists: its items go with
+    # it, each logged as pos.intro-list naming the intro's rule and line; the list ends at the
+    # first line that is not an item
+    a = article("Storm Hits The Coast Today", BODY, BODY + " Again.", *POLICY, "Terms of use apply to every page here.")
+    result = remove_boilerplate(a, ctx)
+    drops = {c.before: c for c in result.changes if c.action == "drop"}
+    assert drops[POLICY[0]].rule == "bp.comment-policy"
+    for item in POLICY[1:]:
+        assert drops[item].rule == "pos.intro-list"
+        assert drops[item].detail["intro_rule"] == "bp.comment-policy" and drops[item].detail["intro_line"] == 4
+        assert drops[item].detail["category"] == "comment_form"
+    assert drops.get("Terms of use apply to every page here.") is None or drops[
+        "Terms of use apply to every page here."].rule != "pos.intro-list"
+    assert "pos.intro-list" in HEURISTICS
+
+
+def test_only_a_dropped_takes_list_intro_ending_in_a_colon_takes_a_list(ctx):
+    items = ["* The library will close in May.", "* Its books go to the school."]
+    kept_intro = match_rules(article("Storm Hits The Coast Today", BODY, "The council decided three things:", *items), ctx)
+    assert kept_intro.listed == {} and intro_lists(kept_intro.blocks, kept_intro.dropped) == {}  # the article's own list
+    no_colon = match_rules(article("Storm Hits The Coast Today", BODY, "Leave a Reply", *items), ctx)
+    assert no_colon.dropped[2].id == "bp.comment-form-heading"
+    assert no_colon.listed == {}  # a heading, not an intro
+    other_rule = match_rules(article("Storm Hits The Coast Today", BODY, "Share this:", *items), ctx)
+    assert not other_rule.dropped[2].takes_list  # share bars: lists under them are not taken
+    assert other_rule.listed == {}
+    intro = match_rules(article("Storm Hits The Coast Today", BODY, POLICY[0], *items), ctx)
+    assert set(intro.listed) == {3, 4} and intro.dropped[3] == intro.dropped[4] == "pos.intro-list"
+    # an item another rule drops stays that rule's
+    shared = match_rules(article("Storm Hits The Coast Today", BODY, POLICY[0], items[0], "* Версия для печати"), ctx)
+    assert set(shared.listed) == {3} and shared.dropped[4] != "pos.intro-list"

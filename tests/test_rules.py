@@ -37,6 +37,10 @@ GOOD = '[[rule]]\nid = "bp.a"\ncategory = "share"\ndescription = "d"\npattern = 
     (pack(GOOD.replace('examples.match = ["share"]\n', '')), "x.toml: rule bp.a: needs at least one examples.match"),
     (pack(GOOD + 'scope = "everywhere"\n'), "x.toml: rule bp.a: scope"),
     (pack(GOOD, "sites/x.toml"), "sites/x.toml: a per-site pack must name its site"),
+    (pack(GOOD + 'takes_list = true\n'), "x.toml: rule bp.a: takes_list needs an examples.match that ends with a colon"),
+    (pack(GOOD.replace('"^share$"', '"^share:?$"') + 'takes_list = "yes"\n'), "x.toml: rule bp.a: takes_list must be"),
+    (pack(GOOD.replace('"^share$"', '"^share:?$"').replace('["share"]', '["share:"]')
+          + 'takes_list = true\nscope = "tail"\n'), "x.toml: rule bp.a: takes_list is for text rules of scope any"),
 ])
 def test_validation_names_file_and_rule(packs, message):
     with pytest.raises(RuleError) as exc:

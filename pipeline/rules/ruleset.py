@@ -12,6 +12,9 @@ packs in ``pipeline/rules/sites/`` name their ``site`` (a domain) at the top. Ea
     max_words   optional: only blocks of at most this many words (guards long paragraphs)
     inputs      optional: ["html"] for a rule that only applies to text extracted from HTML
                 (what trafilatura leaves; run by the residue stage, scope any, general packs)
+    takes_list  optional, true: a line this rule drops that ends with a colon takes the
+                bulleted list right under it ("Your comment will be removed if it:" and its
+                items; the boilerplate stage's ``pos.intro-list``)
     examples.match / examples.keep   blocks that must / must not match (tested)
 
 How a block is matched against a pack's rules, fast, is ``rules/matching.py``.
@@ -53,6 +56,7 @@ class Rule:
     inputs: tuple[str, ...] = ()  # () for every input; ("html",) for HTML-only rules
     anchored: bool = False  # the pattern only matches at the start: match() is search()
     tests: tuple[Branch, ...] | None = field(default=None, compare=False, repr=False)  # see matching.RuleGroup
+    takes_list: bool = False  # a dropped intro ("... if it:") takes the bulleted list under it
 
     def matches(self, text: str, timeout: float, words: int | None = None, budget: RegexBudget | None = None) -> bool:
         """``words``: the block's word count when the caller already has it; ``budget``: the
@@ -187,7 +191,7 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
         missing = [k for k in REQUIRED if not raw.get(k)]
         if missing:
             raise RuleError(f"{source}: rule {rid}: missing {', '.join(missing)}")
-        unknown = set(raw) - set(REQUIRED) - {"scope", "max_words", "examples", "inputs"}
+        unknown = set(raw) - set(REQUIRED) - {"scope", "max_words", "examples", "inputs", "takes_list"}
         if unknown:
             raise RuleError(f"{source}: rule {rid}: unknown keys {sorted(unknown)}")
         scope = raw.get("scope", "any")
@@ -198,16 +202,23 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
             raise RuleError(f"{source}: rule {rid}: inputs must be [\"html\"] or absent, got {list(inputs)}")
         if inputs and scope != "any":
             raise RuleError(f"{source}: rule {rid}: an HTML-only rule has scope any")
+        takes_list = raw.get("takes_list", False)
+        if not isinstance(takes_list, bool):
+            raise RuleError(f"{source}: rule {rid}: takes_list must be true or false, got {takes_list!r}")
+        if takes_list and (inputs or scope != "any"):
+            raise RuleError(f"{source}: rule {rid}: takes_list is for text rules of scope any")
         examples = raw.get("examples", {})
         if not examples.get("match"):
             raise RuleError(f"{source}: rule {rid}: needs at least one examples.match")
+        if takes_list and not any(m.rstrip().endswith(":") for m in examples["match"]):
+            raise RuleError(f"{source}: rule {rid}: takes_list needs an examples.match that ends with a colon")
         compiled, anchored = _compile(source, rid, raw["pattern"]), is_anchored(raw["pattern"])
         rules.append(Rule(
             id=rid, category=raw["category"], description=raw["description"].strip(),
             pattern=raw["pattern"], scope=scope, max_words=raw.get("max_words"),
             examples_match=tuple(examples.get("match", ())), examples_keep=tuple(examples.get("keep", ())),
             source=source, compiled=compiled, inputs=inputs, anchored=anchored,
-            tests=branch_tests(raw["pattern"], compiled if anchored else None),
+            tests=branch_tests(raw["pattern"], compiled if anchored else None), takes_list=takes_list,
         ))
     return data.get("site"), tuple(rules)
 

@@ -1,6 +1,8 @@
 """Boilerplate removal: a filter. Each block is kept or dropped with the rule that said so.
 
-1. Rules (data, ``pipeline/rules``) of scope ``any`` drop what they match anywhere.
+1. Rules (data, ``pipeline/rules``) of scope ``any`` drop what they match anywhere. A line
+   dropped by a rule marked ``takes_list`` that ends with a colon ("A comment will be deleted
+   if it:") takes the bulleted list right under it (``pos.intro-list``).
 2. The layout (headline, body run) is found among the remaining blocks.
 2b. Site repetition (only when the Context holds site statistics): lines the article's site
    repeats across otherwise different articles are dropped (``site.repeated``), except
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from newsclean.pipeline.core.article import Article, Block, Change, StageResult, new_change
 from newsclean.pipeline.text.bylines import is_role_only, parse_byline
-from newsclean.pipeline.classify.blocks import FEATURES, block_vectors, page_language
+from newsclean.pipeline.classify.blocks import BULLET, FEATURES, block_vectors, page_language
 from newsclean.pipeline.text.credits import caption_credit
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.text.predicates import is_name, is_sentence, squash, words
@@ -97,6 +99,7 @@ class Verdicts:
     dropped: dict[int, Rule | str]
     repeated: dict[int, dict]
     unsure: dict[int, dict] = field(default_factory=dict)
+    listed: dict[int, dict] = field(default_factory=dict)  # ``pos.intro-list``: the intro's rule and line
     signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
     protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
     scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
@@ -156,9 +159,28 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
     scoped = dict(groups_for(rules)[1])
     matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
+    listed = intro_lists(article.blocks, dropped)
+    dropped.update((i, "pos.intro-list") for i in listed)
     repeated = site_repeats(article, ctx, dropped)
     dropped.update((i, "site.repeated") for i in repeated)
-    return Verdicts(article, ctx, matched, scoped, known_authors(article), dropped, repeated)
+    return Verdicts(article, ctx, matched, scoped, known_authors(article), dropped, repeated, listed=listed)
+
+
+def intro_lists(blocks, dropped: dict[int, Rule | str]) -> dict[int, dict]:
+    """The items of the bulleted lists that a dropped intro owns: a block a ``takes_list``
+    rule dropped that ends with a colon ("Комментарий пользователя будет удален, если он:",
+    "Create an account and benefit from:") takes the run of bulleted blocks right under it
+    (an item another rule dropped stays that rule's). Block -> the intro's rule and line."""
+    out: dict[int, dict] = {}
+    for i, rule in dropped.items():
+        if isinstance(rule, str) or not rule.takes_list or not blocks[i].text.rstrip().endswith(":"):
+            continue
+        k = i + 1
+        while k < len(blocks) and BULLET.match(blocks[k].text):
+            if k not in dropped:
+                out[k] = {"category": rule.category, "intro_rule": rule.id, "intro_line": blocks[i].line}
+            k += 1
+    return out
 
 
 def keep_repeats_in_body(v: Verdicts, layout: Layout) -> None:
@@ -248,7 +270,8 @@ def drop_changes(v: Verdicts) -> tuple[Change, ...]:
     return tuple(
         new_change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
                    {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
-                   | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {}))
+                   | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {})
+                   | v.listed.get(i, {}))
         for i, r in sorted(v.dropped.items()))
 
 
