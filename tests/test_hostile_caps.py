@@ -92,3 +92,13 @@ def test_the_timeout_names_the_rule_and_has_its_own_id():
     for rid in ("reject.regex-timeout", "reject.regex-budget", "reject.extract-timeout",
                 "reject.html-too-many-elements", "reject.too-many-lines"):
         assert rid in BUILTIN
+
+
+def test_a_line_of_long_glued_words_is_cleaned_not_rejected(clean):
+    # a scrape's menu of place names glued together, then "Subscribe": bp.newsletter-label's
+    # pattern backtracked on it past regex_timeout and the whole article was rejected
+    glued = "AlexandraAshburtonAucklandBlenheimChristchurchDannevirkeDargavilleDunedinGisborneGoreGreymouthHamilton"
+    body = "The council voted on Tuesday to close the old library after a long debate about its cost.\n\n"
+    out = clean(HEADLINE + body + body.replace("Tuesday", "Monday") + f"{glued} {glued} Subscribe\n")
+    assert not [c for c in out.changes if c.rule.startswith("reject.")]
+    assert [b.text for b in out.article.blocks][:1] == [body.strip()]

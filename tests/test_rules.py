@@ -16,6 +16,21 @@ def test_rule_examples(rule):
         assert not rule.matches(text, 1.0), f"{rule.id} should keep {text!r}"
 
 
+# a real scrape's line of place names glued together (odt.co.nz, daniel-dev): long words, few
+# spaces. A pattern like ``(?:[\p{L}]+ ){0,3}(?:a|b)`` backtracks on it exponentially unless its
+# repeat is possessive (``]++ ``), so a line of two such words and "Subscribe" timed out and the
+# whole article was rejected (reject.regex-timeout)
+GLUED = ("AlexandraAshburtonAucklandBlenheimChristchurchDannevirkeDargavilleDunedinGisborneGore"
+         "GreymouthHamiltonHastings")
+
+
+@pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)
+def test_rule_finishes_on_long_glued_words(rule):
+    for example in (rule.examples_match + rule.examples_keep)[:4]:
+        for text in (f"{GLUED} {GLUED} {example}", f"{GLUED}{example}", f"{example} {GLUED} {GLUED}"):
+            rule.find(text, 1.0)  # a TimeoutError names the rule
+
+
 def test_rule_ids_are_namespaced_and_described():
     for rule in ALL:
         assert rule.id.startswith("bp."), rule.id
