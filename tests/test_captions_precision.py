@@ -98,6 +98,11 @@ QUOTE_PARAGRAPH = ("“We are not going anywhere,” said Maria Lopez, who has l
      "rejection of the extradition bill into a far broader movement.’", False),
     ("Need more space? Subscribe to our sister title \"All About Space\" Magazine for the latest amazing news from "
      "the final frontier!", False),
+    # any cased script, and CJK full stops: three sentences are a body paragraph
+    ("Мэрия утвердила план ремонта дорог. Работы начнутся в апреле. Об этом сообщил заместитель мэра.", True),
+    ("Η κυβέρνηση ανακοίνωσε νέα μέτρα. Θα ισχύσουν από τον Μάρτιο. Το είπε ο υπουργός.", True),
+    ("知事は会見した。都は備蓄を増やす。来月から実施する。", True),
+    ("Президент выступает на совещании в Кремле в понедельник.", False),  # a caption: one sentence
     (None, False),
 ])
 def test_reads_as_body(text, body):
@@ -106,6 +111,8 @@ def test_reads_as_body(text, body):
 
 def test_caption_credit_refuses_a_body_paragraph():
     assert caption_credit(QUOTE_PARAGRAPH + " (Caitlin Dickson/Yahoo News)") is None
+    assert caption_credit("Мэрия утвердила план ремонта дорог. Работы начнутся в апреле. Об этом сообщил "
+                          "заместитель мэра. (AP Photo/Ivan Sekretarev)") is None
     assert caption_credit("Putin speaks. (AP Photo/Alexander Zemlianichenko)") == (
         "Putin speaks.", "AP Photo/Alexander Zemlianichenko")
 

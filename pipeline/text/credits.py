@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsclean.pipeline.text.predicates import INNER_SENTENCE, fold, words
+from newsclean.pipeline.text.predicates import SENTENCE_BREAK, fold, words
 
 PAREN = re.compile(r"^(?P<text>.*?)\s*\((?P<credit>[^()]{3,160})\)\s*$")
 # a parenthesis that a credit label opens: "(Photo: ...)", "(Image credit: ...)", "(Photos by ...)"
@@ -168,7 +168,7 @@ SPOKEN_QUOTE = re.compile(r"[“\"«„‘]\s*[^\W\d_][^“”\"«»]{8,}?[,.!?�
 
 
 def sentence_count(text: str) -> int:
-    return len(INNER_SENTENCE.findall(text)) + 1 if text.strip() else 0
+    return len(SENTENCE_BREAK.findall(text)) + 1 if text.strip() else 0
 
 
 def reads_as_body(text: str | None) -> bool:
