@@ -178,12 +178,25 @@ def test_only_a_dropped_takes_list_intro_ending_in_a_colon_takes_a_list(ctx):
 def test_a_listed_item_has_its_rule_ids_category_wherever_it_is_counted(ctx):
     # the run's manifest counts categories from each change's detail, ``newsclean stats`` and
     # the report from the registry by rule id: the two must agree for every id, here a sign-up
-    # box's list under a login intro as well as a comment policy's
-    signup = ("Create an account and benefit from:", "* Unlimited access to every story", "* A daily briefing")
+    # box's list (category subscribe for its intro) as well as a comment policy's
+    signup = ("Register now for the following news alerts:", "* Daily news", "* Breaking news")
     a = article("Storm Hits The Coast Today", BODY, BODY + " Again.", *signup, *POLICY)
     drops = [c for c in remove_boilerplate(a, ctx).changes if c.action == "drop"]
     registry = describe_rules(ctx.rules)
-    assert {c.detail["intro_rule"] for c in drops if c.rule == "pos.intro-list"} == {"bp.login-prompt",
+    assert {c.detail["intro_rule"] for c in drops if c.rule == "pos.intro-list"} == {"bp.newsletter-box",
                                                                                       "bp.comment-policy"}
     assert [(c.before, c.detail["category"]) for c in drops] == [
         (c.before, lookup(registry, c.rule).category) for c in drops]
+
+
+@pytest.mark.parametrize("intro", ["In today's newsletter:", "Stay informed with these five weather apps:",
+                                   "Create an account on the tax office's portal, then:"])
+def test_an_article_line_a_broad_rule_drops_does_not_take_the_articles_list(ctx, intro):
+    # bp.newsletter-label (any three words then "newsletter", "stay informed with ...") and
+    # bp.login-prompt ("create an account ...") match such article lines: the line goes, as
+    # before, but its rule does not take lists, so the article's own items stay
+    items = ("* The mayor says the building will be sold to a developer by the end of the year.",
+             "* Parents have started a petition to keep the children's section open on weekends.")
+    v = match_rules(article("Storm Hits The Coast Today", BODY, intro, *items, BODY + " Again."), ctx)
+    assert v.dropped[2] != "pos.intro-list"  # the intro's own rule
+    assert v.listed == {} and 3 not in v.dropped and 4 not in v.dropped
