@@ -102,3 +102,14 @@ def test_a_line_of_long_glued_words_is_cleaned_not_rejected(clean):
     out = clean(HEADLINE + body + body.replace("Tuesday", "Monday") + f"{glued} {glued} Subscribe\n")
     assert not [c for c in out.changes if c.rule.startswith("reject.")]
     assert [b.text for b in out.article.blocks][:1] == [body.strip()]
+
+
+def test_a_photo_credit_with_a_long_url_is_cleaned_not_rejected(clean):
+    # bp.image-label allows six words after "Image source:"; this credit has seven, and the
+    # pattern tried every split of the URL into words before failing, past regex_timeout
+    credit = ("Image source: https://upload.wikimedia.org/wikipedia/commons/thumb/4/4f/Flag_of_the_European_Union"
+              ".svg/1280px-Flag.png via Wikimedia Commons, CC BY-SA 4.0")
+    body = "The council voted on Tuesday to close the old library after a long debate about its cost.\n\n"
+    out = clean(HEADLINE + body + credit + "\n\n" + body.replace("Tuesday", "Monday"))
+    assert not [c for c in out.changes if c.rule.startswith("reject.")]
+    assert [b.text for b in out.article.blocks][:1] == [body.strip()]

@@ -12,7 +12,7 @@ from newsclean.pipeline.stages.boilerplate import (
     drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body, match_rules,
     intro_lists, remove_boilerplate, tail_bylines, tail_verdict
 )
-from newsclean.pipeline.rules.registry import HEURISTICS
+from newsclean.pipeline.rules.registry import HEURISTICS, describe_rules, lookup
 from newsclean.pipeline.text.layout import Layout
 
 CFG = CleanConfig()
@@ -152,7 +152,7 @@ def test_a_dropped_intro_takes_the_bulleted_list_under_it(ctx):
     for item in POLICY[1:]:
         assert drops[item].rule == "pos.intro-list"
         assert drops[item].detail["intro_rule"] == "bp.comment-policy" and drops[item].detail["intro_line"] == 4
-        assert drops[item].detail["category"] == "comment_form"
+        assert drops[item].detail["category"] == HEURISTICS["pos.intro-list"][0]
     assert drops.get("Terms of use apply to every page here.") is None or drops[
         "Terms of use apply to every page here."].rule != "pos.intro-list"
     assert "pos.intro-list" in HEURISTICS
@@ -173,3 +173,30 @@ def test_only_a_dropped_takes_list_intro_ending_in_a_colon_takes_a_list(ctx):
     # an item another rule drops stays that rule's
     shared = match_rules(article("Storm Hits The Coast Today", BODY, POLICY[0], items[0], "* Версия для печати"), ctx)
     assert set(shared.listed) == {3} and shared.dropped[4] != "pos.intro-list"
+
+
+def test_a_listed_item_has_its_rule_ids_category_wherever_it_is_counted(ctx):
+    # the run's manifest counts categories from each change's detail, ``newsclean stats`` and
+    # the report from the registry by rule id: the two must agree for every id, here a sign-up
+    # box's list (category subscribe for its intro) as well as a comment policy's
+    signup = ("Register now for the following news alerts:", "* Daily news", "* Breaking news")
+    a = article("Storm Hits The Coast Today", BODY, BODY + " Again.", *signup, *POLICY)
+    drops = [c for c in remove_boilerplate(a, ctx).changes if c.action == "drop"]
+    registry = describe_rules(ctx.rules)
+    assert {c.detail["intro_rule"] for c in drops if c.rule == "pos.intro-list"} == {"bp.newsletter-box",
+                                                                                      "bp.comment-policy"}
+    assert [(c.before, c.detail["category"]) for c in drops] == [
+        (c.before, lookup(registry, c.rule).category) for c in drops]
+
+
+@pytest.mark.parametrize("intro", ["In today's newsletter:", "Stay informed with these five weather apps:",
+                                   "Create an account on the tax office's portal, then:"])
+def test_an_article_line_a_broad_rule_drops_does_not_take_the_articles_list(ctx, intro):
+    # bp.newsletter-label (any three words then "newsletter", "stay informed with ...") and
+    # bp.login-prompt ("create an account ...") match such article lines: the line goes, as
+    # before, but its rule does not take lists, so the article's own items stay
+    items = ("* The mayor says the building will be sold to a developer by the end of the year.",
+             "* Parents have started a petition to keep the children's section open on weekends.")
+    v = match_rules(article("Storm Hits The Coast Today", BODY, intro, *items, BODY + " Again."), ctx)
+    assert v.dropped[2] != "pos.intro-list"  # the intro's own rule
+    assert v.listed == {} and 3 not in v.dropped and 4 not in v.dropped

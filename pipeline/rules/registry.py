@@ -41,9 +41,10 @@ HEURISTICS = {
                       "(site statistics, `newsclean sitestats`): menus, footers, promos. Never long sentence-like text."),
     "pos.duplicate": ("duplicate", "A block whose text another kept block repeats (a gallery's captions, a teaser "
                       "shown twice, a pull quote): the copy inside the article body stays, else the first."),
-    "pos.intro-list": ("comment_form", "An item of the bulleted list under a line a rule dropped as its intro "
+    "pos.intro-list": ("intro_list", "An item of the bulleted list under a line a rule dropped as its intro "
                        "(a rule with takes_list; the line ends with a colon): a comment policy's 'will be deleted "
-                       "if it:' list, a sign-up box's benefits. The intro's rule and line are in the change."),
+                       "if it:' list, a sign-up box's benefits. The intro's rule and line are in the change "
+                       "(detail.intro_rule, detail.intro_line): its category is that rule's."),
     "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
 }
 

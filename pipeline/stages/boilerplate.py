@@ -169,8 +169,9 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
 def intro_lists(blocks, dropped: dict[int, Rule | str]) -> dict[int, dict]:
     """The items of the bulleted lists that a dropped intro owns: a block a ``takes_list``
     rule dropped that ends with a colon ("Комментарий пользователя будет удален, если он:",
-    "Create an account and benefit from:") takes the run of bulleted blocks right under it
-    (an item another rule dropped stays that rule's). Block -> the intro's rule and line."""
+    "Register now for the following news alerts:") takes the run of bulleted blocks right under it
+    (an item another rule dropped stays that rule's). Block -> the intro's rule and line (the
+    change's category is the registry's for ``pos.intro-list``, as for every rule id)."""
     out: dict[int, dict] = {}
     for i, rule in dropped.items():
         if isinstance(rule, str) or not rule.takes_list or not blocks[i].text.rstrip().endswith(":"):
@@ -178,7 +179,7 @@ def intro_lists(blocks, dropped: dict[int, Rule | str]) -> dict[int, dict]:
         k = i + 1
         while k < len(blocks) and BULLET.match(blocks[k].text):
             if k not in dropped:
-                out[k] = {"category": rule.category, "intro_rule": rule.id, "intro_line": blocks[i].line}
+                out[k] = {"intro_rule": rule.id, "intro_line": blocks[i].line}
             k += 1
     return out
 
