@@ -153,3 +153,48 @@ def test_context_features_are_the_model_files():
 def test_disputed_runs(t, r, runs):
     from newsclean.pipeline.classify.ensemble import disputed_runs
     assert list(disputed_runs([bool(x) for x in t], [bool(x) for x in r])) == runs
+
+
+TOOLBAR_PAGE = [
+    "Home | News | Health",
+    "The Daily Courier has covered the county since 1902 and is read by forty thousand people.",
+    "Strep throat is on the rise among children this winter, doctors warn",
+    "Send Print",
+    "Add a comment",
+    "Doctors in the region say they have seen twice as many cases of strep throat this winter as last year.",
+    "The illness spreads quickly in schools, and children with a sore throat and fever should see a doctor.",
+    "A rapid test gives an answer in five minutes, and antibiotics clear the infection within days.",
+    "Parents are asked to keep sick children at home until they have taken antibiotics for a full day.",
+    "Comments",
+    "Jane Roe 10/01/12 08:14",
+    "My son had it twice this year and the school never told us about the outbreak at all.",
+]
+HITS = {"Send Print": "share", "Add a comment": "comment_form", "Comments": "comment_form"}
+
+
+def toolbar_facts(lines):
+    blocks = segment("\n".join(lines), CFG)
+    texts = [b.text for b in blocks]
+    return texts, page_facts(blocks, CFG, "en", [HITS.get(t) for t in texts])
+
+
+def test_an_add_a_comment_link_in_the_toolbar_is_not_the_comment_section():
+    # "Send Print", then "Add a comment", right above the article's text: the article toolbar.
+    # The comment section starts at the heading below the article, so the article is not
+    # "after the comments"
+    texts, page = toolbar_facts(TOOLBAR_PAGE)
+    assert page.tight_span is not None and page.tight_span[0] == texts.index(TOOLBAR_PAGE[5])
+    assert page.comments == texts.index("Comments")
+    after = FEATURE_TABLE["after_comments"](page)
+    assert after[texts.index(TOOLBAR_PAGE[6])] == 0.0 and after[texts.index(TOOLBAR_PAGE[11])] == 1.0
+
+
+@pytest.mark.parametrize("lines", [
+    # no share or print label above it: a comment form's last line above a block of teasers
+    [*TOOLBAR_PAGE[:3], "Your name", "Add a comment", *TOOLBAR_PAGE[5:]],
+    # the toolbar far above the text
+    [*TOOLBAR_PAGE[:5], "Most read", "Weather", "Sport", "Video", *TOOLBAR_PAGE[5:]],
+])
+def test_other_comment_markers_above_the_text_still_start_the_comment_section(lines):
+    texts, page = toolbar_facts(lines)
+    assert page.comments == texts.index("Add a comment")

@@ -261,7 +261,7 @@ class Page(NamedTuple):
     seen: dict[str, int]  # how often each lower-cased text occurs on the page
     first_good: int  # the first sentence block (``n`` when none)
     end: int  # the first block after it that a rule of an END category matched (``n`` when none)
-    comments: int  # the same for a comment form
+    comments: int  # where the comment section starts: a comment form's first marker (``_comments_start``)
     ends_seen: list[int]  # ends_seen[i]: end markers after the first sentence block, before block i
     last_run: int | None  # the last block of the page's last dense run (``_last_run``)
     tight_span: tuple[int, int] | None
@@ -285,7 +285,7 @@ def page_facts(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None, hits
     tight = tight_span(locs, hit_tuple)
     return Page(
         cfg, lang, n, raw, texts, locs, hit_tuple, dates, _text_counts(texts), first_good,
-        _first_hit(hit_tuple, first_good, END_CATEGORIES), _first_hit(hit_tuple, first_good, COMMENT_CATEGORIES),
+        _first_hit(hit_tuple, first_good, END_CATEGORIES), _comments_start(hit_tuple, first_good, tight),
         _ends_seen(hit_tuple, first_good), _last_run(locs, hit_tuple), tight,
         _where_all(core_span(locs), n), _where_all(tight, n),
         [(max(0, i - WINDOW), min(n, i + WINDOW + 1)) for i in range(n)],
@@ -301,6 +301,20 @@ def _text_counts(texts: Sequence[str]) -> dict[str, int]:
         key = text.lower()
         seen[key] = seen.get(key, 0) + 1
     return seen
+
+
+TOOLBAR_REACH = 3  # an article toolbar sits at most this many blocks above the article's text
+
+
+def _comments_start(hits: Sequence[str | None], first_good: int, tight: tuple[int, int] | None) -> int:
+    """The first comment marker after the first sentence block, unless it is a link of the
+    article's toolbar ("Prześlij Drukuj", then "Dodaj komentarz"): right under a share or
+    print label, within TOOLBAR_REACH blocks above the tight core. Then the first marker from
+    the core on."""
+    first = _first_hit(hits, first_good, COMMENT_CATEGORIES)
+    if tight is None or not 0 < tight[0] - first <= TOOLBAR_REACH or first == 0 or hits[first - 1] != "share":
+        return first
+    return _first_hit(hits, tight[0], COMMENT_CATEGORIES)
 
 
 def _first_hit(hits: Sequence[str | None], start: int, categories: frozenset[str]) -> int:
