@@ -44,7 +44,7 @@ HEURISTICS = {
     "pos.intro-list": ("intro_list", "An item of the bulleted list under a line a rule dropped as its intro "
                        "(a rule with takes_list; the line ends with a colon): a comment policy's 'will be deleted "
                        "if it:' list, a sign-up box's benefits. The intro's rule and line are in the change "
-                       "(detail.intro_rule, detail.intro_line): its category is that rule's."),
+                       "(detail.intro_rule, detail.intro_line)."),
     "pos.author-role": ("author_bio", "A role with no name after the body ('Freelance Journalist'): the author box."),
 }
 
