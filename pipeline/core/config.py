@@ -74,6 +74,11 @@ class CleanConfig:
     long_block_words: int = 25
     """A block this long counts as running text even without terminal punctuation."""
 
+    unmarked_sentence_words: int = 15
+    """In Thai and Lao, which end a sentence with no mark, a block of at least this many words
+    (counted as ``words`` counts them: about four letters a word) reads as a sentence; a
+    headline or a label is shorter."""
+
     title_min_words: int = 4
     """A headline has at least this many words; shorter lead lines are site chrome."""
 
