@@ -55,6 +55,13 @@ def test_cannot_hold_mojibake(text, safe):
 @pytest.mark.parametrize("text, out, switches", [
     ("a\u00a0b", "a b", {"replace_odd_spaces": 1}),
     ("zero\u200bwidth", "zerowidth", {"remove_zero_width": 1}),
+    # joiners that spell a word or an emoji stay; those beside a space, punctuation or an edge go
+    ("می\u200cگویند", "می\u200cگویند", {}),  # Persian: "they say", the non-joiner part of the spelling
+    ("ශ්\u200dරී ලංකා", "ශ්\u200dරී ලංකා", {}),  # Sinhala: "Sri Lanka", the joiner makes the conjunct
+    ("👨\u200d👩\u200d👧 family", "👨\u200d👩\u200d👧 family", {}),  # one emoji, not three people
+    ("🏳\ufe0f\u200d🌈", "🏳\ufe0f\u200d🌈", {}),  # after a variation selector (a mark)
+    ("varietals\u200d.", "varietals.", {"remove_zero_width": 1}),
+    ("\u200cword\u200c \u200dnext\u200d", "word next", {"remove_zero_width": 4}),
     ("ctrl\x07char", "ctrlchar", {"remove_control_chars": 1}),
     ("  padded  ", "padded", {"strip_trailing_space": 1}),
     ("two  spaces", "two spaces", {"collapse_spaces": 1}),

@@ -114,7 +114,10 @@ class CleanConfig:
     """Turn no-break, thin, ideographic and other odd spaces into a plain space."""
 
     remove_zero_width: bool = True
-    """Remove zero-width spaces and joiners, soft hyphens, BOMs inside text."""
+    """Remove zero-width spaces, soft hyphens and BOMs inside text, and zero-width joiners and
+    non-joiners that join nothing (beside a space, punctuation or a line's edge). Between two
+    letters, marks or symbols a joiner stays: it spells Persian and Urdu words ("می‌گویند"),
+    picks Indic and Sinhala conjuncts ("ශ්‍රී") and makes one emoji of several ("👨‍👩‍👧")."""
 
     remove_control_chars: bool = True
     """Remove C0/C1 control characters other than tab (invisible, break tokenisers)."""
