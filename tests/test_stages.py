@@ -252,3 +252,26 @@ def test_date_line_is_not_the_headline(clean):
     raw = "\n".join(["Reuters Staff", "November 19, 2019 / 12:21 AM / Updated 6 hours ago",
                      "Markets Rally After The Central Bank Decision", *BODY])
     assert clean(raw).article.title == "Markets Rally After The Central Bank Decision"
+
+
+@pytest.mark.parametrize("date_line", [
+    "Måndag 12 juli 2024 kl 09.30",  # Swedish: no date rule knows it
+    "Publicerad 12 juli 2024 09:30 Uppdaterad 12 juli 2024 10:15",
+    "28 ноября 2011, 07:22 [ «АН-online» ]",
+    "November 6, 2012 by Scott McLeod 0 Comments",
+])
+def test_a_date_line_in_any_language_does_not_outweigh_a_shorter_headline(clean, date_line):
+    """The headline is the longest headline-style line before the body, counted without the
+    words holding a digit when the line holds a date: a date line in a language whose dates are
+    not parsed was the title, and the headline was dropped as a line before it."""
+    raw = "\n".join(["Home", "Skyfall orsakade översvämningar i centrala Stockholm", date_line, *BODY])
+    assert clean(raw).article.title == "Skyfall orsakade översvämningar i centrala Stockholm"
+
+
+def test_a_headline_keeps_its_own_numbers():
+    from newsclean.pipeline.text.layout import headline_words
+
+    assert headline_words("11 U.S. Vacation Packages to Book for 2026") == 8
+    assert headline_words("Top 10 Movies of 2024") == 5
+    assert headline_words("Måndag 12 juli 2024 kl 09.30") == 2  # "Måndag", "kl"
+    assert headline_words("Publicerad 12 juli 2024 09:30 Uppdaterad 12 juli 2024 10:15") == 2
