@@ -66,6 +66,12 @@ class CleanConfig:
     """Turn HTML entities (&amp;) into characters. Off by default: plain-text scrapes rarely
     carry entities and a literal "&amp;" may be the article's own text."""
 
+    unwrap_lines: bool = True
+    """Join the lines of a hard-wrapped paragraph into one block (``lynx -dump``, ``w3m``,
+    html2text, e-mail and wire copy: lines of one width, broken in the middle of sentences),
+    each line logged as a ``seg.unwrap`` edit. A text whose lines do not stop at one width, or
+    whose lines end like sentences, is left line by line."""
+
     # --- boilerplate --------------------------------------------------------------------
     sentence_min_words: int = 6
     """A block reads as a sentence when it has at least this many words and ends with
