@@ -72,6 +72,12 @@ class CleanConfig:
     each line logged as a ``seg.unwrap`` edit. A text whose lines do not stop at one width, or
     whose lines end like sentences, is left line by line."""
 
+    read_markdown: bool = True
+    """Read a text input written in Markdown (a scraper's ``# Headline``, links and images,
+    ``**bold**``: at least three lines with a link or an image) as plain lines: heading
+    markers, link targets, images' URLs and bold marks go, each line changed logged as a
+    ``seg.markdown`` edit (``ingest/markdown.py``)."""
+
     # --- boilerplate --------------------------------------------------------------------
     sentence_min_words: int = 6
     """A block reads as a sentence when it has at least this many words and ends with

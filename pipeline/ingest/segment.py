@@ -1,7 +1,8 @@
-"""Text to blocks: one block per line that holds something visible, but for the lines of a
-hard-wrapped paragraph, which make one block.
+"""Text to blocks: one per visible line, or per hard-wrapped paragraph.
 
-Hard-wrapped text (``lynx -dump``, ``w3m -dump``, html2text, e-mail and wire copy) breaks each
+A block is a line that holds something visible, but for the lines of a hard-wrapped paragraph,
+which make one block, and for a Markdown scrape's lines, made plain first
+(``ingest/markdown.py``). Hard-wrapped text (``lynx -dump``, ``w3m -dump``, html2text, e-mail and wire copy) breaks each
 paragraph into lines of at most a fixed width, most of them in the middle of a sentence: no
 line of it reads as a sentence, and the article went as chrome. A text is hard-wrapped
 (``wrap_width``) when its long lines stop at one width and most of its full lines go on in the
@@ -16,6 +17,7 @@ from typing import Sequence
 
 from newsclean.pipeline.core.article import Block, Change
 from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.ingest.markdown import looks_like_markdown, plain
 from newsclean.pipeline.text.predicates import CJK_RUN, ends_like_sentence, is_headline, is_sentence, words
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -124,6 +126,8 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
     the lines of each hard-wrapped paragraph make one block (numbered by its first line), each
     of them logged as a ``seg.unwrap`` edit to the paragraph."""
     lines = split_lines(text)
+    if cfg.read_markdown and looks_like_markdown(lines):
+        return markdown_blocks(lines, cfg)
     width = wrap_width(lines) if cfg.unwrap_lines else None
     runs = dict(unwrapped(lines, width)) if width else {}
     blocks: list[Block] = []
@@ -144,6 +148,25 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
         changes.extend(Change("ingest", "seg.unwrap", "edit", n + 1, lines[n], paragraph, detail)
                        for n in range(i, last + 1))
         i = last + 1
+    return tuple(blocks), tuple(changes)
+
+
+def markdown_blocks(lines: Sequence[str], cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[Change, ...]]:
+    """The blocks of a Markdown scrape (``ingest/markdown.py``): each visible line made plain,
+    an edit (``seg.markdown``) where that changed it, a drop where nothing visible is left (an
+    image without text, an empty link)."""
+    blocks: list[Block] = []
+    changes: list[Change] = []
+    for n, line in enumerate(lines, start=1):
+        if not is_visible(line):
+            continue
+        text, kind = plain(line)
+        if not is_visible(text):
+            changes.append(Change("ingest", "seg.markdown", "drop", n, line, None, {"category": "markup"}))
+            continue
+        if text != line:
+            changes.append(Change("ingest", "seg.markdown", "edit", n, line, text, None))
+        blocks.append(Block(line=n, text=text, kind=kind or block_kind(text, cfg)))
     return tuple(blocks), tuple(changes)
 
 
