@@ -275,3 +275,14 @@ def test_a_headline_keeps_its_own_numbers():
     assert headline_words("Top 10 Movies of 2024") == 5
     assert headline_words("Måndag 12 juli 2024 kl 09.30") == 2  # "Måndag", "kl"
     assert headline_words("Publicerad 12 juli 2024 09:30 Uppdaterad 12 juli 2024 10:15") == 2
+
+
+def test_a_credited_caption_in_the_body_goes_to_captions(clean):
+    """"... Photo: Reuters" ends like another story's attribution (": Witkoff"), which
+    bp.other-story-headline drops inside the body: the caption went to the change log as a
+    related headline, not into captions."""
+    raw = "\n".join(["Markets Rally After The Central Bank Decision", BODY[0],
+                     "Traders on the floor of the exchange on Monday. Photo: Reuters", *BODY[1:]])
+    out = clean(raw)
+    assert [(c.text, c.credit) for c in out.article.captions] == [("Traders on the floor of the exchange on Monday", "Reuters")]
+    assert not [c for c in out.changes if c.rule == "bp.other-story-headline"]
