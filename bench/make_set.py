@@ -39,6 +39,10 @@ from pathlib import Path
 
 NEWSPAPER4K_PAGES = ("article_with_br", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp",
                      "fox13now_001", "latvian_article", "spanish_article", "time_001", "video_article_02", "wired_001")
+# the pages in scripts other than Latin (bench/OTHER_PAGES.md, set `nonlatin`): pass
+# --pages nonlatin
+NEWSPAPER4K_NONLATIN = ("arabic_article", "burmese_article", "chinese_article", "chinese_article_001",
+                        "chinese_article_002", "japanese_article", "japanese_article2", "thai_article", "yna_co_kr")
 READABILITY_PAGES = ("ars-1", "citylab-1", "herald-sun-1", "la-nacion", "lemonde-1", "liberation-1", "tmz-1", "v8-blog",
                      "wapo-2")
 
@@ -149,7 +153,7 @@ def build(src: Path, out: Path, strip: bool = False) -> int:
     return 0
 
 
-def from_newspaper4k(sdist: Path, src: Path) -> int:
+def from_newspaper4k(sdist: Path, src: Path, pages: tuple[str, ...] = NEWSPAPER4K_PAGES) -> int:
     """Copy the listed pages of a newspaper4k sdist (tests/data/html/<p>.html + txt/<p>.txt, with
     the URL from tests/data/metadata/<p>.json when there is one) into SRC."""
     src.mkdir(parents=True, exist_ok=True)
@@ -160,7 +164,7 @@ def from_newspaper4k(sdist: Path, src: Path) -> int:
         def read(rel):
             return tar.extractfile(members[rel]).read() if rel in members else None
 
-        for page in NEWSPAPER4K_PAGES:
+        for page in pages:
             (src / f"{page}.html").write_bytes(read(f"tests/data/html/{page}.html"))
             (src / f"{page}.truth.txt").write_bytes(read(f"tests/data/txt/{page}.txt"))
             meta = read(f"tests/data/metadata/{page}.json")
@@ -169,7 +173,7 @@ def from_newspaper4k(sdist: Path, src: Path) -> int:
             url = url or (canonical.group(1).decode("utf-8") if canonical else "")
             urls.append(f"{page}\t{url or ''}")
     (src / "urls.tsv").write_text("\n".join(urls) + "\n", encoding="utf-8")
-    print(f"make_set: {len(NEWSPAPER4K_PAGES)} newspaper4k pages into {src}")
+    print(f"make_set: {len(pages)} newspaper4k pages into {src}")
     return 0
 
 
@@ -195,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     n = sub.add_parser("newspaper4k", help="newspaper4k sdist -> pairs folder")
     n.add_argument("sdist", type=Path)
     n.add_argument("src", type=Path)
+    n.add_argument("--pages", default=",".join(NEWSPAPER4K_PAGES),
+                   help="comma-separated page names, or 'nonlatin' (the pages in other scripts)")
     r = sub.add_parser("readability", help="mozilla/readability checkout -> pairs folder")
     r.add_argument("checkout", type=Path)
     r.add_argument("src", type=Path)
@@ -203,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "build":
         return build(args.src, args.out, args.strip_scripts)
     if args.cmd == "newspaper4k":
-        return from_newspaper4k(args.sdist, args.src)
+        pages = NEWSPAPER4K_NONLATIN if args.pages == "nonlatin" else tuple(p for p in args.pages.split(",") if p)
+        return from_newspaper4k(args.sdist, args.src, pages)
     return from_readability(args.checkout, args.src, tuple(p for p in args.pages.split(",") if p))
 
 
