@@ -47,6 +47,7 @@ PAGE = "\n".join([
     ("![](https://x.org/spacer.gif)", "", None),
     ("Read [the full ruling][3] here.", "Read the full ruling here.", None),
     ("It was **not** a `git push` but __a merge__.", "It was not a git push but a merge.", None),
+    ("**a*b** and **a **a", "**a*b** and **a **a", None),  # a star inside, or no closing marks: left
     ("> “We will not give up,” she said.", "“We will not give up,” she said.", "quote"),
     ("The #1 song of 2024 * footnote", "The #1 song of 2024 * footnote", None),
 ])

@@ -106,3 +106,16 @@ def test_a_real_hard_wrapped_page_keeps_its_paragraphs_whole(clean, ctx):
             "cater to the diverse needs and preferences of gym-goers.") in body
     assert "Gym in Ewing, NJ" not in " ".join(body)
     assert unaccounted_lines(raw, corpus_record(out, ctx), changelog_record(out, ctx)["changes"]) == []
+
+
+def test_a_joined_paragraph_is_held_to_a_lines_limit():
+    """max_line_chars bounds every raw line; a paragraph joined from many wrapped lines is held
+    to it too (a hostile text of 50,000 wrapped lines makes blocks of at most that many
+    characters, not one block of four million)."""
+    text = "\n".join(["a" * 79 + " b"] * 50_000)
+    cfg = replace(CFG, max_line_chars=10_000)
+    blocks, changes = segment_text(text, cfg)
+    assert max(len(b.text) for b in blocks) <= 10_000
+    assert len(changes) == 50_000  # every line logged, in one of the blocks
+    # every line's 81 characters are in a block, and a space between two lines of one block
+    assert sum(len(b.text) for b in blocks) == 50_000 * 81 + 50_000 - len(blocks)

@@ -23,7 +23,8 @@ HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 REFERENCE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\[\]]*\]")
-STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# bold: no "*" (or "_") inside, so that a line of unclosed marks is one pass, not one per mark
+STRONG = re.compile(r"\*\*(?=[^\s*])([^*]+?)(?<=\S)\*\*|__(?=[^\s_])([^_]+?)(?<=\S)__")
 CODE = re.compile(r"`([^`]+)`")
 QUOTE = re.compile(r"^\s{0,3}>\s?")
 LINKED = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(")
@@ -56,7 +57,7 @@ def plain(line: str) -> tuple[str, str | None]:
         text = LINK.sub(lambda m: m.group(1), text)
         text = REFERENCE.sub(lambda m: m.group(1), text)
     if "**" in text or "__" in text:
-        text = STRONG.sub(lambda m: m.group(2), text)
+        text = STRONG.sub(lambda m: m.group(1) or m.group(2), text)
     if "`" in text:
         text = CODE.sub(lambda m: m.group(1), text)
     return text, kind

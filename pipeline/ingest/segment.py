@@ -98,23 +98,38 @@ def wrapped_at(line: str, following: str, width: int) -> bool:
 def _join(left: str, right: str) -> str:
     """Two lines of a paragraph as one: a space between them, but none after a word broken
     at a hyphen ("well-" "known") or between two Chinese or Japanese characters."""
+    return left + _glue(left, right) + right
+
+
+def _glue(left: str, right: str) -> str:
     if left[-1:] == "-" and left[-2:-1].isalpha():
-        return left + right
+        return ""
     if CJK_RUN.match(left[-1:]) and CJK_RUN.match(right[:1]):
-        return left + right
-    return f"{left} {right}"
+        return ""
+    return " "
 
 
-def unwrapped(lines: Sequence[str], width: int) -> list[tuple[int, int]]:
+def joined(lines: Sequence[str]) -> str:
+    """The lines of a paragraph as one (``_join`` between each two), built in one pass."""
+    parts = [lines[0]]
+    for left, right in zip(lines, lines[1:]):
+        parts += (_glue(left, right), right)
+    return "".join(parts)
+
+
+def unwrapped(lines: Sequence[str], width: int, max_chars: int) -> list[tuple[int, int]]:
     """The paragraphs of a hard-wrapped text: (first, last) line indices (0-based) of each run
     of lines joined, each line wrapped in the middle of a sentence (``wrapped_at``) going on
-    into the next one."""
+    into the next one, a paragraph of at most ``max_chars`` characters (``max_line_chars``:
+    a joined block is held to a line's limit)."""
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
-        j = i
-        while j + 1 < len(lines) and is_visible(lines[j]) and _joinable(lines[j + 1]) and wrapped_at(lines[j], lines[j + 1], width):
+        j, size = i, len(lines[i])
+        while (j + 1 < len(lines) and is_visible(lines[j]) and _joinable(lines[j + 1])
+               and size + 1 + len(lines[j + 1]) <= max_chars and wrapped_at(lines[j], lines[j + 1], width)):
             j += 1
+            size += 1 + len(lines[j])
         if j > i:
             runs.append((i, j))
         i = j + 1
@@ -129,7 +144,7 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
     if cfg.read_markdown and looks_like_markdown(lines):
         return markdown_blocks(lines, cfg)
     width = wrap_width(lines) if cfg.unwrap_lines else None
-    runs = dict(unwrapped(lines, width)) if width else {}
+    runs = dict(unwrapped(lines, width, cfg.max_line_chars)) if width else {}
     blocks: list[Block] = []
     changes: list[Change] = []
     i = 0
@@ -140,9 +155,7 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
                 blocks.append(Block(line=i + 1, text=lines[i], kind=block_kind(lines[i], cfg)))
             i += 1
             continue
-        paragraph = lines[i].strip()
-        for line in lines[i + 1:last + 1]:
-            paragraph = _join(paragraph, line.strip())
+        paragraph = joined([line.strip() for line in lines[i:last + 1]])
         blocks.append(Block(line=i + 1, text=paragraph, kind=block_kind(paragraph, cfg)))
         detail = {"lines": [i + 1, last + 1], "width": width}
         changes.extend(Change("ingest", "seg.unwrap", "edit", n + 1, lines[n], paragraph, detail)
