@@ -7,8 +7,10 @@ paragraph into lines of at most a fixed width, most of them in the middle of a s
 line of it reads as a sentence, and the article went as chrome. A text is hard-wrapped
 (``wrap_width``) when its long lines stop at one width and most of its full lines go on in the
 middle of a sentence; then a full line that does is joined with the next one
-(``unwrapped``), and each line joined is logged as an ``ingest`` edit (``seg.unwrap``) whose
-``after`` is the paragraph, so that every raw line stays accounted for.
+(``unwrapped``), and each line joined is logged as an ``ingest`` edit (``seg.unwrap``): the
+first line's ``after`` is the paragraph, the others' is empty (their ``detail`` names the
+paragraph's first and last line), so that every raw line stays accounted for and the change log
+grows with the text, not with the square of a paragraph's length.
 """
 from __future__ import annotations
 
@@ -139,7 +141,7 @@ def unwrapped(lines: Sequence[str], width: int, max_chars: int) -> list[tuple[in
 def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[Change, ...]]:
     """One block per visible line, numbered from 1 in the decoded text; with ``unwrap_lines``,
     the lines of each hard-wrapped paragraph make one block (numbered by its first line), each
-    of them logged as a ``seg.unwrap`` edit to the paragraph."""
+    of them logged as a ``seg.unwrap`` edit (the paragraph in the first one's ``after``)."""
     lines = split_lines(text)
     if cfg.read_markdown and looks_like_markdown(lines):
         return markdown_blocks(lines, cfg)
@@ -157,9 +159,11 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
             continue
         paragraph = joined([line.strip() for line in lines[i:last + 1]])
         blocks.append(Block(line=i + 1, text=paragraph, kind=block_kind(paragraph, cfg)))
+        # the paragraph once, in its first line's edit: the other lines' edits name it by its
+        # lines (a copy in each would make the change log grow with the square of its length)
         detail = {"lines": [i + 1, last + 1], "width": width}
-        changes.extend(Change("ingest", "seg.unwrap", "edit", n + 1, lines[n], paragraph, detail)
-                       for n in range(i, last + 1))
+        changes.append(Change("ingest", "seg.unwrap", "edit", i + 1, lines[i], paragraph, detail))
+        changes.extend(Change("ingest", "seg.unwrap", "edit", n + 1, lines[n], None, detail) for n in range(i + 1, last + 1))
         i = last + 1
     return tuple(blocks), tuple(changes)
 

@@ -79,8 +79,8 @@ BUILTIN = {
                       "nothing dropped."),
     "seg.unwrap": ("segment", "ingest", "A line of a hard-wrapped paragraph (lynx -dump, w3m, html2text, e-mail and "
                    "wire copy: lines of one width broken inside sentences), joined with the paragraph's other lines into "
-                   "one block numbered by its first line: the line in before, the paragraph in after, its first and last "
-                   "line and the width in detail."),
+                   "one block numbered by its first line: the line in before, the paragraph in the first line's after "
+                   "(empty in the others'), its first and last line and the width in detail."),
     "seg.markdown": ("segment", "ingest", "A line of a Markdown scrape (Firecrawl, Jina Reader, crawl4ai, html2text) "
                      "made plain: heading markers, link targets, images' URLs, bold and code marks removed (an edit, the "
                      "plain line in after), or a line of markup alone (an image without text) dropped."),
