@@ -28,7 +28,7 @@ from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from
 from newsclean.pipeline.core.duplicates import Doc, Link, priority
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
-from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, single_record
+from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, meta_problem, single_record
 from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -688,7 +688,11 @@ def parse_sidecar(side: Path) -> dict | None:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid UTF-8 JSON: {exc}") from None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if (problem := meta_problem(data)) is not None:
+        raise RejectedInput("reject.bad-sidecar", f"{side.name}: {problem}")
+    return data
 
 
 def iter_jsonl(path: Path) -> Iterator[dict]:

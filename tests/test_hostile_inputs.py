@@ -19,6 +19,8 @@ PAGE = ("<html><head><title>Council backs the new library</title></head><body><a
         + "".join(f"<p>The council met on Monday and agreed, in a vote of {n} to two, to build the new library "
                   "in the town centre, the mayor said.</p>" for n in range(5, 12))
         + "</article></body></html>")
+STORY = ("Council backs the new library\n\nThe council met on Monday and agreed, in a vote of five to two, "
+         "to build the new library in the town centre, the mayor said.\n")
 
 
 def warc_record(uri: str | None, status: str = "200 OK", rid: str = "r-1", body: str = PAGE) -> bytes:
@@ -61,6 +63,13 @@ HOSTILE = {
                                                                          "Try the search box or go back home.</p>"
                                                                          "</body></html>")),
                  "gone-1", "reject.warc-status"),
+    # metadata that is not text: a number reached the corpus's string columns, an object failed
+    # the metadata stage as "a bug" (reject.error)
+    "sidecar-number": (lambda raw: ((raw / "stamped.txt").write_text(STORY), (raw / "stamped.meta.json").write_text(
+        '{"published": 1733616000, "title": "Council backs the new library"}')), "stamped", "reject.bad-sidecar"),
+    "jsonl-object-title": (lambda raw: (raw / "meta.jsonl").write_text(
+        json.dumps({"id": "obj-title", "text": STORY, "title": {"en": "Council backs the new library"}}) + "\n"),
+        "obj-title", "reject.bad-record"),
 }
 
 

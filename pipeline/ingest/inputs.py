@@ -76,6 +76,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def meta_problem(meta: dict) -> str | None:
+    """Why a record's or sidecar's metadata cannot be taken, or None: a field of
+    ``META_FIELDS`` that is not a string (``authors``: a string or a list of strings). A
+    number, object or list there would reach the corpus's string columns, or fail the
+    metadata stage as "a bug"."""
+    for key in META_FIELDS:
+        value = meta.get(key)
+        if value in (None, "", []) or isinstance(value, str):
+            continue
+        if key == "authors" and isinstance(value, list) and all(isinstance(a, str) for a in value):
+            continue
+        wanted = "a string or a list of strings" if key == "authors" else "a string"
+        return f"its {key!r} is {json.dumps(value, ensure_ascii=False)[:60]}, not {wanted}"
+    return None
+
+
 def plain_id(value: object) -> str | None:
     """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
     usable is left. Long ids keep a hash of the whole so that they stay distinct."""
@@ -190,6 +206,8 @@ def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
         meta["published"] = nested["date"]
     url = meta.get("url") if isinstance(meta.get("url"), str) else None
     aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
+    if (problem := meta_problem(meta)) is not None:
+        return Record(aid, "text", b"", None, digest, error=("reject.bad-record", f"the record's metadata: {problem}"))
     html, text = rec.get("html"), rec.get("text")
     if isinstance(html, str) and html.strip():
         return Record(aid, "html", html.encode("utf-8", "surrogatepass"), meta or None, digest)
