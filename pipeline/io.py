@@ -2,6 +2,7 @@
 JSONL parts, atomic writes."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -327,7 +328,13 @@ def sidecar_in(raw: Path, path: Path) -> Path | None:
     """The sidecar of the input at ``path`` when there is one and it lies inside ``raw``
     (a sidecar symlinked out of raw/ is not read)."""
     side = sidecar_path(path)
-    return side if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
+    try:
+        found = side.is_file()
+    except OSError as exc:  # an input named near the file system's limit: no sidecar name fits
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        return None
+    return side if found and side.resolve().is_relative_to(raw.resolve()) else None
 
 
 def read_records(raw: Path, rel: str, limit: int) -> list[Record]:

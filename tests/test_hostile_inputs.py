@@ -138,3 +138,14 @@ def test_duplicate_ids_are_logged_under_id_at_path(tmp_path, capsys):
     assert cli("show", key, "--out", out) == 0 and "REJECTED" in capsys.readouterr().out
     assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
     assert manifest(out)["removed"] == [] and records(out, "changelog") == logs
+
+
+def test_a_file_named_at_the_file_systems_limit_is_cleaned(tmp_path):
+    """Its sidecar's name (`.meta.json` for `.txt`) is 6 bytes longer than the limit allows:
+    looking for it raised ENAMETOOLONG and the article was rejected as reject.unreadable."""
+    raw = make_raw(tmp_path / "raw")
+    stem = "x" * (os.pathconf(raw, "PC_NAME_MAX") - len(".txt"))
+    (raw / f"{stem}.txt").write_text(STORY)
+    assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
+    assert json.loads(records(tmp_path / "out", "changelog")[stem])["status"] == "cleaned"
+    assert stem in records(tmp_path / "out")
