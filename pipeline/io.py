@@ -77,9 +77,12 @@ def load_config(path: str | Path | None) -> CleanConfig:
         return CleanConfig()
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise ConfigError(f"{path}: {exc}") from None
-    return config_from_mapping(data.get("clean", data))
+    table = data.get("clean", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [clean] must be a table of config keys, got {table!r}")
+    return config_from_mapping(table)
 
 
 def is_input(path: Path) -> bool:

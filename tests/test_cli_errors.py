@@ -118,6 +118,38 @@ def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     assert all(after.get(p) == s for p, s in done.items())  # finished shards are not redone
 
 
+# a config file that does not load: its bytes -> what the one line names. Each used to be a
+# traceback (the first three), or was taken and then rejected every input or ran 2 shards for 2.5
+BAD_CONFIGS = {
+    "not-utf8": (b"\xff\xfeshards = 2\n", "can't decode byte 0xff"),
+    "clean-not-a-table": (b"clean = 5\n", "[clean] must be a table of config keys, got 5"),
+    "stages-not-a-list": (b"stages = 5\n", "stages must be a list of stage names, got 5"),
+    "skip-rules-not-a-list": (b"html_skip_rules = 5\n", "html_skip_rules must be a list of rule ids, got 5"),
+    "skip-rules-a-string": (b'html_skip_rules = "bp.copyright"\n', "html_skip_rules must be a list of rule ids"),
+    "shards-not-whole": (b"shards = 2.5\n", "shards must be a whole number, got 2.5"),
+    "limit-zero": (b"max_input_bytes = 0\n", "max_input_bytes must be above 0, got 0"),
+    "limit-negative": (b"max_lines = -5\n", "max_lines must be above 0, got -5"),
+    "count-negative": (b"sentence_min_words = -1\n", "sentence_min_words must be at least 0, got -1"),
+    "timeout-negative": (b"extract_timeout = -1\n", "extract_timeout must be at least 0, got -1"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_CONFIGS))
+def test_a_config_file_that_does_not_load_is_one_line_and_usage(tmp_path, capsys, kind):
+    data, message = BAD_CONFIGS[kind]
+    (tmp_path / "bad.toml").write_bytes(data)
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "bad.toml")]) == Exit.USAGE
+    out = capsys.readouterr()
+    assert message in one_line(out.err) and out.out == ""
+
+
+@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2"])
+def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
+    (tmp_path / "ok.toml").write_text(ok + "\n")
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "ok.toml")]) == Exit.OK
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])
 def test_workers_must_be_at_least_one(workers, capsys):
     with pytest.raises(SystemExit) as exc:
