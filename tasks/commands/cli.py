@@ -134,9 +134,13 @@ def cmd_clean(args) -> int:
     if args.file == "-":
         records, name = stdin_records(args.format, limit)
     else:
-        base, name = input_base(Path(args.file), Path(args.raw))
+        base, name = input_base(checked_file(args.file), Path(args.raw))
         records = file_records(base, name, limit)
     results = [clean_record(rec, path=name, ctx=ctx) for rec in records]
+    for c in results:  # one line each on stderr: stdout holds no record of it (the change log's detail)
+        if c.rejected:
+            change = c.changes[0]
+            print(f"newsclean: rejected {c.id} ({change.rule}): {change.detail}", file=sys.stderr)
     if args.pretty:
         out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)}
                for c in results]
@@ -149,6 +153,18 @@ def cmd_clean(args) -> int:
             if line is not None:
                 sys.stdout.write(line + "\n")
     return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
+
+
+def checked_file(file: str) -> Path:
+    """The file ``clean`` names; one that is not there or a folder is the command's mistake
+    (one line and its status), not a rejected input."""
+    path = Path(file)
+    if not os.path.lexists(path):
+        raise CommandError(f"no file {file!r}", Exit.NOT_FOUND)
+    if path.is_dir():
+        raise CommandError(f"{file!r} is a folder: `newsclean clean` takes one file, "
+                           f"`newsclean run --raw {file}` cleans a folder")
+    return path
 
 
 def positive_int(text: str) -> int:
