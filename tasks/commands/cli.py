@@ -41,10 +41,18 @@ def cmd_run(args) -> int:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
     else:
         print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
-        for rej in manifest.get("rejected", [])[:20]:
-            print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+        print_rejected(manifest.get("rejected", []), args.out)
     print_listing(remote.out_folder(args.out), args.raw)
     return 0
+
+
+def print_rejected(rejected: list[dict], out: str, show: int = 20) -> None:
+    """The run's first ``show`` rejections, one line each, and how many more there are."""
+    for rej in rejected[:show]:
+        print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+    if len(rejected) > show:
+        print(f"  and {len(rejected) - show} more rejected: `newsclean stats --out {out}` counts them per rule, "
+              f"{out}/manifest.json lists each")
 
 
 def print_listing(out: Path, raw: str, show: int = 10) -> None:
