@@ -18,7 +18,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -101,6 +101,7 @@ class RawListing:
     inputs: list[RawInput]  # sorted by rel
     ignored: list[str]  # rel paths of files that are not read (not an input format), sorted
     skipped: str | None = None  # rel path of the output folder found inside raw/, not entered
+    passed: list[tuple[str, str]] = field(default_factory=list)  # other folders not entered: (rel path, why), sorted
 
 
 class RawWalk:
@@ -109,14 +110,17 @@ class RawWalk:
     holds the folders open on the way down and the names of their sub-folders, never the
     listing, so that planning an archive does not grow with it (``scan_raw`` sorts it).
     ``skip``: an output folder, never read as input when it lies inside ``raw``. As it goes,
-    ``ignored`` collects the files that are not read (unsorted) and ``skipped`` the output
-    folder's path when it was met."""
+    ``ignored`` collects the files that are not read (unsorted), ``skipped`` the output
+    folder's path when it was met, and ``passed`` the other folders not entered, with why: a
+    symlink to a folder, and an earlier output folder (it holds ``_state`` and ``corpus``),
+    whose parts would be read as JSONL inputs (unsorted)."""
 
     def __init__(self, raw: Path, skip: Path | None = None):
         self.raw = Path(raw).resolve()
         self.skip = Path(skip).resolve() if skip is not None else None
         self.ignored: list[str] = []
         self.skipped: str | None = None
+        self.passed: list[tuple[str, str]] = []
 
     def __iter__(self) -> Iterator[RawInput]:
         return self._folder(self.raw, "")
@@ -151,7 +155,11 @@ class RawWalk:
         if self.skip is not None and (here / entry.name).resolve() == self.skip:
             self.skipped = printable_path((here / entry.name).relative_to(self.raw).as_posix())
             return False
-        return not entry.is_symlink()
+        why = "a symlink to a folder: not followed" if entry.is_symlink() else \
+            "an earlier newsclean output folder" if is_output_folder(here / entry.name) else None
+        if why is not None:
+            self.passed.append((printable_path((here / entry.name).relative_to(self.raw).as_posix()), why))
+        return why is None
 
     def _file(self, here: Path, prefix: str, name: str) -> RawInput | None:
         path = here / name
@@ -164,12 +172,17 @@ class RawWalk:
         return None
 
 
+def is_output_folder(path: Path) -> bool:
+    """Whether ``path`` holds a newsclean output (its ``_state`` and ``corpus`` folders)."""
+    return (path / STATE).is_dir() and (path / CORPUS).is_dir()
+
+
 def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:
     """Every input file under ``raw``, sorted (``walk_order``), and the files that are not
     read (see ``RawWalk``, which gives them one at a time)."""
     walk = RawWalk(raw, skip)
     found = sorted(walk, key=lambda r: walk_order(r.rel, r.raw_rel))
-    return RawListing(found, sorted(walk.ignored), walk.skipped)
+    return RawListing(found, sorted(walk.ignored), walk.skipped, sorted(walk.passed))
 
 
 def list_raw(raw: Path, skip: Path | None = None) -> list[RawInput]:

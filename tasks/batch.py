@@ -48,7 +48,7 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
     with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
         io.write_text_if_changed(paths.listing(out_path), json.dumps(
-            {"ignored": inputs.ignored, "skipped": inputs.skipped}, ensure_ascii=False, indent=1) + "\n")
+            {"ignored": inputs.ignored, "skipped": inputs.skipped, "passed": inputs.passed}, ensure_ascii=False, indent=1) + "\n")
         manifest = io.read_json(paths.manifest(out_path)) or {}
         held = (manifest.get("counts") or {}).get("read", 0)
         if not inputs.count and held:  # an unmounted share looks like an empty folder

@@ -172,6 +172,25 @@ def test_output_folder_inside_raw_is_skipped_not_read(tmp_path, capsys):
 
 
 @pytest.mark.integration
+def test_an_earlier_output_folder_and_a_symlinked_folder_inside_raw_are_named_not_read(tmp_path, capsys):
+    """An output folder of an earlier --out inside raw/ was read as input (its corpus and
+    change-log parts as JSONL: every article again, as duplicate ids and bad records), and a
+    symlinked folder was passed over without a word."""
+    raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    write(raw / "a.one.txt")
+    write(elsewhere / "b.txt")
+    (raw / "linked").symlink_to(elsewhere, target_is_directory=True)
+    assert cli("run", "--raw", raw, "--out", raw / "old", "--quiet") == 0
+    capsys.readouterr()
+    assert cli("run", "--raw", raw, "--out", tmp_path / "new") == 0
+    assert set(records(tmp_path / "new")) == {"a.one"}
+    assert manifest(tmp_path / "new")["counts"] == {"read": 1, "cleaned": 1, "unchanged": 0, "rejected": 0, "removed": 0}
+    out = capsys.readouterr().out
+    assert f"  not entered: {raw}/linked: a symlink to a folder: not followed" in out
+    assert f"  not entered: {raw}/old: an earlier newsclean output folder" in out
+
+
+@pytest.mark.integration
 def test_files_not_read_are_counted_and_named(tmp_path, capsys):
     raw, out = tmp_path / "raw", tmp_path / "out"
     write(raw / "a.txt")

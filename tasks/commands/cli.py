@@ -61,6 +61,8 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
     listing = io.read_json(paths.listing(out)) or {}
     if listing.get("skipped"):
         print(f"  skipped {raw}/{listing['skipped']}: it is the output folder")
+    for rel, why in listing.get("passed") or []:
+        print(f"  not entered: {raw}/{rel}: {why}")
     ignored = listing.get("ignored") or []
     if ignored:
         more = f", and {len(ignored) - show} more" if len(ignored) > show else ""
