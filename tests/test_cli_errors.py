@@ -150,6 +150,34 @@ def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
     assert capsys.readouterr().err == ""
 
 
+def test_sitestats_of_a_missing_raw_folder_is_not_found_as_for_run(tmp_path, capsys):
+    """It exited 1 (FAILED), run 4 (NOT_FOUND) for the same mistake."""
+    assert main(["sitestats", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == Exit.NOT_FOUND
+    assert "raw folder" in one_line(capsys.readouterr().err)
+
+
+def test_verify_of_a_folder_with_no_run_is_not_found_and_one_without_its_manifest_damaged(tmp_path, capsys):
+    """A typo in --out was reported as a damaged folder (exit 1), where every other command
+    says there is no run there (exit 4)."""
+    assert main(["verify", "--out", str(tmp_path / "nowhere")]) == Exit.NOT_FOUND
+    assert "no manifest in" in one_line(capsys.readouterr().err)
+    (tmp_path / "lost" / "corpus").mkdir(parents=True)
+    (tmp_path / "lost" / "corpus" / "part-00000.jsonl").write_text("{}\n")
+    assert main(["verify", "--out", str(tmp_path / "lost")]) == Exit.FAILED
+    assert "manifest.json is missing" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["-1", "7", "nan", "half"])
+def test_min_fraction_must_be_a_fraction(value, capsys):
+    """-1 and 7 were taken (7: no line can be in 700% of a site's stories, so the statistics
+    were silently empty); nan failed the task with no reason shown."""
+    with pytest.raises(SystemExit) as exc:
+        main(["sitestats", "--min-fraction", value])
+    assert exc.value.code == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "usage: newsclean sitestats" in err and "--min-fraction" in err
+
+
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])
 def test_workers_must_be_at_least_one(workers, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -165,6 +165,17 @@ def cmd_clean(args) -> int:
     return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
 
 
+def fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1 (not nan)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not from 0 to 1")
+    return value
+
+
 def checked_file(file: str) -> Path:
     """The file ``clean`` names; one that is not there or a folder is the command's mistake
     (one line and its status), not a rejected input."""
@@ -220,7 +231,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default="clean", help="output folder; writes OUT/_state/sitestats.json (default: clean/)")
     t.add_argument("--config", default="", help="operator config file (TOML)")
     t.add_argument("--min-clusters", type=positive_int, default=3, help="drop a line seen in at least this many different stories (default: 3)")
-    t.add_argument("--min-fraction", type=float, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
+    t.add_argument("--min-fraction", type=fraction, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
     t.set_defaults(func=cmd_sitestats)
 
     b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place", parents=[common])

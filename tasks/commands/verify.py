@@ -16,6 +16,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import key_id, shard_of
 
+from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.folder import integrity, paths
 
 DAMAGED = 1
@@ -111,6 +112,8 @@ def count_problems(manifest: dict, ids: dict[str, Counter], status: dict[str, st
 
 def cmd_verify(args) -> int:
     out = Path(args.out)
+    if not paths.manifest(out).exists() and not paths.part_files(out):  # no run, not a damaged one
+        raise CommandError(f"no manifest in {out}: run `newsclean run --out {out}` first", Exit.NOT_FOUND)
     problems, checked = verify(out)
     for problem in problems:
         print(f"  damaged: {problem}")
