@@ -32,6 +32,7 @@ from warcio.utils import BUFF_SIZE
 from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
 
 MULTI = ("jsonl", "warc")
+GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member opens
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
@@ -108,12 +109,25 @@ def url_id(url: str) -> str:
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
-    """Decompress at most ``limit`` bytes; raise ValueError beyond (a gzip bomb)."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, limit + 1)
-    if len(out) > limit or d.unconsumed_tail:
-        raise ValueError(f"decompresses to more than max_input_bytes={limit:,} bytes")
-    return out + d.flush()
+    """Decompress every member of a gzip file (``cat a.gz b.gz`` is one file, as gzip and
+    zcat read it), at most ``limit`` bytes: ValueError beyond (a gzip bomb), EOFError for a
+    member that ends before its end marker (a truncated file: what it holds is not the
+    whole article), ValueError for bytes after the last member that are not zero padding."""
+    out = bytearray()
+    rest = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += d.decompress(rest, limit + 1 - len(out))
+        if len(out) > limit or d.unconsumed_tail:
+            raise ValueError(f"decompresses to more than max_input_bytes={limit:,} bytes")
+        out += d.flush()
+        if not d.eof:
+            raise EOFError("the compressed data ends before its end marker (a truncated file?)")
+        rest = d.unused_data
+        if not rest.strip(b"\0"):
+            return bytes(out)
+        if not rest.startswith(GZIP_MAGIC):
+            raise ValueError(f"{len(rest):,} bytes after the compressed data are not another gzip member")
 
 
 def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int) -> Record:
