@@ -17,6 +17,7 @@ from typing import TextIO
 
 import luigi
 import luigi.interface
+import luigi.rpc
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
@@ -140,7 +141,11 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     try:
         while True:
             _unchecked.reasons.clear()
-            result = luigi.build([task], **kwargs)
+            try:
+                result = luigi.build([task], **kwargs)
+            except luigi.rpc.RPCError as exc:  # luigid not running there, or no URL of one
+                raise CommandError(f"{exc}: is luigid running there? Check --scheduler-url, or leave it out "
+                                   "for the local scheduler; rerun to resume", Exit.FAILED) from None
             if task.complete():
                 return True, False
             if result.status.name == "SCHEDULING_FAILED" and retries:  # no task failed: a complete()

@@ -167,6 +167,26 @@ def test_verify_of_a_folder_with_no_run_is_not_found_and_one_without_its_manifes
     assert "manifest.json is missing" in capsys.readouterr().out
 
 
+def test_a_scheduler_url_where_no_luigid_answers_is_one_line(tmp_path, capsys):
+    """Luigi's RPCError ended in a traceback (after its retries, a minute by default)."""
+    import luigi.configuration
+
+    from newsclean.tasks.loopback import free_port
+
+    config = luigi.configuration.get_config()
+    config.set("core", "rpc_retry_attempts", "1")
+    config.set("core", "rpc_retry_wait", "0")
+    try:
+        url = f"http://127.0.0.1:{free_port()}"
+        assert main(["run", "--raw", str(make_raw(tmp_path / "raw")), "--out", str(tmp_path / "out"), "-q",
+                     "--scheduler-url", url]) == Exit.FAILED
+    finally:
+        config.remove_option("core", "rpc_retry_attempts")
+        config.remove_option("core", "rpc_retry_wait")
+    line = one_line(capsys.readouterr().err)
+    assert url in line and "is luigid running there?" in line
+
+
 @pytest.mark.parametrize("value", ["-1", "7", "nan", "half"])
 def test_min_fraction_must_be_a_fraction(value, capsys):
     """-1 and 7 were taken (7: no line can be in 700% of a site's stories, so the statistics
