@@ -198,6 +198,16 @@ def test_min_fraction_must_be_a_fraction(value, capsys):
     assert "usage: newsclean sitestats" in err and "--min-fraction" in err
 
 
+@pytest.mark.parametrize("argv", [["run", "--raw", ""], ["run", "--out", ""], ["sitestats", "--raw", ""],
+                                  ["show", "x", "--out", ""], ["export", "--format", "txt", "--to", ""]])
+def test_an_empty_path_is_refused(argv, capsys):
+    """`--raw "$RAW"` with RAW not set: "" was the current folder, and run cleaned all of it."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == Exit.USAGE
+    assert "an empty path names no folder" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])
 def test_workers_must_be_at_least_one(workers, capsys):
     with pytest.raises(SystemExit) as exc:

@@ -61,8 +61,11 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
     listing = io.read_json(paths.listing(out)) or {}
     if listing.get("skipped"):
         print(f"  skipped {raw}/{listing['skipped']}: it is the output folder")
-    for rel, why in listing.get("passed") or []:
+    passed = listing.get("passed") or []
+    for rel, why in passed[:show]:
         print(f"  not entered: {raw}/{rel}: {why}")
+    if len(passed) > show:
+        print(f"  and {len(passed) - show} more folders not entered ({paths.listing(out)} lists each)")
     ignored = listing.get("ignored") or []
     if ignored:
         more = f", and {len(ignored) - show} more" if len(ignored) > show else ""
@@ -273,9 +276,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     """The arguments; an unknown option is reported with its own command's usage."""
     p = parser()
     args, extra = p.parse_known_args(argv)
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
     if extra:
-        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
         sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    empty = [f"--{name}" for name in ("raw", "out", "to") if getattr(args, name, None) == ""]
+    if empty:  # "$RAW" of a variable not set: "" would be the current folder, cleaned whole
+        sub.choices[args.command].error(f"argument {empty[0]}: an empty path names no folder")
     return args
 
 
