@@ -112,8 +112,8 @@ class RawWalk:
     ``skip``: an output folder, never read as input when it lies inside ``raw``. As it goes,
     ``ignored`` collects the files that are not read (unsorted), ``skipped`` the output
     folder's path when it was met, and ``passed`` the other folders not entered, with why: a
-    symlink to a folder, and an earlier output folder (it holds ``_state`` and ``corpus``),
-    whose parts would be read as JSONL inputs (unsorted)."""
+    symlink to a folder, an earlier output folder (it holds ``_state`` and ``corpus``), whose
+    parts would be read as JSONL inputs, and a folder that cannot be listed (unsorted)."""
 
     def __init__(self, raw: Path, skip: Path | None = None):
         self.raw = Path(raw).resolve()
@@ -137,8 +137,8 @@ class RawWalk:
                     found = self._file(here, prefix, entry.name)
                     if found is not None:
                         yield found
-        except OSError:  # a folder that cannot be listed is passed over, as os.walk does
-            pass
+        except OSError as exc:  # a folder that cannot be listed is passed over, as os.walk does, and named
+            self.passed.append((printable_path(prefix.rstrip("/")) or ".", f"cannot be listed: {exc.strerror or exc}"))
         for name in sorted(folders):
             yield from self._folder(here / name, f"{prefix}{name}/")
 

@@ -3,7 +3,9 @@ file names (dots, sub-folders), sidecars, the ids people type, the file names id
 written under, an output folder inside raw/, files that are not read."""
 import gzip
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -136,7 +138,7 @@ def test_rebuild_show_export_and_report_take_such_ids(tmp_path, capsys):
     assert "refusing id" in capsys.readouterr().err
     to = tmp_path / "export"
     assert cli("export", "--out", out, "--to", to, "--format", "txt") == 0
-    names = sorted(p.name for p in to.iterdir())
+    names = sorted(p.name for p in to.glob("*.txt"))
     assert names == sorted(ids.safe_name(i) + ".txt" for i in records(out))
     assert all(p.is_file() and p.parent == to for p in to.iterdir())
     assert cli("report", "--out", out) == 0
@@ -188,6 +190,24 @@ def test_an_earlier_output_folder_and_a_symlinked_folder_inside_raw_are_named_no
     out = capsys.readouterr().out
     assert f"  not entered: {raw}/linked: a symlink to a folder: not followed" in out
     assert f"  not entered: {raw}/old: an earlier newsclean output folder" in out
+
+
+def test_a_folder_that_cannot_be_listed_is_named_not_passed_over_in_silence(tmp_path, monkeypatch):
+    """A folder without read permission (or deeper than PATH_MAX allows) was passed over as
+    os.walk does, without a word: a run read 0 of its articles and said nothing."""
+    raw = tmp_path / "raw"
+    write(raw / "a.one.txt")
+    write(raw / "locked" / "b.txt")
+    scandir = os.scandir
+
+    def refused(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+    monkeypatch.setattr(io.os, "scandir", refused)
+    listing = io.scan_raw(raw)
+    assert [r.id for r in listing.inputs] == ["a.one"]
+    assert listing.passed == [("locked", "cannot be listed: Permission denied")]
 
 
 @pytest.mark.integration
