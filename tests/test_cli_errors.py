@@ -167,6 +167,7 @@ def test_verify_of_a_folder_with_no_run_is_not_found_and_one_without_its_manifes
     assert "manifest.json is missing" in capsys.readouterr().out
 
 
+@pytest.mark.filterwarnings("ignore::luigi.parameter.UnconsumedParameterWarning")  # the two rpc settings
 def test_a_scheduler_url_where_no_luigid_answers_is_one_line(tmp_path, capsys):
     """Luigi's RPCError ended in a traceback (after its retries, a minute by default)."""
     import luigi.configuration
