@@ -96,3 +96,13 @@ def test_clean_of_a_rejected_input_says_so_on_stderr(tmp_path):
     assert [r["id"] for r in lines(records.stdout)] == ["ok"] and records.returncode == 3
     [line] = records.stderr.splitlines()
     assert line.startswith("newsclean: rejected stdin-L2 (reject.bad-record): line 2 is not JSON")
+
+
+def test_clean_of_a_file_that_repeats_an_id_prints_it_once_as_a_run_does():
+    """Both records with the id were printed (a corpus of one id twice); a run keeps the first
+    and rejects the other as reject.duplicate-id under id@path."""
+    second = TEXT.replace("Shares fell", "Bonds rose")
+    done = clean("-", stdin=json.dumps({"id": "a", "text": TEXT}) + "\n" + json.dumps({"id": "a", "text": second}) + "\n")
+    [record] = lines(done.stdout)
+    assert record["id"] == "a" and "Shares fell" in record["text"] and done.returncode == 3
+    assert done.stderr.splitlines() == ["newsclean: rejected a@stdin.jsonl (reject.duplicate-id): id 'a' is already taken by stdin.jsonl"]

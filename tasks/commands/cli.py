@@ -138,7 +138,7 @@ def file_records(base: Path, rel: str, limit: int) -> list[Record]:
 def cmd_clean(args) -> int:
     """One corpus record per line (``--changelog``: change-log records; ``--pretty``: the
     record and change log of each input as indented JSON, a list for JSONL and WARC)."""
-    from newsclean.pipeline.output.shards import record_lines
+    from newsclean.pipeline.output.shards import Entry, duplicate, record_lines
 
     from newsclean.tasks.run.task_base import load_context
 
@@ -149,7 +149,8 @@ def cmd_clean(args) -> int:
     else:
         base, name = input_base(checked_file(args.file), Path(args.raw))
         records = file_records(base, name, limit)
-    results = [clean_record(rec, path=name, ctx=ctx) for rec in records]
+    results = [clean_record(rec, path=name, ctx=ctx) if first else duplicate(Entry(rec.id, name, rec.sha256, name))
+               for rec, first in zip(records, first_of_id(records))]
     for c in results:  # one line each on stderr: stdout holds no record of it (the change log's detail)
         if c.rejected:
             change = c.changes[0]
@@ -166,6 +167,18 @@ def cmd_clean(args) -> int:
             if line is not None:
                 sys.stdout.write(line + "\n")
     return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
+
+
+def first_of_id(records: list[Record]) -> list[bool]:
+    """Whether each record is the first of its id in the file: a later one is a rejected
+    duplicate (``reject.duplicate-id``, under ``id@path``), as a run makes it, so that stdout
+    never holds one id twice."""
+    seen: set[str] = set()
+    firsts = []
+    for rec in records:
+        firsts.append(rec.id not in seen)
+        seen.add(rec.id)
+    return firsts
 
 
 def fraction(text: str) -> float:
