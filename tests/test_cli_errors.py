@@ -209,6 +209,16 @@ def test_an_empty_path_is_refused(argv, capsys):
     assert "an empty path names no folder" in capsys.readouterr().err
 
 
+def test_luigis_own_launcher_exits_non_zero_when_the_batch_cannot_run(tmp_path):
+    """`luigi --module newsclean.tasks.batch Batch --raw nope ...` exited 0 (Luigi's default
+    without a [retcode] section): a cron job saw success."""
+    done = subprocess.run([sys.executable, "-m", "luigi", "--module", "newsclean.tasks.batch", "Batch",
+                           "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--local-scheduler"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 35, done.stderr[-500:]  # luigi.cfg's [retcode] scheduling_error
+    assert "raw folder" in done.stderr and "does not exist" in done.stderr
+
+
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])
 def test_workers_must_be_at_least_one(workers, capsys):
     with pytest.raises(SystemExit) as exc:
