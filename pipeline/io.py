@@ -173,8 +173,12 @@ class RawWalk:
 
 
 def is_output_folder(path: Path) -> bool:
-    """Whether ``path`` holds a newsclean output (its ``_state`` and ``corpus`` folders)."""
-    return (path / STATE).is_dir() and (path / CORPUS).is_dir()
+    """Whether ``path`` holds a newsclean output (its ``_state`` and ``corpus`` folders); a
+    folder that cannot be looked into does not (the walk then finds it cannot be listed)."""
+    try:
+        return (path / STATE).is_dir() and (path / CORPUS).is_dir()
+    except OSError:
+        return False
 
 
 def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:

@@ -196,17 +196,25 @@ def test_a_folder_that_cannot_be_listed_is_named_not_passed_over_in_silence(tmp_
     """A folder without read permission (or deeper than PATH_MAX allows) was passed over as
     os.walk does, without a word: a run read 0 of its articles and said nothing."""
     raw = tmp_path / "raw"
-    write(raw / "a.one.txt")
+    for n in range(10):
+        write(raw / f"a{n}.txt")
     write(raw / "locked" / "b.txt")
-    scandir = os.scandir
+    scandir, stat = os.scandir, os.stat
 
     def refused(path):
         if Path(path).name == "locked":
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
+
+    def no_search(path, *args, **kwargs):  # what a folder without x permission answers for what is in it
+        if Path(path).parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return stat(path, *args, **kwargs)
     monkeypatch.setattr(io.os, "scandir", refused)
+    monkeypatch.setattr(os, "stat", no_search)
+    assert not io.is_output_folder(raw / "locked")  # it raised, and the rest of raw/ went unlisted
     listing = io.scan_raw(raw)
-    assert [r.id for r in listing.inputs] == ["a.one"]
+    assert [r.id for r in listing.inputs] == [f"a{n}" for n in range(10)]
     assert listing.passed == [("locked", "cannot be listed: Permission denied")]
 
 
