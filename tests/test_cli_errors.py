@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -141,6 +142,24 @@ def test_a_config_file_that_does_not_load_is_one_line_and_usage(tmp_path, capsys
     assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "bad.toml")]) == Exit.USAGE
     out = capsys.readouterr()
     assert message in one_line(out.err) and out.out == ""
+
+
+def test_a_config_file_that_cannot_be_read_is_usage_not_a_failed_write(tmp_path, capsys, monkeypatch):
+    """It was exit 1 with "cannot write or read c.toml: Permission denied; ... choose another
+    --out": the config file read (for its digest) before io.load_config could say it."""
+    from newsclean.tasks.run import task_base
+
+    (tmp_path / "locked.toml").write_text("shards = 2\n")
+    read_bytes = task_base.io.read_bytes
+
+    def denied(path):
+        if Path(path).name == "locked.toml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+    monkeypatch.setattr(task_base.io, "read_bytes", denied)
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "locked.toml")]) \
+        == Exit.USAGE
+    assert one_line(capsys.readouterr().err) == f"newsclean: {tmp_path / 'locked.toml'}: Permission denied"
 
 
 @pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2"])
