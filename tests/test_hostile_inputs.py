@@ -67,6 +67,11 @@ HOSTILE = {
     # the metadata stage as "a bug" (reject.error)
     "sidecar-number": (lambda raw: ((raw / "stamped.txt").write_text(STORY), (raw / "stamped.meta.json").write_text(
         '{"published": 1733616000, "title": "Council backs the new library"}')), "stamped", "reject.bad-sidecar"),
+    # a WARC file cut inside its last record: warcio reads it as a shorter record, and its
+    # first part was cleaned as the whole page
+    "warc-cut-short": (lambda raw: (raw / "cut.warc").write_bytes(
+        warc_record("https://example.org/cut", rid="cut-1")[:-400]),
+        "cut-1", "reject.unreadable"),
     "jsonl-object-title": (lambda raw: (raw / "meta.jsonl").write_text(
         json.dumps({"id": "obj-title", "text": STORY, "title": {"en": "Council backs the new library"}}) + "\n"),
         "obj-title", "reject.bad-record"),

@@ -318,8 +318,23 @@ def response_record(rec, aid: str, n: int, limit: int) -> Record:
     if len(body) > limit:
         return Record(aid, "html", b"", meta, digest,
                       error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
+    missing = missing_bytes(rec)
+    if missing:
+        return Record(aid, "html", b"", meta, digest,
+                      error=("reject.unreadable", f"WARC record {n} breaks off: {missing:,} of its {rec.length:,} bytes "
+                             "are not in the file (a truncated file?); what it holds is not the whole page"))
     m = CHARSET.search((rec.http_headers.get_header("Content-Type") or "").lower())
     return Record(aid, "html", body, meta, digest, charset=m.group(1) if m else None)
+
+
+def missing_bytes(rec) -> int:
+    """How many bytes of a WARC record's block (its Content-Length) the file does not hold:
+    warcio reads a record that breaks off as a shorter one, without a word. What is left of
+    the block after its content is read through (bounded by its length); 0 when whole."""
+    raw = rec.raw_stream
+    while raw.read(1 << 16):
+        pass
+    return getattr(raw, "limit", 0) or 0
 
 
 def no_article(stem: str, n: int, passed: Counter[str]) -> Record:
