@@ -16,7 +16,7 @@ from newsclean.pipeline.ingest.decode import decode_bytes, decode_html, reread_l
 from newsclean.pipeline.ingest.inputs import Record, looks_like_html, sha256, site_of
 from newsclean.pipeline.rules.regex_budget import RegexBudget
 from newsclean.pipeline.rules.ruleset import RuleError
-from newsclean.pipeline.ingest.segment import is_visible, segment, split_lines
+from newsclean.pipeline.ingest.segment import is_visible, segment_text, split_lines
 from newsclean.pipeline.stages.boilerplate import remove_boilerplate
 from newsclean.pipeline.stages.captions import separate_captions
 from newsclean.pipeline.stages.encoding import fix_encoding
@@ -90,14 +90,21 @@ def check_text(text: str, ctx: Context) -> None:
 
 
 def article_from_text(text: str, id: str, source: Source, meta: dict | None, ctx: Context) -> Article:
+    return text_article(text, id, source, meta, ctx).article
+
+
+def text_article(text: str, id: str, source: Source, meta: dict | None, ctx: Context) -> StageResult:
+    """The Article of a text input, and the changes segmenting made (the lines of a
+    hard-wrapped paragraph joined: ``segment_text``)."""
     meta = meta or {}
     authors = meta.get("authors") or ()
-    return Article(
-        id=id, blocks=segment(text, ctx.config), source=source,
+    blocks, changes = segment_text(text, ctx.config)
+    return StageResult(Article(
+        id=id, blocks=blocks, source=source,
         title=meta.get("title") or None, authors=tuple([authors] if isinstance(authors, str) else authors),
         published=meta.get("published") or None, site=site_of(meta), url=meta.get("url") or None,
         language=meta.get("language") or None,
-    )
+    ), changes)
 
 
 def reject(id: str, source: Source, rule: str, reason: str) -> Cleaned:
@@ -134,9 +141,9 @@ def clean_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict |
 
 def prepare_text(text: str, *, id: str, source: Source, ctx: Context, meta: dict | None = None,
                  decoding: tuple[Change, ...] = ()) -> Prepared:
-    def build() -> Article:
+    def build() -> StageResult:
         check_text(text, ctx)
-        return article_from_text(text, id, source, meta, ctx)
+        return text_article(text, id, source, meta, ctx)
 
     return Prepared(id, source, build, ctx, decoding)
 

@@ -169,3 +169,71 @@ def test_a_caseless_line_does_not_head_a_story_in_a_cased_script(clean):
         "The talks have dragged on for a year and a half, and no agreement has been signed so far.",
         "Both sides say they want a deal, but neither has moved on the main points of the dispute."])
     assert clean(raw, id="caseless").article.title == "Trade War Keeps World Guessing"
+
+
+# --- scripts that end a sentence otherwise, or write no space between words ----------------------
+
+SCRIPTS = FIXTURES / "scripts"
+SCRIPT_PAGES = tomllib.loads((SCRIPTS / "expected.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPT_PAGES))
+def test_a_page_whose_sentences_end_otherwise_keeps_its_article(clean, lang):
+    """Hindi ends a sentence with a danda, Urdu with "۔" or "؟", Thai with no mark at all (and
+    writes no space between words): their paragraphs are sentences, their menus and chrome are
+    not. Before, no paragraph of these pages read as a sentence and the block classifier took
+    the whole article."""
+    expected = SCRIPT_PAGES[lang]
+    out = clean((SCRIPTS / f"{lang}.txt").read_bytes(), id=lang)
+    body = [" ".join(b.text.split()) for b in out.article.blocks]
+    for line in expected["article"]:
+        assert line in body, f"{lang}: article line lost: {line!r}"
+    logged = {c.before for c in out.changes if c.action == "drop"}
+    for line in expected["chrome"]:
+        assert line not in body and line in logged, f"{lang}: chrome kept or not logged: {line!r}"
+    assert out.article.title == expected["title"]
+
+
+@pytest.mark.parametrize("stop", list("।॥۔؟։።፧။།។៕"))
+def test_the_sentence_marks_of_caseless_scripts_end_a_sentence_and_break_one(stop):
+    from newsclean.pipeline.text.credits import sentence_count
+
+    text = f"इस वाक्य में कई शब्द हैं और यह पूरा है{stop}"
+    assert ends_like_sentence(text) and is_sentence(text, CleanConfig())
+    assert sentence_count(f"{text} दूसरा वाक्य भी यहाँ है{stop}") == 2
+    assert not ends_like_sentence(f"शेयर करें {stop} होम")
+
+
+@pytest.mark.parametrize("text, count", [
+    ("แชร์", 1),  # a label is a word
+    ("ภาษาไทย", 2),  # seven code points
+    ("เมื่อวันจันทร์ที่ผ่านมาเกิดฝนตกหนักในกรุงเทพมหานคร", 13),  # 50 code points; 12 words segmented by hand
+    ("ฝนตกหนักในกรุงเทพฯ ทำให้น้ำท่วมหลายพื้นที่", 5 + 6),  # 18 and 21 code points, between them a space
+    ("ຂ່າວລ່າສຸດ", 3),  # Lao, ten code points
+    ("ព័ត៌មានថ្មីៗ", 3),  # Khmer, twelve
+    ("မြန်မာနိုင်ငံ", 4),  # Burmese, thirteen
+    ("Bangkok ฝนตก 2024", 3),  # "ฝนตก" (it rains): four code points, one word
+])
+def test_thai_lao_khmer_and_burmese_runs_count_four_code_points_to_a_word(text, count):
+    assert words(text) == count
+
+
+def test_thai_reads_as_a_sentence_by_its_length_alone():
+    cfg = CleanConfig()
+    sentence = "ผู้เชี่ยวชาญกล่าวว่าระบบระบายน้ำของเมืองจำเป็นต้องได้รับการปรับปรุงอย่างเร่งด่วน"  # 80 code points
+    assert is_sentence(sentence, cfg) and not ends_like_sentence(sentence)
+    assert not is_sentence("ฝนตกหนักในกรุงเทพฯ ทำให้น้ำท่วมหลายพื้นที่", cfg)  # a headline: 11 words
+    assert not is_sentence("ข่าวที่เกี่ยวข้อง", cfg)
+
+
+def test_the_classifier_drops_nothing_on_a_page_where_no_block_reads_as_running_text(clean):
+    """A script whose sentence mark newsclean does not know (here Meetei Mayek's "꯫" in place of
+    Hindi's danda): no block reads as running text, and the model, fitted on pages with an
+    article, would take every line. It drops nothing then; its low scores are flagged."""
+    raw = (SCRIPTS / "hi.txt").read_text(encoding="utf-8").replace("।", "꯫")
+    out = clean(raw, id="unknown-stop")
+    body = [" ".join(b.text.split()) for b in out.article.blocks]
+    for line in SCRIPT_PAGES["hi"]["article"]:
+        assert line.replace("।", "꯫") in body
+    assert not [c for c in out.changes if c.rule == "clf.blocks"]
+    assert [c for c in out.changes if c.rule == "clf.unsure"]

@@ -55,6 +55,13 @@ def test_cannot_hold_mojibake(text, safe):
 @pytest.mark.parametrize("text, out, switches", [
     ("a\u00a0b", "a b", {"replace_odd_spaces": 1}),
     ("zero\u200bwidth", "zerowidth", {"remove_zero_width": 1}),
+    # joiners that spell a word or an emoji stay; those beside a space, punctuation or an edge go
+    ("می\u200cگویند", "می\u200cگویند", {}),  # Persian: "they say", the non-joiner part of the spelling
+    ("ශ්\u200dරී ලංකා", "ශ්\u200dරී ලංකා", {}),  # Sinhala: "Sri Lanka", the joiner makes the conjunct
+    ("👨\u200d👩\u200d👧 family", "👨\u200d👩\u200d👧 family", {}),  # one emoji, not three people
+    ("🏳\ufe0f\u200d🌈", "🏳\ufe0f\u200d🌈", {}),  # after a variation selector (a mark)
+    ("varietals\u200d.", "varietals.", {"remove_zero_width": 1}),
+    ("\u200cword\u200c \u200dnext\u200d", "word next", {"remove_zero_width": 4}),
     ("ctrl\x07char", "ctrlchar", {"remove_control_chars": 1}),
     ("  padded  ", "padded", {"strip_trailing_space": 1}),
     ("two  spaces", "two spaces", {"collapse_spaces": 1}),
@@ -245,3 +252,37 @@ def test_date_line_is_not_the_headline(clean):
     raw = "\n".join(["Reuters Staff", "November 19, 2019 / 12:21 AM / Updated 6 hours ago",
                      "Markets Rally After The Central Bank Decision", *BODY])
     assert clean(raw).article.title == "Markets Rally After The Central Bank Decision"
+
+
+@pytest.mark.parametrize("date_line", [
+    "Måndag 12 juli 2024 kl 09.30",  # Swedish: no date rule knows it
+    "Publicerad 12 juli 2024 09:30 Uppdaterad 12 juli 2024 10:15",
+    "28 ноября 2011, 07:22 [ «АН-online» ]",
+    "November 6, 2012 by Scott McLeod 0 Comments",
+])
+def test_a_date_line_in_any_language_does_not_outweigh_a_shorter_headline(clean, date_line):
+    """The headline is the longest headline-style line before the body, counted without the
+    words holding a digit when the line holds a date: a date line in a language whose dates are
+    not parsed was the title, and the headline was dropped as a line before it."""
+    raw = "\n".join(["Home", "Skyfall orsakade översvämningar i centrala Stockholm", date_line, *BODY])
+    assert clean(raw).article.title == "Skyfall orsakade översvämningar i centrala Stockholm"
+
+
+def test_a_headline_keeps_its_own_numbers():
+    from newsclean.pipeline.text.layout import headline_words
+
+    assert headline_words("11 U.S. Vacation Packages to Book for 2026") == 8
+    assert headline_words("Top 10 Movies of 2024") == 5
+    assert headline_words("Måndag 12 juli 2024 kl 09.30") == 2  # "Måndag", "kl"
+    assert headline_words("Publicerad 12 juli 2024 09:30 Uppdaterad 12 juli 2024 10:15") == 2
+
+
+def test_a_credited_caption_in_the_body_goes_to_captions(clean):
+    """"... Photo: Reuters" ends like another story's attribution (": Witkoff"), which
+    bp.other-story-headline drops inside the body: the caption went to the change log as a
+    related headline, not into captions."""
+    raw = "\n".join(["Markets Rally After The Central Bank Decision", BODY[0],
+                     "Traders on the floor of the exchange on Monday. Photo: Reuters", *BODY[1:]])
+    out = clean(raw)
+    assert [(c.text, c.credit) for c in out.article.captions] == [("Traders on the floor of the exchange on Monday", "Reuters")]
+    assert not [c for c in out.changes if c.rule == "bp.other-story-headline"]

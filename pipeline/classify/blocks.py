@@ -30,7 +30,9 @@ from newsclean.pipeline.core.article import Block
 from newsclean.pipeline.text.bylines import parse_byline
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.text.dates import is_date_line
-from newsclean.pipeline.text.predicates import INNER_SENTENCE, ends_like_sentence, has_url, is_headline, is_name, words
+from newsclean.pipeline.text.predicates import (
+    INNER_SENTENCE, ends_like_sentence, ends_unmarked, has_url, is_headline, is_name, words,
+)
 from newsclean.pipeline.classify.ensemble import EnsembleModel, ensemble_from_json
 from newsclean.pipeline.classify.model_features import weights_by_name
 from newsclean.pipeline.rules.ruleset import RuleError
@@ -182,7 +184,9 @@ def local(text: str, lang: str | None, cfg: CleanConfig) -> Local:
     # a page in a language without stop words (Chinese, Japanese, or none guessed) is judged by
     # its structure alone
     enough_stop = stop >= 0.15 or lang not in STOPWORDS
-    good = n >= 7 and (terminal or n >= cfg.long_block_words) and enough_stop and not url
+    # Thai and Lao mark no sentence end: a block as long as a sentence of theirs reads as one
+    ended = terminal or n >= cfg.long_block_words or (n >= cfg.unmarked_sentence_words and ends_unmarked(text))
+    good = n >= 7 and ended and enough_stop and not url
     caps = _ratio(len((CAPITALISED_ASCII if text.isascii() else CAPITALISED).findall(text)), pieces)
     return Local(n, terminal, stop, caps, url, good)
 

@@ -66,6 +66,18 @@ class CleanConfig:
     """Turn HTML entities (&amp;) into characters. Off by default: plain-text scrapes rarely
     carry entities and a literal "&amp;" may be the article's own text."""
 
+    unwrap_lines: bool = True
+    """Join the lines of a hard-wrapped paragraph into one block (``lynx -dump``, ``w3m``,
+    html2text, e-mail and wire copy: lines of one width, broken in the middle of sentences),
+    each line logged as a ``seg.unwrap`` edit. A text whose lines do not stop at one width, or
+    whose lines end like sentences, is left line by line."""
+
+    read_markdown: bool = True
+    """Read a text input written in Markdown (a scraper's ``# Headline``, links and images,
+    ``**bold**``: at least three lines with a link or an image) as plain lines: heading
+    markers, link targets, images' URLs and bold marks go, each line changed logged as a
+    ``seg.markdown`` edit (``ingest/markdown.py``)."""
+
     # --- boilerplate --------------------------------------------------------------------
     sentence_min_words: int = 6
     """A block reads as a sentence when it has at least this many words and ends with
@@ -73,6 +85,11 @@ class CleanConfig:
 
     long_block_words: int = 25
     """A block this long counts as running text even without terminal punctuation."""
+
+    unmarked_sentence_words: int = 15
+    """In Thai and Lao, which end a sentence with no mark, a block of at least this many words
+    (counted as ``words`` counts them: about four letters a word) reads as a sentence; a
+    headline or a label is shorter."""
 
     title_min_words: int = 4
     """A headline has at least this many words; shorter lead lines are site chrome."""
@@ -109,7 +126,10 @@ class CleanConfig:
     """Turn no-break, thin, ideographic and other odd spaces into a plain space."""
 
     remove_zero_width: bool = True
-    """Remove zero-width spaces and joiners, soft hyphens, BOMs inside text."""
+    """Remove zero-width spaces, soft hyphens and BOMs inside text, and zero-width joiners and
+    non-joiners that join nothing (beside a space, punctuation or a line's edge). Between two
+    letters, marks or symbols a joiner stays: it spells Persian and Urdu words ("می‌گویند"),
+    picks Indic and Sinhala conjuncts ("ශ්‍රී") and makes one emoji of several ("👨‍👩‍👧")."""
 
     remove_control_chars: bool = True
     """Remove C0/C1 control characters other than tab (invisible, break tokenisers)."""

@@ -77,6 +77,13 @@ BUILTIN = {
     "dup.contained": ("duplicate", "stage", "Most of this record's word 5-grams are in another one, or it holds most of "
                       "another's (a shortened or extended copy): linked in duplicate_of to its group's canonical, "
                       "nothing dropped."),
+    "seg.unwrap": ("segment", "ingest", "A line of a hard-wrapped paragraph (lynx -dump, w3m, html2text, e-mail and "
+                   "wire copy: lines of one width broken inside sentences), joined with the paragraph's other lines into "
+                   "one block numbered by its first line: the line in before, the paragraph in after, its first and last "
+                   "line and the width in detail."),
+    "seg.markdown": ("segment", "ingest", "A line of a Markdown scrape (Firecrawl, Jina Reader, crawl4ai, html2text) "
+                     "made plain: heading markers, link targets, images' URLs, bold and code marks removed (an edit, the "
+                     "plain line in after), or a line of markup alone (an image without text) dropped."),
     "enc.stray-bytes": ("encoding", "ingest", "A UTF-8 input with a few stray bytes is read as UTF-8, each stray byte "
                         "replaced by U+FFFD (encoding utf-8-replace): one edit per line that a cp1252 reading gives "
                         "otherwise, that reading in before; the stray bytes of the line in detail."),

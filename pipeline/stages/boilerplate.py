@@ -243,7 +243,12 @@ def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
     cleaning twice changes nothing."""
     hits = [r.category if r else None for r in v.matched]
     v.protected = protected_blocks(v.blocks, layout, v.signed, v.ctx.config)
-    v.scores, sentences = classify(v.article, v.dropped.keys() | v.protected, hits, model, v.ctx.config)
+    v.scores, sentences, running = classify(v.article, v.dropped.keys() | v.protected, hits, model, v.ctx.config)
+    if not running:
+        # no block reads as running text (a script whose sentence ends we do not know, a page
+        # of labels): the model, fitted on pages with an article, would take everything; its
+        # scores stay (flagged where low) and nothing is dropped on its word
+        return
     for i, p in v.scores.items():
         # precision first: a sentence-like block needs a clearer verdict than a menu line
         if p < model.drop_below * (SENTENCE_DROP_FACTOR if i in sentences else 1.0):
@@ -338,12 +343,14 @@ SENTENCE_DROP_FACTOR = 0.5  # a sentence-like block is dropped below half the mo
 GOOD, AFTER_END, TIGHT_DIST = FEATURES.index("good"), FEATURES.index("after_end"), FEATURES.index("tight_dist")
 
 
-def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[dict[int, float], set[int]]:
-    """The model's probability of being article text for each block not in ``skip``, and
-    which blocks read as sentences inside the article core (``classify.tight_span``) and
-    before any end marker (a comment heading, a related list)."""
+def classify(article: Article, skip: set[int], hits: list, model, cfg) -> tuple[dict[int, float], set[int], bool]:
+    """The model's probability of being article text for each block not in ``skip``, which
+    blocks read as sentences inside the article core (``classify.tight_span``) and before any
+    end marker (a comment heading, a related list), and whether any block reads as running
+    text (the classifier's ``good``)."""
     blocks = article.blocks
     vectors = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
     scores = model.probabilities(vectors, [words(b.text) for b in blocks])
     return ({i: p for i, p in enumerate(scores) if i not in skip},
-            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0})
+            {i for i, v in enumerate(vectors) if v[GOOD] and not v[AFTER_END] and v[TIGHT_DIST] == 0.0},
+            any(v[GOOD] for v in vectors))

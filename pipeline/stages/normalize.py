@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
+import regex
+
 from newsclean.pipeline.core.article import Article, Change, StageResult
 from newsclean.pipeline.core.config import CleanConfig
 from newsclean.pipeline.stages.context import Context
@@ -16,6 +18,12 @@ from newsclean.pipeline.stages.context import Context
 STAGE = "normalize"
 ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
+# The zero-width non-joiner and joiner spell words in Persian, Urdu and Kurdish ("می‌گویند"), pick
+# a conjunct's form in the Indic scripts and Sinhala ("ශ්‍රී"), and join emoji into one ("👨‍👩‍👧"):
+# between two letters, marks or symbols they stay; beside a space, punctuation or a line's edge
+# they do nothing and go like the other zero-width characters
+STRAY = regex.compile(r"[\u00ad\u180e\u200b\u2060\u2061-\u2064\ufeff]|(?<![\p{L}\p{M}\p{So}\p{Sk}\u200c\u200d])[\u200c\u200d]"
+                      r"|[\u200c\u200d](?![\p{L}\p{M}\p{So}\p{Sk}\u200c\u200d])")
 # C0 and C1 controls except tab (lines are already split, so no \n or \r remain)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")
@@ -37,6 +45,14 @@ def _sub(pattern: re.Pattern, repl: str):
     return apply
 
 
+def _zero_width(text: str) -> tuple[str, int]:
+    """The zero-width characters removed, but for joiners between two letters, marks or
+    symbols (``STRAY`` spares them)."""
+    if "\u200c" not in text and "\u200d" not in text:
+        return ZERO_WIDTH.subn("", text)
+    return STRAY.subn("", text)
+
+
 def _strip(text: str) -> tuple[str, int]:
     out = text.strip()
     return out, int(out != text)
@@ -46,7 +62,7 @@ def _strip(text: str) -> tuple[str, int]:
 STEPS = (
     ("normalize_nfc", _nfc),
     ("replace_odd_spaces", _sub(ODD_SPACES, " ")),
-    ("remove_zero_width", _sub(ZERO_WIDTH, "")),
+    ("remove_zero_width", _zero_width),
     ("remove_control_chars", _sub(CONTROL, "")),
     ("strip_trailing_space", _strip),
     ("collapse_spaces", _sub(SPACE_RUNS, " ")),

@@ -6,6 +6,7 @@ headline is the longest headline-style block before it, nearer being better.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -60,9 +61,27 @@ def is_title_candidate(text: str, cfg: CleanConfig) -> bool:
             and not is_dateish(text) and parse_byline(text) is None and split_credit(text) is None)
 
 
+DIGIT = re.compile(r"\d")
+# a date in any language's words: a day number right before a year or one word before it ("12
+# juli 2024", "Apr 21, 2017", "24 Νοεμβρίου 2011"), or a clock time ("09:30")
+DATED = re.compile(r"\b(?:[1-9]|[12]\d|3[01])\b\.?,?(?:\s+\S+)?\s+(?:19|20)\d\d\b|(?<![\d:])\d{1,2}:[0-5]\d(?![\d:])")
+
+
+def headline_words(text: str) -> int:
+    """The words of ``text``; of a line holding a date, those outside its dates that hold no
+    digit: a date line in a language whose dates are not parsed ("Måndag 12 juli 2024 kl
+    09.30", "Publicerad 12 juli 2024 09:30 Uppdaterad ...") must not outweigh the headline,
+    while a headline's own numbers ("11 U.S. Vacation Packages to Book for 2026") count."""
+    if DATED.search(text) is None:
+        return words(text)
+    rest = DATED.sub(" ", text)
+    return words(rest) - sum(1 for token in rest.split() if DIGIT.search(token))
+
+
 def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], bool], end: int) -> int | None:
-    """The headline: among headline-style blocks before ``end``, the longest, nearer to
-    the body winning ties (a lead-image caption is short, menu items shorter)."""
+    """The headline: among headline-style blocks before ``end``, the longest in words without
+    a digit (``headline_words``), nearer to the body winning ties (a lead-image caption is
+    short, menu items shorter)."""
     best, best_score = None, None
     # a headline in a script without case heads a body in one ("阅读简体中文版" above an
     # English story is a link to a translation)
@@ -75,7 +94,7 @@ def find_title(blocks: Sequence[Block], cfg: CleanConfig, skip: Callable[[int], 
                 caseless_body = end < len(blocks) and caseless(blocks[end].text)
             if not caseless_body:
                 continue
-        score = words(blocks[i].text) - 0.5 * (end - i)
+        score = headline_words(blocks[i].text) - 0.5 * (end - i)
         if best_score is None or score > best_score:
             best, best_score = i, score
     return best
