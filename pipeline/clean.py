@@ -15,6 +15,7 @@ from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.ingest.decode import decode_bytes, decode_html, reread_lines
 from newsclean.pipeline.ingest.inputs import Record, looks_like_html, sha256, site_of
 from newsclean.pipeline.rules.regex_budget import RegexBudget
+from newsclean.pipeline.rules.ruleset import RuleError
 from newsclean.pipeline.ingest.segment import is_visible, segment_text, split_lines
 from newsclean.pipeline.stages.boilerplate import remove_boilerplate
 from newsclean.pipeline.stages.captions import separate_captions
@@ -166,8 +167,8 @@ def guarded(step: Callable[[], Cleaned], *, id: str, source: Source, ctx: Contex
         return reject(id, source, exc.rule, exc.reason)
     except TimeoutError as exc:
         return reject(id, source, "reject.regex-timeout", f"a pattern ran over regex_timeout={ctx.config.regex_timeout}s: {exc}")
-    except ConfigError:  # a user stage that does not import: the config's fault, not the article's
-        raise
+    except (ConfigError, RuleError):  # a user stage that does not import, a rule pack that does not
+        raise  # load (rules are built on first use): the config's or the pack's fault, not the article's
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
         return reject(id, source, "reject.error", f"{type(exc).__name__}: {exc}")
 

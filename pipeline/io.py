@@ -2,6 +2,7 @@
 JSONL parts, atomic writes."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import itertools
@@ -17,7 +18,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +29,7 @@ from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from
 from newsclean.pipeline.core.duplicates import Doc, Link, priority
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
-from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, single_record
+from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, meta_problem, single_record
 from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
@@ -76,9 +77,12 @@ def load_config(path: str | Path | None) -> CleanConfig:
         return CleanConfig()
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         raise ConfigError(f"{path}: {exc}") from None
-    return config_from_mapping(data.get("clean", data))
+    table = data.get("clean", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [clean] must be a table of config keys, got {table!r}")
+    return config_from_mapping(table)
 
 
 def is_input(path: Path) -> bool:
@@ -97,6 +101,7 @@ class RawListing:
     inputs: list[RawInput]  # sorted by rel
     ignored: list[str]  # rel paths of files that are not read (not an input format), sorted
     skipped: str | None = None  # rel path of the output folder found inside raw/, not entered
+    passed: list[tuple[str, str]] = field(default_factory=list)  # other folders not entered: (rel path, why), sorted
 
 
 class RawWalk:
@@ -105,14 +110,17 @@ class RawWalk:
     holds the folders open on the way down and the names of their sub-folders, never the
     listing, so that planning an archive does not grow with it (``scan_raw`` sorts it).
     ``skip``: an output folder, never read as input when it lies inside ``raw``. As it goes,
-    ``ignored`` collects the files that are not read (unsorted) and ``skipped`` the output
-    folder's path when it was met."""
+    ``ignored`` collects the files that are not read (unsorted), ``skipped`` the output
+    folder's path when it was met, and ``passed`` the other folders not entered, with why: a
+    symlink to a folder, an earlier output folder (it holds ``_state`` and ``corpus``), whose
+    parts would be read as JSONL inputs, and a folder that cannot be listed (unsorted)."""
 
     def __init__(self, raw: Path, skip: Path | None = None):
         self.raw = Path(raw).resolve()
         self.skip = Path(skip).resolve() if skip is not None else None
         self.ignored: list[str] = []
         self.skipped: str | None = None
+        self.passed: list[tuple[str, str]] = []
 
     def __iter__(self) -> Iterator[RawInput]:
         return self._folder(self.raw, "")
@@ -129,8 +137,8 @@ class RawWalk:
                     found = self._file(here, prefix, entry.name)
                     if found is not None:
                         yield found
-        except OSError:  # a folder that cannot be listed is passed over, as os.walk does
-            pass
+        except OSError as exc:  # a folder that cannot be listed is passed over, as os.walk does, and named
+            self.passed.append((printable_path(prefix.rstrip("/")) or ".", f"cannot be listed: {exc.strerror or exc}"))
         for name in sorted(folders):
             yield from self._folder(here / name, f"{prefix}{name}/")
 
@@ -147,7 +155,11 @@ class RawWalk:
         if self.skip is not None and (here / entry.name).resolve() == self.skip:
             self.skipped = printable_path((here / entry.name).relative_to(self.raw).as_posix())
             return False
-        return not entry.is_symlink()
+        why = "a symlink to a folder: not followed" if entry.is_symlink() else \
+            "an earlier newsclean output folder" if is_output_folder(here / entry.name) else None
+        if why is not None:
+            self.passed.append((printable_path((here / entry.name).relative_to(self.raw).as_posix()), why))
+        return why is None
 
     def _file(self, here: Path, prefix: str, name: str) -> RawInput | None:
         path = here / name
@@ -160,12 +172,21 @@ class RawWalk:
         return None
 
 
+def is_output_folder(path: Path) -> bool:
+    """Whether ``path`` holds a newsclean output (its ``_state`` and ``corpus`` folders); a
+    folder that cannot be looked into does not (the walk then finds it cannot be listed)."""
+    try:
+        return (path / STATE).is_dir() and (path / CORPUS).is_dir()
+    except OSError:
+        return False
+
+
 def scan_raw(raw: Path, skip: Path | None = None) -> RawListing:
     """Every input file under ``raw``, sorted (``walk_order``), and the files that are not
     read (see ``RawWalk``, which gives them one at a time)."""
     walk = RawWalk(raw, skip)
     found = sorted(walk, key=lambda r: walk_order(r.rel, r.raw_rel))
-    return RawListing(found, sorted(walk.ignored), walk.skipped)
+    return RawListing(found, sorted(walk.ignored), walk.skipped, sorted(walk.passed))
 
 
 def list_raw(raw: Path, skip: Path | None = None) -> list[RawInput]:
@@ -327,7 +348,13 @@ def sidecar_in(raw: Path, path: Path) -> Path | None:
     """The sidecar of the input at ``path`` when there is one and it lies inside ``raw``
     (a sidecar symlinked out of raw/ is not read)."""
     side = sidecar_path(path)
-    return side if side.is_file() and side.resolve().is_relative_to(raw.resolve()) else None
+    try:
+        found = side.is_file()
+    except OSError as exc:  # an input named near the file system's limit: no sidecar name fits
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        return None
+    return side if found and side.resolve().is_relative_to(raw.resolve()) else None
 
 
 def read_records(raw: Path, rel: str, limit: int) -> list[Record]:
@@ -688,7 +715,11 @@ def parse_sidecar(side: Path) -> dict | None:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid UTF-8 JSON: {exc}") from None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if (problem := meta_problem(data)) is not None:
+        raise RejectedInput("reject.bad-sidecar", f"{side.name}: {problem}")
+    return data
 
 
 def iter_jsonl(path: Path) -> Iterator[dict]:

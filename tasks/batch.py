@@ -17,6 +17,7 @@ from typing import TextIO
 
 import luigi
 import luigi.interface
+import luigi.rpc
 
 from newsclean.pipeline import io
 from newsclean.pipeline.output.chain import chain_stages
@@ -48,7 +49,7 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
     with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
         io.write_text_if_changed(paths.listing(out_path), json.dumps(
-            {"ignored": inputs.ignored, "skipped": inputs.skipped}, ensure_ascii=False, indent=1) + "\n")
+            {"ignored": inputs.ignored, "skipped": inputs.skipped, "passed": inputs.passed}, ensure_ascii=False, indent=1) + "\n")
         manifest = io.read_json(paths.manifest(out_path)) or {}
         held = (manifest.get("counts") or {}).get("read", 0)
         if not inputs.count and held:  # an unmounted share looks like an empty folder
@@ -140,7 +141,11 @@ def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_
     try:
         while True:
             _unchecked.reasons.clear()
-            result = luigi.build([task], **kwargs)
+            try:
+                result = luigi.build([task], **kwargs)
+            except luigi.rpc.RPCError as exc:  # luigid not running there, or no URL of one
+                raise CommandError(f"{exc}: is luigid running there? Check --scheduler-url, or leave it out "
+                                   "for the local scheduler; rerun to resume", Exit.FAILED) from None
             if task.complete():
                 return True, False
             if result.status.name == "SCHEDULING_FAILED" and retries:  # no task failed: a complete()

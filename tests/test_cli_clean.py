@@ -74,3 +74,35 @@ def test_datatrove_metadata_date_is_published():
     assert record["published"] == "2024-05-01T10:30:00Z"
     both = dict(rec, published="2024-04-30")
     assert lines(clean("-", stdin=json.dumps(both) + "\n").stdout)[0]["published"] == "2024-04-30"
+
+
+def test_clean_of_a_file_that_is_not_there_or_a_folder_is_one_line(tmp_path):
+    """Both used to print nothing at all, exit 3 (a rejected input with no record on stdout)."""
+    missing = clean(tmp_path / "nofile.txt")
+    assert missing.returncode == 4 and missing.stdout == ""
+    assert missing.stderr.strip() == f"newsclean: no file '{tmp_path / 'nofile.txt'}'"
+    folder = clean(tmp_path)
+    assert folder.returncode == 2 and folder.stdout == "" and len(folder.stderr.splitlines()) == 1
+    assert "is a folder" in folder.stderr and "newsclean run --raw" in folder.stderr
+
+
+def test_clean_of_a_rejected_input_says_so_on_stderr(tmp_path):
+    """stdout holds no record of a rejected input; stderr names it, its rule and why (it was empty)."""
+    (tmp_path / "blank.txt").write_text(" \n\t\n")
+    done = clean(tmp_path / "blank.txt")
+    assert done.returncode == 3 and done.stdout == ""
+    assert done.stderr.splitlines() == ["newsclean: rejected blank (reject.empty): input holds no visible text"]
+    records = clean("-", stdin=json.dumps({"id": "ok", "text": TEXT}) + "\n{broken\n")
+    assert [r["id"] for r in lines(records.stdout)] == ["ok"] and records.returncode == 3
+    [line] = records.stderr.splitlines()
+    assert line.startswith("newsclean: rejected stdin-L2 (reject.bad-record): line 2 is not JSON")
+
+
+def test_clean_of_a_file_that_repeats_an_id_prints_it_once_as_a_run_does():
+    """Both records with the id were printed (a corpus of one id twice); a run keeps the first
+    and rejects the other as reject.duplicate-id under id@path."""
+    second = TEXT.replace("Shares fell", "Bonds rose")
+    done = clean("-", stdin=json.dumps({"id": "a", "text": TEXT}) + "\n" + json.dumps({"id": "a", "text": second}) + "\n")
+    [record] = lines(done.stdout)
+    assert record["id"] == "a" and "Shares fell" in record["text"] and done.returncode == 3
+    assert done.stderr.splitlines() == ["newsclean: rejected a@stdin.jsonl (reject.duplicate-id): id 'a' is already taken by stdin.jsonl"]

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -116,6 +117,125 @@ def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     after = file_stats(out)
     assert all(after.get(p) == s for p, s in done.items())  # finished shards are not redone
+
+
+# a config file that does not load: its bytes -> what the one line names. Each used to be a
+# traceback (the first three), or was taken and then rejected every input or ran 2 shards for 2.5
+BAD_CONFIGS = {
+    "not-utf8": (b"\xff\xfeshards = 2\n", "can't decode byte 0xff"),
+    "clean-not-a-table": (b"clean = 5\n", "[clean] must be a table of config keys, got 5"),
+    "stages-not-a-list": (b"stages = 5\n", "stages must be a list of stage names, got 5"),
+    "skip-rules-not-a-list": (b"html_skip_rules = 5\n", "html_skip_rules must be a list of rule ids, got 5"),
+    "skip-rules-a-string": (b'html_skip_rules = "bp.copyright"\n', "html_skip_rules must be a list of rule ids"),
+    "shards-not-whole": (b"shards = 2.5\n", "shards must be a whole number, got 2.5"),
+    "limit-zero": (b"max_input_bytes = 0\n", "max_input_bytes must be above 0, got 0"),
+    "limit-negative": (b"max_lines = -5\n", "max_lines must be above 0, got -5"),
+    "count-negative": (b"sentence_min_words = -1\n", "sentence_min_words must be at least 0, got -1"),
+    "timeout-negative": (b"extract_timeout = -1\n", "extract_timeout must be at least 0, got -1"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_CONFIGS))
+def test_a_config_file_that_does_not_load_is_one_line_and_usage(tmp_path, capsys, kind):
+    data, message = BAD_CONFIGS[kind]
+    (tmp_path / "bad.toml").write_bytes(data)
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "bad.toml")]) == Exit.USAGE
+    out = capsys.readouterr()
+    assert message in one_line(out.err) and out.out == ""
+
+
+def test_a_config_file_that_cannot_be_read_is_usage_not_a_failed_write(tmp_path, capsys, monkeypatch):
+    """It was exit 1 with "cannot write or read c.toml: Permission denied; ... choose another
+    --out": the config file read (for its digest) before io.load_config could say it."""
+    from newsclean.tasks.run import task_base
+
+    (tmp_path / "locked.toml").write_text("shards = 2\n")
+    read_bytes = task_base.io.read_bytes
+
+    def denied(path):
+        if Path(path).name == "locked.toml":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+    monkeypatch.setattr(task_base.io, "read_bytes", denied)
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "locked.toml")]) \
+        == Exit.USAGE
+    assert one_line(capsys.readouterr().err) == f"newsclean: {tmp_path / 'locked.toml'}: Permission denied"
+
+
+@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2"])
+def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
+    (tmp_path / "ok.toml").write_text(ok + "\n")
+    assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "ok.toml")]) == Exit.OK
+    assert capsys.readouterr().err == ""
+
+
+def test_sitestats_of_a_missing_raw_folder_is_not_found_as_for_run(tmp_path, capsys):
+    """It exited 1 (FAILED), run 4 (NOT_FOUND) for the same mistake."""
+    assert main(["sitestats", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == Exit.NOT_FOUND
+    assert "raw folder" in one_line(capsys.readouterr().err)
+
+
+def test_verify_of_a_folder_with_no_run_is_not_found_and_one_without_its_manifest_damaged(tmp_path, capsys):
+    """A typo in --out was reported as a damaged folder (exit 1), where every other command
+    says there is no run there (exit 4)."""
+    assert main(["verify", "--out", str(tmp_path / "nowhere")]) == Exit.NOT_FOUND
+    assert "no manifest in" in one_line(capsys.readouterr().err)
+    (tmp_path / "lost" / "corpus").mkdir(parents=True)
+    (tmp_path / "lost" / "corpus" / "part-00000.jsonl").write_text("{}\n")
+    assert main(["verify", "--out", str(tmp_path / "lost")]) == Exit.FAILED
+    assert "manifest.json is missing" in capsys.readouterr().out
+
+
+@pytest.mark.filterwarnings("ignore::luigi.parameter.UnconsumedParameterWarning")  # the two rpc settings
+def test_a_scheduler_url_where_no_luigid_answers_is_one_line(tmp_path, capsys):
+    """Luigi's RPCError ended in a traceback (after its retries, a minute by default)."""
+    import luigi.configuration
+
+    from newsclean.tasks.loopback import free_port
+
+    config = luigi.configuration.get_config()
+    config.set("core", "rpc_retry_attempts", "1")
+    config.set("core", "rpc_retry_wait", "0")
+    try:
+        url = f"http://127.0.0.1:{free_port()}"
+        assert main(["run", "--raw", str(make_raw(tmp_path / "raw")), "--out", str(tmp_path / "out"), "-q",
+                     "--scheduler-url", url]) == Exit.FAILED
+    finally:
+        config.remove_option("core", "rpc_retry_attempts")
+        config.remove_option("core", "rpc_retry_wait")
+    line = one_line(capsys.readouterr().err)
+    assert url in line and "is luigid running there?" in line
+
+
+@pytest.mark.parametrize("value", ["-1", "7", "nan", "half"])
+def test_min_fraction_must_be_a_fraction(value, capsys):
+    """-1 and 7 were taken (7: no line can be in 700% of a site's stories, so the statistics
+    were silently empty); nan failed the task with no reason shown."""
+    with pytest.raises(SystemExit) as exc:
+        main(["sitestats", "--min-fraction", value])
+    assert exc.value.code == Exit.USAGE
+    err = capsys.readouterr().err
+    assert "usage: newsclean sitestats" in err and "--min-fraction" in err
+
+
+@pytest.mark.parametrize("argv", [["run", "--raw", ""], ["run", "--out", ""], ["sitestats", "--raw", ""],
+                                  ["show", "x", "--out", ""], ["export", "--format", "txt", "--to", ""]])
+def test_an_empty_path_is_refused(argv, capsys):
+    """`--raw "$RAW"` with RAW not set: "" was the current folder, and run cleaned all of it."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == Exit.USAGE
+    assert "an empty path names no folder" in capsys.readouterr().err
+
+
+def test_luigis_own_launcher_exits_non_zero_when_the_batch_cannot_run(tmp_path):
+    """`luigi --module newsclean.tasks.batch Batch --raw nope ...` exited 0 (Luigi's default
+    without a [retcode] section): a cron job saw success."""
+    done = subprocess.run([sys.executable, "-m", "luigi", "--module", "newsclean.tasks.batch", "Batch",
+                           "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--local-scheduler"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 35, done.stderr[-500:]  # luigi.cfg's [retcode] scheduling_error
+    assert "raw folder" in done.stderr and "does not exist" in done.stderr
 
 
 @pytest.mark.parametrize("workers", ["0", "-1", "two"])

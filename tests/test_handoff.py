@@ -16,7 +16,7 @@ import pytest
 
 from newsclean.tasks.folder import read_back
 from newsclean.tasks.commands.cli import main
-from newsclean.tasks.commands.export import to_table
+from newsclean.tasks.commands.export import EXPORT_MARK, to_table
 
 pytestmark = pytest.mark.integration
 
@@ -117,13 +117,29 @@ def test_export_txt(seed_run, tmp_path, capsys):
     to = tmp_path / "txt"
     assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(to)]) == 0
     corpus = read_back.corpus_records(seed_run)
-    assert sorted(p.name for p in to.iterdir()) == sorted(r["id"] + ".txt" for r in corpus)
+    assert sorted(p.name for p in to.iterdir()) == sorted([EXPORT_MARK] + [r["id"] + ".txt" for r in corpus])
     for r in corpus:
         assert (to / f"{r['id']}.txt").read_text(encoding="utf-8") == f"{r['title']}\n\n{r['text']}\n"
+    assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(to)]) == 0  # its own: replaced
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.md").write_text("keep me", encoding="utf-8")
     assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(tmp_path / "mine")]) == 2
     assert (tmp_path / "mine" / "notes.md").exists()
+
+
+def test_export_leaves_alone_what_it_did_not_write(seed_run, tmp_path, capsys):
+    """`--to` a raw folder of .txt articles replaced them all with the cleaned text (exit 0),
+    and a Parquet export over a corpus part overwrote it."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "story.txt").write_text("Home | News\nA raw article's lines.\n", encoding="utf-8")
+    assert main(["export", "--out", str(seed_run), "--format", "txt", "--to", str(raw)]) == 2
+    assert [p.name for p in raw.iterdir()] == ["story.txt"]
+    assert "was not written by `newsclean export`" in capsys.readouterr().err
+    part = corpus_parts(seed_run)[0]
+    before = part.read_bytes()
+    assert main(["export", "--out", str(seed_run), "--format", "parquet", "--to", str(part)]) == 2
+    assert part.read_bytes() == before and "is not a Parquet file" in capsys.readouterr().err
 
 
 def test_corpus_loads_as_it_is_with_pandas_and_pyarrow(seed_run, tmp_path):

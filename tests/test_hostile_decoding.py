@@ -14,7 +14,7 @@ import pytest
 from .operations_support import ROOT, SEEDS, cli, records
 from newsclean.pipeline.clean import clean_bytes
 from newsclean.pipeline.output.conservation import unaccounted_lines
-from newsclean.pipeline.ingest.decode import decode_bytes
+from newsclean.pipeline.ingest.decode import decode_bytes, decode_html
 from newsclean.pipeline.output.contract import changelog_record, corpus_record
 
 SEED = SEEDS[0]  # 46 lines, 32 non-ASCII characters (curly quotes and apostrophes)
@@ -99,6 +99,18 @@ RUSSIAN = "Москва заявила, что переговоры продол
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_bom_is_detected(text, encoding):  # main
     assert decode_bytes(text.encode(encoding)) == (text, encoding)
+
+
+RUSSIAN_PAGE = ("<html><head><title>Переговоры</title></head><body><article><h1>Переговоры продолжатся</h1>"
+                + "".join(f"<p>{line}</p>" for line in RUSSIAN.splitlines()) + "</article></body></html>")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_an_html_page_in_utf16_without_bom_is_read_as_utf16(encoding):
+    """ASCII markup and Cyrillic text in UTF-16 have no byte over 0x7f: the page was valid
+    UTF-8, read as NULs and control characters ("?5@53>2>@K" for "Переговоры"), and cleaned
+    into a garbage record."""
+    assert decode_html(RUSSIAN_PAGE.encode(encoding)) == (RUSSIAN_PAGE, encoding)
 
 
 @pytest.mark.integration

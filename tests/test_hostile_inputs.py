@@ -19,6 +19,8 @@ PAGE = ("<html><head><title>Council backs the new library</title></head><body><a
         + "".join(f"<p>The council met on Monday and agreed, in a vote of {n} to two, to build the new library "
                   "in the town centre, the mayor said.</p>" for n in range(5, 12))
         + "</article></body></html>")
+STORY = ("Council backs the new library\n\nThe council met on Monday and agreed, in a vote of five to two, "
+         "to build the new library in the town centre, the mayor said.\n")
 
 
 def warc_record(uri: str | None, status: str = "200 OK", rid: str = "r-1", body: str = PAGE) -> bytes:
@@ -61,6 +63,18 @@ HOSTILE = {
                                                                          "Try the search box or go back home.</p>"
                                                                          "</body></html>")),
                  "gone-1", "reject.warc-status"),
+    # metadata that is not text: a number reached the corpus's string columns, an object failed
+    # the metadata stage as "a bug" (reject.error)
+    "sidecar-number": (lambda raw: ((raw / "stamped.txt").write_text(STORY), (raw / "stamped.meta.json").write_text(
+        '{"published": 1733616000, "title": "Council backs the new library"}')), "stamped", "reject.bad-sidecar"),
+    # a WARC file cut inside its last record: warcio reads it as a shorter record, and its
+    # first part was cleaned as the whole page
+    "warc-cut-short": (lambda raw: (raw / "cut.warc").write_bytes(
+        warc_record("https://example.org/cut", rid="cut-1")[:-400]),
+        "cut-1", "reject.unreadable"),
+    "jsonl-object-title": (lambda raw: (raw / "meta.jsonl").write_text(
+        json.dumps({"id": "obj-title", "text": STORY, "title": {"en": "Council backs the new library"}}) + "\n"),
+        "obj-title", "reject.bad-record"),
 }
 
 
@@ -129,3 +143,14 @@ def test_duplicate_ids_are_logged_under_id_at_path(tmp_path, capsys):
     assert cli("show", key, "--out", out) == 0 and "REJECTED" in capsys.readouterr().out
     assert cli("run", "--raw", raw, "--out", out, "--quiet") == 0
     assert manifest(out)["removed"] == [] and records(out, "changelog") == logs
+
+
+def test_a_file_named_at_the_file_systems_limit_is_cleaned(tmp_path):
+    """Its sidecar's name (`.meta.json` for `.txt`) is 6 bytes longer than the limit allows:
+    looking for it raised ENAMETOOLONG and the article was rejected as reject.unreadable."""
+    raw = make_raw(tmp_path / "raw")
+    stem = "x" * (os.pathconf(raw, "PC_NAME_MAX") - len(".txt"))
+    (raw / f"{stem}.txt").write_text(STORY)
+    assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
+    assert json.loads(records(tmp_path / "out", "changelog")[stem])["status"] == "cleaned"
+    assert stem in records(tmp_path / "out")

@@ -3,7 +3,9 @@ file names (dots, sub-folders), sidecars, the ids people type, the file names id
 written under, an output folder inside raw/, files that are not read."""
 import gzip
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -136,7 +138,7 @@ def test_rebuild_show_export_and_report_take_such_ids(tmp_path, capsys):
     assert "refusing id" in capsys.readouterr().err
     to = tmp_path / "export"
     assert cli("export", "--out", out, "--to", to, "--format", "txt") == 0
-    names = sorted(p.name for p in to.iterdir())
+    names = sorted(p.name for p in to.glob("*.txt"))
     assert names == sorted(ids.safe_name(i) + ".txt" for i in records(out))
     assert all(p.is_file() and p.parent == to for p in to.iterdir())
     assert cli("report", "--out", out) == 0
@@ -169,6 +171,51 @@ def test_output_folder_inside_raw_is_skipped_not_read(tmp_path, capsys):
     capsys.readouterr()
     assert cli("run", "--raw", raw, "--out", raw) == 2
     assert "holds the raw folder" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_an_earlier_output_folder_and_a_symlinked_folder_inside_raw_are_named_not_read(tmp_path, capsys):
+    """An output folder of an earlier --out inside raw/ was read as input (its corpus and
+    change-log parts as JSONL: every article again, as duplicate ids and bad records), and a
+    symlinked folder was passed over without a word."""
+    raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    write(raw / "a.one.txt")
+    write(elsewhere / "b.txt")
+    (raw / "linked").symlink_to(elsewhere, target_is_directory=True)
+    assert cli("run", "--raw", raw, "--out", raw / "old", "--quiet") == 0
+    capsys.readouterr()
+    assert cli("run", "--raw", raw, "--out", tmp_path / "new") == 0
+    assert set(records(tmp_path / "new")) == {"a.one"}
+    assert manifest(tmp_path / "new")["counts"] == {"read": 1, "cleaned": 1, "unchanged": 0, "rejected": 0, "removed": 0}
+    out = capsys.readouterr().out
+    assert f"  not entered: {raw}/linked: a symlink to a folder: not followed" in out
+    assert f"  not entered: {raw}/old: an earlier newsclean output folder" in out
+
+
+def test_a_folder_that_cannot_be_listed_is_named_not_passed_over_in_silence(tmp_path, monkeypatch):
+    """A folder without read permission (or deeper than PATH_MAX allows) was passed over as
+    os.walk does, without a word: a run read 0 of its articles and said nothing."""
+    raw = tmp_path / "raw"
+    for n in range(10):
+        write(raw / f"a{n}.txt")
+    write(raw / "locked" / "b.txt")
+    scandir, stat = os.scandir, os.stat
+
+    def refused(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    def no_search(path, *args, **kwargs):  # what a folder without x permission answers for what is in it
+        if Path(path).parent.name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return stat(path, *args, **kwargs)
+    monkeypatch.setattr(io.os, "scandir", refused)
+    monkeypatch.setattr(os, "stat", no_search)
+    assert not io.is_output_folder(raw / "locked")  # it raised, and the rest of raw/ went unlisted
+    listing = io.scan_raw(raw)
+    assert [r.id for r in listing.inputs] == [f"a{n}" for n in range(10)]
+    assert listing.passed == [("locked", "cannot be listed: Permission denied")]
 
 
 @pytest.mark.integration

@@ -96,3 +96,22 @@ def test_a_plan_entry_is_written_by_name_and_read_back():
     assert plan_entries(data) == [entry]
     with pytest.raises(ValueError):
         plan_entries({"entries": [{"id": "a"}]})
+
+
+def test_verify_after_a_rebuild_that_rejects_or_restores_an_article(batch):
+    """The manifest's counts wait for the next run; verify used to compare them with the
+    parts as they are and call the folder damaged ("the manifest counts 20 records corpus,
+    the parts hold 19") after a rebuild that turned a cleaned article into a rejected one."""
+    raw, out, _ = batch
+    path = next(raw.glob(f"{ID}.txt"))
+    text = path.read_bytes()
+    path.write_bytes(b"")
+    assert cli("rebuild", ID, "--raw", raw, "--out", out) == 0
+    assert log_of(out, ID)["status"] == "rejected" and ID not in records(out)
+    assert cli("verify", "--out", out) == 0
+    path.write_bytes(text)
+    assert cli("rebuild", ID, "--raw", raw, "--out", out) == 0
+    assert ID in records(out) and cli("verify", "--out", out) == 0
+    lost = next(p for p in sorted((out / "corpus").glob("part-*.jsonl")) if p.stat().st_size)
+    lost.write_bytes(lost.read_bytes().split(b"\n", 1)[1])  # a record lost after it: still damage
+    assert cli("verify", "--out", out) == 1

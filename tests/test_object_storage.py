@@ -344,3 +344,27 @@ def test_three_workers_that_share_nothing_but_the_store_and_luigid_write_each_ar
     ids = [json.loads(line)["id"] for name, data in stored_parts(fs, out).items() if name.startswith("corpus/")
            for line in data.decode().splitlines()]
     assert len(ids) == len(set(ids)) == 40
+
+
+def test_a_store_without_credentials_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """botocore's NoCredentialsError is no OSError: `--out s3://...` on a machine with no AWS
+    credentials set up ended in its traceback."""
+    import s3fs
+
+    from newsclean.tasks.commands.cli import main
+    from newsclean.tasks.exitcodes import Exit
+    from newsclean.tasks.folder import remote
+
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("NEWSCLEAN_WORK", str(tmp_path / "work"))
+    s3fs.S3FileSystem.clear_instance_cache()
+    remote._store.cache_clear()
+    assert main(["run", "--raw", str(make_raw(tmp_path / "raw")), "--out", "s3://newsclean-no-such-bucket/out", "-q"]) \
+        == Exit.FAILED
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("newsclean: cannot write or read: s3://newsclean-no-such-bucket/out: NoCredentialsError")
+    remote._store.cache_clear()

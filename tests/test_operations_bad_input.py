@@ -240,3 +240,14 @@ def test_bad_html_is_rejected_or_cleaned_without_expansion(tmp_path, name, data)
     done = cli_subprocess("clean", tmp_path / name, timeout=300)
     assert done.returncode in (0, 3), done.stderr
     assert len(done.stdout) < 4 * len(data) and "lollollollol" not in done.stdout
+
+
+def test_the_run_summary_says_how_many_rejections_it_does_not_list(tmp_path, capsys):
+    """It listed the first 20 and no more: the 21st and later were not mentioned at all."""
+    raw = make_raw(tmp_path / "raw")
+    for n in range(23):
+        (raw / f"empty{n:02d}.txt").write_bytes(b"")
+    assert cli("run", "--raw", raw, "--out", tmp_path / "out", "--quiet") == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
+    assert sum(line.startswith("  rejected empty") for line in listed) == 20
+    assert f"  and 3 more rejected: `newsclean stats --out {tmp_path / 'out'}`" in "\n".join(listed)

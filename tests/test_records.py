@@ -129,6 +129,24 @@ def test_broken_files_are_rejected_not_fatal(tmp_path):
     assert rec.error[0] == "reject.bad-gzip"
 
 
+def test_a_gz_article_is_read_whole_or_rejected_never_in_part(tmp_path):
+    """A truncated x.txt.gz was cleaned from what it held (the article's end gone, no log
+    entry), and of a file of two gzip members (`cat a.gz b.gz`, which zcat reads whole) only
+    the first was read."""
+    whole = TEXT.encode() * 40
+    (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(whole)[:-200])
+    cut = io.read_record(tmp_path, "cut.txt.gz", 1_000_000)
+    assert cut.error[0] == "reject.bad-gzip" and "ends before its end marker" in cut.error[1]
+    half = len(whole) // 2
+    (tmp_path / "two.txt.gz").write_bytes(gzip.compress(whole[:half]) + gzip.compress(whole[half:]) + b"\0" * 64)
+    two = io.read_record(tmp_path, "two.txt.gz", 1_000_000)
+    assert two.error is None and two.data == whole
+    (tmp_path / "tail.txt.gz").write_bytes(gzip.compress(whole) + b"trailing bytes")
+    assert io.read_record(tmp_path, "tail.txt.gz", 1_000_000).error[0] == "reject.bad-gzip"
+    (tmp_path / "big.txt.gz").write_bytes(gzip.compress(whole[:half]) + gzip.compress(whole[half:]))
+    assert "more than max_input_bytes" in io.read_record(tmp_path, "big.txt.gz", len(whole) - 1).error[1]
+
+
 def test_planning_and_loading_a_jsonl_file_hold_one_record_at_a_time(tmp_path):
     """list_inputs (the batch plan) and a shard's RecordReader stream a multi-record file:
     their peak memory is about a record's, not the file's (here 200 records of 40 KB: 8 MB)."""

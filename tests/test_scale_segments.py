@@ -140,8 +140,8 @@ def test_show_rebuild_and_export_find_records_in_later_segments(batch, tmp_path)
     run(raw, fresh, config)
     export(str(out), "txt", str(tmp_path / "a"))
     export(str(fresh), "txt", str(tmp_path / "b"))
-    a = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
-    assert a == {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()} and len(a) == 25
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("*.txt")}
+    assert a == {p.name: p.read_bytes() for p in (tmp_path / "b").glob("*.txt")} and len(a) == 25
     assert export(str(out), "parquet", str(tmp_path / "a.parquet")) == 25
     export(str(fresh), "parquet", str(tmp_path / "b.parquet"))
     import pyarrow.parquet as pq

@@ -228,10 +228,27 @@ class CleanConfig:
         return d
 
 
+# limits that reject every input at 0 (the others take 0: no bound, or no minimum)
+AT_LEAST_ONE = ("shards", "regex_timeout", "max_input_bytes", "max_line_chars", "max_lines", "max_html_bytes",
+                "max_html_elements", "dedup_min_shingles")
+
+
+def check_number(key: str, value, kind: type) -> int | float:
+    """A number of the key's kind (a whole number for an int key: ``shards = 2.5`` is refused,
+    not truncated), never negative, and above 0 for the keys of ``AT_LEAST_ONE``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{key} must be a number, got {value!r}")
+    if kind is int and not isinstance(value, int):
+        raise ConfigError(f"{key} must be a whole number, got {value!r}")
+    if key in AT_LEAST_ONE and value <= 0 or value < 0:
+        raise ConfigError(f"{key} must be {'above 0' if key in AT_LEAST_ONE else 'at least 0'}, got {value!r}")
+    return kind(value)
+
+
 def check_stages(key: str, value) -> tuple[str, ...]:
     """A stage list: built-in names and user stages (``"module:function"``, imported here so
     that a name that does not import is one clear error when the config is read)."""
-    if isinstance(value, str) or not all(isinstance(s, str) for s in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(s, str) for s in value):
         raise ConfigError(f"{key} must be a list of stage names, got {value!r}")
     bad = [s for s in value if s not in STAGES and not is_user_stage(s)]
     if bad:
@@ -255,23 +272,19 @@ def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanCon
     for key, value in data.items():
         default = getattr(base, key)
         if key == "html_skip_rules":
-            value = tuple(str(v) for v in value)
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"html_skip_rules must be a list of rule ids, got {value!r}")
+            value = tuple(value)
         elif key in ("stages", "html_stages"):
             value = check_stages(key, value)
         elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false, got {value!r}")
         elif isinstance(default, (int, float)) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{key} must be a number, got {value!r}")
-            value = type(default)(value)
+            value = check_number(key, value, type(default))
         values[key] = value
     if values.get("html_extractor", base.html_extractor) not in HTML_EXTRACTORS:
         raise ConfigError(f"html_extractor must be one of {', '.join(HTML_EXTRACTORS)}, got {values['html_extractor']!r}")
-    if values.get("shards", base.shards) < 1:
-        raise ConfigError("shards must be at least 1")
     for key in ("dedup_jaccard", "dedup_containment"):
         if not 0 < values.get(key, getattr(base, key)) <= 1:
             raise ConfigError(f"{key} must be above 0 and at most 1")
-    if values.get("dedup_min_shingles", base.dedup_min_shingles) < 1:
-        raise ConfigError("dedup_min_shingles must be at least 1")
     return replace(base, **values)

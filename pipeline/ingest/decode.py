@@ -61,11 +61,12 @@ UTF16_MIN_SPACES = 0.05  # the decoded text is at least this share white space
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+def _utf16_without_bom(data: bytes, markup: bool = False) -> tuple[str, str] | None:
     """(text, "utf-16-le" or "utf-16-be") when ``data`` reads as UTF-16 text without a BOM:
     an even length, zero bytes on one side of the code units (high bytes of the ASCII
     characters) and hardly any on the other, a strict decode, white space between words
-    and no control characters. Else None (UTF-8 text has no zero bytes)."""
+    (``markup``: or tag brackets, for a minified page) and no control characters. Else None
+    (UTF-8 text has no zero bytes)."""
     units = len(data) // 2
     if units < 8 or len(data) % 2:
         return None
@@ -76,7 +77,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 return None
-            spaces = sum(1 for c in text if c.isspace())
+            spaces = sum(1 for c in text if c.isspace() or markup and c in "<>")
             if spaces >= UTF16_MIN_SPACES * len(text) and len(CONTROLS.findall(text)) <= UTF16_MAX_OTHER_ZEROS * len(text):
                 return text, encoding
     return None
@@ -202,8 +203,12 @@ META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{2
 
 
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """HTML bytes to text: BOM, strict UTF-8, the charset the container or the page's
-    ``<meta>`` declares, then detection as for text."""
+    """HTML bytes to text: BOM, UTF-16 without one, strict UTF-8, the charset the container
+    or the page's ``<meta>`` declares, then detection as for text. UTF-16 without a BOM comes
+    before UTF-8 as in ``decode_bytes``: a page of ASCII markup and Cyrillic or Greek text in
+    UTF-16 has no byte over 0x7f, so it is valid UTF-8, read as NULs and control characters."""
+    if not any(data.startswith(bom) for bom, _ in BOMS) and (found := _utf16_without_bom(data, markup=True)) is not None:
+        return found
     if not any(data.startswith(bom) for bom, _ in BOMS):
         try:
             return data.decode("utf-8"), "utf-8"

@@ -32,6 +32,7 @@ from warcio.utils import BUFF_SIZE
 from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
 
 MULTI = ("jsonl", "warc")
+GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member opens
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
@@ -76,6 +77,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def meta_problem(meta: dict) -> str | None:
+    """Why a record's or sidecar's metadata cannot be taken, or None: a field of
+    ``META_FIELDS`` that is not a string (``authors``: a string or a list of strings). A
+    number, object or list there would reach the corpus's string columns, or fail the
+    metadata stage as "a bug"."""
+    for key in META_FIELDS:
+        value = meta.get(key)
+        if value in (None, "", []) or isinstance(value, str):
+            continue
+        if key == "authors" and isinstance(value, list) and all(isinstance(a, str) for a in value):
+            continue
+        wanted = "a string or a list of strings" if key == "authors" else "a string"
+        return f"its {key!r} is {json.dumps(value, ensure_ascii=False)[:60]}, not {wanted}"
+    return None
+
+
 def plain_id(value: object) -> str | None:
     """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
     usable is left. Long ids keep a hash of the whole so that they stay distinct."""
@@ -92,12 +109,25 @@ def url_id(url: str) -> str:
 
 
 def gunzip(data: bytes, limit: int) -> bytes:
-    """Decompress at most ``limit`` bytes; raise ValueError beyond (a gzip bomb)."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, limit + 1)
-    if len(out) > limit or d.unconsumed_tail:
-        raise ValueError(f"decompresses to more than max_input_bytes={limit:,} bytes")
-    return out + d.flush()
+    """Decompress every member of a gzip file (``cat a.gz b.gz`` is one file, as gzip and
+    zcat read it), at most ``limit`` bytes: ValueError beyond (a gzip bomb), EOFError for a
+    member that ends before its end marker (a truncated file: what it holds is not the
+    whole article), ValueError for bytes after the last member that are not zero padding."""
+    out = bytearray()
+    rest = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += d.decompress(rest, limit + 1 - len(out))
+        if len(out) > limit or d.unconsumed_tail:
+            raise ValueError(f"decompresses to more than max_input_bytes={limit:,} bytes")
+        out += d.flush()
+        if not d.eof:
+            raise EOFError("the compressed data ends before its end marker (a truncated file?)")
+        rest = d.unused_data
+        if not rest.strip(b"\0"):
+            return bytes(out)
+        if not rest.startswith(GZIP_MAGIC):
+            raise ValueError(f"{len(rest):,} bytes after the compressed data are not another gzip member")
 
 
 def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int) -> Record:
@@ -190,6 +220,8 @@ def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
         meta["published"] = nested["date"]
     url = meta.get("url") if isinstance(meta.get("url"), str) else None
     aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
+    if (problem := meta_problem(meta)) is not None:
+        return Record(aid, "text", b"", None, digest, error=("reject.bad-record", f"the record's metadata: {problem}"))
     html, text = rec.get("html"), rec.get("text")
     if isinstance(html, str) and html.strip():
         return Record(aid, "html", html.encode("utf-8", "surrogatepass"), meta or None, digest)
@@ -286,8 +318,23 @@ def response_record(rec, aid: str, n: int, limit: int) -> Record:
     if len(body) > limit:
         return Record(aid, "html", b"", meta, digest,
                       error=("reject.too-large", f"WARC record is over max_input_bytes={limit:,} bytes"))
+    missing = missing_bytes(rec)
+    if missing:
+        return Record(aid, "html", b"", meta, digest,
+                      error=("reject.unreadable", f"WARC record {n} breaks off: {missing:,} of its {rec.length:,} bytes "
+                             "are not in the file (a truncated file?); what it holds is not the whole page"))
     m = CHARSET.search((rec.http_headers.get_header("Content-Type") or "").lower())
     return Record(aid, "html", body, meta, digest, charset=m.group(1) if m else None)
+
+
+def missing_bytes(rec) -> int:
+    """How many bytes of a WARC record's block (its Content-Length) the file does not hold:
+    warcio reads a record that breaks off as a shorter one, without a word. What is left of
+    the block after its content is read through (bounded by its length); 0 when whole."""
+    raw = rec.raw_stream
+    while raw.read(1 << 16):
+        pass
+    return getattr(raw, "limit", 0) or 0
 
 
 def no_article(stem: str, n: int, passed: Counter[str]) -> Record:

@@ -6,9 +6,8 @@ import json
 import re
 import zlib
 
-from newsclean.pipeline.ingest.inputs import looks_like_html
+from newsclean.pipeline.ingest.inputs import GZIP_MAGIC, looks_like_html
 
-GZIP_MAGIC = b"\x1f\x8b"
 HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|head|body|meta|title|div|article|p)[\s>]", re.I)
 EXAMPLES = {  # first bytes -> format (a test checks them)
     b"WARC/1.0\r\nWARC-Type: warcinfo\r\n": "warc",

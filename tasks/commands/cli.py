@@ -41,10 +41,18 @@ def cmd_run(args) -> int:
         print(f"newsclean: nothing changed, no file rewritten; {manifest['counts']['read']} inputs in {args.out}")
     else:
         print("newsclean: " + ", ".join(f"{k} {v}" for k, v in manifest["counts"].items()) + f" -> {args.out}")
-        for rej in manifest.get("rejected", [])[:20]:
-            print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+        print_rejected(manifest.get("rejected", []), args.out)
     print_listing(remote.out_folder(args.out), args.raw)
     return 0
+
+
+def print_rejected(rejected: list[dict], out: str, show: int = 20) -> None:
+    """The run's first ``show`` rejections, one line each, and how many more there are."""
+    for rej in rejected[:show]:
+        print(f"  rejected {rej['id']} ({rej.get('rule') or 'reject'}): {rej['reason']}")
+    if len(rejected) > show:
+        print(f"  and {len(rejected) - show} more rejected: `newsclean stats --out {out}` counts them per rule, "
+              f"{out}/manifest.json lists each")
 
 
 def print_listing(out: Path, raw: str, show: int = 10) -> None:
@@ -53,6 +61,11 @@ def print_listing(out: Path, raw: str, show: int = 10) -> None:
     listing = io.read_json(paths.listing(out)) or {}
     if listing.get("skipped"):
         print(f"  skipped {raw}/{listing['skipped']}: it is the output folder")
+    passed = listing.get("passed") or []
+    for rel, why in passed[:show]:
+        print(f"  not entered: {raw}/{rel}: {why}")
+    if len(passed) > show:
+        print(f"  and {len(passed) - show} more folders not entered ({paths.listing(out)} lists each)")
     ignored = listing.get("ignored") or []
     if ignored:
         more = f", and {len(ignored) - show} more" if len(ignored) > show else ""
@@ -125,7 +138,7 @@ def file_records(base: Path, rel: str, limit: int) -> list[Record]:
 def cmd_clean(args) -> int:
     """One corpus record per line (``--changelog``: change-log records; ``--pretty``: the
     record and change log of each input as indented JSON, a list for JSONL and WARC)."""
-    from newsclean.pipeline.output.shards import record_lines
+    from newsclean.pipeline.output.shards import Entry, duplicate, record_lines
 
     from newsclean.tasks.run.task_base import load_context
 
@@ -134,9 +147,14 @@ def cmd_clean(args) -> int:
     if args.file == "-":
         records, name = stdin_records(args.format, limit)
     else:
-        base, name = input_base(Path(args.file), Path(args.raw))
+        base, name = input_base(checked_file(args.file), Path(args.raw))
         records = file_records(base, name, limit)
-    results = [clean_record(rec, path=name, ctx=ctx) for rec in records]
+    results = [clean_record(rec, path=name, ctx=ctx) if first else duplicate(Entry(rec.id, name, rec.sha256, name))
+               for rec, first in zip(records, first_of_id(records))]
+    for c in results:  # one line each on stderr: stdout holds no record of it (the change log's detail)
+        if c.rejected:
+            change = c.changes[0]
+            print(f"newsclean: rejected {c.id} ({change.rule}): {change.detail}", file=sys.stderr)
     if args.pretty:
         out = [{"record": None if c.rejected else corpus_record(c, ctx), "changelog": changelog_record(c, ctx)}
                for c in results]
@@ -149,6 +167,41 @@ def cmd_clean(args) -> int:
             if line is not None:
                 sys.stdout.write(line + "\n")
     return Exit.REJECTED if any(c.rejected for c in results) else Exit.OK
+
+
+def first_of_id(records: list[Record]) -> list[bool]:
+    """Whether each record is the first of its id in the file: a later one is a rejected
+    duplicate (``reject.duplicate-id``, under ``id@path``), as a run makes it, so that stdout
+    never holds one id twice."""
+    seen: set[str] = set()
+    firsts = []
+    for rec in records:
+        firsts.append(rec.id not in seen)
+        seen.add(rec.id)
+    return firsts
+
+
+def fraction(text: str) -> float:
+    """An argparse type: a number from 0 to 1 (not nan)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not from 0 to 1")
+    return value
+
+
+def checked_file(file: str) -> Path:
+    """The file ``clean`` names; one that is not there or a folder is the command's mistake
+    (one line and its status), not a rejected input."""
+    path = Path(file)
+    if not os.path.lexists(path):
+        raise CommandError(f"no file {file!r}", Exit.NOT_FOUND)
+    if path.is_dir():
+        raise CommandError(f"{file!r} is a folder: `newsclean clean` takes one file, "
+                           f"`newsclean run --raw {file}` cleans a folder")
+    return path
 
 
 def positive_int(text: str) -> int:
@@ -194,7 +247,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default="clean", help="output folder; writes OUT/_state/sitestats.json (default: clean/)")
     t.add_argument("--config", default="", help="operator config file (TOML)")
     t.add_argument("--min-clusters", type=positive_int, default=3, help="drop a line seen in at least this many different stories (default: 3)")
-    t.add_argument("--min-fraction", type=float, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
+    t.add_argument("--min-fraction", type=fraction, default=0.1, help="... and in at least this fraction of the site's stories (default: 0.1)")
     t.set_defaults(func=cmd_sitestats)
 
     b = sub.add_parser("rebuild", help="reprocess one article and rewrite its record in place", parents=[common])
@@ -236,9 +289,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     """The arguments; an unknown option is reported with its own command's usage."""
     p = parser()
     args, extra = p.parse_known_args(argv)
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
     if extra:
-        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
         sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    empty = [f"--{name}" for name in ("raw", "out", "to") if getattr(args, name, None) == ""]
+    if empty:  # "$RAW" of a variable not set: "" would be the current folder, cleaned whole
+        sub.choices[args.command].error(f"argument {empty[0]}: an empty path names no folder")
     return args
 
 

@@ -7,6 +7,7 @@ so nothing is dropped on the way.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -101,7 +102,14 @@ def write_parquet(records: Callable[[], Iterable[dict]], sink) -> None:
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
 def export_parquet(records: Callable[[], Iterable[dict]], to: Path) -> None:
+    """The Parquet file at ``to``, replaced in one rename; a file there that is not Parquet
+    (a corpus part, an article) is left alone."""
+    if to.exists() and (not to.is_file() or to.stat().st_size and not _starts_with(to, PARQUET_MAGIC)):
+        raise ExportError(f"{to} exists and is not a Parquet file: choose another path")
     to.parent.mkdir(parents=True, exist_ok=True)
     tmp = to.with_name(f".{to.name}.tmp")
     try:
@@ -117,12 +125,23 @@ def plain_text(record: dict) -> str:
     return f"{head}{record['text']}\n"
 
 
+def _starts_with(path: Path, magic: bytes) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(len(magic)) == magic
+
+
+# written in every folder export_txt makes: the mark of a folder it may replace
+EXPORT_MARK = ".newsclean-export"
+
+
 def export_txt(records: Callable[[], Iterable[dict]], to: Path) -> None:
     """One ``<id>.txt`` per article (an id that is not a plain file name is hashed), the
-    folder replaced as a whole. A folder holding anything else is left alone."""
-    if to.exists() and (not to.is_dir() or any(not p.is_file() or p.suffix != ".txt" for p in to.iterdir())):
-        raise ExportError(f"{to} exists and holds more than .txt files: choose a new folder")
-    io.replace_tree(to, ((safe_name(r["id"]) + ".txt", plain_text(r)) for r in records()))
+    folder replaced as a whole, and ``EXPORT_MARK``. Only an empty folder or one an export
+    wrote (its mark) is replaced: any other, a raw folder of .txt articles too, is left alone."""
+    if to.exists() and (not to.is_dir() or any(to.iterdir()) and not (to / EXPORT_MARK).is_file()):
+        raise ExportError(f"{to} exists and was not written by `newsclean export`: choose a new folder")
+    mark = (EXPORT_MARK, "written by `newsclean export --format txt`, which replaces this folder as a whole\n")
+    io.replace_tree(to, itertools.chain([mark], ((safe_name(r["id"]) + ".txt", plain_text(r)) for r in records())))
 
 
 def export_stdout(records: Callable[[], Iterable[dict]], fmt: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from newsclean.pipeline import io
 from newsclean.pipeline.output.shards import key_id, shard_of
 
+from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.folder import integrity, paths
 
 DAMAGED = 1
@@ -29,6 +30,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
     if not isinstance(manifest.get("parts"), list):
         return ["the manifest has no part table (written by an earlier version): run `newsclean run` once"], {}
     table, pending = integrity.manifest_parts(out), integrity.journals(out)
+    recorded = table
     if isinstance(manifest.get("shards"), int):  # with the commits of rebuilds and compactions since
         table = {p["path"]: p for shard in range(manifest["shards"])
                  for p in integrity.shard_table(out, shard, table, pending)}
@@ -50,7 +52,7 @@ def verify(out: Path) -> tuple[list[str], dict[str, int]]:
                     status[rid] = json.loads(line).get("status")
         except io.DamagedPart as exc:
             problems.append(f"{rel}: {exc.reason}")
-    problems += id_problems(ids, status) + count_problems(manifest, ids, status)
+    problems += id_problems(ids, status) + count_problems(manifest, ids, status, since_manifest(recorded, table))
     return problems, {"parts": len(table), "records": sum(ids["changelog"].values())}
 
 
@@ -80,11 +82,25 @@ def id_problems(ids: dict[str, Counter], status: dict[str, str]) -> list[str]:
     return problems
 
 
-def count_problems(manifest: dict, ids: dict[str, Counter], status: dict[str, str]) -> list[str]:
+def since_manifest(recorded: dict[str, dict], table: dict[str, dict]) -> dict[str, int]:
+    """How many records the parts committed since the manifest (a rebuild that turned a
+    cleaned article into a rejected one, or back) add to its counts, per part folder: the
+    part table now less the manifest's (0 without such a commit)."""
+    def held(parts: dict[str, dict]) -> Counter[str]:
+        return Counter({folder: sum(p.get("records") or 0 for rel, p in parts.items() if rel.split("/", 1)[0] == folder)
+                        for folder in paths.PART_FOLDERS})
+    now, then = held(table), held(recorded)
+    return {folder: now[folder] - then[folder] for folder in paths.PART_FOLDERS}
+
+
+def count_problems(manifest: dict, ids: dict[str, Counter], status: dict[str, str],
+                   since: dict[str, int] | None = None) -> list[str]:
     counts = manifest.get("counts") or {}
     rejected = manifest.get("rejected") or []  # duplicate ids too, logged under id@path
-    expect = {"corpus": counts.get("read", 0) - counts.get("rejected", 0),
-              "rejected in the change log": len(rejected)}
+    since = since or {}
+    corpus_since = since.get(paths.CORPUS, 0)
+    expect = {"corpus": counts.get("read", 0) - counts.get("rejected", 0) + corpus_since,
+              "rejected in the change log": len(rejected) + since.get(paths.CHANGELOG, 0) - corpus_since}
     found = {"corpus": len(ids["corpus"]), "rejected in the change log": sum(s == "rejected" for s in status.values())}
     problems = [f"the manifest counts {expect[k]} records {k}, the parts hold {found[k]}" for k in expect
                 if expect[k] != found[k]]
@@ -96,6 +112,8 @@ def count_problems(manifest: dict, ids: dict[str, Counter], status: dict[str, st
 
 def cmd_verify(args) -> int:
     out = Path(args.out)
+    if not paths.manifest(out).exists() and not paths.part_files(out):  # no run, not a damaged one
+        raise CommandError(f"no manifest in {out}: run `newsclean run --out {out}` first", Exit.NOT_FOUND)
     problems, checked = verify(out)
     for problem in problems:
         print(f"  damaged: {problem}")

@@ -64,9 +64,10 @@ class Store:
             import fsspec
 
             self.url = url.rstrip("/")
-            self.fs, self.root = fsspec.core.url_to_fs(self.url)
+            fs, self.root = fsspec.core.url_to_fs(self.url)
         except (ImportError, ValueError) as exc:  # no s3fs (pip install 'newsclean[s3]'), an unknown protocol
             raise StoreError(f"{url}: {exc}") from None
+        self.fs = _Guarded(fs, self.url)
         self.root = self.root.rstrip("/")
 
     def path(self, key: str) -> str:
@@ -173,8 +174,32 @@ class Store:
 
 
 class StoreError(OSError):
-    """A store that cannot be used: its package missing, an unknown protocol (an OSError: the
-    command line says it in one line)."""
+    """A store that cannot be used: its package missing, an unknown protocol, a failure its
+    client reports as other than an OSError (an OSError: the command line says it in one line)."""
+
+
+class _Guarded:
+    """A store's file system whose calls raise what is not an OSError (botocore's
+    NoCredentialsError with no credentials set up, its EndpointConnectionError...) as a
+    StoreError that names the store: one line on the command line, not a traceback. OSErrors
+    (FileNotFoundError, FileExistsError: what this module catches) pass as they are."""
+
+    def __init__(self, fs, url: str):
+        self._fs, self._url = fs, url
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._fs, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                return attr(*args, **kwargs)
+            except OSError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the client's own error types, any of them
+                raise StoreError(f"{self._url}: {type(exc).__name__}: {exc}") from exc
+        return call
 
 
 class Vanished(Exception):

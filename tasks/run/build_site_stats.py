@@ -14,6 +14,7 @@ from newsclean.pipeline.ingest.inputs import is_multi
 from newsclean.pipeline.output.sitepages import site_lines
 from newsclean.pipeline.classify.sitestats import Params, build_stats
 
+from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.tasks.folder import paths, remote
 from newsclean.tasks.run import plan_inputs
 from newsclean.tasks.run.task_base import BatchTask
@@ -89,7 +90,7 @@ def build_site_stats(raw: str, out: str, config: str = "", min_clusters: int = P
                      min_fraction: float = Params.min_fraction) -> dict | None:
     """Run BuildSiteStats with the local scheduler; the artifact, or None when it failed."""
     if not remote.raw_folder(raw, refresh=True).is_dir():
-        raise SystemExit(f"newsclean: raw folder {raw!r} does not exist or is not a folder")
+        raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
     task = BuildSiteStats(raw=raw, out=out, config=config, min_clusters=min_clusters, min_fraction=min_fraction)
     luigi.build([task], local_scheduler=True, log_level="WARNING")
     return io.read_json(task.output().path) if task.complete() else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclean.pipeline import io
@@ -35,6 +35,7 @@ class Inputs:
     skipped: str | None
     spill: io.Spill
     stats: StatCache
+    passed: list[tuple[str, str]] = field(default_factory=list)  # folders not entered, and why (io.RawWalk)
 
     def shards(self) -> Iterator[tuple[int, list[Entry]]]:
         """(shard, its entries in path order) of every shard, one at a time."""
@@ -95,4 +96,4 @@ def listed(raw: Path, out: Path, limit: int, shards: int) -> Iterator[Inputs]:
         for r, found in io.hashed_inputs(raw, limit, in_path_order(walk, spill), stats):
             for aid, rel, sha, side in found:
                 spill.add(shard_of(aid, shards), [aid, rel, sha, side, r.raw_rel])
-        yield Inputs(spill.count, sorted(walk.ignored), walk.skipped, spill, stats)
+        yield Inputs(spill.count, sorted(walk.ignored), walk.skipped, spill, stats, sorted(walk.passed))

@@ -9,6 +9,7 @@ from pathlib import Path
 import luigi
 
 from newsclean.pipeline import io
+from newsclean.pipeline.core.config import ConfigError
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.classify.sitestats import SiteStats
 from newsclean.pipeline.rules.ruleset import DeferredRuleSet
@@ -19,7 +20,11 @@ from newsclean.tasks.folder import paths, remote
 def load_context(config: str, out: str = "") -> Context:
     """Config and rules for a batch, and the site statistics of the output folder ``out``
     when it holds them; re-read when the config file's bytes or the statistics file change."""
-    ctx = _context(config, io.read_bytes(Path(config)) if config and Path(config).is_file() else b"")
+    try:
+        config_bytes = io.read_bytes(Path(config)) if config and Path(config).is_file() else b""
+    except OSError as exc:  # a config file that cannot be read does not load (io.load_config says the rest)
+        raise ConfigError(f"{config}: {exc.strerror or exc}") from None
+    ctx = _context(config, config_bytes)
     stats = paths.site_stats(Path(out)) if out else None
     if stats is None or not stats.is_file():
         return ctx
