@@ -13,7 +13,7 @@ from newsclean.pipeline.core.article import Article, Change, RejectedInput, Sour
 from newsclean.pipeline.core.config import CleanConfig, ConfigError
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.ingest.decode import decode_bytes, decode_html, reread_lines
-from newsclean.pipeline.ingest.inputs import Record, looks_like_html, sha256, site_of
+from newsclean.pipeline.ingest.inputs import Record, holds_markup, looks_like_html, sha256, site_of
 from newsclean.pipeline.rules.regex_budget import RegexBudget
 from newsclean.pipeline.rules.ruleset import RuleError
 from newsclean.pipeline.ingest.segment import is_visible, segment_text, split_lines
@@ -217,9 +217,11 @@ def prepare_bytes(data: bytes, *, id: str, path: str, ctx: Context, meta: dict |
 
 
 def takes_html_path(record: Record, cfg: CleanConfig) -> bool:
-    """The record is an HTML page: by its format, or a text that is an HTML document
-    (``sniff_html``)."""
-    return record.format == "html" or cfg.sniff_html and looks_like_html(record.data)
+    """The record is an HTML page: by its format, unless it holds no markup at all (a text saved
+    as ``.html``: ``holds_markup``), or a text that is an HTML document (``sniff_html``)."""
+    if record.format == "html":
+        return holds_markup(record.data)
+    return cfg.sniff_html and looks_like_html(record.data)
 
 
 def clean_record(record: Record, *, path: str, ctx: Context) -> Cleaned:

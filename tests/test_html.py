@@ -9,7 +9,7 @@ import pytest
 
 from newsclean.pipeline import io
 from newsclean.pipeline.clean import clean_html, clean_record
-from newsclean.pipeline.ingest.inputs import single_record
+from newsclean.pipeline.ingest.inputs import holds_markup, single_record
 from newsclean.pipeline.output.conservation import unaccounted_lines
 from newsclean.pipeline.output.contract import body_text, changelog_record, corpus_record
 from newsclean.pipeline.rules.patterns import is_anchored
@@ -231,6 +231,23 @@ def test_a_txt_file_holding_an_html_page_takes_the_html_path(ctx):
     assert "Alibaba is set to raise up to $12.9bn" in text and "<div" not in text and "<script" not in text
     as_html = clean_record(single_record("saved", "saved.html", data, None, 10_000_000), path="saved.txt", ctx=ctx)
     assert text == body_text(as_html.article)
+
+
+def test_an_html_file_holding_no_markup_is_cleaned_as_text(ctx):
+    """A text saved as .html (or a record whose "html" is plain text) was rejected as a page
+    with no article text found (reject.empty): its article lost. It holds no tag, so it is
+    cleaned as the text it is; a page with markup, in UTF-16 too, still takes the HTML path."""
+    text = ("Home\nCouncil approves new bridge over the river\nBy Jane Smith\n"
+            "The city council voted on Tuesday to build a new footbridge across the river.\n"
+            "Construction will begin next spring and is expected to take two years to finish.\n")
+    c = clean_record(single_record("saved", "saved.html", text.encode("utf-8"), None, 10_000), path="saved.html", ctx=ctx)
+    assert not c.rejected and c.source.format == "text"
+    assert "The city council voted on Tuesday to build a new footbridge across the river." in body_text(c.article)
+    png = clean_record(single_record("img", "img.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", None, 10_000),
+                       path="img.html", ctx=ctx)
+    assert [ch.rule for ch in png.changes] == ["reject.binary"]
+    utf16 = "<html><body><p>Ein Satz.</p></body></html>".encode("utf-16-le")
+    assert holds_markup(page("aeb-360c732d")) and holds_markup(utf16)
 
 
 def test_html_sniffing_can_be_switched_off_and_ignores_quoted_markup(ctx):

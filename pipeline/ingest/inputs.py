@@ -73,6 +73,19 @@ def looks_like_html(data: bytes) -> bool:
     return HTML_DOCUMENT.match(data[:4096]) is not None
 
 
+# a start tag, end tag, comment or doctype: "<" then a letter, "!", "?" or "/" (in UTF-16, a NUL
+# between them)
+MARKUP = re.compile(rb"<\x00?[A-Za-z!?/]")
+MARKUP_WINDOW = 65_536
+
+
+def holds_markup(data: bytes) -> bool:
+    """An input named or recorded as HTML holds markup within its first MARKUP_WINDOW bytes. A
+    ``.html`` file (or a record's ``html``) that holds none is a text saved under that name:
+    cleaned as text, not rejected as a page without article text."""
+    return MARKUP.search(data, 0, MARKUP_WINDOW) is not None
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
