@@ -71,11 +71,11 @@ class Timer:
 def instrumented(timer: Timer):
     """Wrap the parts of the pipeline that the report names, and unwrap them on leaving."""
     stages = dict(clean.STAGES)
-    saved = [(clean, "article_from_text"), (BlockModel, "probabilities")] + \
+    saved = [(clean, "text_article"), (BlockModel, "probabilities")] + \
         [(boilerplate, name) for name, _ in BOILERPLATE_PARTS]
     originals = [(owner, name, getattr(owner, name)) for owner, name in saved]
     clean.STAGES.update({name: timer.wrap(f"stage {name}", fn) for name, fn in stages.items()})
-    clean.article_from_text = timer.wrap("segment into blocks", clean.article_from_text)
+    clean.text_article = timer.wrap("segment into blocks", clean.text_article)
     for name, label in BOILERPLATE_PARTS:
         setattr(boilerplate, name, timer.wrap(label, getattr(boilerplate, name)))
     BlockModel.probabilities = timer.wrap("classifier: logistic passes", BlockModel.probabilities)

@@ -41,10 +41,10 @@ def test_every_reported_part_is_measured(budget):
 
 
 def test_the_pipeline_is_unwrapped_afterwards(budget):
-    before = (dict(clean.STAGES), clean.article_from_text, BlockModel.probabilities,
+    before = (dict(clean.STAGES), clean.text_article, BlockModel.probabilities,
               [getattr(boilerplate, name) for name, _ in budget.BOILERPLATE_PARTS])
     budget.measure(seeds(budget)[:1], rounds=1)
-    after = (dict(clean.STAGES), clean.article_from_text, BlockModel.probabilities,
+    after = (dict(clean.STAGES), clean.text_article, BlockModel.probabilities,
              [getattr(boilerplate, name) for name, _ in budget.BOILERPLATE_PARTS])
     assert after == before
 
