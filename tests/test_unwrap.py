@@ -125,3 +125,36 @@ def test_a_joined_paragraph_is_held_to_a_lines_limit():
     assert sum(len(c.after or "") for c in changes) == sum(len(b.text) for b in blocks)
     # every line's 81 characters are in a block, and a space between two lines of one block
     assert sum(len(b.text) for b in blocks) == 50_000 * 81 + 50_000 - len(blocks)
+
+
+def lynx_dump() -> str:
+    """A page as ``lynx -dump`` writes it: indented, wrapped at 76, link texts after "[n]"
+    markers, the numbered URLs under "References" at the end."""
+    out = ["   [1]Skip to content", "", "   [2]Home [3]India [4]World", "", HEADLINE, ""]
+    for paragraph in PARAGRAPHS:
+        marked = paragraph.replace("the weather department", "the [5]weather department")
+        out += textwrap.wrap(marked, 76, initial_indent="   ", subsequent_indent="   ") + [""]
+    refs = ["#main", "", "india", "world", "weather"]
+    return "\n".join(out + ["   [6]Read more", "", "References", ""]
+                     + [f"   {n}. https://example.com/{r}" for n, r in enumerate(refs, start=1)])
+
+
+def test_a_lynx_dump_loses_its_link_markers_and_keeps_its_paragraphs(clean, ctx):
+    raw = lynx_dump()
+    out = clean(raw, id="lynx")
+    body = [b.text for b in out.article.blocks]
+    assert PARAGRAPHS[0] in body and not any("[5]" in text for text in body)
+    assert out.article.title == HEADLINE
+    lynx = [c for c in out.changes if c.rule == "seg.lynx"]
+    assert any(c.after == PARAGRAPHS[0] for c in lynx)
+    assert unaccounted_lines(raw, corpus_record(out, ctx), changelog_record(out, ctx)["changes"]) == []
+
+
+def test_bracketed_numbers_stay_without_lynxs_reference_list():
+    """"[1]" before a word is a citation or a footnote in any other text: it stays."""
+    from newsclean.pipeline.ingest.lynx import looks_like_lynx
+
+    text = "\n".join(["The study[1]found that rates fell.", "References", "1. Smith, J. (2020). Rates."])
+    assert not looks_like_lynx(split_lines(text))
+    assert [b.text for b in segment(text, CFG)][0] == "The study[1]found that rates fell."
+    assert looks_like_lynx(split_lines(lynx_dump()))

@@ -78,6 +78,11 @@ class CleanConfig:
     markers, link targets, images' URLs and bold marks go, each line changed logged as a
     ``seg.markdown`` edit (``ingest/markdown.py``)."""
 
+    strip_link_markers: bool = True
+    """Remove ``lynx -dump``'s link markers ("the [5]weather department") from a text that ends
+    with lynx's "References" list of numbered URLs, each block changed logged as a ``seg.lynx``
+    edit (``ingest/lynx.py``)."""
+
     # --- boilerplate --------------------------------------------------------------------
     sentence_min_words: int = 6
     """A block reads as a sentence when it has at least this many words and ends with

@@ -19,6 +19,7 @@ from typing import Sequence
 
 from newsclean.pipeline.core.article import Block, Change
 from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.ingest.lynx import looks_like_lynx, without_markers
 from newsclean.pipeline.ingest.markdown import looks_like_markdown, plain
 from newsclean.pipeline.text.predicates import CJK_RUN, ends_like_sentence, is_headline, is_sentence, words
 
@@ -165,7 +166,23 @@ def segment_text(text: str, cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[
         changes.append(Change("ingest", "seg.unwrap", "edit", i + 1, lines[i], paragraph, detail))
         changes.extend(Change("ingest", "seg.unwrap", "edit", n + 1, lines[n], None, detail) for n in range(i + 1, last + 1))
         i = last + 1
+    if cfg.strip_link_markers and looks_like_lynx(lines):
+        blocks, changes = unmarked(blocks, changes, cfg)
     return tuple(blocks), tuple(changes)
+
+
+def unmarked(blocks: list[Block], changes: list[Change], cfg: CleanConfig) -> tuple[list[Block], list[Change]]:
+    """The blocks of a ``lynx -dump`` without its link markers (``ingest/lynx.py``), each block
+    changed logged as a ``seg.lynx`` edit (after its ``seg.unwrap`` edits, if joined)."""
+    out: list[Block] = []
+    edits: list[Change] = []
+    for block in blocks:
+        text = without_markers(block.text)
+        if text != block.text:
+            edits.append(Change("ingest", "seg.lynx", "edit", block.line, block.text, text, None))
+            block = Block(line=block.line, text=text, kind=block_kind(text, cfg))
+        out.append(block)
+    return out, sorted(changes + edits, key=lambda c: c.line)
 
 
 def markdown_blocks(lines: Sequence[str], cfg: CleanConfig) -> tuple[tuple[Block, ...], tuple[Change, ...]]:

@@ -84,6 +84,9 @@ BUILTIN = {
     "seg.markdown": ("segment", "ingest", "A line of a Markdown scrape (Firecrawl, Jina Reader, crawl4ai, html2text) "
                      "made plain: heading markers, link targets, images' URLs, bold and code marks removed (an edit, the "
                      "plain line in after), or a line of markup alone (an image without text) dropped."),
+    "seg.lynx": ("segment", "ingest", "A block of a lynx -dump (a text ending with lynx's References list of "
+                 "numbered URLs) without the '[n]' link markers before its link texts; the block in before, the text "
+                 "without them in after."),
     "enc.stray-bytes": ("encoding", "ingest", "A UTF-8 input with a few stray bytes is read as UTF-8, each stray byte "
                         "replaced by U+FFFD (encoding utf-8-replace): one edit per line that a cp1252 reading gives "
                         "otherwise, that reading in before; the stray bytes of the line in detail."),
