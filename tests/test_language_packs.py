@@ -237,3 +237,34 @@ def test_the_classifier_drops_nothing_on_a_page_where_no_block_reads_as_running_
         assert line.replace("।", "꯫") in body
     assert not [c for c in out.changes if c.rule == "clf.blocks"]
     assert [c for c in out.changes if c.rule == "clf.unsure"]
+
+
+ENGLISH_CHROME = ["About us and our team of reporters in the city.",
+                  "Sign in to your account to read the rest of the news on this site.",
+                  "We use cookies to give you the best experience on our website and to show you relevant ads.",
+                  "Terms of use and the privacy policy of this site apply to all of the content you see here."]
+
+
+@pytest.mark.parametrize("lang", ["hi", "th", "ur"])
+def test_english_chrome_does_not_make_a_page_in_another_script_english(clean, lang):
+    """Four English sentences of chrome hold more stop words than any other language on a
+    Hindi, Thai or Urdu page: taken for English, none of its own paragraphs held enough stop
+    words to read as running text, and the classifier took the whole article, keeping the
+    English chrome. Most of its letters are not Latin: no language is guessed from stop words."""
+    lines = (SCRIPTS / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    raw = "\n".join(ENGLISH_CHROME[:2] + lines + ENGLISH_CHROME[2:])
+    body = [" ".join(b.text.split()) for b in clean(raw, id=lang).article.blocks]
+    for line in SCRIPT_PAGES[lang]["article"]:
+        assert line in body, f"{lang}: article line lost: {line!r}"
+    assert guess_language([line for line in raw.splitlines() if words(line) >= 5]) is None
+
+
+def test_a_page_is_guessed_in_its_own_script():
+    from newsclean.pipeline.text.languages import in_its_script
+
+    english = ["The minister said on Monday that the talks would resume next week in Geneva."] * 3
+    hindi = ["राजधानी दिल्ली में सोमवार को हुई भारी बारिश से कई इलाकों में जलभराव हो गया।"] * 3
+    russian = ["Министр заявил в понедельник, что переговоры возобновятся на следующей неделе."] * 3
+    assert in_its_script(english, "en") and not in_its_script(english, "ru")
+    assert in_its_script(russian, "ru") and not in_its_script(russian, "en")
+    assert not in_its_script(english[:1] + hindi, "en") and in_its_script(english + hindi[:1], "en")

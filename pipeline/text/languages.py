@@ -169,17 +169,53 @@ def stopword_counts(toks: Iterable[str]) -> dict[str, int]:
 def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) -> str | None:
     """Chinese or Japanese when most of the words of ``texts`` are written in their scripts
     (``cjk_language``); else the language whose stop words are most frequent in ``texts``, or
-    None when too few stop words were seen or the best language does not lead the next one by
-    ``margin``."""
+    None when too few stop words were seen, the best language does not lead the next one by
+    ``margin``, or most of the letters are not in its script (``in_its_script``)."""
     cjk = cjk_language(texts)
     if cjk is not None:
         return cjk
     counts = sorted(((n, lang) for lang, n in stopword_counts(chain.from_iterable(map(tokens, texts))).items()),
                     reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
-    if best < min_hits or best < margin * second:
+    if best < min_hits or best < margin * second or not in_its_script(texts, lang):
         return None
     return lang
+
+
+# The script of each stop-word language. A Hindi, Thai or Bengali page whose menus, cookie notice
+# or sign-in prompt are in English has more English stop words than any other: were it taken for
+# English, no paragraph of its own would hold enough stop words to read as running text, and
+# the block classifier would take the article. Its letters tell it is not.
+SCRIPT_LETTERS = {
+    "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]+"),
+    "cyrillic": re.compile(r"[\u0400-\u052f]+"),
+    "greek": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]+"),
+    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+"),
+}
+SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "el": "greek", "ar": "arabic"}  # the others: Latin
+LETTER = re.compile(r"[^\W\d_]+")
+SCRIPT_MIN_SHARE = 0.5  # of the letters of the texts
+ASCII_PAGE = 0.3  # under this share of characters outside ASCII, a page is written in Latin letters
+
+
+def in_its_script(texts: Sequence[str], lang: str) -> bool:
+    """At least SCRIPT_MIN_SHARE of the letters of ``texts`` are in ``lang``'s script. A page
+    whose characters are mostly ASCII is answered without counting letters: Latin, so yes for
+    a language written in Latin letters and no for another."""
+    script = SCRIPT_OF.get(lang, "latin")
+    chars = wide = 0
+    for text in texts:
+        chars += len(text)
+        if not text.isascii():
+            wide += len(text) - len(text.encode("ascii", "ignore"))
+    if wide < ASCII_PAGE * chars:
+        return script == "latin"
+    own = total = 0
+    for text in texts:
+        letters = sum(map(len, LETTER.findall(text)))
+        total += letters
+        own += letters if script == "latin" and text.isascii() else sum(map(len, SCRIPT_LETTERS[script].findall(text)))
+    return own >= SCRIPT_MIN_SHARE * total
 
 
 CJK_MIN_SHARE = 0.5  # of the page's words, for the page to be Chinese or Japanese
