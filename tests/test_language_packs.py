@@ -268,3 +268,27 @@ def test_a_page_is_guessed_in_its_own_script():
     assert in_its_script(english, "en") and not in_its_script(english, "ru")
     assert in_its_script(russian, "ru") and not in_its_script(russian, "en")
     assert not in_its_script(english[:1] + hindi, "en") and in_its_script(english + hindi[:1], "en")
+
+
+VIETNAMESE = ["Trang chủ", "Thời sự", "Mưa lớn gây ngập nhiều tuyến phố ở Hà Nội",
+              "Trận mưa lớn kéo dài từ sáng thứ hai đã khiến nhiều tuyến phố ở Hà Nội bị ngập sâu.",
+              "Trung tâm dự báo khí tượng cho biết mưa sẽ tiếp tục trong hai ngày tới.",
+              "Theo cảnh sát giao thông, nhiều tuyến đường chính bị ùn tắc kéo dài và người dân gặp nhiều khó khăn.",
+              "Chính quyền thành phố đã huy động thêm máy bơm để tiêu thoát nước tại các điểm ngập.",
+              "Các chuyên gia cho rằng hệ thống thoát nước của thành phố cần được cải tạo gấp."]
+
+
+def test_english_chrome_does_not_make_a_latin_script_page_english(clean):
+    """A Vietnamese page (Latin letters, no stop-word list) with the same English chrome: the
+    letters do not tell, the longest sentences do (the article's, with no English stop words).
+    Taken for English, the page kept none of its five paragraphs; judged by its structure, it
+    keeps four (the first, under two English sentences that look like the article's start, is
+    still lost on this short page)."""
+    raw = "\n".join(ENGLISH_CHROME[:2] + VIETNAMESE + ENGLISH_CHROME[2:])
+    body = [b.text for b in clean(raw, id="vi").article.blocks]
+    assert sum(line in body for line in VIETNAMESE[3:]) >= 4
+    assert guess_language([line for line in raw.splitlines() if words(line) >= 5]) is None
+    english = ["The minister said on Monday that the talks would resume next week in Geneva, officials said.",
+               "Analysts expect the negotiations to continue for several more months at the very least.",
+               "The opposition said the plan would cost the country far more than the government admits."]
+    assert guess_language(english * 3) == "en"

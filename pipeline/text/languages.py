@@ -13,7 +13,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Iterable, Sequence
 
-from newsclean.pipeline.text.predicates import CJK_RUN, KANA, cjk_words, words
+from newsclean.pipeline.text.predicates import CJK_RUN, KANA, cjk_words, ends_like_sentence, words
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset("""
@@ -177,9 +177,27 @@ def guess_language(texts: list[str], min_hits: int = 20, margin: float = 1.3) ->
     counts = sorted(((n, lang) for lang, n in stopword_counts(chain.from_iterable(map(tokens, texts))).items()),
                     reverse=True)
     (best, lang), (second, _) = counts[0], counts[1]
-    if best < min_hits or best < margin * second or not in_its_script(texts, lang):
+    if best < min_hits or best < margin * second or not in_its_script(texts, lang) or not in_its_longest(texts, lang):
         return None
     return lang
+
+
+LONGEST = 5  # the page's longest sentences looked at (in words): its article's, on a page that has one
+LONGEST_STOP = 0.1  # the share of stop words of the language that makes one of them in it
+
+
+def in_its_longest(texts: Sequence[str], lang: str) -> bool:
+    """Most of the page's LONGEST longest sentences (seven words or more, ending like one;
+    their length in tokens) hold LONGEST_STOP of ``lang``'s stop words (true when the page
+    has fewer). On a Vietnamese, Indonesian or Swahili page (no stop-word list) whose sign-in
+    prompt and cookie notice are English, English has the most stop words, but the article's
+    paragraphs, the longest sentences, have none of them."""
+    sentences = sorted((t for t in texts if words(t) >= 7 and ends_like_sentence(t)),
+                       key=lambda t: len(tokens(t)), reverse=True)
+    if len(sentences) < LONGEST:
+        return True
+    stops = STOPWORDS[lang]
+    return sum(1 for t in sentences[:LONGEST] if _share(tokens(t), stops) >= LONGEST_STOP) > LONGEST // 2
 
 
 # The script of each stop-word language. A Hindi, Thai or Bengali page whose menus, cookie notice
