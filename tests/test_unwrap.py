@@ -73,7 +73,7 @@ def test_only_a_line_a_wrapper_filled_goes_on_into_the_next():
 
 
 def test_a_word_broken_at_a_hyphen_and_chinese_are_joined_without_a_space():
-    from newsclean.pipeline.ingest.segment import _join
+    from newsclean.pipeline.ingest.segment import joined
 
     text = "\n".join(["The minister, who has led the talks for the government since the well-",
                       "known crisis of last year, said on Monday that no agreement was close yet",
@@ -85,8 +85,8 @@ def test_a_word_broken_at_a_hyphen_and_chinese_are_joined_without_a_space():
     # a break after a full stop, before a capital, is a sentence's end: the blocks part there
     assert blocks[0].startswith("The minister") and "the well-known crisis" in blocks[0] and blocks[0].endswith("resume.")
     assert blocks[1].startswith("Officials") and blocks[1].endswith("face a vote.")
-    assert _join("杭州市发展和改革委员会周二宣布", "该市将新建三条地铁线路") == "杭州市发展和改革委员会周二宣布该市将新建三条地铁线路"
-    assert _join("a fine", "day") == "a fine day"
+    assert joined(["杭州市发展和改革委员会周二宣布", "该市将新建三条地铁线路"]) == "杭州市发展和改革委员会周二宣布该市将新建三条地铁线路"
+    assert joined(["a fine", "day"]) == "a fine day"
 
 
 def test_unwrap_lines_off_keeps_every_line():

@@ -98,13 +98,9 @@ def wrapped_at(line: str, following: str, width: int) -> bool:
     return not ends_like_sentence(line) or rest[:1].islower()
 
 
-def _join(left: str, right: str) -> str:
-    """Two lines of a paragraph as one: a space between them, but none after a word broken
-    at a hyphen ("well-" "known") or between two Chinese or Japanese characters."""
-    return left + _glue(left, right) + right
-
-
 def _glue(left: str, right: str) -> str:
+    """What goes between two lines of a paragraph: a space, but nothing after a word broken at
+    a hyphen ("well-" "known") or between two Chinese or Japanese characters."""
     if left[-1:] == "-" and left[-2:-1].isalpha():
         return ""
     if CJK_RUN.match(left[-1:]) and CJK_RUN.match(right[:1]):
@@ -113,7 +109,7 @@ def _glue(left: str, right: str) -> str:
 
 
 def joined(lines: Sequence[str]) -> str:
-    """The lines of a paragraph as one (``_join`` between each two), built in one pass."""
+    """The lines of a paragraph as one (``_glue`` between each two), built in one pass."""
     parts = [lines[0]]
     for left, right in zip(lines, lines[1:]):
         parts += (_glue(left, right), right)

@@ -17,13 +17,15 @@ from newsclean.pipeline.stages.context import Context
 
 STAGE = "normalize"
 ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-ZERO_WIDTH = re.compile(r"[\u00ad\u180e\u200b-\u200d\u2060\u2061-\u2064\ufeff]")
 # The zero-width non-joiner and joiner spell words in Persian, Urdu and Kurdish ("می‌گویند"), pick
 # a conjunct's form in the Indic scripts and Sinhala ("ශ්‍රී"), and join emoji into one ("👨‍👩‍👧"):
-# between two letters, marks or symbols they stay; beside a space, punctuation or a line's edge
-# they do nothing and go like the other zero-width characters
-STRAY = regex.compile(r"[\u00ad\u180e\u200b\u2060\u2061-\u2064\ufeff]|(?<![\p{L}\p{M}\p{So}\p{Sk}\u200c\u200d])[\u200c\u200d]"
-                      r"|[\u200c\u200d](?![\p{L}\p{M}\p{So}\p{Sk}\u200c\u200d])")
+# between two letters, marks or symbols (JOINABLE) they stay; beside a space, punctuation or a
+# line's edge they do nothing and go like the other zero-width characters
+JOINERS = r"\u200c\u200d"
+OTHER_ZERO_WIDTH = r"\u00ad\u180e\u200b\u2060\u2061-\u2064\ufeff"
+JOINABLE = rf"\p{{L}}\p{{M}}\p{{So}}\p{{Sk}}{JOINERS}"
+ZERO_WIDTH = re.compile(f"[{OTHER_ZERO_WIDTH}{JOINERS}]")
+STRAY = regex.compile(f"[{OTHER_ZERO_WIDTH}]|(?<![{JOINABLE}])[{JOINERS}]|[{JOINERS}](?![{JOINABLE}])")
 # C0 and C1 controls except tab (lines are already split, so no \n or \r remain)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SPACE_RUNS = re.compile(r"[ \t]{2,}|\t")

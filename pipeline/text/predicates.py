@@ -57,7 +57,8 @@ def fold(text: str) -> str:
 # its words by spaces and is counted by them. CJK punctuation (、。「」 and the full-width forms)
 # separates words like a space.
 CJK_CHARS_PER_WORD = 2
-CJK_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007]+")
+CJK_LETTERS = r"\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3007"  # Han, kana
+CJK_RUN = re.compile(f"[{CJK_LETTERS}]+")
 CJK_PUNCT = re.compile(r"[\u3000-\u3004\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff]")
 
@@ -77,22 +78,20 @@ def cjk_words(text: str) -> int:
 # alike, not measured: a count off by half is still a count, where white space alone makes a
 # paragraph of one of these scripts two or three "words", a label.
 UNSPACED_CHARS_PER_WORD = 4
-UNSPACED_RUN = re.compile(r"[\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ece\u1000-\u103f\u1050-\u109d\u1780-\u17d3\u17d7\u17dc\u17dd]+")
+# their letters and marks (not their digits or punctuation): Thai and Lao, which also mark no
+# sentence end (``ends_unmarked``), then Burmese and Khmer
+THAI_LAO = r"\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ece"
+BURMESE_KHMER = r"\u1000-\u103f\u1050-\u109d\u1780-\u17d3\u17d7\u17dc\u17dd"
+UNSPACED_RUN = re.compile(f"[{THAI_LAO}{BURMESE_KHMER}]+")
+# a letter of any script written without spaces between words: one search, so that other
+# texts are counted by white space
+UNSPACED_SCRIPT = re.compile(f"[{CJK_LETTERS}{THAI_LAO}{BURMESE_KHMER}]")
 
 
 def unspaced_words(text: str) -> int:
     """The words of the Thai, Lao, Khmer and Burmese runs of ``text`` (UNSPACED_CHARS_PER_WORD
     code points a word)."""
     return sum(-(-len(run) // UNSPACED_CHARS_PER_WORD) for run in UNSPACED_RUN.findall(text))
-
-
-def _unspaced_scripts(text: str) -> bool:
-    """``text`` holds a letter of a script written without spaces between its words (CJK,
-    Thai, Lao, Khmer, Burmese): one search, so that other texts are counted by white space."""
-    return UNSPACED_SCRIPT.search(text) is not None
-
-
-UNSPACED_SCRIPT = re.compile(r"[\u0e01-\u0ece\u1000-\u109d\u1780-\u17dd\u3005\u3007\u3041-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -102,7 +101,7 @@ def words(text: str) -> int:
     Khmer and Burmese runs by UNSPACED_CHARS_PER_WORD. Cached: a block's count is asked for
     by segmenting, the rules' screens, the predicates and the classifier (about five times a
     block)."""
-    if text.isascii() or not _unspaced_scripts(text):
+    if text.isascii() or UNSPACED_SCRIPT.search(text) is None:
         return len(text.split())
     counted = cjk_words(text) + unspaced_words(text)
     rest = UNSPACED_RUN.sub(" ", CJK_PUNCT.sub(" ", CJK_RUN.sub(" ", text)))
@@ -152,7 +151,7 @@ def ends_like_sentence(text: str) -> bool:
 # Thai and Lao end a sentence with no mark at all (a space, or the end of the paragraph): a block
 # that ends in one of their letters or marks (the Thai abbreviation and repetition signs among
 # them) has no end to read, only its length (``unmarked_sentence_words``)
-NO_STOP_SCRIPT = re.compile(r"[\u0e01-\u0e3a\u0e40-\u0e4e\u0e81-\u0ece]")
+NO_STOP_SCRIPT = re.compile(f"[{THAI_LAO}]")
 
 
 def ends_unmarked(text: str) -> bool:
