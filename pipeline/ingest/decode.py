@@ -68,7 +68,7 @@ def _utf16_without_bom(data: bytes, markup: bool = False) -> tuple[str, str] | N
     (``markup``: or tag brackets, for a minified page) and no control characters. Else None
     (UTF-8 text has no zero bytes)."""
     units = len(data) // 2
-    if units < 8 or len(data) % 2:
+    if units < 8 or len(data) % 2 or b"\0" not in data:  # one search spares the two slices on most inputs
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
     for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
@@ -207,9 +207,9 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     or the page's ``<meta>`` declares, then detection as for text. UTF-16 without a BOM comes
     before UTF-8 as in ``decode_bytes``: a page of ASCII markup and Cyrillic or Greek text in
     UTF-16 has no byte over 0x7f, so it is valid UTF-8, read as NULs and control characters."""
-    if not any(data.startswith(bom) for bom, _ in BOMS) and (found := _utf16_without_bom(data, markup=True)) is not None:
-        return found
     if not any(data.startswith(bom) for bom, _ in BOMS):
+        if (found := _utf16_without_bom(data, markup=True)) is not None:
+            return found
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
