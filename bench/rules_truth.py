@@ -54,8 +54,8 @@ def check_set(set_dir: Path, rules, cfg: CleanConfig, matched: dict, kept: dict)
                         first.setdefault(i, rule)
                     if label(block.text, shingles, joined):
                         kept[rule.id].append(f"{set_dir.name}/{raw.id}: {block.text[:120]}")
-        for i, detail in intro_lists(blocks, first).items():
-            key = f"{detail['intro_rule']} (list)"
+        for i, intro in intro_lists(blocks, [first.get(j) for j in range(len(blocks))]).items():
+            key = f"{first[intro].id} (list)"
             matched[key] += 1
             if label(blocks[i].text, shingles, joined):
                 kept[key].append(f"{set_dir.name}/{raw.id}: {blocks[i].text[:120]}")

@@ -43,7 +43,7 @@ from newsclean.pipeline.text.predicates import words as word_count  # noqa: E402
 from newsclean.pipeline.core.config import CleanConfig  # noqa: E402
 from newsclean.pipeline.ingest.decode import decode_bytes  # noqa: E402
 from newsclean.pipeline.ingest.segment import segment  # noqa: E402
-from newsclean.pipeline.stages.boilerplate import rule_hits  # noqa: E402
+from newsclean.pipeline.stages.boilerplate import classifier_hits, intro_lists, rule_hits  # noqa: E402
 from quality import DEFAULT_BENCH, WORD, context_with_model, label, measure, read_languages, read_truth, score  # noqa: E402
 
 RULES = io.load_rules(models=False)  # the rule packs only: the model is what we train
@@ -59,7 +59,8 @@ def load_set(bench: Path, name: str, cfg: CleanConfig):
         ttoks = WORD.findall(truth.get(raw.id, ""))
         tsh = {tuple(ttoks[i:i + 4]) for i in range(len(ttoks) - 3)}
         joined = f" {' '.join(ttoks)} "
-        hits = [r.category if r else None for r in rule_hits(blocks, RULES.general, cfg.regex_timeout)]
+        matched = rule_hits(blocks, RULES.general, cfg.regex_timeout)
+        hits = classifier_hits(matched, intro_lists(blocks, matched))
         vecs = block_vectors(blocks, cfg, page_language(blocks, cfg), hits)
         y = [label(b.text, tsh, joined) for b in blocks]
         ntok = [len(WORD.findall(b.text)) + 1 for b in blocks]

@@ -1,6 +1,8 @@
 """The phases of the two functions issue 14 broke up: the boilerplate stage's verdicts
 (pipeline/stages/boilerplate.py) and the page's metadata (pipeline/ingest/html_extract.py), each
 phase on its own, with negative rows."""
+from pathlib import Path
+
 import pytest
 
 from newsclean.pipeline.core.article import Article, Block, Source
@@ -9,9 +11,10 @@ from newsclean.pipeline.ingest.html_extract import (
     head_tree, meta_tags, page_author, page_date, page_language, page_metadata, page_site, page_title, page_url
 )
 from newsclean.pipeline.stages.boilerplate import (
-    drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body, match_rules,
-    intro_lists, remove_boilerplate, tail_bylines, tail_verdict
+    classifier_hits, drop_after_classifier, drop_by_position, drop_changes, flag_changes, keep_repeats_in_body,
+    keep_speaker_turns, match_rules, intro_lists, remove_boilerplate, speaker, tail_bylines, tail_verdict
 )
+from newsclean.pipeline.classify.blocks import local, page_language as blocks_language, tight_span
 from newsclean.pipeline.rules.registry import HEURISTICS, describe_rules, lookup
 from newsclean.pipeline.text.layout import Layout
 
@@ -161,7 +164,7 @@ def test_a_dropped_intro_takes_the_bulleted_list_under_it(ctx):
 def test_only_a_dropped_takes_list_intro_ending_in_a_colon_takes_a_list(ctx):
     items = ["* The library will close in May.", "* Its books go to the school."]
     kept_intro = match_rules(article("Storm Hits The Coast Today", BODY, "The council decided three things:", *items), ctx)
-    assert kept_intro.listed == {} and intro_lists(kept_intro.blocks, kept_intro.dropped) == {}  # the article's own list
+    assert kept_intro.listed == {} and intro_lists(kept_intro.blocks, kept_intro.matched) == {}  # the article's own list
     no_colon = match_rules(article("Storm Hits The Coast Today", BODY, "Leave a Reply", *items), ctx)
     assert no_colon.dropped[2].id == "bp.comment-form-heading"
     assert no_colon.listed == {}  # a heading, not an intro
@@ -187,6 +190,77 @@ def test_a_listed_item_has_its_rule_ids_category_wherever_it_is_counted(ctx):
                                                                                       "bp.comment-policy"}
     assert [(c.before, c.detail["category"]) for c in drops] == [
         (c.before, lookup(registry, c.rule).category) for c in drops]
+
+
+def test_the_items_a_comment_policy_takes_are_no_article_core(ctx):
+    # a Russian agency's page (made up, in the shape of the real ones): its comment rules, four
+    # sentences and sixteen items under "... будет удален, если он:", hold more running text than
+    # the article. Counted as running text they were the classifier's article core, and the
+    # article, far from it, was dropped. The items the policy's intro takes now read as its
+    # category (comment_form), as the intro does, and the core is the article's paragraphs
+    text = (Path(__file__).parent / "fixtures" / "langs" / "ru-comment-policy.txt").read_text(encoding="utf-8")
+    v = match_rules(article(*text.splitlines()), ctx)
+    hits = classifier_hits(v.matched, v.listed)
+    items = [i for i, b in enumerate(v.blocks) if b.text.startswith("* ") and i > 30]
+    assert len(items) == 16 and all(i in v.listed for i in items)
+    assert all(hits[i] == "comment_form" for i in items)
+    assert all(hits[i] is None or hits[i] == (v.matched[i].category if v.matched[i] else None)
+               for i in range(len(hits)) if i not in v.listed)  # the other blocks: their own rule's
+    locs = [local(b.text, blocks_language(v.blocks, ctx.config), ctx.config) for b in v.blocks]
+    first, last = tight_span(locs, hits)
+    assert v.blocks[first].text.startswith("ТВЕРЬ, 4 янв") and v.blocks[last].text.startswith("Пожар на складе")
+    cleaned = remove_boilerplate(v.article, ctx)
+    kept = [b.text for b in cleaned.article.blocks]
+    assert all(line in kept for line in text.splitlines()[20:25])  # the article's five paragraphs
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Q: Where did the idea come from?", "q"), ("A: From my grandmother's letters.", "a"),
+    ("JANE DOE: Never.", "jane doe"), ("— Вопрос: Когда выйдет книга?", "вопрос"),
+    ("Mr. O'Neil: We will see.", "mr. o'neil"),
+    ("The council decided three things: to close the library, to sell it and to move.", None),
+    ("Updated 10:32: the vote is over.", None), ("note: lower case is no speaker", None),
+])
+def test_speaker(text, label):
+    assert speaker(text) == label
+
+
+def test_an_interviews_last_turns_stay_with_its_kept_turns(ctx):
+    lines = (Path(__file__).parent / "fixtures" / "langs" / "en-interview.txt").read_text(encoding="utf-8").splitlines()
+    result = remove_boilerplate(article(*lines), ctx)
+    kept = [b.text for b in result.article.blocks]
+    turns = [line for line in lines if line[:3] in ("Q: ", "A: ")]
+    assert len(turns) == 8 and all(t in kept for t in turns)  # the short last question and answer too
+    assert "Read more interviews" not in kept and "© 2024 The Review" not in kept
+
+
+def _judged(ctx, lines, dropped):
+    """Verdicts as the classifier left them: every block scored, ``dropped`` (indexes) its drops."""
+    v = match_rules(article(*lines), ctx)
+    v.scores = {i: 0.1 if i in dropped else 0.9 for i in range(len(lines)) if i not in v.dropped}
+    v.dropped.update((i, "clf.blocks") for i in dropped)
+    return v
+
+
+def test_a_speakers_dropped_turn_stays_only_next_to_kept_turns_of_two_speakers(ctx):
+    q, a = "Q: Do you plan your novels?", "A: Never, I write to find out what I think."
+    lines = ["Storm Hits The Coast Today", BODY, q, a, q, a, "Q: And now?", "A: Poetry.", "Tags: books, novels"]
+    v = _judged(ctx, lines, {6, 7, 8})
+    keep_speaker_turns(v)
+    assert set(v.dropped) == {8}  # the last turns stay; the tag line is no speaker's
+    # one speaker alone (a "Tags:" or "Photo:" label twice) is no interview
+    v = _judged(ctx, ["Storm Hits The Coast Today", BODY, q, q, "A: Poetry."], {4})
+    keep_speaker_turns(v)
+    assert set(v.dropped) == {4}
+    # a dropped line that is no turn ends the run: a turn past it stays dropped
+    v = _judged(ctx, lines[:6] + ["Read more interviews", "Q: And now?"], {6, 7})
+    keep_speaker_turns(v)
+    assert set(v.dropped) == {6, 7}
+    # a turn a rule dropped stays that rule's, and ends the run too
+    v = _judged(ctx, lines[:6] + ["Share", "Q: And now?"], {7})
+    assert v.dropped[6] != "clf.blocks"
+    keep_speaker_turns(v)
+    assert v.dropped[6] != "clf.blocks" and v.dropped[7] == "clf.blocks"
 
 
 @pytest.mark.parametrize("intro", ["In today's newsletter:", "Stay informed with these five weather apps:",

@@ -13,7 +13,10 @@
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
+
+import regex
 
 from newsclean.pipeline.core.article import Article, Block, Change, StageResult, new_change
 from newsclean.pipeline.text.bylines import is_role_only, parse_byline
@@ -99,7 +102,7 @@ class Verdicts:
     dropped: dict[int, Rule | str]
     repeated: dict[int, dict]
     unsure: dict[int, dict] = field(default_factory=dict)
-    listed: dict[int, dict] = field(default_factory=dict)  # ``pos.intro-list``: the intro's rule and line
+    listed: dict[int, int] = field(default_factory=dict)  # ``pos.intro-list``: item -> its intro's block
     signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
     protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
     scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
@@ -159,27 +162,37 @@ def match_rules(article: Article, ctx: Context) -> Verdicts:
     scoped = dict(groups_for(rules)[1])
     matched = rule_hits(article.blocks, rules, ctx.config.regex_timeout, ctx.budget)
     dropped: dict[int, Rule | str] = {i: r for i, r in enumerate(matched) if r is not None and r.scope == "any"}
-    listed = intro_lists(article.blocks, dropped)
+    listed = intro_lists(article.blocks, matched)
     dropped.update((i, "pos.intro-list") for i in listed)
     repeated = site_repeats(article, ctx, dropped)
     dropped.update((i, "site.repeated") for i in repeated)
     return Verdicts(article, ctx, matched, scoped, known_authors(article), dropped, repeated, listed=listed)
 
 
-def intro_lists(blocks, dropped: dict[int, Rule | str]) -> dict[int, dict]:
+def classifier_hits(matched: list[Rule | None], listed: dict[int, int]) -> list[str | None]:
+    """What the block classifier reads of the rules: the category of the rule that matched each
+    block, and for an item of a list that a dropped intro takes (``intro_lists``), the intro's
+    category: a comment policy's "will be deleted if it:" items are no running text of the
+    article, and its core must not be sought among them."""
+    hits = [r.category if r else None for r in matched]
+    for item, intro in listed.items():
+        hits[item] = hits[intro]
+    return hits
+
+
+def intro_lists(blocks, matched: list[Rule | None]) -> dict[int, int]:
     """The items of the bulleted lists that a dropped intro owns: a block a ``takes_list``
     rule dropped that ends with a colon ("Комментарий пользователя будет удален, если он:",
     "Register now for the following news alerts:") takes the run of bulleted blocks right under it
-    (an item another rule dropped stays that rule's). Block -> the intro's rule and line (the
-    change's category is the registry's for ``pos.intro-list``, as for every rule id)."""
-    out: dict[int, dict] = {}
-    for i, rule in dropped.items():
-        if isinstance(rule, str) or not rule.takes_list or not blocks[i].text.rstrip().endswith(":"):
+    (an item a rule of scope any dropped stays that rule's). Item -> its intro's block."""
+    out: dict[int, int] = {}
+    for i, rule in enumerate(matched):
+        if rule is None or not rule.takes_list or not blocks[i].text.rstrip().endswith(":"):
             continue
         k = i + 1
         while k < len(blocks) and BULLET.match(blocks[k].text):
-            if k not in dropped:
-                out[k] = {"intro_rule": rule.id, "intro_line": blocks[i].line}
+            if matched[k] is None or matched[k].scope != "any":
+                out[k] = i
             k += 1
     return out
 
@@ -241,7 +254,7 @@ def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
     """Phase 4: the block classifier scores what is left. It runs only on a page that shows
     boilerplate (the caller's test): a clean text (our own output) is left as it is, so that
     cleaning twice changes nothing."""
-    hits = [r.category if r else None for r in v.matched]
+    hits = classifier_hits(v.matched, v.listed)
     v.protected = protected_blocks(v.blocks, layout, v.signed, v.ctx.config)
     v.scores, sentences, running = classify(v.article, v.dropped.keys() | v.protected, hits, model, v.ctx.config)
     if not running:
@@ -253,6 +266,42 @@ def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
         # precision first: a sentence-like block needs a clearer verdict than a menu line
         if p < model.drop_below * (SENTENCE_DROP_FACTOR if i in sentences else 1.0):
             v.dropped[i] = "clf.blocks"
+    keep_speaker_turns(v)
+
+
+# a turn of an interview or a transcript: a speaker's label, a colon, the words ("Q: ...",
+# "A: ...", "JOHN SMITH: ...", "Вопрос: ..."): a capitalised label of at most four words and no digit
+SPEAKER = regex.compile(r"^[-–—]?\s*(\p{Lu}[\p{L}\p{M}.'’]*(?:[ -][\p{L}\p{M}.'’]+){0,3})\s*:\s+\S")
+SPEAKER_TURNS = 2  # each of at least two speakers has this many turns the classifier kept
+
+
+def speaker(text: str) -> str | None:
+    m = SPEAKER.match(text)
+    return m.group(1).casefold() if m else None
+
+
+def keep_speaker_turns(v: Verdicts) -> None:
+    """An interview's turns are one run: the classifier reads its last short question and
+    answer ("Q: What are you reading now?", "A: Poetry, mostly.") as the page's tail. Where
+    at least two speakers each have ``SPEAKER_TURNS`` turns the classifier kept, a turn of
+    theirs that it dropped stays when only their turns and kept blocks stand between it and a
+    kept turn (precision first; its low score is flagged)."""
+    labels = [speaker(b.text) for b in v.blocks]
+    kept = Counter(labels[i] for i in v.scores if i not in v.dropped and labels[i] is not None)
+    speakers = {label for label, n in kept.items() if n >= SPEAKER_TURNS}
+    if len(speakers) < 2:
+        return
+    run: list[int] = []  # the current run of speakers' turns and kept blocks
+    for i in range(len(v.blocks) + 1):
+        if i < len(v.blocks) and (labels[i] in speakers and v.dropped.get(i, "clf.blocks") == "clf.blocks"
+                                  or i not in v.dropped):
+            run.append(i)
+            continue
+        if any(labels[j] in speakers and j not in v.dropped for j in run):
+            for j in run:
+                if v.dropped.get(j) == "clf.blocks":
+                    del v.dropped[j]
+        run = []
 
 
 def drop_after_classifier(v: Verdicts) -> None:
@@ -277,8 +326,17 @@ def drop_changes(v: Verdicts) -> tuple[Change, ...]:
         new_change(STAGE, r if isinstance(r, str) else r.id, "drop", blocks[i].line, blocks[i].text, None,
                    {"category": HEURISTICS[r][0] if isinstance(r, str) else r.category}
                    | ({"score": round(v.scores[i], 3)} if i in v.scores else {}) | v.repeated.get(i, {})
-                   | v.listed.get(i, {}))
+                   | _intro(v, i))
         for i, r in sorted(v.dropped.items()))
+
+
+def _intro(v: Verdicts, i: int) -> dict:
+    """A ``pos.intro-list`` change's detail: its intro's rule and line (the change's category
+    is the registry's for ``pos.intro-list``, as for every rule id)."""
+    if i not in v.listed:
+        return {}
+    intro = v.listed[i]
+    return {"intro_rule": v.matched[intro].id, "intro_line": v.blocks[intro].line}
 
 
 def flag_changes(v: Verdicts, flag_below: float) -> tuple[Change, ...]:
