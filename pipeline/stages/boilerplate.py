@@ -191,7 +191,8 @@ def intro_lists(blocks, matched: list[Rule | None]) -> dict[int, int]:
             continue
         k = i + 1
         while k < len(blocks) and BULLET.match(blocks[k].text):
-            if matched[k] is None or matched[k].scope != "any":
+            item_rule = matched[k]
+            if item_rule is None or item_rule.scope != "any":
                 out[k] = i
             k += 1
     return out
@@ -336,7 +337,9 @@ def _intro(v: Verdicts, i: int) -> dict:
     if i not in v.listed:
         return {}
     intro = v.listed[i]
-    return {"intro_rule": v.matched[intro].id, "intro_line": v.blocks[intro].line}
+    rule = v.matched[intro]
+    assert rule is not None  # an intro is a line a takes_list rule matched
+    return {"intro_rule": rule.id, "intro_line": v.blocks[intro].line}
 
 
 def flag_changes(v: Verdicts, flag_below: float) -> tuple[Change, ...]:
