@@ -47,6 +47,7 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
         raise CommandError(f"the output folder {out!r} holds the raw folder {raw!r}: give the output "
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
+    paths.refuse_foreign_output(out, out_path)
     with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
         io.write_text_if_changed(paths.listing(out_path), json.dumps(
             {"ignored": inputs.ignored, "skipped": inputs.skipped, "passed": inputs.passed}, ensure_ascii=False, indent=1) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_output_folder_under_a_file_is_one_line_and_failed(tmp_path):
 
 
 def test_a_task_that_cannot_write_is_one_line(tmp_path):
-    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "_state").mkdir(parents=True)  # a run's folder (one no run wrote is refused: below)
     (tmp_path / "o" / "corpus").write_text("a file where the corpus folder should be")
     done = cli_subprocess("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o")
     assert done.returncode == Exit.FAILED
@@ -117,6 +118,36 @@ def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     after = file_stats(out)
     assert all(after.get(p) == s for p, s in done.items())  # finished shards are not redone
+
+
+def test_an_output_folder_holding_a_corpus_no_run_wrote_is_refused_and_left_alone(tmp_path, capsys):
+    """A user's own corpus/part-00000.jsonl in --out was replaced by the run's part (with one
+    shard, exit 0), or made Dedup fail with KeyError 'id' (with eight)."""
+    raw = make_raw(tmp_path / "raw")
+    (tmp_path / "one.toml").write_text("shards = 1\n")
+    mine = tmp_path / "o" / "corpus" / "part-00000.jsonl"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('{"my": "own data"}\n')
+    for command in (["run", "--config", tmp_path / "one.toml"], ["run"], ["sitestats"]):
+        assert cli(*command, "--raw", raw, "--out", tmp_path / "o") == Exit.USAGE
+        line = one_line(capsys.readouterr().err)
+        assert "holds corpus/ but no newsclean run wrote it" in line and "choose a new or empty folder" in line
+        assert mine.read_text() == '{"my": "own data"}\n' and sorted(p.name for p in (tmp_path / "o").iterdir()) == ["corpus"]
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "manifest.json").write_text('{"mine": 1}\n')
+    assert cli("run", "--raw", raw, "--out", tmp_path / "m") == Exit.USAGE
+    assert "holds manifest.json but" in one_line(capsys.readouterr().err)
+
+
+def test_a_run_writes_into_a_new_a_readme_only_or_its_own_folder_without_its_state(tmp_path, capsys):
+    raw = make_raw(tmp_path / "raw")
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "README.md").write_text("the clean/ folder of a checkout\n")
+    for out in ("new", "o", "o"):
+        assert cli("run", "-q", "--raw", raw, "--out", tmp_path / out) == Exit.OK
+    shutil.rmtree(tmp_path / "o" / "_state")  # docs/operations.md: the output's _state may be deleted
+    assert cli("run", "-q", "--raw", raw, "--out", tmp_path / "o") == Exit.OK
+    assert "unchanged 5" in capsys.readouterr().out
 
 
 # a config file that does not load: its bytes -> what the one line names. Each used to be a
