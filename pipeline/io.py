@@ -25,12 +25,12 @@ from typing import Protocol
 
 from newsclean.pipeline.core.article import RejectedInput
 from newsclean.pipeline.classify.blocks import load_models
-from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from_mapping
+from newsclean.pipeline.core.config import RULE_ID_KEYS, CleanConfig, ConfigError, check_rule_ids, config_from_mapping
 from newsclean.pipeline.core.duplicates import Doc, Link, priority
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, meta_problem, single_record
-from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest
+from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest, text_rule_ids
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
@@ -57,8 +57,7 @@ def load_rules(directory: Path = RULES_DIR, models: bool = True, deferred: bool 
     read now and digested, built when a rule is first asked for (``DeferredRuleSet``), then
     ``then()`` is called (the task layer takes the built rules out of the garbage
     collector's sight)."""
-    packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
-             for p in sorted(directory.rglob("*.toml"))]
+    packs = rule_packs(directory)
     model_files = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
                    for p in sorted(directory.glob("models/*.json"))] if models else []
     if not deferred:
@@ -72,7 +71,15 @@ def load_rules(directory: Path = RULES_DIR, models: bool = True, deferred: bool 
     return DeferredRuleSet(rules_digest(packs, [(source, text, None) for source, text in model_files]), build)
 
 
+def rule_packs(directory: Path = RULES_DIR) -> list[tuple[str, str]]:
+    """Every rule pack of ``directory``: (path under it, text), in path order."""
+    return [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
+            for p in sorted(directory.rglob("*.toml"))]
+
+
 def load_config(path: str | Path | None) -> CleanConfig:
+    """The operator's config file (none: the defaults); ConfigError, one line, for a file
+    that does not read or parse, an unknown key, a bad value or an unknown rule id."""
     if not path:
         return CleanConfig()
     try:
@@ -82,7 +89,10 @@ def load_config(path: str | Path | None) -> CleanConfig:
     table = data.get("clean", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [clean] must be a table of config keys, got {table!r}")
-    return config_from_mapping(table)
+    config = config_from_mapping(table)
+    if any(key in table for key in RULE_ID_KEYS):
+        check_rule_ids(config, text_rule_ids(rule_packs()))
+    return config
 
 
 def is_input(path: Path) -> bool:

@@ -158,6 +158,10 @@ BAD_CONFIGS = {
     "stages-not-a-list": (b"stages = 5\n", "stages must be a list of stage names, got 5"),
     "skip-rules-not-a-list": (b"html_skip_rules = 5\n", "html_skip_rules must be a list of rule ids, got 5"),
     "skip-rules-a-string": (b'html_skip_rules = "bp.copyright"\n', "html_skip_rules must be a list of rule ids"),
+    "skip-rules-a-typo": (b'html_skip_rules = ["bp.copyrite"]\n',
+                          "html_skip_rules: unknown rule id 'bp.copyrite' (did you mean 'bp.copyright'?)"),
+    "skip-rules-unknown": (b'html_skip_rules = ["bp.copyright", "zz.none"]\n', "unknown rule id 'zz.none': not a text rule"),
+    "skip-rules-html-only": (b'[clean]\nhtml_skip_rules = ["bp.html-also-on"]\n', "unknown rule id 'bp.html-also-on'"),
     "shards-not-whole": (b"shards = 2.5\n", "shards must be a whole number, got 2.5"),
     "limit-zero": (b"max_input_bytes = 0\n", "max_input_bytes must be above 0, got 0"),
     "limit-negative": (b"max_lines = -5\n", "max_lines must be above 0, got -5"),
@@ -193,7 +197,8 @@ def test_a_config_file_that_cannot_be_read_is_usage_not_a_failed_write(tmp_path,
     assert one_line(capsys.readouterr().err) == f"newsclean: {tmp_path / 'locked.toml'}: Permission denied"
 
 
-@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2"])
+@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2",
+                                "html_skip_rules = []", 'html_skip_rules = ["bp.copyright", "bp.share-button"]'])
 def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
     (tmp_path / "ok.toml").write_text(ok + "\n")
     assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "ok.toml")]) == Exit.OK

@@ -5,8 +5,10 @@ are an error. ``digest()`` is stamped on every output so that a stale output is 
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields, replace
 
 from newsclean.pipeline.core.errors import ConfigError
@@ -38,7 +40,9 @@ class CleanConfig:
     """Text rules not applied to HTML inputs: in a text scrape a line such as "Step 2:
     Consider Colour" may be another story's headline, in extracted HTML it is a subheading;
     copyright, affiliate, contribution and newsletter lines are taken by the HTML rules
-    (rules/html_residue.toml), whose literal-led patterns cost less on long paragraphs."""
+    (rules/html_residue.toml), whose literal-led patterns cost less on long paragraphs.
+    Each must be the id of a text rule of a general pack: an unknown id (a typo) is an error
+    naming it and the closest id."""
 
     shards: int = 8
     """Number of output part files. More shards give more parallelism and cheaper
@@ -264,6 +268,21 @@ def check_stages(key: str, value) -> tuple[str, ...]:
         if is_user_stage(name):
             resolve(name)
     return tuple(value)
+
+
+RULE_ID_KEYS = ("html_skip_rules",)  # the keys whose value is a list of rule ids (of the general text rules)
+
+
+def check_rule_ids(config: CleanConfig, known: Collection[str]) -> None:
+    """ConfigError naming the first id of a ``RULE_ID_KEYS`` list that is not a general text
+    rule's (``known``), and the closest known id: a typo would leave the rule applied."""
+    for key in RULE_ID_KEYS:
+        for rid in getattr(config, key):
+            if rid not in known:
+                close = difflib.get_close_matches(rid, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(f"{key}: unknown rule id {rid!r}{hint}: not a text rule of the general packs "
+                                  "(pipeline/rules/*.toml)")
 
 
 def config_from_mapping(data: dict, base: CleanConfig | None = None) -> CleanConfig:
