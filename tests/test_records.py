@@ -65,6 +65,25 @@ def test_jsonl_records(tmp_path):
     assert len({r.sha256 for r in recs}) == 4
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_jsonl_file_in_utf16_or_utf32_reads_as_its_records(tmp_path, encoding):
+    """Split at byte 0x0a as UTF-8, a UTF-16 file's lines were cut inside characters: each
+    record was rejected as 'not JSON' with a codec's complaint ("'utf-16-le' codec can't
+    decode byte 0x0a ..."), or read by chance. With a BOM (utf-16, utf-32) or without."""
+    lines = [{"id": "ru", "text": "Заголовок\n\nПервый абзац 😀."}, {"id": "en", "text": TEXT, "title": "Bridge"}]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in lines)
+    want = [(r.id, r.format, r.data, r.meta, r.error) for r in expand("d.jsonl", stdio.BytesIO(text.encode()), 1_000_000)]
+    assert [w[0] for w in want] == ["ru", "en"] and not any(w[4] for w in want)
+    data = text.encode(encoding)
+    (tmp_path / "d.jsonl").write_bytes(data)
+    (tmp_path / "d.jsonl.gz").write_bytes(gzip.compress(data))
+    for name in ("d.jsonl", "d.jsonl.gz"):
+        assert [(r.id, r.format, r.data, r.meta, r.error) for r in io.read_records(tmp_path, name, 1_000_000)] == want
+    (tmp_path / "cut.jsonl").write_bytes(data[:-1])  # a file cut inside a character
+    cut = io.read_records(tmp_path, "cut.jsonl", 1_000_000)
+    assert [r.id for r in cut] == ["ru", "cut-unreadable"] and "truncated data" in cut[1].error[1]
+
+
 @pytest.mark.parametrize("value, plain", [
     ("abc-1.x", "abc-1.x"), ("a/b c", "a_b_c"), ("../../etc", "etc"), ("...", None), (42, "42"),
 ])

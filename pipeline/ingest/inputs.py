@@ -14,6 +14,7 @@ bad record never stops the batch.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -30,6 +31,7 @@ from warcio.recordloader import ArcWarcRecordLoader
 from warcio.utils import BUFF_SIZE
 
 from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
+from newsclean.pipeline.ingest.decode import BOMS
 
 MULTI = ("jsonl", "warc")
 GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member opens
@@ -154,8 +156,66 @@ def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int
     return Record(id, fmt, data, meta, digest)
 
 
-def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
-    return gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") and file_format(name) == "jsonl" else stream
+def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile | Utf8Lines:
+    """The lines of a JSONL file: gzip undone, and UTF-16 or UTF-32 read as UTF-8 lines."""
+    if file_format(name) != "jsonl":
+        return stream
+    return utf8_lines(gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") else stream)
+
+
+def utf8_lines(stream: BinaryIO | gzip.GzipFile) -> BinaryIO | gzip.GzipFile | Utf8Lines:
+    """``stream`` itself when it is UTF-8 (with or without a BOM, which ``json.loads`` skips),
+    else read as UTF-8 lines: a BOM of UTF-16 or UTF-32 (decode.BOMS), or none and JSON's
+    own rule (RFC 4627: the zero bytes around its first ASCII character, ``json.detect_encoding``).
+    Split at byte 0x0a as UTF-8, a UTF-16 file gave lines cut inside characters, each
+    rejected as 'not JSON' with a codec's complaint."""
+    if not stream.seekable():
+        return stream
+    start = stream.tell()
+    head = stream.read(4)
+    stream.seek(start)
+    bom, encoding = json_encoding(head)
+    if encoding is None:
+        return stream
+    stream.read(len(bom))
+    return Utf8Lines(stream, encoding)
+
+
+def json_encoding(head: bytes) -> tuple[bytes, str | None]:
+    """(its BOM, the encoding) of JSON text opening with ``head`` (4 bytes or more), the
+    encoding None for UTF-8 (a UTF-8 BOM is kept: ``json.loads`` skips it)."""
+    bom, encoding = next(((b, e) for b, e in BOMS if head.startswith(b)), (b"", json.detect_encoding(head[:4])))
+    return (bom, None) if encoding in ("utf-8", "utf-8-sig") else (bom, encoding)
+
+
+class Utf8Lines:
+    """A stream in another encoding read as UTF-8 lines, as ``bounded_lines`` reads a binary
+    file: ``readline(size)`` gives one line (ending with b"\\n") or its first ``size`` bytes.
+    A byte sequence the encoding does not allow (a truncated file) raises UnicodeDecodeError,
+    which sets the rest of the file aside (``expand``)."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, stream: BinaryIO | gzip.GzipFile, encoding: str):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.pending = bytearray()  # decoded, re-encoded, not given yet
+        self.eof = False
+
+    def readline(self, size: int = -1) -> bytes:
+        seen = 0  # pending bytes known to hold no line break
+        while not self.eof and (size < 0 or len(self.pending) < size):
+            if self.pending.find(b"\n", seen) >= 0:
+                break
+            seen = len(self.pending)
+            chunk = self.stream.read(self.CHUNK)
+            self.eof = not chunk
+            self.pending += self.decoder.decode(chunk, final=self.eof).encode("utf-8", "surrogatepass")
+        end = self.pending.find(b"\n") + 1 or len(self.pending)
+        end = end if size < 0 else min(end, size)
+        line = bytes(self.pending[:end])
+        del self.pending[:end]
+        return line
 
 
 def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> Iterator[Record]:
@@ -165,10 +225,10 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
     record after those read, one that holds no article a rejected record of its own, so that
     it is in the change log rather than gone."""
     stem = stem or input_id(name)
-    reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
-        else warc_records(stem, stream, limit)
     found = 0
     try:
+        reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
+            else warc_records(stem, stream, limit)
         for found, record in enumerate(reader, start=1):  # noqa: B007 - the count is read after the loop
             yield record
     except Exception as exc:  # noqa: BLE001 - any failure of a reader sets the rest of this file aside
@@ -180,7 +240,7 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
                      error=("reject.no-record", f"{name} holds no record to clean"))
 
 
-def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
+def bounded_lines(stream: BinaryIO | gzip.GzipFile | Utf8Lines, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
     """(line, its size, sha256 of it less its line break) of every line of ``stream``,
     holding at most ``limit`` + ``chunk`` bytes: a line over ``limit`` is given as None,
     read on in chunks (hashed, never held) to its end, so that a gzip member that inflates
@@ -203,7 +263,7 @@ def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 <
         yield None, size, h.hexdigest()
 
 
-def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile, limit: int) -> Iterator[Record]:
+def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile | Utf8Lines, limit: int) -> Iterator[Record]:
     for n, (line, size, digest) in enumerate(bounded_lines(lines, limit), start=1):
         if line is not None and not line.strip():
             continue
