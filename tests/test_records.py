@@ -10,7 +10,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsclean.pipeline import io
-from newsclean.pipeline.ingest.inputs import expand, plain_id, url_id
+from newsclean.pipeline.core import ids
+from newsclean.pipeline.core.ids import record_id, safe_name
+from newsclean.pipeline.ingest.inputs import expand, url_id
 from newsclean.tasks.commands.cli import main
 
 pytestmark = pytest.mark.integration
@@ -57,7 +59,7 @@ def test_jsonl_records(tmp_path):
         {"id": "only-meta"},
     )
     recs = list(expand("dump.jsonl", stdio.BytesIO(data), 10_000_000))
-    assert [r.id for r in recs] == ["a_1", url_id("https://example.org/news/2"), "dump-L3", "only-meta"]
+    assert [r.id for r in recs] == [safe_name("a/1"), url_id("https://example.org/news/2"), "dump-L3", "only-meta"]
     assert recs[0].format == "html" and recs[0].meta["url"] == "https://www.cityam.com/x"
     assert recs[1].format == "text" and recs[1].meta["title"] == "Bridge to reopen"
     assert recs[2].error[0] == "reject.bad-record" and "line 3" in recs[2].error[1]
@@ -85,10 +87,23 @@ def test_a_jsonl_file_in_utf16_or_utf32_reads_as_its_records(tmp_path, encoding)
 
 
 @pytest.mark.parametrize("value, plain", [
-    ("abc-1.x", "abc-1.x"), ("a/b c", "a_b_c"), ("../../etc", "etc"), ("...", None), (42, "42"),
+    ("abc-1.x", "abc-1.x"), (" abc ", "abc"), ("a/b c", safe_name("a/b c")), ("../../etc", safe_name("../../etc")),
+    ("...", None), ("<>", None), (42, "42"), ("<urn:uuid:1b-2c>", "1b-2c"), ("urn:uuid:1b-2c", "1b-2c"),
+    ("x" * 151, "x" * 151), ("x" * 152, safe_name("x" * 152)),
 ])
-def test_plain_ids(value, plain):
-    assert plain_id(value) == plain
+def test_record_ids(value, plain):
+    assert record_id(value) == plain
+    assert plain is None or safe_name(plain) == plain or ids.HASHED.search(plain)  # the file it is written under
+
+
+def test_different_record_ids_stay_different_ids(tmp_path):
+    """plain_id made every run of other characters '_' and stripped the ends, so 'a b' and
+    'a  b', or a URL with and without its last '/', were one id: the second record, another
+    article, was rejected as reject.duplicate-id."""
+    given = ["https://example.com/news/a", "https://example.com/news/a/", "a b", "a  b", "a_b", "A_B"]
+    recs = list(expand("d.jsonl", stdio.BytesIO(jsonl(*({"id": i, "text": TEXT} for i in given))), 1_000_000))
+    assert len({r.id for r in recs}) == len(given) and recs[4].id == "a_b" and recs[5].id == "A_B"
+    assert all(ids.check_id(r.id) == r.id for r in recs)  # show and rebuild take each
 
 
 def test_warc_records(tmp_path):

@@ -6,7 +6,7 @@ write them; ``html`` wins over ``text``) or a WARC file (``.warc``: one article 
 response record); any of them may be gzip-compressed (``.gz``). A single-article file's id
 is its path under raw/ less the format suffix (``core/ids.py``: ``a/bbc.co.uk_1.html.gz`` gives
 ``a/bbc.co.uk_1``); a record's id is its own ``id`` field (a WARC record's
-``WARC-Record-ID``), else a hash of its URL, sanitized to a plain name.
+``WARC-Record-ID``) made a plain name (``ids.record_id``), else a hash of its URL.
 
 Pure: functions over bytes and binary streams (``io.py`` opens the files). A record that
 cannot be read carries ``error`` (rule, reason) and is rejected by the cleaner, so that one
@@ -30,7 +30,7 @@ from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.utils import BUFF_SIZE
 
-from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
+from newsclean.pipeline.core.ids import FORMATS, input_id, record_id
 from newsclean.pipeline.ingest.decode import BOMS
 
 MULTI = ("jsonl", "warc")
@@ -38,7 +38,6 @@ GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member opens
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-MAX_ID = 120
 
 
 @dataclass(frozen=True)
@@ -106,17 +105,6 @@ def meta_problem(meta: dict) -> str | None:
         wanted = "a string or a list of strings" if key == "authors" else "a string"
         return f"its {key!r} is {json.dumps(value, ensure_ascii=False)[:60]}, not {wanted}"
     return None
-
-
-def plain_id(value: object) -> str | None:
-    """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
-    usable is left. Long ids keep a hash of the whole so that they stay distinct."""
-    text = UNSAFE.sub("_", str(value).strip()).strip("._-")
-    if not text:
-        return None
-    if len(text) > MAX_ID:
-        text = text[:MAX_ID - 17] + "_" + sha256(str(value).encode())[:16]
-    return text
 
 
 def url_id(url: str) -> str:
@@ -292,7 +280,7 @@ def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
     if "published" not in meta and nested.get("date") not in (None, "", []):  # datatrove's metadata.date
         meta["published"] = nested["date"]
     url = meta.get("url") if isinstance(meta.get("url"), str) else None
-    aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
+    aid = (record_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
     if (problem := meta_problem(meta)) is not None:
         return Record(aid, "text", b"", None, digest, error=("reject.bad-record", f"the record's metadata: {problem}"))
     html, text = rec.get("html"), rec.get("text")
@@ -369,8 +357,8 @@ def passed_over(rec) -> str | None:
 def warc_id(rec, stem: str, n: int) -> str:
     """The record's own id (WARC-Record-ID), else its URL's, else ``STEM-R<n>``."""
     url = rec.rec_headers.get_header("WARC-Target-URI") or ""
-    own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
-    aid = plain_id(own) if own else None
+    own = rec.rec_headers.get_header("WARC-Record-ID") or ""
+    aid = record_id(own) if own else None
     return aid or (url_id(url) if url else f"{stem}-R{n}")
 
 
