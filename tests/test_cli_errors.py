@@ -162,6 +162,8 @@ BAD_CONFIGS = {
                           "html_skip_rules: unknown rule id 'bp.copyrite' (did you mean 'bp.copyright'?)"),
     "skip-rules-unknown": (b'html_skip_rules = ["bp.copyright", "zz.none"]\n', "unknown rule id 'zz.none': not a text rule"),
     "skip-rules-html-only": (b'[clean]\nhtml_skip_rules = ["bp.html-also-on"]\n', "unknown rule id 'bp.html-also-on'"),
+    "shards-absurd": (b"shards = 1000000000\n", "shards must be at most 1,000, got 1,000,000,000"),
+    "shards-over": (b"shards = 1001\n", "shards must be at most 1,000, got 1,001"),
     "shards-not-whole": (b"shards = 2.5\n", "shards must be a whole number, got 2.5"),
     "limit-zero": (b"max_input_bytes = 0\n", "max_input_bytes must be above 0, got 0"),
     "limit-negative": (b"max_lines = -5\n", "max_lines must be above 0, got -5"),
@@ -198,7 +200,7 @@ def test_a_config_file_that_cannot_be_read_is_usage_not_a_failed_write(tmp_path,
 
 
 @pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2",
-                                "html_skip_rules = []", 'html_skip_rules = ["bp.copyright", "bp.share-button"]'])
+                                "shards = 1000", "html_skip_rules = []", 'html_skip_rules = ["bp.copyright", "bp.share-button"]'])
 def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
     (tmp_path / "ok.toml").write_text(ok + "\n")
     assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "ok.toml")]) == Exit.OK
