@@ -827,6 +827,62 @@ def locked(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+class Busy(Exception):
+    """Another process holds a run lock (``run_lock``); ``holder`` says which, when known."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+@contextmanager
+def run_lock(path: Path, shared: bool = False) -> Iterator[None]:
+    """Hold an output folder's run lock for the block, or raise Busy at once: exclusive for
+    a run with its own scheduler, shared by the worker processes of a central scheduler's
+    batch (which hands each task to one of them), so that neither kind overlaps the other.
+    An flock: the kernel lets go when the holder ends, however it ends, so no lock is ever
+    stale. The file is made once and never written (a run with nothing to do writes no file);
+    in a folder this process may not write, where it cannot be made, the block runs without
+    it (a run there with something to write says so at its first write)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(_lock_holder(fd)) from None
+        yield
+    finally:
+        os.close(fd)  # lets go of the lock
+
+
+def _lock_holder(fd: int) -> str:
+    """Who holds the run lock ``fd`` is open on: the worker processes of a central
+    scheduler's batch (they hold it shared, and so let another share it), else the pid that
+    /proc/locks gives for it (Linux; a holder on another NFS client is not listed there)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return "the worker processes of a --scheduler-url batch"
+    st = os.fstat(fd)
+    node = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii") as fh:
+            pids = [f[4] for f in (line.split() for line in fh) if len(f) > 5 and f[1] == "FLOCK" and f[5] == node]
+    except OSError:
+        pids = []
+    return f"pid {pids[0]}" if pids else "another process"
+
+
 def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:
     """Remove state and plan files of earlier batches, and temporary files left by a crashed
     write (part files no manifest lists are tasks/folder/segment_files.py's to remove)."""

@@ -150,6 +150,39 @@ def test_a_run_writes_into_a_new_a_readme_only_or_its_own_folder_without_its_sta
     assert "unchanged 5" in capsys.readouterr().out
 
 
+def test_a_second_run_on_one_output_folder_is_refused_while_the_first_runs(tmp_path, capsys):
+    """Two runs at once on one --out both ran Publish: the second wrote the manifest over the
+    first's with every article counted unchanged ("cleaned 0, unchanged 305" for a first run)."""
+    from newsclean.pipeline import io
+    from newsclean.tasks.folder import paths
+
+    raw, out = make_raw(tmp_path / "raw"), tmp_path / "o"
+    for shared, holder in ((False, f"pid {os.getpid()}"), (True, "the worker processes of a --scheduler-url batch")):
+        with io.run_lock(paths.run_lock(out), shared=shared):  # a run under way, or a distributed batch
+            assert cli("run", "--raw", raw, "--out", out) == Exit.FAILED
+            line = one_line(capsys.readouterr().err)
+            assert f"another newsclean run ({holder}) is writing to" in line and "then rerun" in line
+            assert not (out / "manifest.json").exists() and not (out / "_state" / "plan").exists()
+    assert cli("run", "-q", "--raw", raw, "--out", out) == Exit.OK  # the lock is let go with its holder
+    assert "cleaned 5, unchanged 0" in capsys.readouterr().out
+
+
+def test_a_killed_runs_lock_is_let_go(tmp_path):
+    from newsclean.tasks.folder import paths
+
+    lock = paths.run_lock(tmp_path / "o")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from newsclean.pipeline import io\n"
+                               f"with io.run_lock(Path({str(lock)!r})):\n print('held', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    done = cli_subprocess("run", "-q", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o")
+    assert done.returncode == Exit.FAILED and f"(pid {holder.pid})" in one_line(done.stderr)
+    holder.kill()
+    holder.wait()
+    assert cli_subprocess("run", "-q", "--raw", tmp_path / "raw", "--out", tmp_path / "o").returncode == Exit.OK
+
+
 # a config file that does not load: its bytes -> what the one line names. Each used to be a
 # traceback (the first three), or was taken and then rejected every input or ran 2 shards for 2.5
 BAD_CONFIGS = {

@@ -176,6 +176,11 @@ def dedup_lock(out: Path) -> Path:
     return state_dir(out) / "locks" / "dedup.lock"
 
 
+def run_lock(out: Path) -> Path:
+    """Held by a run from its plan to its manifest (pipeline/io.run_lock)."""
+    return state_dir(out) / "locks" / "run.lock"
+
+
 def top_level(out: Path) -> list[Path]:
     """What a run writes at the top of an output folder (besides ``_state``, made first)."""
     return [out / CORPUS, out / CHANGELOG, manifest(out), duplicates(out)]
