@@ -720,11 +720,13 @@ def read_sidecar(path: Path) -> dict | None:
 
 
 def parse_sidecar(side: Path) -> dict | None:
-    """The sidecar file's object (None when it holds another JSON value)."""
+    """The sidecar file's object (None when it holds another JSON value). Its bytes are
+    read as JSON reads them: UTF-8 with or without a BOM (Notepad's), UTF-16 or UTF-32."""
     try:
-        data = json.loads(side.read_text(encoding="utf-8"))
+        raw = side.read_bytes()
+        data = json.loads(raw.decode(json.detect_encoding(raw)))  # strict: no lone surrogate gets in
     except (ValueError, UnicodeDecodeError) as exc:
-        raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid UTF-8 JSON: {exc}") from None
+        raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid JSON (UTF-8, -16 or -32): {exc}") from None
     if not isinstance(data, dict):
         return None
     if (problem := meta_problem(data)) is not None:

@@ -11,6 +11,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsclean.pipeline import io
 from newsclean.pipeline.core import ids
+from newsclean.pipeline.core.article import RejectedInput
 from newsclean.pipeline.core.ids import record_id, safe_name
 from newsclean.pipeline.ingest.inputs import expand, url_id
 from newsclean.tasks.commands.cli import main
@@ -84,6 +85,19 @@ def test_a_jsonl_file_in_utf16_or_utf32_reads_as_its_records(tmp_path, encoding)
     (tmp_path / "cut.jsonl").write_bytes(data[:-1])  # a file cut inside a character
     cut = io.read_records(tmp_path, "cut.jsonl", 1_000_000)
     assert [r.id for r in cut] == ["ru", "cut-unreadable"] and "truncated data" in cut[1].error[1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_a_sidecar_in_utf16_or_with_a_utf8_bom_is_read(tmp_path, encoding):
+    """A sidecar was read as UTF-8 without a BOM: Notepad's UTF-8 BOM was 'Unexpected UTF-8
+    BOM', UTF-16 "'utf-8' codec can't decode byte 0xff": the article rejected (reject.bad-sidecar)."""
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "a.meta.json").write_bytes('{"title": "Мост", "url": "https://example.org/a"}'.encode(encoding))
+    rec = io.read_record(tmp_path, "a.txt", 1_000_000)
+    assert rec.error is None and rec.meta == {"title": "Мост", "url": "https://example.org/a"}
+    (tmp_path / "a.meta.json").write_bytes(b'{"title": "\xed\xa0\x80"}')  # a surrogate in UTF-8: still refused
+    with pytest.raises(RejectedInput, match="is not valid JSON"):
+        io.read_record(tmp_path, "a.txt", 1_000_000)
 
 
 @pytest.mark.parametrize("value, plain", [
