@@ -25,12 +25,12 @@ from typing import Protocol
 
 from newsclean.pipeline.core.article import RejectedInput
 from newsclean.pipeline.classify.blocks import load_models
-from newsclean.pipeline.core.config import CleanConfig, ConfigError, config_from_mapping
+from newsclean.pipeline.core.config import RULE_ID_KEYS, CleanConfig, ConfigError, check_rule_ids, config_from_mapping
 from newsclean.pipeline.core.duplicates import Doc, Link, priority
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, STATE, STATE_FOLDERS
 from newsclean.pipeline.core.ids import SIDECAR, input_id, printable_path, sidecar_name, undecoded_path
 from newsclean.pipeline.ingest.inputs import Record, expand, file_format, is_multi, meta_problem, single_record
-from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest
+from newsclean.pipeline.rules.ruleset import DeferredRuleSet, RuleSet, build_ruleset, rules_digest, text_rule_ids
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 TEXT_SUFFIXES = (".txt", ".text")  # plain text read as is (other inputs are extracted)
@@ -57,8 +57,7 @@ def load_rules(directory: Path = RULES_DIR, models: bool = True, deferred: bool 
     read now and digested, built when a rule is first asked for (``DeferredRuleSet``), then
     ``then()`` is called (the task layer takes the built rules out of the garbage
     collector's sight)."""
-    packs = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
-             for p in sorted(directory.rglob("*.toml"))]
+    packs = rule_packs(directory)
     model_files = [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
                    for p in sorted(directory.glob("models/*.json"))] if models else []
     if not deferred:
@@ -72,7 +71,15 @@ def load_rules(directory: Path = RULES_DIR, models: bool = True, deferred: bool 
     return DeferredRuleSet(rules_digest(packs, [(source, text, None) for source, text in model_files]), build)
 
 
+def rule_packs(directory: Path = RULES_DIR) -> list[tuple[str, str]]:
+    """Every rule pack of ``directory``: (path under it, text), in path order."""
+    return [(p.relative_to(directory).as_posix(), p.read_text(encoding="utf-8"))
+            for p in sorted(directory.rglob("*.toml"))]
+
+
 def load_config(path: str | Path | None) -> CleanConfig:
+    """The operator's config file (none: the defaults); ConfigError, one line, for a file
+    that does not read or parse, an unknown key, a bad value or an unknown rule id."""
     if not path:
         return CleanConfig()
     try:
@@ -82,7 +89,10 @@ def load_config(path: str | Path | None) -> CleanConfig:
     table = data.get("clean", data)
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [clean] must be a table of config keys, got {table!r}")
-    return config_from_mapping(table)
+    config = config_from_mapping(table)
+    if any(key in table for key in RULE_ID_KEYS):
+        check_rule_ids(config, text_rule_ids(rule_packs()))
+    return config
 
 
 def is_input(path: Path) -> bool:
@@ -710,11 +720,13 @@ def read_sidecar(path: Path) -> dict | None:
 
 
 def parse_sidecar(side: Path) -> dict | None:
-    """The sidecar file's object (None when it holds another JSON value)."""
+    """The sidecar file's object (None when it holds another JSON value). Its bytes are
+    read as JSON reads them: UTF-8 with or without a BOM (Notepad's), UTF-16 or UTF-32."""
     try:
-        data = json.loads(side.read_text(encoding="utf-8"))
+        raw = side.read_bytes()
+        data = json.loads(raw.decode(json.detect_encoding(raw)))  # strict: no lone surrogate gets in
     except (ValueError, UnicodeDecodeError) as exc:
-        raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid UTF-8 JSON: {exc}") from None
+        raise RejectedInput("reject.bad-sidecar", f"{side.name} is not valid JSON (UTF-8, -16 or -32): {exc}") from None
     if not isinstance(data, dict):
         return None
     if (problem := meta_problem(data)) is not None:
@@ -815,6 +827,62 @@ def locked(path: Path):
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class Busy(Exception):
+    """Another process holds a run lock (``run_lock``); ``holder`` says which, when known."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+@contextmanager
+def run_lock(path: Path, shared: bool = False) -> Iterator[None]:
+    """Hold an output folder's run lock for the block, or raise Busy at once: exclusive for
+    a run with its own scheduler, shared by the worker processes of a central scheduler's
+    batch (which hands each task to one of them), so that neither kind overlaps the other.
+    An flock: the kernel lets go when the holder ends, however it ends, so no lock is ever
+    stale. The file is made once and never written (a run with nothing to do writes no file);
+    in a folder this process may not write, where it cannot be made, the block runs without
+    it (a run there with something to write says so at its first write)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(_lock_holder(fd)) from None
+        yield
+    finally:
+        os.close(fd)  # lets go of the lock
+
+
+def _lock_holder(fd: int) -> str:
+    """Who holds the run lock ``fd`` is open on: the worker processes of a central
+    scheduler's batch (they hold it shared, and so let another share it), else the pid that
+    /proc/locks gives for it (Linux; a holder on another NFS client is not listed there)."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return "the worker processes of a --scheduler-url batch"
+    st = os.fstat(fd)
+    node = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii") as fh:
+            pids = [f[4] for f in (line.split() for line in fh) if len(f) > 5 and f[1] == "FLOCK" and f[5] == node]
+    except OSError:
+        pids = []
+    return f"pid {pids[0]}" if pids else "another process"
 
 
 def remove_stale(out: Path, keep_states: set[str], keep_plans: set[str]) -> list[Path]:

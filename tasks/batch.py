@@ -47,6 +47,7 @@ def _plan(raw: str, raw_path: Path, out: str, out_path: Path, config: str, chain
     if raw_path.resolve() == out_path.resolve() or raw_path.resolve().is_relative_to(out_path.resolve()):
         raise CommandError(f"the output folder {out!r} holds the raw folder {raw!r}: give the output "
                          "its own folder (an output folder inside raw/ is fine: it is skipped)", Exit.USAGE)
+    paths.refuse_foreign_output(out, out_path)
     with plan_inputs.listed(raw_path, out_path, ctx.config.max_input_bytes, ctx.config.shards) as inputs:
         io.write_text_if_changed(paths.listing(out_path), json.dumps(
             {"ignored": inputs.ignored, "skipped": inputs.skipped, "passed": inputs.passed}, ensure_ascii=False, indent=1) + "\n")
@@ -107,6 +108,23 @@ SCHEDULING_RETRIES = 2  # times a batch is scheduled again after a complete() or
 
 def run_batch(raw: str, out: str, config: str = "", workers: int = 1, scheduler_url: str | None = None,
               progress: TextIO | None = None, poll: float = 1.0, verbose: int = 0, chain: bool = False):
+    """``_run_batch`` holding the output folder's run lock (a local folder's: a store's mirror
+    is each machine's own): a second run on one --out while the first runs is refused (exit
+    1), as its Publish would write the manifest over the first's, every article counted
+    unchanged. The worker processes of a --scheduler-url batch share it."""
+    if remote.is_url(out):
+        return _run_batch(raw, out, config, workers, scheduler_url, progress, poll, verbose, chain)
+    paths.refuse_foreign_output(out, Path(out))  # before the lock makes _state
+    try:
+        with io.run_lock(paths.run_lock(Path(out)), shared=bool(scheduler_url)):
+            return _run_batch(raw, out, config, workers, scheduler_url, progress, poll, verbose, chain)
+    except io.Busy as exc:
+        raise CommandError(f"another newsclean run ({exc.holder}) is writing to {out!r}: wait for it to end, "
+                           "then rerun (a --scheduler-url batch's worker processes share a folder)", Exit.FAILED) from None
+
+
+def _run_batch(raw: str, out: str, config: str, workers: int, scheduler_url: str | None,
+               progress: TextIO | None, poll: float, verbose: int, chain: bool):
     """Run a batch; returns (succeeded, nothing_to_do). ``progress``: where the progress bar
     goes; on failure, the one-line reasons are in ``last_failures``. ``verbose``: Luigi's own
     log (1: warnings and tracebacks, 2: everything) on stderr; none by default.

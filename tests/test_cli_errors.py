@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def test_output_folder_under_a_file_is_one_line_and_failed(tmp_path):
 
 
 def test_a_task_that_cannot_write_is_one_line(tmp_path):
-    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "_state").mkdir(parents=True)  # a run's folder (one no run wrote is refused: below)
     (tmp_path / "o" / "corpus").write_text("a file where the corpus folder should be")
     done = cli_subprocess("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o")
     assert done.returncode == Exit.FAILED
@@ -119,6 +120,69 @@ def test_ctrl_c_says_how_far_it_got_and_a_rerun_resumes(tmp_path):
     assert all(after.get(p) == s for p, s in done.items())  # finished shards are not redone
 
 
+def test_an_output_folder_holding_a_corpus_no_run_wrote_is_refused_and_left_alone(tmp_path, capsys):
+    """A user's own corpus/part-00000.jsonl in --out was replaced by the run's part (with one
+    shard, exit 0), or made Dedup fail with KeyError 'id' (with eight)."""
+    raw = make_raw(tmp_path / "raw")
+    (tmp_path / "one.toml").write_text("shards = 1\n")
+    mine = tmp_path / "o" / "corpus" / "part-00000.jsonl"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('{"my": "own data"}\n')
+    for command in (["run", "--config", tmp_path / "one.toml"], ["run"], ["sitestats"]):
+        assert cli(*command, "--raw", raw, "--out", tmp_path / "o") == Exit.USAGE
+        line = one_line(capsys.readouterr().err)
+        assert "holds corpus/ but no newsclean run wrote it" in line and "choose a new or empty folder" in line
+        assert mine.read_text() == '{"my": "own data"}\n' and sorted(p.name for p in (tmp_path / "o").iterdir()) == ["corpus"]
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "manifest.json").write_text('{"mine": 1}\n')
+    assert cli("run", "--raw", raw, "--out", tmp_path / "m") == Exit.USAGE
+    assert "holds manifest.json but" in one_line(capsys.readouterr().err)
+
+
+def test_a_run_writes_into_a_new_a_readme_only_or_its_own_folder_without_its_state(tmp_path, capsys):
+    raw = make_raw(tmp_path / "raw")
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "README.md").write_text("the clean/ folder of a checkout\n")
+    for out in ("new", "o", "o"):
+        assert cli("run", "-q", "--raw", raw, "--out", tmp_path / out) == Exit.OK
+    shutil.rmtree(tmp_path / "o" / "_state")  # docs/operations.md: the output's _state may be deleted
+    assert cli("run", "-q", "--raw", raw, "--out", tmp_path / "o") == Exit.OK
+    assert "unchanged 5" in capsys.readouterr().out
+
+
+def test_a_second_run_on_one_output_folder_is_refused_while_the_first_runs(tmp_path, capsys):
+    """Two runs at once on one --out both ran Publish: the second wrote the manifest over the
+    first's with every article counted unchanged ("cleaned 0, unchanged 305" for a first run)."""
+    from newsclean.pipeline import io
+    from newsclean.tasks.folder import paths
+
+    raw, out = make_raw(tmp_path / "raw"), tmp_path / "o"
+    for shared, holder in ((False, f"pid {os.getpid()}"), (True, "the worker processes of a --scheduler-url batch")):
+        with io.run_lock(paths.run_lock(out), shared=shared):  # a run under way, or a distributed batch
+            assert cli("run", "--raw", raw, "--out", out) == Exit.FAILED
+            line = one_line(capsys.readouterr().err)
+            assert f"another newsclean run ({holder}) is writing to" in line and "then rerun" in line
+            assert not (out / "manifest.json").exists() and not (out / "_state" / "plan").exists()
+    assert cli("run", "-q", "--raw", raw, "--out", out) == Exit.OK  # the lock is let go with its holder
+    assert "cleaned 5, unchanged 0" in capsys.readouterr().out
+
+
+def test_a_killed_runs_lock_is_let_go(tmp_path):
+    from newsclean.tasks.folder import paths
+
+    lock = paths.run_lock(tmp_path / "o")
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                               "from newsclean.pipeline import io\n"
+                               f"with io.run_lock(Path({str(lock)!r})):\n print('held', flush=True); time.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    done = cli_subprocess("run", "-q", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o")
+    assert done.returncode == Exit.FAILED and f"(pid {holder.pid})" in one_line(done.stderr)
+    holder.kill()
+    holder.wait()
+    assert cli_subprocess("run", "-q", "--raw", tmp_path / "raw", "--out", tmp_path / "o").returncode == Exit.OK
+
+
 # a config file that does not load: its bytes -> what the one line names. Each used to be a
 # traceback (the first three), or was taken and then rejected every input or ran 2 shards for 2.5
 BAD_CONFIGS = {
@@ -127,6 +191,12 @@ BAD_CONFIGS = {
     "stages-not-a-list": (b"stages = 5\n", "stages must be a list of stage names, got 5"),
     "skip-rules-not-a-list": (b"html_skip_rules = 5\n", "html_skip_rules must be a list of rule ids, got 5"),
     "skip-rules-a-string": (b'html_skip_rules = "bp.copyright"\n', "html_skip_rules must be a list of rule ids"),
+    "skip-rules-a-typo": (b'html_skip_rules = ["bp.copyrite"]\n',
+                          "html_skip_rules: unknown rule id 'bp.copyrite' (did you mean 'bp.copyright'?)"),
+    "skip-rules-unknown": (b'html_skip_rules = ["bp.copyright", "zz.none"]\n', "unknown rule id 'zz.none': not a text rule"),
+    "skip-rules-html-only": (b'[clean]\nhtml_skip_rules = ["bp.html-also-on"]\n', "unknown rule id 'bp.html-also-on'"),
+    "shards-absurd": (b"shards = 1000000000\n", "shards must be at most 1,000, got 1,000,000,000"),
+    "shards-over": (b"shards = 1001\n", "shards must be at most 1,000, got 1,001"),
     "shards-not-whole": (b"shards = 2.5\n", "shards must be a whole number, got 2.5"),
     "limit-zero": (b"max_input_bytes = 0\n", "max_input_bytes must be above 0, got 0"),
     "limit-negative": (b"max_lines = -5\n", "max_lines must be above 0, got -5"),
@@ -162,7 +232,8 @@ def test_a_config_file_that_cannot_be_read_is_usage_not_a_failed_write(tmp_path,
     assert one_line(capsys.readouterr().err) == f"newsclean: {tmp_path / 'locked.toml'}: Permission denied"
 
 
-@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2"])
+@pytest.mark.parametrize("ok", ["regex_budget = 0", "extract_timeout = 0", "shards = 3", "regex_timeout = 2",
+                                "shards = 1000", "html_skip_rules = []", 'html_skip_rules = ["bp.copyright", "bp.share-button"]'])
 def test_a_config_of_no_bound_or_a_whole_number_loads(tmp_path, capsys, ok):
     (tmp_path / "ok.toml").write_text(ok + "\n")
     assert main(["clean", str(ROOT / "raw" / "000_1be1833fb9aa4d76.txt"), "--config", str(tmp_path / "ok.toml")]) == Exit.OK

@@ -218,7 +218,7 @@ def test_run_that_cannot_run_exits_non_zero(tmp_path, capsys):
     bad_config = tmp_path / "bad.toml"
     bad_config.write_text("no_such_switch = 1\n")
     assert cli("run", "--raw", make_raw(tmp_path / "raw"), "--out", tmp_path / "o2", "--config", bad_config) == 2
-    (tmp_path / "o3").mkdir()
+    (tmp_path / "o3" / "_state").mkdir(parents=True)  # a run's folder (one no run wrote is refused)
     (tmp_path / "o3" / "corpus").write_text("a file where the corpus folder should be")
     assert cli("run", "--raw", tmp_path / "raw", "--out", tmp_path / "o3", "--quiet") == 1
     assert "did not complete" in capsys.readouterr().err

@@ -10,7 +10,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsclean.pipeline import io
-from newsclean.pipeline.ingest.inputs import expand, plain_id, url_id
+from newsclean.pipeline.core import ids
+from newsclean.pipeline.core.article import RejectedInput
+from newsclean.pipeline.core.ids import record_id, safe_name
+from newsclean.pipeline.ingest.inputs import expand, url_id
 from newsclean.tasks.commands.cli import main
 
 pytestmark = pytest.mark.integration
@@ -57,7 +60,7 @@ def test_jsonl_records(tmp_path):
         {"id": "only-meta"},
     )
     recs = list(expand("dump.jsonl", stdio.BytesIO(data), 10_000_000))
-    assert [r.id for r in recs] == ["a_1", url_id("https://example.org/news/2"), "dump-L3", "only-meta"]
+    assert [r.id for r in recs] == [safe_name("a/1"), url_id("https://example.org/news/2"), "dump-L3", "only-meta"]
     assert recs[0].format == "html" and recs[0].meta["url"] == "https://www.cityam.com/x"
     assert recs[1].format == "text" and recs[1].meta["title"] == "Bridge to reopen"
     assert recs[2].error[0] == "reject.bad-record" and "line 3" in recs[2].error[1]
@@ -65,11 +68,56 @@ def test_jsonl_records(tmp_path):
     assert len({r.sha256 for r in recs}) == 4
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+def test_a_jsonl_file_in_utf16_or_utf32_reads_as_its_records(tmp_path, encoding):
+    """Split at byte 0x0a as UTF-8, a UTF-16 file's lines were cut inside characters: each
+    record was rejected as 'not JSON' with a codec's complaint ("'utf-16-le' codec can't
+    decode byte 0x0a ..."), or read by chance. With a BOM (utf-16, utf-32) or without."""
+    lines = [{"id": "ru", "text": "Заголовок\n\nПервый абзац 😀."}, {"id": "en", "text": TEXT, "title": "Bridge"}]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in lines)
+    want = [(r.id, r.format, r.data, r.meta, r.error) for r in expand("d.jsonl", stdio.BytesIO(text.encode()), 1_000_000)]
+    assert [w[0] for w in want] == ["ru", "en"] and not any(w[4] for w in want)
+    data = text.encode(encoding)
+    (tmp_path / "d.jsonl").write_bytes(data)
+    (tmp_path / "d.jsonl.gz").write_bytes(gzip.compress(data))
+    for name in ("d.jsonl", "d.jsonl.gz"):
+        assert [(r.id, r.format, r.data, r.meta, r.error) for r in io.read_records(tmp_path, name, 1_000_000)] == want
+    (tmp_path / "cut.jsonl").write_bytes(data[:-1])  # a file cut inside a character
+    cut = io.read_records(tmp_path, "cut.jsonl", 1_000_000)
+    assert [r.id for r in cut] == ["ru", "cut-unreadable"] and "truncated data" in cut[1].error[1]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_a_sidecar_in_utf16_or_with_a_utf8_bom_is_read(tmp_path, encoding):
+    """A sidecar was read as UTF-8 without a BOM: Notepad's UTF-8 BOM was 'Unexpected UTF-8
+    BOM', UTF-16 "'utf-8' codec can't decode byte 0xff": the article rejected (reject.bad-sidecar)."""
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "a.meta.json").write_bytes('{"title": "Мост", "url": "https://example.org/a"}'.encode(encoding))
+    rec = io.read_record(tmp_path, "a.txt", 1_000_000)
+    assert rec.error is None and rec.meta == {"title": "Мост", "url": "https://example.org/a"}
+    (tmp_path / "a.meta.json").write_bytes(b'{"title": "\xed\xa0\x80"}')  # a surrogate in UTF-8: still refused
+    with pytest.raises(RejectedInput, match="is not valid JSON"):
+        io.read_record(tmp_path, "a.txt", 1_000_000)
+
+
 @pytest.mark.parametrize("value, plain", [
-    ("abc-1.x", "abc-1.x"), ("a/b c", "a_b_c"), ("../../etc", "etc"), ("...", None), (42, "42"),
+    ("abc-1.x", "abc-1.x"), (" abc ", "abc"), ("a/b c", safe_name("a/b c")), ("../../etc", safe_name("../../etc")),
+    ("...", None), ("<>", None), (42, "42"), ("<urn:uuid:1b-2c>", "1b-2c"), ("urn:uuid:1b-2c", "1b-2c"),
+    ("x" * 151, "x" * 151), ("x" * 152, safe_name("x" * 152)),
 ])
-def test_plain_ids(value, plain):
-    assert plain_id(value) == plain
+def test_record_ids(value, plain):
+    assert record_id(value) == plain
+    assert plain is None or safe_name(plain) == plain or ids.HASHED.search(plain)  # the file it is written under
+
+
+def test_different_record_ids_stay_different_ids(tmp_path):
+    """plain_id made every run of other characters '_' and stripped the ends, so 'a b' and
+    'a  b', or a URL with and without its last '/', were one id: the second record, another
+    article, was rejected as reject.duplicate-id."""
+    given = ["https://example.com/news/a", "https://example.com/news/a/", "a b", "a  b", "a_b", "A_B"]
+    recs = list(expand("d.jsonl", stdio.BytesIO(jsonl(*({"id": i, "text": TEXT} for i in given))), 1_000_000))
+    assert len({r.id for r in recs}) == len(given) and recs[4].id == "a_b" and recs[5].id == "A_B"
+    assert all(ids.check_id(r.id) == r.id for r in recs)  # show and rebuild take each
 
 
 def test_warc_records(tmp_path):

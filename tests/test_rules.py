@@ -110,3 +110,16 @@ def test_max_words_counts_words_as_the_classifier_does_in_cjk_text():
     rule = build_ruleset([("x.toml", pack)]).general[0]
     assert rule.matches("分享到微信", 1.0)
     assert not rule.matches("政府周一宣布了新的经济政策分享支持中小企业的发展", 1.0)
+
+
+def test_the_ids_html_skip_rules_may_name_are_the_rules_it_can_leave_out():
+    """config.check_rule_ids reads the ids from the packs without compiling them: the same set
+    as the built rule set's general rules (what ``RuleSet.without`` filters)."""
+    from newsclean.pipeline.core.config import CleanConfig, ConfigError, check_rule_ids
+    from newsclean.pipeline.rules.ruleset import text_rule_ids
+
+    known = text_rule_ids(io.rule_packs())
+    assert known == {r.id for r in RULES.general}
+    check_rule_ids(CleanConfig(), known)  # the defaults are known ids
+    with pytest.raises(ConfigError, match=r"'bp.share-buton' \(did you mean 'bp.share-button'\?\)"):
+        check_rule_ids(CleanConfig(html_skip_rules=("bp.share-buton",)), known)

@@ -7,8 +7,9 @@ one safe file name an id is written under.
   ``2026-12-04/bbc.co.uk_news_01``. Dots inside the name stay; two ``index.html`` in two
   folders are two articles; only two files that differ in that suffix alone clash.
 - Its sidecar is the same path with ``.meta.json`` for the suffix.
-- A record of a JSONL or WARC file keeps its own id (sanitised by ``inputs.plain_id``);
-  records without one are named after the file's id (``dump/2026.01-L3``).
+- A record of a JSONL or WARC file keeps its own id when it is a plain name, else the
+  name ``safe_name`` gives it (``record_id``: two different ids never become one); records
+  without one are named after their URL or the file's id (``dump/2026.01-L3``).
 
 Pure: string functions only.
 """
@@ -23,6 +24,7 @@ SIDECAR = ".meta.json"
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 HASHED = re.compile(r"--[0-9a-f]{10}$")  # the tail safe_name gives a name it rewrote
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+URN_UUID = re.compile(r"<?urn:uuid:([0-9A-Za-z-]+)>?", re.I)  # a WARC-Record-ID, as datatrove copies it too
 
 
 class IdError(ValueError):
@@ -99,3 +101,18 @@ def safe_name(key: str) -> str:
     digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
     readable = UNSAFE.sub("_", key).strip("._-")[:100]
     return f"{readable}--{digest}" if readable else f"x-{digest}"
+
+
+def record_id(value: object) -> str | None:
+    """A JSONL or WARC record's own id as its article id: ``safe_name`` of it, so that two
+    records' different ids never become one id (``a b`` and ``a  b``, a URL with and without
+    its last ``/``, were one, and the second record was rejected as a duplicate) and the id
+    is the name its files are written under. A URN of a UUID (``<urn:uuid:...>``, a WARC
+    record's id and datatrove's copy of it) is its UUID. None when it holds no plain
+    character: the record is then named after its URL or its line."""
+    text = str(value).strip()
+    found = URN_UUID.fullmatch(text)
+    text = found[1] if found else text
+    if not UNSAFE.sub("", text).strip("._-"):
+        return None
+    return safe_name(text)

@@ -6,7 +6,7 @@ write them; ``html`` wins over ``text``) or a WARC file (``.warc``: one article 
 response record); any of them may be gzip-compressed (``.gz``). A single-article file's id
 is its path under raw/ less the format suffix (``core/ids.py``: ``a/bbc.co.uk_1.html.gz`` gives
 ``a/bbc.co.uk_1``); a record's id is its own ``id`` field (a WARC record's
-``WARC-Record-ID``), else a hash of its URL, sanitized to a plain name.
+``WARC-Record-ID``) made a plain name (``ids.record_id``), else a hash of its URL.
 
 Pure: functions over bytes and binary streams (``io.py`` opens the files). A record that
 cannot be read carries ``error`` (rule, reason) and is rejected by the cleaner, so that one
@@ -14,6 +14,7 @@ bad record never stops the batch.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -29,14 +30,14 @@ from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.utils import BUFF_SIZE
 
-from newsclean.pipeline.core.ids import FORMATS, UNSAFE, input_id
+from newsclean.pipeline.core.ids import FORMATS, input_id, record_id
+from newsclean.pipeline.ingest.decode import BOMS
 
 MULTI = ("jsonl", "warc")
 GZIP_MAGIC = b"\x1f\x8b"  # how a gzip member opens
 META_FIELDS = ("url", "site", "published", "title", "authors", "language")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
-MAX_ID = 120
 
 
 @dataclass(frozen=True)
@@ -106,17 +107,6 @@ def meta_problem(meta: dict) -> str | None:
     return None
 
 
-def plain_id(value: object) -> str | None:
-    """A record's id as a plain file name (letters, digits, . _ -), or None when nothing
-    usable is left. Long ids keep a hash of the whole so that they stay distinct."""
-    text = UNSAFE.sub("_", str(value).strip()).strip("._-")
-    if not text:
-        return None
-    if len(text) > MAX_ID:
-        text = text[:MAX_ID - 17] + "_" + sha256(str(value).encode())[:16]
-    return text
-
-
 def url_id(url: str) -> str:
     return "u" + sha256(url.strip().encode("utf-8"))[:16]
 
@@ -154,8 +144,66 @@ def single_record(id: str, name: str, data: bytes, meta: dict | None, limit: int
     return Record(id, fmt, data, meta, digest)
 
 
-def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile:
-    return gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") and file_format(name) == "jsonl" else stream
+def open_stream(name: str, stream: BinaryIO) -> BinaryIO | gzip.GzipFile | Utf8Lines:
+    """The lines of a JSONL file: gzip undone, and UTF-16 or UTF-32 read as UTF-8 lines."""
+    if file_format(name) != "jsonl":
+        return stream
+    return utf8_lines(gzip.GzipFile(fileobj=stream) if name.lower().endswith(".gz") else stream)
+
+
+def utf8_lines(stream: BinaryIO | gzip.GzipFile) -> BinaryIO | gzip.GzipFile | Utf8Lines:
+    """``stream`` itself when it is UTF-8 (with or without a BOM, which ``json.loads`` skips),
+    else read as UTF-8 lines: a BOM of UTF-16 or UTF-32 (decode.BOMS), or none and JSON's
+    own rule (RFC 4627: the zero bytes around its first ASCII character, ``json.detect_encoding``).
+    Split at byte 0x0a as UTF-8, a UTF-16 file gave lines cut inside characters, each
+    rejected as 'not JSON' with a codec's complaint."""
+    if not stream.seekable():
+        return stream
+    start = stream.tell()
+    head = stream.read(4)
+    stream.seek(start)
+    bom, encoding = json_encoding(head)
+    if encoding is None:
+        return stream
+    stream.read(len(bom))
+    return Utf8Lines(stream, encoding)
+
+
+def json_encoding(head: bytes) -> tuple[bytes, str | None]:
+    """(its BOM, the encoding) of JSON text opening with ``head`` (4 bytes or more), the
+    encoding None for UTF-8 (a UTF-8 BOM is kept: ``json.loads`` skips it)."""
+    bom, encoding = next(((b, e) for b, e in BOMS if head.startswith(b)), (b"", json.detect_encoding(head[:4])))
+    return (bom, None) if encoding in ("utf-8", "utf-8-sig") else (bom, encoding)
+
+
+class Utf8Lines:
+    """A stream in another encoding read as UTF-8 lines, as ``bounded_lines`` reads a binary
+    file: ``readline(size)`` gives one line (ending with b"\\n") or its first ``size`` bytes.
+    A byte sequence the encoding does not allow (a truncated file) raises UnicodeDecodeError,
+    which sets the rest of the file aside (``expand``)."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, stream: BinaryIO | gzip.GzipFile, encoding: str):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.pending = bytearray()  # decoded, re-encoded, not given yet
+        self.eof = False
+
+    def readline(self, size: int = -1) -> bytes:
+        seen = 0  # pending bytes known to hold no line break
+        while not self.eof and (size < 0 or len(self.pending) < size):
+            if self.pending.find(b"\n", seen) >= 0:
+                break
+            seen = len(self.pending)
+            chunk = self.stream.read(self.CHUNK)
+            self.eof = not chunk
+            self.pending += self.decoder.decode(chunk, final=self.eof).encode("utf-8", "surrogatepass")
+        end = self.pending.find(b"\n") + 1 or len(self.pending)
+        end = end if size < 0 else min(end, size)
+        line = bytes(self.pending[:end])
+        del self.pending[:end]
+        return line
 
 
 def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> Iterator[Record]:
@@ -165,10 +213,10 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
     record after those read, one that holds no article a rejected record of its own, so that
     it is in the change log rather than gone."""
     stem = stem or input_id(name)
-    reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
-        else warc_records(stem, stream, limit)
     found = 0
     try:
+        reader = jsonl_records(stem, open_stream(name, stream), limit) if file_format(name) == "jsonl" \
+            else warc_records(stem, stream, limit)
         for found, record in enumerate(reader, start=1):  # noqa: B007 - the count is read after the loop
             yield record
     except Exception as exc:  # noqa: BLE001 - any failure of a reader sets the rest of this file aside
@@ -180,7 +228,7 @@ def expand(name: str, stream: BinaryIO, limit: int, stem: str | None = None) -> 
                      error=("reject.no-record", f"{name} holds no record to clean"))
 
 
-def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
+def bounded_lines(stream: BinaryIO | gzip.GzipFile | Utf8Lines, limit: int, chunk: int = 1 << 20) -> Iterator[tuple[bytes | None, int, str]]:
     """(line, its size, sha256 of it less its line break) of every line of ``stream``,
     holding at most ``limit`` + ``chunk`` bytes: a line over ``limit`` is given as None,
     read on in chunks (hashed, never held) to its end, so that a gzip member that inflates
@@ -203,7 +251,7 @@ def bounded_lines(stream: BinaryIO | gzip.GzipFile, limit: int, chunk: int = 1 <
         yield None, size, h.hexdigest()
 
 
-def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile, limit: int) -> Iterator[Record]:
+def jsonl_records(stem: str, lines: BinaryIO | gzip.GzipFile | Utf8Lines, limit: int) -> Iterator[Record]:
     for n, (line, size, digest) in enumerate(bounded_lines(lines, limit), start=1):
         if line is not None and not line.strip():
             continue
@@ -232,7 +280,7 @@ def json_record(rec: dict, fallback_id: str, digest: str) -> Record:
     if "published" not in meta and nested.get("date") not in (None, "", []):  # datatrove's metadata.date
         meta["published"] = nested["date"]
     url = meta.get("url") if isinstance(meta.get("url"), str) else None
-    aid = (plain_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
+    aid = (record_id(rec["id"]) if rec.get("id") not in (None, "") else None) or (url_id(url) if url else fallback_id)
     if (problem := meta_problem(meta)) is not None:
         return Record(aid, "text", b"", None, digest, error=("reject.bad-record", f"the record's metadata: {problem}"))
     html, text = rec.get("html"), rec.get("text")
@@ -309,8 +357,8 @@ def passed_over(rec) -> str | None:
 def warc_id(rec, stem: str, n: int) -> str:
     """The record's own id (WARC-Record-ID), else its URL's, else ``STEM-R<n>``."""
     url = rec.rec_headers.get_header("WARC-Target-URI") or ""
-    own = (rec.rec_headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
-    aid = plain_id(own) if own else None
+    own = rec.rec_headers.get_header("WARC-Record-ID") or ""
+    aid = record_id(own) if own else None
     return aid or (url_id(url) if url else f"{stem}-R{n}")
 
 

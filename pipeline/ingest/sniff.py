@@ -6,7 +6,7 @@ import json
 import re
 import zlib
 
-from newsclean.pipeline.ingest.inputs import GZIP_MAGIC, looks_like_html
+from newsclean.pipeline.ingest.inputs import GZIP_MAGIC, json_encoding, looks_like_html
 
 HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype|html|head|body|meta|title|div|article|p)[\s>]", re.I)
 EXAMPLES = {  # first bytes -> format (a test checks them)
@@ -18,6 +18,9 @@ EXAMPLES = {  # first bytes -> format (a test checks them)
     b"Prices rose 5% this year, the company said.\n\n{not json}": "text",
     b"{not json at all}\nsecond line": "text",
     b"A <b>bold</b> claim in a plain text.": "text",
+    '\ufeff{"id": "a", "text": "Hello."}\n'.encode("utf-16-le"): "jsonl",
+    '{"id": "a", "text": "Hello."}\n'.encode("utf-32"): "jsonl",
+    "A plain text in UTF-16.\n".encode("utf-16"): "text",
 }
 
 
@@ -29,6 +32,9 @@ def sniff_format(data: bytes) -> str:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 65536)
         except zlib.error:
             return "text"
+    bom, encoding = json_encoding(head)
+    if encoding is not None:  # UTF-16 or UTF-32 (a Windows tool's JSONL): its first lines as UTF-8
+        head = head[len(bom):len(bom) + 16384].decode(encoding, "ignore").encode("utf-8", "surrogatepass")
     if head.lstrip().startswith(b"WARC/"):
         return "warc"
     first = next((line for line in head.splitlines() if line.strip()), b"")

@@ -103,7 +103,7 @@ BUILTIN = {
     "reject.html-too-many-elements": ("reject", "ingest", "The HTML page has more start tags than max_html_elements."),
     "reject.error": ("reject", "ingest", "An unexpected error while cleaning this input (a bug: please report it)."),
     "reject.unreadable": ("reject", "ingest", "The input file could not be read."),
-    "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid UTF-8 JSON, or a field of it "
+    "reject.bad-sidecar": ("reject", "ingest", "The input's .meta.json sidecar is not valid JSON (UTF-8, -16 or -32), or a field of it "
                            "is not a string (authors: a string or a list of strings)."),
     "reject.outside-raw": ("reject", "ingest", "A symlink that points outside the raw folder (not followed)."),
     "reject.duplicate-id": ("reject", "ingest", "Another input already holds this id (the first by path keeps it)."),

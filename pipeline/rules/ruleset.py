@@ -223,6 +223,22 @@ def parse_pack(source: str, text: str) -> tuple[str | None, tuple[Rule, ...]]:
     return data.get("site"), tuple(rules)
 
 
+def text_rule_ids(packs: Sequence[tuple[str, str]]) -> frozenset[str]:
+    """The ids of the general packs' text rules, the rules ``RuleSet.without`` can leave out
+    (config ``html_skip_rules``), read without compiling a pattern (about 10 ms for the
+    shipped packs); a pack that is not TOML is skipped here (``parse_pack`` says why)."""
+    found: set[str] = set()
+    for _source, text in packs:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            continue
+        if not data.get("site"):
+            found.update(r["id"] for r in data.get("rule", []) if isinstance(r, dict) and isinstance(r.get("id"), str)
+                         and not r.get("inputs"))
+    return frozenset(found)
+
+
 def pack_name(source: str) -> str:
     """What the rules digest knows a pack or model file by: its kind and file name, not the
     folder it was loaded from (``sites/example.toml`` -> ``site:example.toml``,

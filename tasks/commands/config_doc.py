@@ -19,8 +19,8 @@ HEADER = """\
 Every switch lives in `pipeline/core/config.py` (`CleanConfig`) with its default and why one would
 change it. An operator file overrides it (unknown keys are an error, and so are a value of the
 wrong type, a fraction for a whole number, a negative number, and 0 for a limit that would
-reject every input: `shards`, `regex_timeout`, `max_*`, `dedup_min_shingles`); the commands
-take it as `--config FILE`:
+reject every input: `shards`, `regex_timeout`, `max_*`, `dedup_min_shingles`, and `shards` over
+1,000); the commands take it as `--config FILE`:
 
 ```toml
 # newsclean.toml, used as: newsclean run --config newsclean.toml

@@ -1,9 +1,12 @@
 """Where things live in an output folder (the folder names: pipeline/core/output_layout.py)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from newsclean.pipeline import io
 from newsclean.pipeline.core.output_layout import CHANGELOG, CORPUS, PART_FOLDERS, PART_GLOB, STATE
+from newsclean.tasks.exitcodes import CommandError, Exit
 from newsclean.pipeline.core.ids import safe_name  # noqa: F401  (the one function that turns an id into a file name)
 
 
@@ -171,3 +174,44 @@ def dedup_summary(out: Path) -> Path:
 
 def dedup_lock(out: Path) -> Path:
     return state_dir(out) / "locks" / "dedup.lock"
+
+
+def run_lock(out: Path) -> Path:
+    """Held by a run from its plan to its manifest (pipeline/io.run_lock)."""
+    return state_dir(out) / "locks" / "run.lock"
+
+
+def top_level(out: Path) -> list[Path]:
+    """What a run writes at the top of an output folder (besides ``_state``, made first)."""
+    return [out / CORPUS, out / CHANGELOG, manifest(out), duplicates(out)]
+
+
+def written_by_a_run(out: Path) -> bool:
+    """Whether a run wrote ``out``: it holds ``_state`` (a run's plan makes it before any
+    part), or, ``_state`` deleted (docs/operations.md allows it), a run's manifest."""
+    if state_dir(out).is_dir():
+        return True
+    found = io.read_json(manifest(out))
+    return isinstance(found, dict) and isinstance(found.get("shard_digests"), list) and "parts" in found
+
+
+def foreign_output(out: Path) -> Path | None:
+    """The first file or folder in ``out`` that a run would write over though no run wrote
+    it (a corpus of the user's own): None for a new or empty folder, one a run wrote, or one
+    holding other files only (a README.md)."""
+    try:
+        if written_by_a_run(out):
+            return None
+        return next((p for p in top_level(out) if os.path.lexists(p)), None)
+    except OSError:  # a folder that cannot be looked into: the run's first write says why
+        return None
+
+
+def refuse_foreign_output(out: str, out_path: Path) -> None:
+    """CommandError (Exit.USAGE) when ``out`` holds a corpus, change log, manifest or
+    duplicates table that no run wrote: a run would write over the user's own files."""
+    found = foreign_output(out_path)
+    if found is not None:
+        raise CommandError(f"{out!r} holds {found.name}{'/' if found.is_dir() else ''} but no newsclean run wrote it "
+                           "(no _state folder, no run's manifest): refusing to write over it; choose a new or empty "
+                           "folder for --out", Exit.USAGE)

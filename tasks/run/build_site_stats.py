@@ -91,6 +91,8 @@ def build_site_stats(raw: str, out: str, config: str = "", min_clusters: int = P
     """Run BuildSiteStats with the local scheduler; the artifact, or None when it failed."""
     if not remote.raw_folder(raw, refresh=True).is_dir():
         raise CommandError(f"raw folder {raw!r} does not exist or is not a folder", Exit.NOT_FOUND)
+    if not remote.is_url(out):  # its _state would make the folder look like a run's
+        paths.refuse_foreign_output(out, Path(out))
     task = BuildSiteStats(raw=raw, out=out, config=config, min_clusters=min_clusters, min_fraction=min_fraction)
     luigi.build([task], local_scheduler=True, log_level="WARNING")
     return io.read_json(task.output().path) if task.complete() else None
