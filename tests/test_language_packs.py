@@ -1,7 +1,7 @@
 """Language packs beyond the first seven (issue 15 point 2): a news page per language, written
 for the test (tests/fixtures/langs/), through the whole of clean_bytes: its chrome lines are
-dropped, each with its language's rule; its article lines stay; its headline and byline fill
-the title and authors. Chinese and Japanese are counted in words and sentences like the rest."""
+dropped, each with its language's rule; its article lines stay; its headline, byline and date
+line fill the title, authors and publication date. Chinese and Japanese are counted in words and sentences like the rest."""
 import tomllib
 
 import pytest
@@ -42,6 +42,18 @@ def test_chrome_is_dropped_by_its_language_rule_and_the_article_kept(clean, lang
         assert " ".join(line.split()) in body, f"{lang}: article line lost: {line!r}"
     assert out.article.title == expected["title"]
     assert list(out.article.authors) == expected["authors"]
+
+
+@pytest.mark.parametrize("lang", sorted(EXPECTED))
+def test_the_date_line_fills_published(clean, lang):
+    """The date line under the headline is the metadata stage's: its language's date rule
+    ("bp.ru-time-ago") no longer drops it before the metadata stage reads it."""
+    expected = EXPECTED[lang]
+    out = clean((PAGES / f"{lang}.txt").read_bytes(), id=lang)
+    assert out.article.published == expected.get("published")
+    if "date_line" in expected:
+        taken = [(c.rule, c.action) for c in out.changes if c.before == expected["date_line"]]
+        assert taken == [("meta.date", "extract")]
 
 
 @pytest.mark.parametrize("lang, language", [("ru", "ru"), ("pl", "pl"), ("cs", "cs"), ("el", "el"),

@@ -9,7 +9,9 @@
    inside the article body, where they are kept and flagged.
 3. Position: lines before the headline are site chrome; non-sentence lines after the last
    body paragraph are share bars, author boxes and comment forms, except bylines, which
-   stay for the metadata stage; scoped rules apply in their region.
+   stay for the metadata stage; scoped rules apply in their region. A date line between
+   the headline and the body stays for the metadata stage too (the article's ``published``),
+   though a date rule or the site's repetition matched it.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from newsclean.pipeline.core.article import Article, Block, Change, StageResult,
 from newsclean.pipeline.text.bylines import is_role_only, parse_byline
 from newsclean.pipeline.classify.blocks import BULLET, FEATURES, block_vectors, page_language
 from newsclean.pipeline.text.credits import caption_credit
+from newsclean.pipeline.text.dates import dateline, is_date_line
 from newsclean.pipeline.stages.context import Context
 from newsclean.pipeline.text.predicates import is_name, is_sentence, squash, words
 from newsclean.pipeline.text.layout import Layout, find_layout
@@ -104,6 +107,8 @@ class Verdicts:
     unsure: dict[int, dict] = field(default_factory=dict)
     listed: dict[int, int] = field(default_factory=dict)  # ``pos.intro-list``: item -> its intro's block
     signed: set[int] = field(default_factory=set)  # lone-name lines after the body: bylines
+    dated: set[int] = field(default_factory=set)  # date lines between the headline and the body
+    released: bool = False  # a date line a rule had dropped was left for the metadata stage
     protected: set[int] = field(default_factory=set)  # what the classifier leaves alone
     scores: dict[int, float] = field(default_factory=dict)  # the classifier's, per block it judged
     sentence_flags: list[bool] | None = None  # is_sentence of each block, once asked (``sentences``)
@@ -144,8 +149,9 @@ def remove_boilerplate(article: Article, ctx: Context) -> StageResult:
     layout = v.layout()
     keep_repeats_in_body(v, layout)
     v.signed = tail_bylines(article, layout, v.dropped)
+    keep_head_dates(v, layout)
     drop_by_position(v, layout)
-    model = ctx.rules.model("blocks") if ctx.config.classify_blocks and v.dropped else None
+    model = ctx.rules.model("blocks") if ctx.config.classify_blocks and (v.dropped or v.released) else None
     if model is not None:
         drop_by_classifier(v, layout, model)
         drop_after_classifier(v)
@@ -206,6 +212,33 @@ def keep_repeats_in_body(v: Verdicts, layout: Layout) -> None:
         del v.dropped[i]
 
 
+def keep_head_dates(v: Verdicts, layout: Layout) -> None:
+    """Date lines between the headline and the body ("Обновлено: 14 марта 2023, 10:42",
+    "Published March 3, 2025") are the metadata stage's, as bylines are: one that a date rule
+    or the site's repetition dropped is kept, and no later phase drops it. Bare dates of two
+    different days there are a list's (a "more stories" list under a teaser taken for the
+    headline): those are left to the other phases."""
+    if layout.title is None:
+        return
+    end = layout.first_body if layout.first_body is not None else len(v.blocks)
+    found: dict[int, tuple[str, bool]] = {}
+    for i in range(layout.title + 1, end):
+        reason = v.dropped.get(i)
+        if reason is not None and reason != "site.repeated" and (isinstance(reason, str) or reason.category != "date"):
+            continue
+        iso = dateline(v.blocks[i].text)
+        if iso is not None:
+            found[i] = (iso, is_date_line(v.blocks[i].text))
+    if len({iso for iso, bare in found.values() if bare}) > 1:
+        found = {i: f for i, f in found.items() if not f[1]}
+    for i in found:
+        v.dated.add(i)
+        if i in v.dropped:
+            del v.dropped[i]
+            v.repeated.pop(i, None)
+            v.released = True
+
+
 SCOPE_OF_REGION = {"lead": "lead", "head": "core", "core": "core", "tail": "tail"}
 
 
@@ -214,7 +247,7 @@ def drop_by_position(v: Verdicts, layout: Layout) -> None:
     position heuristics (before the headline, after the body)."""
     headline = squash(v.blocks[layout.title].text) if layout.title is not None else None
     for i in range(len(v.blocks)):
-        if i in v.dropped or i == layout.title:
+        if i in v.dropped or i == layout.title or i in v.dated:
             continue
         verdict = position_verdict(v, layout, i, headline)
         if verdict is not None:
@@ -256,7 +289,7 @@ def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
     boilerplate (the caller's test): a clean text (our own output) is left as it is, so that
     cleaning twice changes nothing."""
     hits = classifier_hits(v.matched, v.listed)
-    v.protected = protected_blocks(v.blocks, layout, v.signed, v.ctx.config)
+    v.protected = protected_blocks(v.blocks, layout, v.signed, v.ctx.config) | v.dated
     v.scores, sentences, running = classify(v.article, v.dropped.keys() | v.protected, hits, model, v.ctx.config)
     if not running:
         # no block reads as running text (a script whose sentence ends we do not know, a page

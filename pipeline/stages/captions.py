@@ -76,9 +76,13 @@ def _is_caption_title(text: str, cfg) -> bool:
 
 
 def is_lead_image_caption(blocks, i: int, first_body: int | None, cfg) -> bool:
-    """A short non-sentence line right under a byline, before the body: it names the lead image."""
+    """A short non-sentence line right under a byline (and the date line under it, which the
+    metadata stage takes), before the body: it names the lead image."""
     if i == 0 or (first_body is not None and i >= first_body):
         return False
     text = blocks[i].text
-    return (parse_byline(blocks[i - 1].text) is not None and parse_byline(text) is None
+    above = i - 1
+    if above > 0 and dateline(blocks[above].text) is not None:
+        above -= 1
+    return (parse_byline(blocks[above].text) is not None and parse_byline(text) is None
             and not is_sentence(text, cfg) and words(text) <= LEAD_CAPTION_MAX_WORDS and dateline(text) is None)
