@@ -12,7 +12,8 @@ import pytest
 from newsclean.pipeline import io
 from newsclean.pipeline.classify import blocks as classify_blocks
 from newsclean.pipeline.classify.blocks import (
-    CONTEXT_FEATURES, FEATURE_TABLE, FEATURES, block_vectors, load_models, model_from_json, page_facts
+    CONTEXT_FEATURES, FEATURE_TABLE, FEATURES, block_vectors, line_shape, load_models, local, model_from_json, page_facts,
+    thread_start, tight_span
 )
 from newsclean.pipeline.classify.ensemble import FEATURES as ENSEMBLE_FEATURES, ensemble_from_json
 from newsclean.pipeline.core.config import CleanConfig
@@ -198,3 +199,53 @@ def test_an_add_a_comment_link_in_the_toolbar_is_not_the_comment_section():
 def test_other_comment_markers_above_the_text_still_start_the_comment_section(lines):
     texts, page = toolbar_facts(lines)
     assert page.comments == texts.index("Add a comment")
+
+
+def thread_page(replies: int, heading: str = "3 Responses to “Strep throat is on the rise”"):
+    """An article, then a comment heading and ``replies`` readers' comments, each under a
+    "1. Name Month D, YYYY at H:MM pm #" line and followed by "Reply"."""
+    names = ["Tommy Lee", "Paul Wilkinson", "Ann", "Frank Viola", "Maria Silva"]
+    thread = [heading]
+    for k in range(replies):
+        thread += [f"{k + 1}. {names[k % len(names)]} July {10 + k % 20}, 2012 at {1 + k % 11}:0{k % 10} pm #",
+                   "I have read every word of this and I think the doctors are right about the schools, "
+                   "but nobody in our town has been told anything about it by the county so far.", "Reply"]
+    return TOOLBAR_PAGE[:9] + thread
+
+
+def thread_facts(lines):
+    blocks = segment("\n".join(lines), CFG)
+    texts = [b.text for b in blocks]
+    hits = [HITS.get(t, "comment_form" if t.startswith(("3 Responses", "12 comments")) else None) for t in texts]
+    return texts, [local(t, "en", CFG) for t in texts], hits
+
+
+def test_line_shape():
+    assert line_shape("Matt Jaycox | November 9, 2012 12:13 AM | Reply") == "W | W 0 , 0 : 0 W | W"
+    assert line_shape("Bart | November 9, 2012 12:20 AM | Reply") == line_shape("Matt Jaycox | November 9, 2012 12:13 AM | Reply")
+    assert line_shape("Tim Worstall 11.06.12 at 11:06 am") == "W 0 . 0 . 0 at 0 : 0 am"
+
+
+def test_a_comment_thread_ends_the_tight_core_whatever_its_mass():
+    # thirty comments of 30 words outweigh the article's four paragraphs: by mass the tight core
+    # was the thread; its heading with "N. Name date" lines recurring under it ends the page
+    texts, locs, hits = thread_facts(thread_page(30))
+    start = texts.index("3 Responses to “Strep throat is on the rise”")
+    assert thread_start(locs, hits, texts) == start
+    assert tight_span(locs, hits, texts) == (texts.index(TOOLBAR_PAGE[5]), texts.index(TOOLBAR_PAGE[8]))
+    assert tight_span(locs, hits)[1] > start  # without the texts, the old reading: the core runs into the thread
+    # two comments are no thread (the shape must recur three times)
+    texts, locs, hits = thread_facts(thread_page(2))
+    assert thread_start(locs, hits, texts) is None
+
+
+def test_a_comment_link_above_the_article_is_no_thread():
+    # a count link in the toolbar ("12 comments") has the headline, a date line and the article
+    # under it, not a comment's meta line: the article stays the core, with the real thread below
+    page = TOOLBAR_PAGE[:3] + ["12 comments", "July 23, 2012 7:29 pm EDT"] + TOOLBAR_PAGE[5:9]
+    texts, locs, hits = thread_facts(page + thread_page(30)[9:])
+    link = texts.index("12 comments")
+    heading = texts.index("3 Responses to “Strep throat is on the rise”")
+    assert thread_start(locs, hits, texts) == heading
+    assert tight_span(locs, hits, texts) == (texts.index(TOOLBAR_PAGE[5]), texts.index(TOOLBAR_PAGE[8]))
+    assert link < texts.index(TOOLBAR_PAGE[5])

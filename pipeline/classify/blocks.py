@@ -201,10 +201,14 @@ BREAK_RUN = 3  # this many non-sentence blocks in a row (share bars, tags, a com
 BREAK_COST = 50  # what such a run, or one end marker (a comment heading, "Related"), costs in words
 
 
-def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[int, int] | None:
+def tight_span(locals_: Sequence[Local], hits: Sequence[str | None],
+               texts: Sequence[str] = ()) -> tuple[int, int] | None:
     """The article core when breaks cost more: an end marker (a rule of an END category) or
     a run of ``BREAK_RUN`` non-sentence blocks costs ``BREAK_COST`` words, so that comments
-    and related teasers after the article's end do not join it by their mass alone."""
+    and related teasers after the article's end do not join it by their mass alone. With the
+    blocks' ``texts``, a comment thread (``thread_start``) ends the page for it: the core is
+    sought before the thread's heading when ``THREAD_BEFORE_WORDS`` of running text are there
+    (a thread of 270 comments outweighs any article)."""
     good = [b.good and hits[i] is None for i, b in enumerate(locals_)]
     run = []  # run[i]: the length of the run of non-sentence blocks holding block i (0 for a sentence)
     for is_good, group in groupby(good):
@@ -220,7 +224,60 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None]) -> tuple[in
             values.append(-max(BREAK_COST / run[i], min(b.words, 10) + 2))
         else:
             values.append(-min(b.words, 10) - 2)
+    start = thread_start(locals_, hits, texts) if texts else None
+    if start is not None:
+        before = _max_segment(values[:start])
+        if before is not None and sum(values[before[0]:before[1] + 1]) >= THREAD_BEFORE_WORDS:
+            return before
     return _max_segment(values)
+
+
+# A reader comment's meta line, as a shape: its words and digits, each run of capitalised
+# words (a name, a month) one "W", each number "0": "Matt Jaycox | November 9, 2012 12:13 AM |
+# Reply" and "Bart | November 9, 2012 12:20 AM | Reply" are both "W | W 0 , 0 : 0 W | W"
+SHAPE_TOKEN = regex.compile(r"\d+|[\p{L}\p{M}'’]+|[^\s\w]")
+THREAD_FIRST = 3  # a thread's first meta line is at most this many blocks under its heading
+THREAD_REACH = 40  # and its shape recurs within this many blocks under it
+THREAD_META = 3  # this many times
+THREAD_META_WORDS = 15  # a meta line has at most this many words
+THREAD_BEFORE_WORDS = 40  # running text before the heading, in words, for the core to be sought there
+
+
+def line_shape(text: str) -> str:
+    out: list[str] = []
+    for token in SHAPE_TOKEN.findall(text):
+        shape = ("0" if token[0].isdigit() else "W" if token[0].isupper()
+                 else token.lower() if token[0].isalpha() else token)
+        if not (shape in ("W", "0") and out and out[-1] == shape):
+            out.append(shape)
+    return " ".join(out)
+
+
+def thread_start(locals_: Sequence[Local], hits: Sequence[str | None], texts: Sequence[str]) -> int | None:
+    """The comment marker that heads a reader-comment thread, or None: after the page's first
+    running text, a marker ("270 Comments", "37 Responses to ...") with a meta line (a short
+    line that is no sentence, holding a number and a capitalised word) within THREAD_FIRST
+    blocks under it, whose shape recurs THREAD_META times within THREAD_REACH blocks ("Name |
+    date time | Reply", "1. Tommy July 16, 2012 at 7:03 pm #"). A comment link in the article's
+    toolbar has the article under it, not a thread."""
+    seen_text = False
+    for c, hit in enumerate(hits):
+        seen_text = seen_text or (locals_[c].good and hit is None)
+        if hit not in COMMENT_CATEGORIES or not seen_text:
+            continue
+        shapes: Counter = Counter()
+        first = None
+        for j in range(c + 1, min(len(texts), c + 1 + THREAD_REACH)):
+            if locals_[j].good or locals_[j].words > THREAD_META_WORDS:
+                continue
+            shape = line_shape(texts[j])
+            parts = shape.split()
+            if "0" in parts and "W" in parts:
+                shapes[shape] += 1
+                first = first or (j, shape)
+        if first is not None and first[0] - c <= THREAD_FIRST and shapes[first[1]] >= THREAD_META:
+            return c
+    return None
 
 
 def _max_segment(values: Sequence[float]) -> tuple[int, int] | None:
@@ -286,7 +343,7 @@ def page_facts(blocks: Sequence[Block], cfg: CleanConfig, lang: str | None, hits
     locs = [local(t, lang, cfg) for t in raw]
     dates = [is_date_line(t) for t in texts]
     first_good = next((i for i, b in enumerate(locs) if b.good), n)
-    tight = tight_span(locs, hit_tuple)
+    tight = tight_span(locs, hit_tuple, texts)
     return Page(
         cfg, lang, n, raw, texts, locs, hit_tuple, dates, _text_counts(texts), first_good,
         _first_hit(hit_tuple, first_good, END_CATEGORIES), _comments_start(hit_tuple, first_good, tight),
