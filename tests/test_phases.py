@@ -220,6 +220,8 @@ def test_the_items_a_comment_policy_takes_are_no_article_core(ctx):
     ("Mr. O'Neil: We will see.", "mr. o'neil"),
     ("The council decided three things: to close the library, to sell it and to move.", None),
     ("Updated 10:32: the vote is over.", None), ("note: lower case is no speaker", None),
+    ("— Откуда взялась идея книги?", "—"), ("– Skąd pomysł na książkę?", "—"),
+    ("- a list item in a naive scrape", None), ("—", None),
 ])
 def test_speaker(text, label):
     assert speaker(text) == label
@@ -232,6 +234,23 @@ def test_an_interviews_last_turns_stay_with_its_kept_turns(ctx):
     turns = [line for line in lines if line[:3] in ("Q: ", "A: ")]
     assert len(turns) == 8 and all(t in kept for t in turns)  # the short last question and answer too
     assert "Read more interviews" not in kept and "© 2024 The Review" not in kept
+
+
+def test_a_dash_dialogues_last_turns_stay(ctx):
+    # Russian, Polish, Spanish or French interviews write their turns with dashes, unnamed:
+    # the dialogue's kept turns count for two speakers', and its last question and answer stay
+    lines = (Path(__file__).parent / "fixtures" / "langs" / "ru-interview.txt").read_text(encoding="utf-8").splitlines()
+    result = remove_boilerplate(article(*lines), ctx)
+    kept = [b.text for b in result.article.blocks]
+    turns = [line for line in lines if line.startswith("— ")]
+    assert len(turns) == 8 and all(t in kept for t in turns)
+    assert "Читайте также другие интервью" not in kept and "© 2024 Обозрение" not in kept
+    # three kept dash lines are no dialogue (a dash list): a fourth that was dropped stays dropped
+    dash = ["— The library will close in May and its books will go to the school.",
+            "— The council will sell the building to a developer.", "— Parents have started a petition."]
+    v = _judged(ctx, ["Storm Hits The Coast Today", BODY, *dash, "— Read more: council news"], {5})
+    keep_speaker_turns(v)
+    assert v.dropped.get(5) == "clf.blocks"
 
 
 def _judged(ctx, lines, dropped):

@@ -307,23 +307,30 @@ def drop_by_classifier(v: Verdicts, layout: Layout, model) -> None:
 # "A: ...", "JOHN SMITH: ...", "Вопрос: ..."): a capitalised label of at most four words and no digit
 SPEAKER = regex.compile(r"^[-–—]?\s*(\p{Lu}[\p{L}\p{M}.'’]*(?:[ -][\p{L}\p{M}.'’]+){0,3})\s*:\s+\S")
 SPEAKER_TURNS = 2  # each of at least two speakers has this many turns the classifier kept
+# a turn of a dialogue written with dashes, as Russian, Polish, Spanish or French interviews
+# are ("— Откуда взялась идея книги?"): the speakers take turns unnamed; a hyphen is left out,
+# naive scrapes write list items with it
+DASH_TURN = regex.compile(r"^[–—]\s+\S")
+DASH = "—"  # the dialogue's one label: its kept turns count for two speakers'
 
 
 def speaker(text: str) -> str | None:
     m = SPEAKER.match(text)
-    return m.group(1).casefold() if m else None
+    if m:
+        return m.group(1).casefold()
+    return DASH if DASH_TURN.match(text) else None
 
 
 def keep_speaker_turns(v: Verdicts) -> None:
     """An interview's turns are one run: the classifier reads its last short question and
     answer ("Q: What are you reading now?", "A: Poetry, mostly.") as the page's tail. Where
-    at least two speakers each have ``SPEAKER_TURNS`` turns the classifier kept, a turn of
-    theirs that it dropped stays when only their turns and kept blocks stand between it and a
-    kept turn (precision first; its low score is flagged)."""
+    at least two speakers each have ``SPEAKER_TURNS`` turns the classifier kept (a dash
+    dialogue twice as many), a turn of theirs that it dropped stays when only their turns and
+    kept blocks stand between it and a kept turn (precision first; its low score is flagged)."""
     labels = [speaker(b.text) for b in v.blocks]
     kept = Counter(labels[i] for i in v.scores if i not in v.dropped and labels[i] is not None)
-    speakers = {label for label, n in kept.items() if n >= SPEAKER_TURNS}
-    if len(speakers) < 2:
+    speakers = {label for label, n in kept.items() if n >= SPEAKER_TURNS * (2 if label == DASH else 1)}
+    if len(speakers) < 2 and DASH not in speakers:
         return
     run: list[int] = []  # the current run of speakers' turns and kept blocks
     for i in range(len(v.blocks) + 1):
