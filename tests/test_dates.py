@@ -2,6 +2,8 @@
 examples give their ISO date, its ``keep`` lines none; headlines that hold a number and a month
 are no date lines; a dotted date whose order the line does not tell is not guessed; a Russian
 and a Polish article get ``published`` from their date line."""
+from pathlib import Path
+
 import pytest
 
 from newsclean.pipeline.text import dates
@@ -121,8 +123,8 @@ def test_a_russian_and_a_polish_article_get_published(clean, lines, iso):
 
 def test_dates_of_a_list_under_a_teaser_are_not_kept_for_the_metadata_stage(clean):
     """Bare dates of two different days between the headline and the body are a "more stories"
-    list's (a teaser taken for the headline): they are not kept for the metadata stage, the
-    classifier judges them as any line (aeb 3cb5e2f4: a 2019 article got its list's 2015)."""
+    list's (a teaser taken for the headline): they are not kept for the metadata stage, and they
+    are dropped as pos.list-date (aeb 3cb5e2f4: a 2019 article got its list's 2015)."""
     body = ["Officials said on Monday that the talks would resume next week in Geneva, and soon.",
             "The minister added that no agreement had been reached on the main points yet, he said.",
             "Analysts expect the negotiations to continue for several more months at least, they said."]
@@ -130,8 +132,20 @@ def test_dates_of_a_list_under_a_teaser_are_not_kept_for_the_metadata_stage(clea
                      "November 20, 2015", "WORLD", "Ministers Meet", "September 12, 2016", *body])
     out = clean(raw)
     assert out.article.title.startswith("Talks Stall Again")  # the teaser taken for the headline
-    assert [(c.rule, c.action) for c in out.changes if c.before == "November 20, 2015"] == [("clf.blocks", "drop")]
-    assert out.article.published != "2015-11-20"
+    for date in ("November 20, 2015", "September 12, 2016"):
+        assert [(c.rule, c.action) for c in out.changes if c.before == date] == [("pos.list-date", "drop")]
+    assert out.article.published is None  # a list's date, kept by the classifier, was taken before
+
+
+def test_a_lists_date_the_classifier_would_keep_is_no_published_date(clean):
+    # a Russian agency's "Ещё по теме" list under the headline: two stories, each with its
+    # date; the classifier kept the second date (score 0.414) and the metadata stage took it as
+    # the article's published date (2012-03-14 for a story of 2012-01-04). The list's dates go
+    lines = (Path(__file__).parent / "fixtures" / "langs" / "ru-comment-policy.txt").read_text(encoding="utf-8")
+    out = clean(lines)
+    assert out.article.published is None
+    assert {c.before: c.rule for c in out.changes if c.rule == "pos.list-date"} == {
+        "21 марта 2012, 11:49": "pos.list-date", "14 марта 2012, 22:46": "pos.list-date"}
 
 
 def test_a_lead_image_line_under_the_byline_and_its_date_is_a_caption(clean):

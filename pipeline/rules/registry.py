@@ -32,6 +32,8 @@ HEURISTICS = {
     "pos.before-headline": ("site_chrome", "A line before the headline: site chrome, menus, the date of the day."),
     "pos.after-body": ("site_chrome", "A non-sentence line after the last body paragraph: share bars, "
                        "related headlines, author boxes, comment forms, footers."),
+    "pos.list-date": ("related", "A bare date of a list of stories between the headline and the body (dates of "
+                      "two different days there): the list's, not the article's published date."),
     "pos.headline-repeat": ("headline", "The headline again (breadcrumb, share text, sticky header): the title "
                             "is taken once by the metadata stage."),
     "pos.author-bio": ("author_bio", "A line after the body that starts with the author's name: the author box."),

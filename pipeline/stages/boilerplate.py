@@ -217,7 +217,7 @@ def keep_head_dates(v: Verdicts, layout: Layout) -> None:
     "Published March 3, 2025") are the metadata stage's, as bylines are: one that a date rule
     or the site's repetition dropped is kept, and no later phase drops it. Bare dates of two
     different days there are a list's (a "more stories" list under a teaser taken for the
-    headline): those are left to the other phases."""
+    headline): those not dropped yet are dropped (``pos.list-date``), none is the article's date."""
     if layout.title is None:
         return
     end = layout.first_body if layout.first_body is not None else len(v.blocks)
@@ -230,6 +230,11 @@ def keep_head_dates(v: Verdicts, layout: Layout) -> None:
         if iso is not None:
             found[i] = (iso, is_date_line(v.blocks[i].text))
     if len({iso for iso, bare in found.values() if bare}) > 1:
+        # a list's dates: none is the article's, and one the classifier kept would become its
+        # published date (the metadata stage takes a head date line it finds)
+        for i, (_, bare) in found.items():
+            if bare and i not in v.dropped:
+                v.dropped[i] = "pos.list-date"
         found = {i: f for i, f in found.items() if not f[1]}
     for i in found:
         v.dated.add(i)
