@@ -848,7 +848,10 @@ def run_lock(path: Path, shared: bool = False) -> Iterator[None]:
     it (a run there with something to write says so at its first write)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # NFS: an exclusive flock needs write access
+        except PermissionError:
+            fd = os.open(path, os.O_RDONLY)
     except OSError as exc:
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise

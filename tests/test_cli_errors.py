@@ -167,6 +167,30 @@ def test_a_second_run_on_one_output_folder_is_refused_while_the_first_runs(tmp_p
     assert "cleaned 5, unchanged 0" in capsys.readouterr().out
 
 
+def test_the_run_lock_is_taken_on_a_file_open_for_writing(tmp_path, monkeypatch):
+    """On NFS, Linux emulates flock with POSIX locks: an exclusive lock on a file open read-only
+    fails with EBADF, and every run failed ("cannot write or read: Bad file descriptor")."""
+    import errno
+    import fcntl
+
+    from newsclean.pipeline import io
+
+    real = fcntl.flock
+
+    def nfs_flock(fd, op):
+        if op & fcntl.LOCK_EX and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        return real(fd, op)
+
+    monkeypatch.setattr(fcntl, "flock", nfs_flock)
+    with io.run_lock(tmp_path / "_state" / "locks" / "run.lock"):
+        pass
+    (tmp_path / "_state" / "locks" / "run.lock").chmod(0o444)  # a lock file this user may not write
+    if os.geteuid() != 0:  # root writes it anyway
+        with io.run_lock(tmp_path / "_state" / "locks" / "run.lock", shared=True):
+            pass
+
+
 def test_a_killed_runs_lock_is_let_go(tmp_path):
     from newsclean.tasks.folder import paths
 

@@ -87,6 +87,20 @@ def test_a_jsonl_file_in_utf16_or_utf32_reads_as_its_records(tmp_path, encoding)
     assert [r.id for r in cut] == ["ru", "cut-unreadable"] and "truncated data" in cut[1].error[1]
 
 
+def test_one_bad_utf16_code_unit_rejects_its_line_only(tmp_path):
+    """A lone surrogate in a UTF-16 file made the strict decoder fail on its whole 64 KB chunk:
+    the records before it in the chunk and every one after were one reject.unreadable (1,000
+    records, a bad unit before the 500th: 262 cleaned). As in a UTF-8 file, its line alone goes."""
+    lines = [json.dumps({"id": f"r{k}", "text": f"Paragraph {k} of the story."}) + "\n" for k in range(1000)]
+    data = "".join(lines[:499]).encode("utf-16") + "\ud800".encode("utf-16-le", "surrogatepass") \
+        + "".join(lines[499:]).encode("utf-16-le")
+    (tmp_path / "big.jsonl").write_bytes(data)
+    recs = io.read_records(tmp_path, "big.jsonl", 10_000_000)
+    bad = [r for r in recs if r.error]
+    assert len(recs) == 1000 and [r.id for r in bad] == ["big-L500"]
+    assert [r.id for r in recs if not r.error] == [f"r{k}" for k in range(1000) if k != 499]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
 def test_a_sidecar_in_utf16_or_with_a_utf8_bom_is_read(tmp_path, encoding):
     """A sidecar was read as UTF-8 without a BOM: Notepad's UTF-8 BOM was 'Unexpected UTF-8

@@ -186,7 +186,7 @@ class Utf8Lines:
 
     def __init__(self, stream: BinaryIO | gzip.GzipFile, encoding: str):
         self.stream = stream
-        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.decoder = codecs.getincrementaldecoder(encoding)("surrogatepass")
         self.pending = bytearray()  # decoded, re-encoded, not given yet
         self.eof = False
 
