@@ -233,7 +233,7 @@ def test_a_comment_thread_ends_the_tight_core_whatever_its_mass():
     start = texts.index("3 Responses to “Strep throat is on the rise”")
     assert thread_start(locs, hits, texts) == start
     assert tight_span(locs, hits, texts) == (texts.index(TOOLBAR_PAGE[5]), texts.index(TOOLBAR_PAGE[8]))
-    assert tight_span(locs, hits)[1] > start  # without the texts, the old reading: the core runs into the thread
+    assert tight_span(locs, hits, [""] * len(texts))[1] > start  # texts that show no thread: the core runs into it
     # two comments are no thread (the shape must recur three times)
     texts, locs, hits = thread_facts(thread_page(2))
     assert thread_start(locs, hits, texts) is None
@@ -249,3 +249,13 @@ def test_a_comment_link_above_the_article_is_no_thread():
     assert thread_start(locs, hits, texts) == heading
     assert tight_span(locs, hits, texts) == (texts.index(TOOLBAR_PAGE[5]), texts.index(TOOLBAR_PAGE[8]))
     assert link < texts.index(TOOLBAR_PAGE[5])
+
+
+def test_a_gallerys_photo_credits_are_no_comment_thread():
+    # under a "Comments (12)" toolbar link, a gallery: each picture's credit line has one shape
+    # ("W : W / W 0") as readers' meta lines do, but a photo credit is no reader's meta line
+    gallery = []
+    for k in range(4):
+        gallery += [f"Photograph: John Smith/Reuters 201{k}", TOOLBAR_PAGE[5 + k]]
+    texts, locs, hits = thread_facts(TOOLBAR_PAGE[:3] + ["12 comments"] + gallery)
+    assert thread_start(locs, hits, texts) is None

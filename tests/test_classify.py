@@ -191,13 +191,13 @@ def test_tight_span_stops_at_an_end_marker_and_at_a_run_of_chrome():
     blocks = article + [loc(3, False)] + comments
     hits = [None] * 3 + ["comment_form"] + [None] * 2
     assert core_span(blocks) == (0, 5)  # by mass alone the comments join the article
-    assert tight_span(blocks, hits) == (0, 2)
+    assert tight_span(blocks, hits, [""] * len(blocks)) == (0, 2)
     # three chrome lines in a row (share bar, tags, a user name) break it too
     blocks = article + [loc(2, False)] * 3 + comments
-    assert tight_span(blocks, [None] * len(blocks)) == (0, 2)
+    assert tight_span(blocks, [None] * len(blocks), [""] * len(blocks)) == (0, 2)
     # one short line inside the article (a subheading) does not
     blocks = article + [loc(3, False)] + article
-    assert tight_span(blocks, [None] * len(blocks)) == (0, 6)
+    assert tight_span(blocks, [None] * len(blocks), [""] * len(blocks)) == (0, 6)
 
 
 def test_prose_comments_after_a_comment_heading_are_dropped(clean):

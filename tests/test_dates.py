@@ -54,6 +54,8 @@ def test_a_month_name_two_languages_disagree_on_is_an_error():
     "Le 5 mars 2024, la grève a paralysé Paris",
     "Opublikowano nowy raport o cenach mieszkań z 5 marca 2024",
     "2024年3月5日に東京で開かれた会議の結果",
+    "Dates announced for the March 3, 2025 concert",  # "Date" is a label, "Dates" no label
+    "Dated March 3, 2025, the letter was never sent",
 ])
 def test_a_headline_with_a_number_and_a_month_is_no_date_line(line):
     assert not is_date_line(line) and not is_dateish(line) and dateline(line) is None

@@ -207,7 +207,7 @@ def test_the_items_a_comment_policy_takes_are_no_article_core(ctx):
     assert all(hits[i] is None or hits[i] == (v.matched[i].category if v.matched[i] else None)
                for i in range(len(hits)) if i not in v.listed)  # the other blocks: their own rule's
     locs = [local(b.text, blocks_language(v.blocks, ctx.config), ctx.config) for b in v.blocks]
-    first, last = tight_span(locs, hits)
+    first, last = tight_span(locs, hits, [b.text for b in v.blocks])
     assert v.blocks[first].text.startswith("ТВЕРЬ, 4 янв") and v.blocks[last].text.startswith("Пожар на складе")
     cleaned = remove_boilerplate(v.article, ctx)
     kept = [b.text for b in cleaned.article.blocks]

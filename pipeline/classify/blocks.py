@@ -29,6 +29,7 @@ import regex
 from newsclean.pipeline.core.article import Block
 from newsclean.pipeline.text.bylines import parse_byline
 from newsclean.pipeline.core.config import CleanConfig
+from newsclean.pipeline.text.credits import caption_credit
 from newsclean.pipeline.text.dates import is_date_line
 from newsclean.pipeline.text.predicates import (
     INNER_SENTENCE, ends_like_sentence, ends_unmarked, has_url, is_headline, is_name, words,
@@ -202,11 +203,11 @@ BREAK_COST = 50  # what such a run, or one end marker (a comment heading, "Relat
 
 
 def tight_span(locals_: Sequence[Local], hits: Sequence[str | None],
-               texts: Sequence[str] = ()) -> tuple[int, int] | None:
+               texts: Sequence[str]) -> tuple[int, int] | None:
     """The article core when breaks cost more: an end marker (a rule of an END category) or
     a run of ``BREAK_RUN`` non-sentence blocks costs ``BREAK_COST`` words, so that comments
-    and related teasers after the article's end do not join it by their mass alone. With the
-    blocks' ``texts``, a comment thread (``thread_start``) ends the page for it: the core is
+    and related teasers after the article's end do not join it by their mass alone. A comment
+    thread (``thread_start``, read from the blocks' ``texts``) ends the page for it: the core is
     sought before the thread's heading when ``THREAD_BEFORE_WORDS`` of running text are there
     (a thread of 270 comments outweighs any article)."""
     good = [b.good and hits[i] is None for i, b in enumerate(locals_)]
@@ -224,7 +225,7 @@ def tight_span(locals_: Sequence[Local], hits: Sequence[str | None],
             values.append(-max(BREAK_COST / run[i], min(b.words, 10) + 2))
         else:
             values.append(-min(b.words, 10) - 2)
-    start = thread_start(locals_, hits, texts) if texts else None
+    start = thread_start(locals_, hits, texts)
     if start is not None:
         before = _max_segment(values[:start])
         if before is not None and sum(values[before[0]:before[1] + 1]) >= THREAD_BEFORE_WORDS:
@@ -253,6 +254,18 @@ def line_shape(text: str) -> str:
     return " ".join(out)
 
 
+def _meta_shape(text: str, loc: Local) -> str | None:
+    """The shape of a line that may be a reader's meta line: short, no sentence, holding a
+    number and a capitalised word, and no photo credit ("Photograph: John Smith/Reuters 2019"
+    under each picture of a gallery is alike too)."""
+    if loc.good or loc.words > THREAD_META_WORDS:
+        return None
+    parts = line_shape(text).split()
+    if "0" not in parts or "W" not in parts or caption_credit(text) is not None:
+        return None
+    return " ".join(parts)
+
+
 def thread_start(locals_: Sequence[Local], hits: Sequence[str | None], texts: Sequence[str]) -> int | None:
     """The comment marker that heads a reader-comment thread, or None: after the page's first
     running text, a marker ("270 Comments", "37 Responses to ...") with a meta line (a short
@@ -261,6 +274,7 @@ def thread_start(locals_: Sequence[Local], hits: Sequence[str | None], texts: Se
     date time | Reply", "1. Tommy July 16, 2012 at 7:03 pm #"). A comment link in the article's
     toolbar has the article under it, not a thread."""
     seen_text = False
+    metas: dict[int, str | None] = {}  # block -> its shape as a meta line (None: no meta line), made once
     for c, hit in enumerate(hits):
         seen_text = seen_text or (locals_[c].good and hit is None)
         if hit not in COMMENT_CATEGORIES or not seen_text:
@@ -268,11 +282,10 @@ def thread_start(locals_: Sequence[Local], hits: Sequence[str | None], texts: Se
         shapes: Counter = Counter()
         first = None
         for j in range(c + 1, min(len(texts), c + 1 + THREAD_REACH)):
-            if locals_[j].good or locals_[j].words > THREAD_META_WORDS:
-                continue
-            shape = line_shape(texts[j])
-            parts = shape.split()
-            if "0" in parts and "W" in parts:
+            if j not in metas:
+                metas[j] = _meta_shape(texts[j], locals_[j])
+            shape = metas[j]
+            if shape is not None:
                 shapes[shape] += 1
                 first = first or (j, shape)
         if first is not None and first[0] - c <= THREAD_FIRST and shapes[first[1]] >= THREAD_META:

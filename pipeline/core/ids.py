@@ -105,10 +105,11 @@ def safe_name(key: str) -> str:
 
 def record_id(value: object) -> str | None:
     """A JSONL or WARC record's own id as its article id: ``safe_name`` of it, so that two
-    records' different ids never become one id (``a b`` and ``a  b``, a URL with and without
+    records' different ids stay different ids (``a b`` and ``a  b``, a URL with and without
     its last ``/``, were one, and the second record was rejected as a duplicate) and the id
-    is the name its files are written under. A URN of a UUID (``<urn:uuid:...>``, a WARC
-    record's id and datatrove's copy of it) is its UUID. None when it holds no plain
+    is the name its files are written under. Two forms are one id on purpose: white space
+    around an id is dropped (``" a"`` is ``a``), and a URN of a UUID (``<urn:uuid:...>``, a
+    WARC record's id and datatrove's copy of it) is its UUID. None when it holds no plain
     character: the record is then named after its URL or its line."""
     text = str(value).strip()
     found = URN_UUID.fullmatch(text)

@@ -108,7 +108,7 @@ DATE_LINE_MAX = 100  # longer lines are no date line (the patterns never run ove
 # a publication stamp: English "Published ..." (any date in the line), other languages' label
 # right before its date ("Опубликовано: 12 января 2012", "Veröffentlicht am 5. März 2024")
 _EN = LANGUAGES["en"]
-DATED = re.compile(rf"^(?:{'|'.join(_EN.labels)})\s*(?:{'|'.join(_EN.label_links)})?\s*[:|-]?\s*", re.I)
+DATED = re.compile(rf"^(?:{'|'.join(_EN.labels)})\b\s*(?:{'|'.join(_EN.label_links)})?\s*[:|-]?\s*", re.I)
 LABELED = re.compile(rf"^(?:{alternation(_all('labels', OTHERS))})(?:\s+(?:{alternation(_all('label_links', OTHERS))}))?"
                      r"\s*[:：|-]?\s*", re.I)
 LEADING_WEEKDAY = re.compile(rf"{_WEEKDAY},?\s*", re.I)
