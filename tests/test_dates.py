@@ -81,6 +81,21 @@ def test_numbers_are_read_only_in_an_order_the_line_tells(line, iso):
     assert dateline(line) == iso
 
 
+@pytest.mark.parametrize("line, iso", [
+    ("Środa, 10.04.2013", "2013-04-10"),  # another language's weekday
+    ("Opublikowano: 05.03.2024", "2024-03-05"),  # another language's label
+    ("Обновлено 05.03.2024", "2024-03-05"),  # a Cyrillic letter
+    ("18.06.2025", "2025-06-18"), ("05.06.2025", None),  # English: day first only when it cannot be a month
+    ("发布时间：2024.03.05", "2024-03-05"),
+])
+def test_one_rule_says_when_a_dotted_date_is_day_first(line, iso):
+    """parse_date, dateline and labeled_date each had a rule of their own: parse_date read
+    "Środa, 10.04.2013" as no date where dateline read 10 April, and is_dateish said no."""
+    assert parse_date(line) == dateline(line) == iso
+    if iso is not None:
+        assert is_dateish(line)
+
+
 def test_parse_date_finds_dates_inside_text_in_any_language():
     assert parse_date("Заседание прошло 5 марта 2024 года в Москве") == "2024-03-05"
     assert parse_date("Spotkanie odbyło się 12 lutego 2024 r. w Warszawie") == "2024-02-12"

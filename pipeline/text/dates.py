@@ -143,9 +143,21 @@ DAY_FIRST_SCRIPT = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff\u0600-\
 YEAR_FIRST_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, Han, Hangul
 
 
+def reads_day_first(text: str) -> bool:
+    """Whether a dotted "05.03.2024" in ``text`` is 5 March: where the text says it is not
+    English, by a Greek, Cyrillic or Arabic letter, another language's weekday at its start
+    ("Środa, 10.04.2013") or another language's publication label ("Opublikowano: 05.03.2024";
+    not Chinese, Japanese or Korean ones: they write the year first). The one rule of
+    ``parse_date``, ``dateline`` and ``labeled_date``."""
+    if DAY_FIRST_SCRIPT.search(text) is not None or OTHER_WEEKDAY.match(text) is not None:
+        return True
+    label = LABELED.match(text)
+    return label is not None and YEAR_FIRST_SCRIPT.search(label.group()) is None
+
+
 def parse_date(text: str, day_first: bool | None = None) -> str | None:
     """The first unambiguous date in ``text`` as YYYY-MM-DD, or None. ``day_first``: whether
-    "05.03.2024" is read as 5 March (None: when the text holds a Greek, Cyrillic or Arabic letter)."""
+    "05.03.2024" is read as 5 March (None: ``reads_day_first``)."""
     found = find_date(text, day_first)
     return None if found is None else found[1]
 
@@ -161,7 +173,7 @@ def find_date(text: str, day_first: bool | None = None) -> tuple[re.Match, str] 
             continue
         if pattern is DOTTED and int(m.group("d")) <= 12:
             if day_first is None:
-                day_first = DAY_FIRST_SCRIPT.search(text) is not None
+                day_first = reads_day_first(text)
             if not day_first:
                 continue
         iso = iso_of(m)
@@ -184,8 +196,7 @@ def labeled_date(text: str) -> str | None:
         m = pattern.match(rest)
         if m is None:
             continue
-        # a label of a language that writes the day first; Chinese, Japanese and Korean write the year first
-        if pattern is DOTTED and int(m.group("d")) <= 12 and YEAR_FIRST_SCRIPT.search(label.group()):
+        if pattern is DOTTED and int(m.group("d")) <= 12 and not reads_day_first(text):
             return None
         return iso_of(m)
     return None
@@ -197,7 +208,7 @@ def dateline(text: str) -> str | None:
     if len(t) >= 80:
         return None
     if is_date_line(t) or DATED.match(t):
-        return parse_date(t, day_first=DAY_FIRST_SCRIPT.search(t) is not None or OTHER_WEEKDAY.match(t) is not None)
+        return parse_date(t)
     return labeled_date(t)
 
 
