@@ -96,6 +96,22 @@ def test_one_rule_says_when_a_dotted_date_is_day_first(line, iso):
         assert is_dateish(line)
 
 
+@pytest.mark.parametrize("line, iso", [
+    ("16:00 04 апреля 2013 г.", "2013-04-04"), ("16:02, 10 апреля 2013", "2013-04-10"),
+    ("14:39 | 25.11.2011", "2011-11-25"), ("9:30 28 ноября 2011 г.", "2011-11-28"),
+    ("11:42 04.01.2012", None),  # a date line; which number is the day, the line does not say
+])
+def test_a_date_line_may_open_with_its_time(line, iso):
+    """Russian and Ukrainian sites write the time first ("16:00 04 апреля 2013 г."): such a
+    line was no date line, so the page got no published date and the classifier no date."""
+    assert is_date_line(line) and dateline(line) == iso
+
+
+def test_a_headline_that_opens_with_a_time_is_no_date_line():
+    assert not is_date_line("10:30 Council meets on 5 March 2024 to vote on the budget")
+    assert not is_date_line("10:14 В Курске подведут итоги фотоконкурса 5 марта 2024")
+
+
 def test_parse_date_finds_dates_inside_text_in_any_language():
     assert parse_date("Заседание прошло 5 марта 2024 года в Москве") == "2024-03-05"
     assert parse_date("Spotkanie odbyło się 12 lutego 2024 r. w Warszawie") == "2024-02-12"

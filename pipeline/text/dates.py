@@ -93,7 +93,8 @@ DATE_LINE = re.compile(
     re.I,
 )
 # the same in every language of date_names: "Środa, 10 kwietnia 2013 r.", "5 марта 2024, 14:30",
-# "14.03.2024 10:15 МСК", "Dienstag, 5. März 2024, 14:30 Uhr", "2024年3月5日（火）14時30分"
+# "14.03.2024 10:15 МСК", "Dienstag, 5. März 2024, 14:30 Uhr", "2024年3月5日（火）14時30分", and with
+# the time first, as Russian and Ukrainian sites write it: "16:00 04 апреля 2013 г."
 _WEEKDAY = rf"(?:(?:{alternation(_all('weekdays'))})\.?|[(（][月火水木金土日월화수목금토일][)）]|星期[一二三四五六日天]|周[一二三四五六日]|[월화수목금토일]요일)"
 _ANY_DATE = (_DMY.format(d=r"\d{1,2}", m=f"(?:{_ALL_M})", y=r"\d{4}")
              + r"|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{4}\.\s?\d{1,2}\.\s?\d{1,2}\.?|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}"
@@ -101,7 +102,7 @@ _ANY_DATE = (_DMY.format(d=r"\d{1,2}", m=f"(?:{_ALL_M})", y=r"\d{4}")
 _TIME = (rf"(?:(?:{alternation(_all('time_words'))})\s*)?\d{{1,2}}(?:[:.h]\d{{2}}|時\d{{1,2}}分)(?::\d{{2}})?"
          r"(?:\s*(?:[ap]\.?m\.?|uhr|ч\.?|мск|[A-Z]{2,4}))?")
 DATE_LINE_ANY = re.compile(
-    rf"^(?:{_WEEKDAY},?\s*)?(?:{_ANY_DATE})(?:\s*(?:{alternation(_all('year_words'))})\.?)?"
+    rf"^(?:{_TIME}[\s,|/–—-]*)?(?:{_WEEKDAY},?\s*)?(?:{_ANY_DATE})(?:\s*(?:{alternation(_all('year_words'))})\.?)?"
     rf"(?:[\s,]*{_WEEKDAY})?(?:[\s,|/–—-]*{_TIME})?\s*$", re.I)
 DATE_LINE_MAX = 100  # longer lines are no date line (the patterns never run over a paragraph)
 
